@@ -1,0 +1,70 @@
+// Getting a WebGPU device, one code path for Node (Dawn, from the `webgpu` package) and the browser
+// (navigator.gpu). A caller may hand in its own GPUDevice instead. Failures become typed errors.
+import { UserError } from '../../src/data/errors.ts';
+
+/** No WebGPU adapter here (no driver, or WebGPU disabled). A user-facing condition, not a bug. */
+export class GpuUnavailableError extends UserError {}
+
+/** The device was lost (driver reset, out of memory, destroyed); work on it must be retried elsewhere. */
+export class GpuDeviceLostError extends Error {
+  override readonly name = 'GpuDeviceLostError';
+  constructor(readonly reason: string, message: string) {
+    super(message);
+  }
+}
+
+export interface GpuContext {
+  adapter: GPUAdapter | null;
+  device: GPUDevice;
+  /** Resolves when the device is lost; `lost` is set then. */
+  lost: Promise<GpuDeviceLostError>;
+  uncaptured: string[];
+}
+
+let nodeGpu: Promise<GPU | undefined> | undefined;
+
+/** navigator.gpu in a browser, else Dawn through the `webgpu` package in Node. */
+export async function getGpu(): Promise<GPU | undefined> {
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  if (nav?.gpu !== undefined) return nav.gpu;
+  if (typeof process === 'undefined' || process.versions?.node === undefined) return undefined;
+  nodeGpu ??= (async () => {
+    const dawn = (await import('webgpu')) as { create: (opts: string[]) => GPU; globals: object };
+    // Dawn's globals (GPUBufferUsage, GPUMapMode, ...) are what browser code expects to find.
+    Object.assign(globalThis, dawn.globals);
+    return dawn.create([]);
+  })();
+  return nodeGpu;
+}
+
+export async function requestGpuDevice(opts: { device?: GPUDevice; powerPreference?: GPUPowerPreference } = {}): Promise<GpuContext> {
+  let adapter: GPUAdapter | null = null;
+  let device = opts.device;
+  if (device === undefined) {
+    const gpu = await getGpu();
+    if (gpu === undefined) throw new GpuUnavailableError('WebGPU is not available in this runtime');
+    adapter = await gpu.requestAdapter(opts.powerPreference === undefined ? {} : { powerPreference: opts.powerPreference });
+    if (adapter === null) {
+      throw new GpuUnavailableError('no WebGPU adapter found (in Node, Dawn needs a Vulkan driver: see .ci/install-system-deps.sh)');
+    }
+    // Ask for the adapter's own limits: kernels size their chunks from what the device reports.
+    const limits: Record<string, number> = {};
+    for (const key of ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupsPerDimension', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxStorageBuffersPerShaderStage'] as const) {
+      limits[key] = adapter.limits[key];
+    }
+    device = await adapter.requestDevice({ requiredLimits: limits });
+  }
+  const uncaptured: string[] = [];
+  device.addEventListener('uncapturederror', (ev) => {
+    uncaptured.push((ev as GPUUncapturedErrorEvent).error.message);
+  });
+  const lost = device.lost.then((info) => new GpuDeviceLostError(info.reason, `WebGPU device lost (${info.reason}): ${info.message}`));
+  return { adapter, device, lost, uncaptured };
+}
+
+export function describeAdapter(adapter: GPUAdapter | null): string {
+  if (adapter === null) return 'WebGPU device supplied by the caller';
+  const i = adapter.info;
+  const name = [i.vendor, i.architecture, i.device, i.description].filter((s) => s !== undefined && s !== '').join(' / ');
+  return `WebGPU adapter: ${name || 'unnamed'}; maxComputeWorkgroupsPerDimension ${adapter.limits.maxComputeWorkgroupsPerDimension}, maxStorageBufferBindingSize ${adapter.limits.maxStorageBufferBindingSize}`;
+}

@@ -1,0 +1,169 @@
+// The slatesim command line. Every user mistake ends as one line on stderr and a non-zero exit; results go
+// to stdout, progress to stderr.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { UserError, isUserError } from '../data/errors.ts';
+import { readCsvBytes } from '../data/csv.ts';
+import { Lake } from '../data/lake.ts';
+import { initParquetNode } from '../data/parquet-node.ts';
+import { NodeFileStore } from '../data/store-node.ts';
+import { buildLake } from '../lake/build.ts';
+import { embedSlice, EMBEDDED_LAKE_DIR } from '../lake/embed.ts';
+import { lakeSummary } from '../lake/info.ts';
+import { importSalaries } from '../lake/salaries.ts';
+import { consoleProgress } from './progress.ts';
+import { describeAdapter, requestGpuDevice } from '../../engine/gpu/device.ts';
+import { runSmokeAffine } from '../../engine/gpu/smoke.ts';
+
+export const PACKAGE_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+
+function parseSeasons(value: string): number[] {
+  const seasons = value.split(',').map((s) => s.trim());
+  for (const s of seasons) {
+    if (!/^\d{4}$/.test(s)) throw new UserError(`--seasons must be comma-separated years like 2023,2024, got ${JSON.stringify(value)}`);
+  }
+  return seasons.map(Number);
+}
+
+function parseDate(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const ok = /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
+  if (!ok) throw new UserError(`${flag} must be a date YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function program(): Command {
+  const cli = new Command('slatesim')
+    .description('NBA daily-fantasy world simulator: conserved team usage, WebGPU and CPU paths')
+    .showHelpAfterError(false)
+    .exitOverride() // set before the subcommands exist, so they inherit it
+    .configureOutput({ outputError: (str, write) => write(`slatesim: ${(str.split('\n')[0] ?? '').replace(/^error: /, '')}\n`) });
+
+  const lake = cli.command('lake').description('build and inspect the Parquet lake');
+
+  lake
+    .command('build')
+    .description('ingest box-score and lines CSVs into bronze and silver tables')
+    .requiredOption('--source <dir>', 'directory with box_scores_<season>.csv(.gz) and lines_*.csv(.gz)')
+    .requiredOption('--lake <dir>', 'lake root to write')
+    .option('--seasons <list>', 'seasons (end years) to build, e.g. 2023,2024')
+    .option('--start-date <date>', 'keep only games on or after this date')
+    .option('--end-date <date>', 'keep only games on or before this date')
+    .option('--force', 'rebuild seasons whose inputs did not change')
+    .action(async (o: { source: string; lake: string; seasons?: string; startDate?: string; endDate?: string; force?: boolean }) => {
+      const started = Date.now();
+      const startDate = parseDate('--start-date', o.startDate);
+      const endDate = parseDate('--end-date', o.endDate);
+      const result = await buildLake({
+        source: o.source,
+        lake: o.lake,
+        ...(o.seasons !== undefined ? { seasons: parseSeasons(o.seasons) } : {}),
+        ...(startDate !== undefined ? { startDate } : {}),
+        ...(endDate !== undefined ? { endDate } : {}),
+        force: o.force === true,
+        progress: consoleProgress(),
+      });
+      for (const s of result.built) {
+        const m = result.manifest.seasons[String(s)];
+        if (m === undefined) continue;
+        const b = m.box_scores;
+        const l = m.lines;
+        console.log(
+          `season ${s}: ${b.rows} player-game rows, ${b.games} games, ${m.dates.length} dates; available ${b.available}, unavailable ${b.unavailable}; ` +
+            `overtime team-games ${b.overtimeTeamGames}; team minutes off 240(+25/OT) by >1.5: ${b.minutesWarnings}; ` +
+            (l === null ? 'no lines file' : `lines matched ${l.matchedGames}, games without line ${l.gamesWithoutLine}, lines without game ${l.linesWithoutGame}`),
+        );
+      }
+      console.log(
+        `lake ${o.lake}: built ${result.built.length} season(s), skipped ${result.skipped.length} unchanged, ${result.filesWritten} files written in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+      );
+    });
+
+  lake
+    .command('salaries')
+    .description('join a DraftKings salary export to nba.com player ids and write gold/dk_salaries')
+    .requiredOption('--lake <dir>', 'lake root (must hold that date\'s box scores)')
+    .requiredOption('--dk-csv <file>', 'DKSalaries.csv as exported by DraftKings (or the shared samples file)')
+    .requiredOption('--date <date>', 'slate date YYYY-MM-DD')
+    .option('--draft-group-id <id>', 'DraftKings draft group id (default: derived from the slate\'s player ids)')
+    .action(async (o: { lake: string; dkCsv: string; date: string; draftGroupId?: string }) => {
+      const date = parseDate('--date', o.date) as string;
+      await initParquetNode();
+      const result = await importSalaries({
+        lake: new Lake(new NodeFileStore(o.lake)),
+        csvText: await readCsvBytes(o.dkCsv),
+        csvFile: o.dkCsv,
+        date,
+        ...(o.draftGroupId !== undefined ? { draftGroupId: o.draftGroupId } : {}),
+      });
+      const pct = ((100 * result.matched) / result.total).toFixed(1);
+      console.log(`dk salaries ${date} (draft group ${result.draftGroupId}): matched ${result.matched}/${result.total} (${pct}%) by player_id`);
+      const byMethod = new Map<string, number>();
+      for (const m of result.matches) byMethod.set(m.method, (byMethod.get(m.method) ?? 0) + 1);
+      console.log(`  by method: ${[...byMethod].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      for (const m of result.matches.filter((x) => x.candidate === null)) {
+        console.log(`  unmatched: ${m.row.name} (${m.row.teamAbbrev}, DK id ${m.row.dkId}, salary ${m.row.salary})`);
+      }
+      console.log(`wrote ${o.lake}/${result.path}`);
+    });
+
+  lake
+    .command('info')
+    .description('summarise a lake (default: the embedded slice shipped with slatesim)')
+    .option('--lake <dir>', 'lake root', resolve(PACKAGE_ROOT, EMBEDDED_LAKE_DIR))
+    .action(async (o: { lake: string }) => {
+      await initParquetNode();
+      console.log(await lakeSummary(new Lake(new NodeFileStore(o.lake))));
+    });
+
+  lake
+    .command('embed')
+    .description('rebuild the embedded default slice (public/data) from the full source CSVs')
+    .requiredOption('--source <dir>', 'directory with the full box-score and lines CSVs')
+    .option('--out <dir>', 'output directory', resolve(PACKAGE_ROOT, 'public/data'))
+    .action(async (o: { source: string; out: string }) => {
+      const r = await embedSlice({ source: o.source, out: o.out, progress: consoleProgress() });
+      console.log(`embedded slice: ${r.files} files, ${(r.bytes / 1e6).toFixed(2)} MB in ${o.out}`);
+    });
+
+  cli
+    .command('gpu')
+    .description('report the WebGPU adapter (Dawn in Node) and check it computes exactly')
+    .action(async () => {
+      const { adapter, device } = await requestGpuDevice();
+      try {
+        console.log(describeAdapter(adapter));
+        const n = 1 << 20;
+        const input = new Uint32Array(n);
+        for (let i = 0; i < n; i++) input[i] = Math.imul(i, 2654435761) >>> 0;
+        const a = 1664525;
+        const b = 1013904223;
+        const out = await runSmokeAffine(device, a, b, input);
+        let wrong = 0;
+        for (let i = 0; i < n; i++) if (out[i] !== ((Math.imul(a, input[i] as number) + b) >>> 0)) wrong++;
+        if (wrong > 0) throw new Error(`smoke kernel: ${wrong} of ${n} values differ from the CPU`);
+        console.log(`smoke kernel: ${n} u32 values computed on the adapter equal the CPU's`);
+      } finally {
+        device.destroy();
+      }
+    });
+
+  return cli;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const cli = program();
+  try {
+    await cli.parseAsync([...argv]);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (isUserError(e)) {
+      process.stderr.write(`slatesim: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+

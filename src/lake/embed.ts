@@ -1,0 +1,60 @@
+// The embedded default: a small real slice of the lake shipped in public/data, so the README's commands and
+// the default test suite run on a fresh clone with no ../shared, and the browser demo can fetch it.
+// It holds the 2023-24 season from opening night to the end of January: the source CSV rows (to rebuild it)
+// and the lake built from them by the same `lake build` a user runs.
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { parse } from 'csv-parse/sync';
+import { UserError } from '../data/errors.ts';
+import { readCsvBytes } from '../data/csv.ts';
+import { NodeFileStore } from '../data/store-node.ts';
+import { FILE_LIST } from '../data/store-http.ts';
+import type { Progress } from '../cli/progress.ts';
+import { buildLake } from './build.ts';
+
+export const EMBEDDED_SEASON = 2024;
+export const EMBEDDED_START = '2023-10-24';
+export const EMBEDDED_END = '2024-01-31';
+export const EMBEDDED_LAKE_DIR = 'public/data/lake';
+
+function csvField(v: string): string {
+  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** Keeps the header and the rows whose `game_date` is in range (and `season` matches), as CSV text. */
+export function sliceCsv(text: string, file: string, season: number, start: string, end: string): string {
+  const records = parse(text, { relax_column_count: false, skip_empty_lines: true }) as string[][];
+  const header = records[0];
+  if (header === undefined) throw new UserError(`${file}: empty file`);
+  const di = header.indexOf('game_date');
+  const si = header.indexOf('season');
+  if (di < 0 || si < 0) throw new UserError(`${file}: missing column "${di < 0 ? 'game_date' : 'season'}"`);
+  const kept = records.filter((r, i) => i === 0 || (r[si] === String(season) && (r[di] as string) >= start && (r[di] as string) <= end));
+  return `${kept.map((r) => r.map(csvField).join(',')).join('\n')}\n`;
+}
+
+export async function writeFileList(store: NodeFileStore): Promise<string[]> {
+  const files = (await store.listFiles('')).filter((f) => f !== FILE_LIST);
+  await store.writeFileAtomic(FILE_LIST, new TextEncoder().encode(`${JSON.stringify(files, null, 1)}\n`));
+  return files;
+}
+
+export async function embedSlice(opts: { source: string; out: string; progress: Progress }): Promise<{ files: number; bytes: number }> {
+  const boxFile = join(opts.source, `box_scores_${EMBEDDED_SEASON}.csv.gz`);
+  const linesFile = join(opts.source, 'lines_2008_2024.csv.gz');
+  const sourceOut = new NodeFileStore(join(opts.out, 'source'));
+  const box = sliceCsv(await readCsvBytes(boxFile), boxFile, EMBEDDED_SEASON, EMBEDDED_START, EMBEDDED_END);
+  const lines = sliceCsv(await readCsvBytes(linesFile), linesFile, EMBEDDED_SEASON, EMBEDDED_START, EMBEDDED_END);
+  const lakeDir = join(opts.out, 'lake');
+  await rm(lakeDir, { recursive: true, force: true });
+  await mkdir(opts.out, { recursive: true });
+  await sourceOut.writeFileAtomic(`box_scores_${EMBEDDED_SEASON}.csv.gz`, gzipSync(box, { level: 9 }));
+  await sourceOut.writeFileAtomic(`lines_${EMBEDDED_SEASON}.csv.gz`, gzipSync(lines, { level: 9 }));
+  await buildLake({ source: join(opts.out, 'source'), lake: lakeDir, progress: opts.progress });
+  const files = await writeFileList(new NodeFileStore(lakeDir));
+  let bytes = 0;
+  for (const f of files) bytes += (await stat(join(lakeDir, f))).size;
+  for (const f of ['box_scores_2024.csv.gz', 'lines_2024.csv.gz']) bytes += (await readFile(join(opts.out, 'source', f))).length;
+  return { files: files.length + 2, bytes };
+}

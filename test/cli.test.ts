@@ -1,0 +1,56 @@
+// The command line as a user meets it: the README's commands run on the embedded slice, and mistakes get one
+// line naming the flag or value, exit code 2, no stack trace.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { EMBEDDED_SOURCE, ROOT, filesBelow, tempDir } from './helpers.ts';
+
+const run = promisify(execFile);
+const BIN = join(ROOT, 'bin/slatesim.js');
+
+async function slatesim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [BIN, ...args], { cwd: ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('slatesim CLI', () => {
+  it('summarises the embedded lake with no arguments', async () => {
+    const r = await slatesim('lake', 'info');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('season 2024: 2023-10-24 .. 2024-01-31 (95 dates), 712 games, 18871 player-game rows');
+    expect(r.stdout).toContain('silver/odds_snapshot: 95 file(s)');
+  });
+
+  it('builds a lake from the embedded source CSVs (the README main command)', async () => {
+    const out = join(await tempDir('cli'), 'lake');
+    const r = await slatesim('lake', 'build', '--source', EMBEDDED_SOURCE, '--lake', out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/season 2024: 18871 player-game rows, 712 games, 95 dates/);
+    expect(r.stderr).toMatch(/write lake: 95\/95 dates \(100%/);
+    expect((await filesBelow(out)).length).toBe(2 + 95 * 2 + 1);
+  });
+
+  const mistakes: [string[], string][] = [
+    [['lake', 'build', '--source', '/nonexistent', '--lake', '/tmp/x'], 'slatesim: --source /nonexistent: directory not found\n'],
+    [['lake', 'build', '--source', EMBEDDED_SOURCE, '--lake', '/tmp/x', '--seasons', '24'], 'slatesim: --seasons must be comma-separated years like 2023,2024, got "24"\n'],
+    [['lake', 'build', '--source', EMBEDDED_SOURCE, '--lake', '/tmp/x', '--seasons', '2019'], `slatesim: --seasons 2019: no box_scores_2019.csv(.gz) in ${EMBEDDED_SOURCE}\n`],
+    [['lake', 'build', '--source', EMBEDDED_SOURCE, '--lake', '/tmp/x', '--start-date', '2024-02-30'], 'slatesim: --start-date must be a date YYYY-MM-DD, got "2024-02-30"\n'],
+    [['lake', 'salaries', '--lake', 'public/data/lake', '--dk-csv', 'nope.csv', '--date', '2024-01-05'], 'slatesim: nope.csv: file not found\n'],
+    [['lake', 'build', '--lake', '/tmp/x'], "slatesim: required option '--source <dir>' not specified\n"],
+    [['lake', 'frobnicate'], "slatesim: unknown command 'frobnicate'\n"],
+  ];
+  for (const [args, message] of mistakes) {
+    it(`rejects: slatesim ${args.join(' ')}`, async () => {
+      const r = await slatesim(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+});

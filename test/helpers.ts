@@ -1,0 +1,40 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll } from 'vitest';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const EMBEDDED = join(ROOT, 'public/data');
+export const EMBEDDED_LAKE = join(EMBEDDED, 'lake');
+export const EMBEDDED_SOURCE = join(EMBEDDED, 'source');
+export const FIXTURES = join(ROOT, 'test/fixtures');
+export const SHARED_DATA = resolve(ROOT, process.env.SLATESIM_SHARED_DATA ?? '../shared/data');
+
+/** In CI (or when asked), a missing WebGPU adapter is a failure, never a skip. */
+export const REQUIRE_GPU = process.env.CI === 'true' || process.env.CI === '1' || process.env.SLATESIM_REQUIRE_GPU === '1';
+
+const made: string[] = [];
+
+/** A fresh temporary directory, removed after the file's tests. */
+export async function tempDir(label: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `slatesim-${label}-`));
+  made.push(dir);
+  return dir;
+}
+
+afterAll(async () => {
+  for (const d of made.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+/** Every file below dir (recursive, relative, sorted). */
+export async function filesBelow(dir: string): Promise<string[]> {
+  try {
+    const ents = await readdir(dir, { recursive: true, withFileTypes: true });
+    return ents
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+      .sort();
+  } catch {
+    return [];
+  }
+}
