@@ -1,0 +1,110 @@
+// The seven seasons of ../shared/data (2018-2024): the whole lake builds, the checked facts of the data's
+// README hold in it, every table reads back in DuckDB, and the DraftKings join holds on the real
+// 2023-01-18 slate. Runs in the `full` group (.ci/run adds it where ../shared exists).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readCsvBytes } from '../../src/data/csv.ts';
+import { Lake } from '../../src/data/lake.ts';
+import { initParquetNode } from '../../src/data/parquet-node.ts';
+import { NodeFileStore } from '../../src/data/store-node.ts';
+import { ODDS_SNAPSHOT, PLAYER_GAMES } from '../../src/data/tables.ts';
+import { silentProgress } from '../../src/cli/progress.ts';
+import { buildLake, type BuildResult } from '../../src/lake/build.ts';
+import { importSalaries } from '../../src/lake/salaries.ts';
+import { SHARED_DATA, tempDir } from '../helpers.ts';
+
+let lakeDir: string;
+let result: BuildResult;
+let seconds: number;
+
+beforeAll(async () => {
+  if (!existsSync(join(SHARED_DATA, 'box_scores_2024.csv.gz'))) {
+    throw new Error(`the full test group needs the shared data at ${SHARED_DATA} (set SLATESIM_SHARED_DATA)`);
+  }
+  await initParquetNode();
+  lakeDir = await tempDir('full');
+  const t0 = Date.now();
+  result = await buildLake({ source: SHARED_DATA, lake: lakeDir, progress: silentProgress });
+  seconds = (Date.now() - t0) / 1000;
+  console.log(`full lake: 7 seasons, ${result.filesWritten} files in ${seconds.toFixed(1)}s`);
+}, 600_000);
+
+describe('the full lake, 2018-2024', () => {
+  it('builds every season with every row', () => {
+    expect(result.built).toEqual([2018, 2019, 2020, 2021, 2022, 2023, 2024]);
+    const rows = Object.fromEntries(Object.entries(result.manifest.seasons).map(([s, m]) => [s, m.box_scores.rows]));
+    expect(rows).toEqual({ '2018': 30980, '2019': 30808, '2020': 26538, '2021': 28859, '2022': 31321, '2023': 34024, '2024': 34843 });
+  });
+
+  it('has the real regular-season game counts, and team minutes within 1 of 240 (+25/OT) everywhere', async () => {
+    const conn = await (await DuckDBInstance.create(':memory:')).connect();
+    const glob = `${lakeDir}/silver/player_games/*/*/*.parquet`;
+    const games = (
+      await conn.runAndReadAll(
+        `SELECT season::INT AS season, count(DISTINCT game_id)::INT AS games FROM read_parquet('${glob}', hive_partitioning = true)
+         WHERE season_type = 'Regular Season' GROUP BY 1 ORDER BY 1`,
+      )
+    ).getRowObjectsJson();
+    expect(games).toEqual([
+      { season: 2018, games: 1230 },
+      { season: 2019, games: 1230 },
+      { season: 2020, games: 1059 },
+      { season: 2021, games: 1080 },
+      { season: 2022, games: 1230 },
+      { season: 2023, games: 1230 },
+      { season: 2024, games: 1230 },
+    ]);
+    const [off] = (
+      await conn.runAndReadAll(
+        `SELECT count(*)::INT AS team_games, count(*) FILTER (WHERE abs(m - 240 - 25 * ot) > 1)::INT AS off
+         FROM (SELECT game_id, team_id, sum(coalesce(minutes, 0)) AS m, any_value(overtime_periods) AS ot
+               FROM read_parquet('${glob}', hive_partitioning = true) GROUP BY 1, 2)`,
+      )
+    ).getRowObjectsJson();
+    expect(off).toEqual({ team_games: 2 * (1230 + 1230 + 1059 + 1080 + 1230 + 1320 + 1319), off: 0 });
+  });
+
+  it("agrees with the lines archive's final scores, an independent source", async () => {
+    const lake = new Lake(new NodeFileStore(lakeDir));
+    const pg = await lake.read(PLAYER_GAMES, undefined, { columns: ['game_id', 'team_id', 'pts'] });
+    const pts = new Map<string, number>();
+    for (let i = 0; i < pg.numRows; i++) {
+      const k = `${pg.columns.game_id?.[i]}|${pg.columns.team_id?.[i]}`;
+      pts.set(k, (pts.get(k) ?? 0) + ((pg.columns.pts?.[i] as number | null) ?? 0));
+    }
+    // bronze lines hold the final scores; silver odds hold only what was known before tip.
+    const conn = await (await DuckDBInstance.create(':memory:')).connect();
+    const lines = (
+      await conn.runAndReadAll(
+        `SELECT o.game_id, o.home_team_id::BIGINT AS h, o.away_team_id::BIGINT AS a, l.home_score AS hs, l.away_score AS as_
+         FROM read_parquet('${lakeDir}/silver/odds_snapshot/*/*/*.parquet', hive_partitioning = true) o
+         JOIN read_parquet('${lakeDir}/bronze/lines/*/*.parquet') l USING (game_id)`,
+      )
+    ).getRowObjectsJson();
+    expect(lines.length).toBe(8468); // every game of the seven seasons has a closing line
+    let agree = 0;
+    for (const l of lines) {
+      if (pts.get(`${l.game_id}|${l.h}`) === l.hs && pts.get(`${l.game_id}|${l.a}`) === l.as_) agree++;
+    }
+    console.log(`final scores: ${agree}/${lines.length} games agree with the lines archive`);
+    expect(agree / lines.length).toBeGreaterThan(0.995);
+    const odds = await lake.read(ODDS_SNAPSHOT, { seasons: [2024] });
+    expect(odds.numRows).toBe(1319);
+  });
+
+  it('is incremental: a second build rewrites nothing', async () => {
+    const again = await buildLake({ source: SHARED_DATA, lake: lakeDir, progress: silentProgress });
+    expect(again.built).toEqual([]);
+    expect(again.filesWritten).toBe(0);
+  });
+
+  it('joins at least 98% of the real 2023-01-18 DraftKings slate by player_id', async () => {
+    const csvFile = join(SHARED_DATA, 'dk_salaries_samples.csv.gz');
+    const r = await importSalaries({ lake: new Lake(new NodeFileStore(lakeDir)), csvText: await readCsvBytes(csvFile), csvFile, date: '2023-01-18' });
+    console.log(`DK 2023-01-18: matched ${r.matched}/${r.total}; unmatched: ${r.matches.filter((m) => m.candidate === null).map((m) => m.row.name).join(', ') || 'none'}`);
+    expect(r.total).toBe(293);
+    expect(r.matched / r.total).toBeGreaterThanOrEqual(0.98);
+  });
+});
