@@ -29,7 +29,9 @@ export async function getGpu(): Promise<GPU | undefined> {
   if (nav?.gpu !== undefined) return nav.gpu;
   if (typeof process === 'undefined' || process.versions?.node === undefined) return undefined;
   nodeGpu ??= (async () => {
-    const dawn = (await import('webgpu')) as { create: (opts: string[]) => GPU; globals: object };
+    // A variable specifier keeps bundlers from pulling Dawn's Node addon into the browser build.
+    const dawnModule = 'webgpu';
+    const dawn = (await import(/* @vite-ignore */ dawnModule)) as { create: (opts: string[]) => GPU; globals: object };
     // Dawn's globals (GPUBufferUsage, GPUMapMode, ...) are what browser code expects to find.
     Object.assign(globalThis, dawn.globals);
     return dawn.create([]);

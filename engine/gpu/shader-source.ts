@@ -9,7 +9,8 @@ export function registerShaderSource(name: string, wgsl: string): void {
 export async function shaderSource(name: string): Promise<string> {
   const known = registered.get(name);
   if (known !== undefined) return known;
-  const { readFile } = await import('node:fs/promises');
+  const fsModule = 'node:fs/promises'; // a variable specifier: browser bundles register sources instead
+  const { readFile } = (await import(/* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
   const url = new URL(`../../shaders/${name}.wgsl`, import.meta.url);
   const wgsl = await readFile(url, 'utf8');
   registered.set(name, wgsl);
