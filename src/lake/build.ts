@@ -11,7 +11,7 @@ import { Lake } from '../data/lake.ts';
 import { initParquetNode } from '../data/parquet-node.ts';
 import { takeRows, type Frame, type Value } from '../data/schema.ts';
 import { NodeFileStore } from '../data/store-node.ts';
-import { BRONZE_BOX_SCORES, BRONZE_LINES, ODDS_SNAPSHOT, PLAYER_GAMES, type LakeTable } from '../data/tables.ts';
+import { BRONZE_BOX_SCORES, BRONZE_LINES, ODDS_SNAPSHOT, PLAYER_GAMES } from '../data/tables.ts';
 import { readCsvBytes } from '../data/csv.ts';
 import type { Progress } from '../cli/progress.ts';
 import { parseBoxScores, type BoxScoreReport } from './boxscores.ts';
@@ -234,10 +234,12 @@ export async function buildLake(opts: BuildOptions): Promise<BuildResult> {
     const byDate = groupBy(p.playerGames.columns.game_date as Value[]);
     const oddsByDate = p.odds === null ? new Map<string, number[]>() : groupBy(p.odds.columns.game_date as Value[]);
     for (const [date, idx] of [...byDate].sort(([a], [b]) => a.localeCompare(b))) {
-      filesWritten += await writePartition(lake, PLAYER_GAMES, season, date, takeRows(p.playerGames, idx));
+      await lake.write(PLAYER_GAMES, { season, game_date: date }, takeRows(p.playerGames, idx));
+      filesWritten++;
       const oddsIdx = oddsByDate.get(date);
       if (p.odds !== null && oddsIdx !== undefined) {
-        filesWritten += await writePartition(lake, ODDS_SNAPSHOT, season, date, takeRows(p.odds, oddsIdx));
+        await lake.write(ODDS_SNAPSHOT, { season, game_date: date }, takeRows(p.odds, oddsIdx));
+        filesWritten++;
       }
       progress.update(++datesDone);
     }
@@ -256,7 +258,3 @@ export async function buildLake(opts: BuildOptions): Promise<BuildResult> {
   return { built: prepared.map((p) => p.season), skipped, manifest, filesWritten };
 }
 
-async function writePartition(lake: Lake, table: LakeTable, season: string, date: string, frame: Frame): Promise<number> {
-  await lake.write(table, { season, game_date: date }, frame);
-  return 1;
-}
