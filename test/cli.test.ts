@@ -33,7 +33,7 @@ describe('slatesim CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/season 2024: 18871 player-game rows, 712 games, 95 dates/);
     expect(r.stderr).toMatch(/write lake: 95\/95 dates \(100%/);
-    expect((await filesBelow(out)).length).toBe(2 + 95 * 2 + 1);
+    expect((await filesBelow(out)).length).toBe(2 + 95 * 4 + 1); // bronze, silver and gold per date, manifest
   });
 
   const mistakes: [string[], string][] = [

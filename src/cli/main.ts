@@ -10,9 +10,10 @@ import { initParquetNode } from '../data/parquet-node.ts';
 import { NodeFileStore } from '../data/store-node.ts';
 import { buildLake } from '../lake/build.ts';
 import { embedSlice, EMBEDDED_LAKE_DIR } from '../lake/embed.ts';
-import { lakeSummary } from '../lake/info.ts';
+import { formatMinutesMetrics, lakeSummary } from '../lake/info.ts';
 import { importSalaries } from '../lake/salaries.ts';
 import { consoleProgress } from './progress.ts';
+import { formatUsageSharePrep, usageSharePrep } from '../diagnostics/usage-share-prep.ts';
 import { describeAdapter, requestGpuDevice } from '../../engine/gpu/device.ts';
 import { runSmokeAffine } from '../../engine/gpu/smoke.ts';
 
@@ -51,7 +52,8 @@ function program(): Command {
     .option('--start-date <date>', 'keep only games on or after this date')
     .option('--end-date <date>', 'keep only games on or before this date')
     .option('--force', 'rebuild seasons whose inputs did not change')
-    .action(async (o: { source: string; lake: string; seasons?: string; startDate?: string; endDate?: string; force?: boolean }) => {
+    .option('--minutes-model <file>', 'minutes model for seasons with no earlier season in the lake (default: the shipped one)')
+    .action(async (o: { source: string; lake: string; seasons?: string; startDate?: string; endDate?: string; force?: boolean; minutesModel?: string }) => {
       const started = Date.now();
       const startDate = parseDate('--start-date', o.startDate);
       const endDate = parseDate('--end-date', o.endDate);
@@ -62,6 +64,7 @@ function program(): Command {
         ...(startDate !== undefined ? { startDate } : {}),
         ...(endDate !== undefined ? { endDate } : {}),
         force: o.force === true,
+        ...(o.minutesModel !== undefined ? { minutesModelFile: o.minutesModel } : {}),
         progress: consoleProgress(),
       });
       for (const s of result.built) {
@@ -75,6 +78,7 @@ function program(): Command {
             (l === null ? 'no lines file' : `lines matched ${l.matchedGames}, games without line ${l.gamesWithoutLine}, lines without game ${l.linesWithoutGame}`),
         );
       }
+      if (result.gold !== null) console.log(formatMinutesMetrics(result.gold.minutes_metrics));
       console.log(
         `lake ${o.lake}: built ${result.built.length} season(s), skipped ${result.skipped.length} unchanged, ${result.filesWritten} files written in ${((Date.now() - started) / 1000).toFixed(1)}s`,
       );
@@ -125,6 +129,29 @@ function program(): Command {
     .action(async (o: { source: string; out: string }) => {
       const r = await embedSlice({ source: o.source, out: o.out, progress: consoleProgress() });
       console.log(`embedded slice: ${r.files} files, ${(r.bytes / 1e6).toFixed(2)} MB in ${o.out}`);
+    });
+
+  cli
+    .command('diagnostics')
+    .description('data checks')
+    .command('usage-share-prep')
+    .description('rebuild FGA/FTA/TOV from per-minute labels x minutes, check them against the box score, summarise shares')
+    .requiredOption('--lake <dir>', 'lake root')
+    .requiredOption('--start-date <date>', 'first date')
+    .requiredOption('--end-date <date>', 'last date')
+    .option('--max-days <n>', 'at most this many dates')
+    .action(async (o: { lake: string; startDate: string; endDate: string; maxDays?: string }) => {
+      const start = parseDate('--start-date', o.startDate) as string;
+      const end = parseDate('--end-date', o.endDate) as string;
+      let maxDays: number | undefined;
+      if (o.maxDays !== undefined) {
+        maxDays = Number(o.maxDays);
+        if (!Number.isInteger(maxDays) || maxDays < 1) throw new UserError(`--max-days must be a positive integer, got ${JSON.stringify(o.maxDays)}`);
+      }
+      await initParquetNode();
+      const rows = await usageSharePrep(new Lake(new NodeFileStore(o.lake)), start, end, maxDays);
+      console.log(formatUsageSharePrep(rows));
+      if (rows.some((d) => d.mismatches.fga + d.mismatches.fta + d.mismatches.tov > 0)) process.exitCode = 1;
     });
 
   cli

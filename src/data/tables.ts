@@ -145,4 +145,118 @@ export const DK_SALARIES: LakeTable = {
   fileName: 'salaries.parquet',
 };
 
-export const LAKE_TABLES: readonly LakeTable[] = [BRONZE_BOX_SCORES, BRONZE_LINES, PLAYER_GAMES, ODDS_SNAPSHOT, DK_SALARIES];
+
+
+const RATE_COLS = ['fga', 'fga3', 'fta', 'tov', 'ast', 'oreb', 'dreb', 'stl', 'blk'];
+
+/**
+ * One row per available player per team-game: labels of that game and features known before its tip.
+ * Labels are float64 (per-minute rate x minutes must give back the box score's count exactly); features are
+ * float32, ample for their precision, which halves the table and keeps the embedded slice small.
+ */
+export const RATES_TRAINING_BASE: LakeTable = {
+  schema: {
+    name: 'gold/rates_training_base',
+    columns: [
+      col('season', 'int32'),
+      col('game_date', 'utf8'),
+      col('game_id', 'utf8'),
+      col('team_id', 'int64'),
+      col('opponent_team_id', 'int64'),
+      col('player_id', 'int64'),
+      col('player_name', 'utf8'),
+      col('season_type', 'utf8', false, 'Regular Season | Play-In | Playoffs | NBA Cup Final'),
+      col('home', 'bool'),
+      // labels: what happened in this game
+      col('minutes_actual', 'float64', false, 'label: minutes played (0 for an available player who did not play)'),
+      col('played', 'bool', false, 'label: minutes_actual > 0'),
+      ...['fga2', 'fga3', 'fta', 'tov', 'oreb', 'dreb', 'ast', 'stl', 'blk'].map((s) =>
+        col(`${s}_per_min`, 'float64', true, `label: ${s} / minutes_actual (null when he did not play)`),
+      ),
+      col('fg2_pct', 'float64', true, 'label: 2-point makes / attempts (null without attempts)'),
+      col('fg3_pct', 'float64', true, 'label'),
+      col('ft_pct', 'float64', true, 'label'),
+      ...['fgm', 'fga', 'fg3m', 'fg3a', 'ftm', 'fta', 'oreb', 'dreb', 'ast', 'stl', 'blk', 'tov', 'pts'].map((s) =>
+        col(s, 'int32', false, 'label: the box-score count (0 when he did not play)'),
+      ),
+      // season priors and recent form: strictly earlier games
+      ...RATE_COLS.map((s) =>
+        col(`season_${s}_per_min`, 'float32', false, 'season-to-date per-minute rate shrunk toward last season (itself shrunk toward the league by position group)'),
+      ),
+      col('season_fg2_pct', 'float32', false, 'empirical-Bayes shrunk 2-point percentage (this season + half of last, toward the league)'),
+      col('season_fg3_pct', 'float32', false, 'empirical-Bayes shrunk 3-point percentage'),
+      col('season_ft_pct', 'float32', false, 'empirical-Bayes shrunk free-throw percentage'),
+      ...RATE_COLS.map((s) => col(`recent_${s}_per_min`, 'float32', false, 'exponentially weighted per-minute rate (half-life 10 games)')),
+      col('recent_minutes', 'float32', true, 'exponentially weighted minutes over available games (half-life 4 games); null without history'),
+      col('recent_minutes_played', 'float32', true, 'exponentially weighted minutes over games he played (half-life 4 games)'),
+      col('last_minutes', 'float32', true, 'minutes in his last available game'),
+      col('minutes_last5', 'float32', true, 'mean minutes of his last five available games this season'),
+      col('minutes_szn', 'float32', true, 'season-to-date minutes per available game'),
+      col('minutes_prev_season', 'float32', true, 'last season minutes per available game'),
+      col('games_played_szn', 'int32', false, 'games with minutes this season, before today'),
+      col('games_available_szn', 'int32', false, 'games available this season, before today'),
+      col('start_rate_recent', 'float32', true, 'exponentially weighted share of available games started'),
+      col('played_rate_recent', 'float32', true, 'exponentially weighted share of available games with minutes'),
+      col('days_rest', 'int32', false, "days since the team's previous game (7 = season opener or 7+)"),
+      col('back_to_back', 'bool'),
+      col('days_since_played', 'int32', true, 'days since he last played'),
+      // role
+      col('is_starter', 'bool', false, 'in the confirmed starting lineup (announced before tip)'),
+      col('position_primary', 'utf8', false, 'G | F | C | U (unknown)'),
+      col('pos_g', 'bool'),
+      col('pos_f', 'bool'),
+      col('pos_c', 'bool'),
+      col('pos_group', 'utf8', false, 'guard | wing | big'),
+      col('minutes_rank_in_team', 'int32', false, 'rank by recent_minutes among available teammates (1 = most)'),
+      // team context
+      col('team_itt', 'float32', true, 'implied team total from the closing line'),
+      col('opp_itt', 'float32', true),
+      col('spread_close', 'float32', true, "the team's closing spread (negative = favoured)"),
+      col('total_close', 'float32', true),
+      col('team_pace_szn', 'float32', false, 'possessions per 48 minutes, season to date, shrunk toward last season'),
+      col('opp_pace_szn', 'float32', false),
+      // vacancy: teammates unavailable today, valued by their season before today
+      col('vac_min_szn', 'float32', false, 'summed season minutes per game of unavailable teammates'),
+      col('vac_fga_szn', 'float32', false),
+      col('vac_tov_szn', 'float32', false),
+      col('vac_min_recent', 'float32', false, 'summed recent_minutes of unavailable teammates'),
+      col('team_minutes_vacated', 'float32', false, 'vac_min_szn / 240'),
+      col('team_usage_vacated', 'float32', false, "summed share of the team's usage (FGA + 0.44 FTA + TOV) of unavailable teammates"),
+      col('vac_min_guard', 'float32'),
+      col('vac_min_wing', 'float32'),
+      col('vac_min_big', 'float32'),
+      col('n_out', 'int32', false, 'teammates listed unavailable in the box score'),
+      // minutes projection (projections_minutes_v1)
+      col('minutes_pred_p10', 'float64'),
+      col('minutes_pred_p50', 'float64'),
+      col('minutes_pred_p90', 'float64'),
+      col('minutes_pred_play_prob', 'float64'),
+    ],
+  },
+  dir: 'gold/rates_training_base',
+  partitionKeys: ['season', 'game_date'],
+  fileName: 'rates_training_base.parquet',
+};
+
+export const MINUTES_V1: LakeTable = {
+  schema: {
+    name: 'gold/projections_minutes_v1',
+    columns: [
+      col('game_date', 'utf8'),
+      col('game_id', 'utf8'),
+      col('team_id', 'int64'),
+      col('player_id', 'int64'),
+      col('player_name', 'utf8'),
+      col('is_starter', 'bool'),
+      col('play_prob', 'float64', false, 'P(minutes > 0 | available)'),
+      col('minutes_p10', 'float64', false, 'minutes if he plays: 10th percentile'),
+      col('minutes_p50', 'float64'),
+      col('minutes_p90', 'float64'),
+    ],
+  },
+  dir: 'gold/projections_minutes_v1',
+  partitionKeys: ['game_date'],
+  fileName: 'minutes.parquet',
+};
+
+export const LAKE_TABLES: readonly LakeTable[] = [BRONZE_BOX_SCORES, BRONZE_LINES, PLAYER_GAMES, ODDS_SNAPSHOT, RATES_TRAINING_BASE, MINUTES_V1, DK_SALARIES];

@@ -4,21 +4,26 @@
 // only then is anything written, each file through a temporary name. A season whose inputs (box-score file,
 // lines file, builder version) hash the same as last time is skipped: the build is incremental.
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UserError } from '../data/errors.ts';
 import { Lake } from '../data/lake.ts';
 import { initParquetNode } from '../data/parquet-node.ts';
 import { takeRows, type Frame, type Value } from '../data/schema.ts';
 import { NodeFileStore } from '../data/store-node.ts';
-import { BRONZE_BOX_SCORES, BRONZE_LINES, ODDS_SNAPSHOT, PLAYER_GAMES } from '../data/tables.ts';
+import { BRONZE_BOX_SCORES, BRONZE_LINES, ODDS_SNAPSHOT, PLAYER_GAMES, RATES_TRAINING_BASE } from '../data/tables.ts';
+import { parseMinutesModel } from '../features/minutes-model.ts';
+import { computeGold, writeGold, type MinutesSeasonMetrics } from './gold.ts';
 import { readCsvBytes } from '../data/csv.ts';
 import type { Progress } from '../cli/progress.ts';
 import { parseBoxScores, type BoxScoreReport } from './boxscores.ts';
 import { buildOddsSnapshot, parseLines, type GameKey, type LinesReport } from './lines.ts';
 
 /** Bump when the builder's output changes, so incremental builds redo every season. */
-export const BUILDER_VERSION = 1;
+export const BUILDER_VERSION = 2;
+export const DEFAULT_MINUTES_MODEL = resolve(fileURLToPath(import.meta.url), '../../../public/data/models/minutes_v1.json');
 export const MANIFEST = '_lake_manifest.json';
 
 export interface BuildOptions {
@@ -29,6 +34,13 @@ export interface BuildOptions {
   startDate?: string;
   endDate?: string;
   force?: boolean;
+  /** Build silver only (gold needs every season's silver; used while cutting slices). */
+  skipGold?: boolean;
+  /**
+   * Minutes model for seasons with no earlier season in the lake (default: the model shipped in
+   * public/data/models, trained on 2018-2023). Used only for seasons after all of its training seasons.
+   */
+  minutesModelFile?: string;
   progress: Progress;
 }
 
@@ -42,9 +54,18 @@ export interface SeasonManifest {
   lines: LinesReport | null;
 }
 
+export interface GoldManifest {
+  inputs_sha256: string;
+  minutes_fallback_model: string | null;
+  files_written: number;
+  files_unchanged: number;
+  minutes_metrics: MinutesSeasonMetrics[];
+}
+
 export interface LakeManifest {
   builder_version: number;
   seasons: Record<string, SeasonManifest>;
+  gold?: GoldManifest;
 }
 
 export interface BuildResult {
@@ -52,6 +73,8 @@ export interface BuildResult {
   skipped: number[];
   manifest: LakeManifest;
   filesWritten: number;
+  /** Null when gold was up to date (or skipped). */
+  gold: GoldManifest | null;
 }
 
 interface SourceFiles {
@@ -254,7 +277,37 @@ export async function buildLake(opts: BuildOptions): Promise<BuildResult> {
     };
   }
   progress.stop();
+
+  // 4. Gold: features and minutes projections over every season in the lake.
+  let gold: GoldManifest | null = null;
+  if (opts.skipGold !== true) {
+    const modelFile = opts.minutesModelFile ?? DEFAULT_MINUTES_MODEL;
+    const modelText = existsSync(modelFile) ? await readFile(modelFile, 'utf8') : null;
+    const seasonKeys = Object.entries(manifest.seasons)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([s, m]) => `${s}:${m.inputs_sha256}`);
+    const goldSha = createHash('sha256')
+      .update(`${BUILDER_VERSION}|${seasonKeys.join(',')}|${modelText === null ? 'none' : createHash('sha256').update(modelText).digest('hex')}`)
+      .digest('hex');
+    if (previous?.gold?.inputs_sha256 === goldSha && prepared.length === 0 && (await store.exists(RATES_TRAINING_BASE.dir))) {
+      manifest.gold = previous.gold;
+      progress.log('lake build: gold unchanged, skipped');
+    } else {
+      const fallbackModel = modelText === null ? undefined : parseMinutesModel(modelText, modelFile);
+      const computed = await computeGold(lake, progress, fallbackModel === undefined ? {} : { fallbackModel });
+      const w = await writeGold(lake, computed.rows, progress);
+      filesWritten += w.written;
+      gold = {
+        inputs_sha256: goldSha,
+        minutes_fallback_model: modelText === null ? null : basename(modelFile),
+        files_written: w.written,
+        files_unchanged: w.unchanged,
+        minutes_metrics: computed.metrics,
+      };
+      manifest.gold = gold;
+    }
+  }
   await store.writeFileAtomic(MANIFEST, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
-  return { built: prepared.map((p) => p.season), skipped, manifest, filesWritten };
+  return { built: prepared.map((p) => p.season), skipped, manifest, filesWritten, gold };
 }
 

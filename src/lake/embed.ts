@@ -2,16 +2,20 @@
 // the default test suite run on a fresh clone with no ../shared, and the browser demo can fetch it.
 // It holds the 2023-24 season from opening night to the end of January: the source CSV rows (to rebuild it)
 // and the lake built from them by the same `lake build` a user runs.
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { UserError } from '../data/errors.ts';
 import { readCsvBytes } from '../data/csv.ts';
+import { Lake } from '../data/lake.ts';
 import { NodeFileStore } from '../data/store-node.ts';
 import { FILE_LIST } from '../data/store-http.ts';
 import type { Progress } from '../cli/progress.ts';
 import { buildLake } from './build.ts';
+import { fitMinutesModel } from '../features/minutes-model.ts';
+import { readFeatures } from './gold.ts';
 
 export const EMBEDDED_SEASON = 2024;
 export const EMBEDDED_START = '2023-10-24';
@@ -49,9 +53,25 @@ export async function embedSlice(opts: { source: string; out: string; progress: 
   const lakeDir = join(opts.out, 'lake');
   await rm(lakeDir, { recursive: true, force: true });
   await mkdir(opts.out, { recursive: true });
+
+  // The minutes model shipped beside the slice: fitted on every season before the slice's, from the full
+  // source, so a lake holding one season still gets trained projections.
+  const fullLake = await mkdtemp(join(tmpdir(), 'slatesim-embed-'));
+  try {
+    const full = await buildLake({ source: opts.source, lake: fullLake, progress: opts.progress, skipGold: true });
+    const train = full.built.filter((s) => s < EMBEDDED_SEASON);
+    if (train.length === 0) throw new UserError(`--source ${opts.source}: no season before ${EMBEDDED_SEASON} to train the minutes model on`);
+    const rows = await readFeatures(new Lake(new NodeFileStore(fullLake)), opts.progress);
+    const model = fitMinutesModel(rows.filter((r) => (r.season as number) < EMBEDDED_SEASON));
+    await new NodeFileStore(opts.out).writeFileAtomic('models/minutes_v1.json', new TextEncoder().encode(`${JSON.stringify(model, null, 1)}\n`));
+    opts.progress.log(`minutes model for ${EMBEDDED_SEASON} trained on ${model.trained_seasons.join(', ')}`);
+  } finally {
+    await rm(fullLake, { recursive: true, force: true });
+  }
+
   await sourceOut.writeFileAtomic(`box_scores_${EMBEDDED_SEASON}.csv.gz`, gzipSync(box, { level: 9 }));
   await sourceOut.writeFileAtomic(`lines_${EMBEDDED_SEASON}.csv.gz`, gzipSync(lines, { level: 9 }));
-  await buildLake({ source: join(opts.out, 'source'), lake: lakeDir, progress: opts.progress });
+  await buildLake({ source: join(opts.out, 'source'), lake: lakeDir, progress: opts.progress, minutesModelFile: join(opts.out, 'models/minutes_v1.json') });
   const files = await writeFileList(new NodeFileStore(lakeDir));
   let bytes = 0;
   for (const f of files) bytes += (await stat(join(lakeDir, f))).size;

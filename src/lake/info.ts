@@ -2,6 +2,19 @@
 import type { Lake } from '../data/lake.ts';
 import { LAKE_TABLES } from '../data/tables.ts';
 import { MANIFEST, type LakeManifest } from './build.ts';
+import type { MinutesSeasonMetrics } from './gold.ts';
+
+/** The per-season minutes projection table: p50 MAE (players who played) and p10-p90 coverage. */
+export function formatMinutesMetrics(metrics: readonly MinutesSeasonMetrics[]): string {
+  const lines = ['minutes projection (players who played; each season fit only on earlier seasons):', '  season  trained on      n      MAE p50  MAE last-5  p10-p90  below  above  team sum'];
+  for (const m of metrics) {
+    const trained = m.trained_on.length === 0 ? 'heuristic' : m.trained_on.length === 1 ? `${m.trained_on[0]}` : `${m.trained_on[0]}-${m.trained_on[m.trained_on.length - 1]}`;
+    lines.push(
+      `  ${m.season}    ${trained.padEnd(10)} ${String(m.n_played).padStart(6)}  ${m.mae_p50.toFixed(3).padStart(7)}  ${m.mae_last5.toFixed(3).padStart(10)}  ${(100 * m.coverage_p10_p90).toFixed(1).padStart(6)}%  ${(100 * m.below_p10).toFixed(1).padStart(4)}%  ${(100 * m.above_p90).toFixed(1).padStart(4)}%  ${m.team_p50_sum_mean.toFixed(1).padStart(8)}`,
+    );
+  }
+  return lines.join('\n');
+}
 
 export async function lakeSummary(lake: Lake): Promise<string> {
   const out: string[] = [`lake ${lake.store.root}`];
@@ -15,6 +28,10 @@ export async function lakeSummary(lake: Lake): Promise<string> {
       );
     }
   }
+  const gold = (await lake.store.exists(MANIFEST))
+    ? (JSON.parse(new TextDecoder().decode(await lake.store.readFile(MANIFEST))) as LakeManifest).gold
+    : undefined;
+  if (gold !== undefined) out.push(formatMinutesMetrics(gold.minutes_metrics));
   for (const t of LAKE_TABLES) {
     const parts = await lake.partitions(t);
     if (parts.length === 0) continue;
