@@ -42,11 +42,15 @@ export async function usageSharePrep(lake: Lake, startDate: string, endDate: str
   const parts = await lake.partitions(RATES_TRAINING_BASE, { startDate, endDate });
   if (parts.length === 0) throw new UserError(`no gold/rates_training_base partitions between ${startDate} and ${endDate} in ${lake.store.root} (run slatesim lake build)`);
   const chosen = maxDays === undefined ? parts : parts.slice(0, maxDays);
+  // One listing of the box-score partitions, not one per date.
+  const boxPaths = new Map((await lake.partitions(PLAYER_GAMES, { startDate, endDate })).map((p) => [p.partition.game_date as string, p.path]));
   const out: DateDiagnostics[] = [];
   for (const part of chosen) {
     const date = part.partition.game_date as string;
     const rows = frameRows(await lake.readFile(RATES_TRAINING_BASE, part.path));
-    const box = await lake.read(PLAYER_GAMES, { startDate: date, endDate: date }, { columns: ['game_id', 'player_id', 'fga', 'fta', 'tov'] });
+    const boxPath = boxPaths.get(date);
+    if (boxPath === undefined) throw new UserError(`${date}: gold/rates_training_base has a partition but silver/player_games does not (rebuild the lake)`);
+    const box = await lake.readFile(PLAYER_GAMES, boxPath, ['game_id', 'player_id', 'fga', 'fta', 'tov']);
     const truth = new Map<string, Record<ShareTarget, number>>();
     for (const r of frameRows(box)) {
       truth.set(`${r.game_id}|${r.player_id}`, { fga: (r.fga as number | null) ?? 0, fta: (r.fta as number | null) ?? 0, tov: (r.tov as number | null) ?? 0 });

@@ -22,7 +22,7 @@ import { parseBoxScores, type BoxScoreReport } from './boxscores.ts';
 import { buildOddsSnapshot, parseLines, type GameKey, type LinesReport } from './lines.ts';
 
 /** Bump when the builder's output changes, so incremental builds redo every season. */
-export const BUILDER_VERSION = 2;
+export const BUILDER_VERSION = 3;
 export const DEFAULT_MINUTES_MODEL = resolve(fileURLToPath(import.meta.url), '../../../public/data/models/minutes_v1.json');
 export const MANIFEST = '_lake_manifest.json';
 

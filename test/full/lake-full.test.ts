@@ -9,7 +9,9 @@ import { readCsvBytes } from '../../src/data/csv.ts';
 import { Lake } from '../../src/data/lake.ts';
 import { initParquetNode } from '../../src/data/parquet-node.ts';
 import { NodeFileStore } from '../../src/data/store-node.ts';
-import { ODDS_SNAPSHOT, PLAYER_GAMES } from '../../src/data/tables.ts';
+import { frameRows } from '../../src/data/schema.ts';
+import { ODDS_SNAPSHOT, PLAYER_GAMES, RATES_TRAINING_BASE } from '../../src/data/tables.ts';
+import { usageSharePrep } from '../../src/diagnostics/usage-share-prep.ts';
 import { silentProgress } from '../../src/cli/progress.ts';
 import { buildLake, type BuildResult } from '../../src/lake/build.ts';
 import { importSalaries } from '../../src/lake/salaries.ts';
@@ -28,7 +30,7 @@ beforeAll(async () => {
   const t0 = Date.now();
   result = await buildLake({ source: SHARED_DATA, lake: lakeDir, progress: silentProgress });
   seconds = (Date.now() - t0) / 1000;
-  console.log(`full lake: 7 seasons, ${result.filesWritten} files in ${seconds.toFixed(1)}s`);
+  console.log(`full lake: 7 seasons, silver and gold, ${result.filesWritten} files in ${seconds.toFixed(1)}s (targets: silver < 3 min, whole lake < 5 min)`);
 }, 600_000);
 
 describe('the full lake, 2018-2024', () => {
@@ -92,6 +94,52 @@ describe('the full lake, 2018-2024', () => {
     expect(agree / lines.length).toBeGreaterThan(0.995);
     const odds = await lake.read(ODDS_SNAPSHOT, { seasons: [2024] });
     expect(odds.numRows).toBe(1319);
+  });
+
+  it('meets the 2024 minutes targets, each season fit only on earlier seasons', () => {
+    const metrics = result.gold?.minutes_metrics ?? [];
+    for (const m of metrics) {
+      console.log(`minutes ${m.season}: MAE p50 ${m.mae_p50.toFixed(3)} (last-5 ${m.mae_last5.toFixed(3)}), p10-p90 ${(100 * m.coverage_p10_p90).toFixed(1)}%, trained on ${m.trained_on.join(',') || 'heuristic'}`);
+      expect(m.trained_on.every((s) => s < m.season)).toBe(true);
+    }
+    const m2024 = metrics.find((m) => m.season === 2024);
+    expect(m2024?.trained_on).toEqual([2018, 2019, 2020, 2021, 2022, 2023]);
+    expect(m2024?.mae_p50).toBeLessThanOrEqual(4.5);
+    expect(m2024?.coverage_p10_p90).toBeGreaterThanOrEqual(0.78);
+    expect(m2024?.coverage_p10_p90).toBeLessThanOrEqual(0.82);
+    expect(Math.abs((m2024?.team_p50_sum_mean ?? 0) - 240)).toBeLessThan(5);
+  });
+
+  it('rebuilds FGA/FTA/TOV exactly from the labels on every 2024 date', async () => {
+    const diag = await usageSharePrep(new Lake(new NodeFileStore(lakeDir)), '2023-10-01', '2024-06-30');
+    expect(diag.length).toBe(208);
+    for (const d of diag) expect(d.mismatches).toEqual({ fga: 0, fta: 0, tov: 0 });
+  });
+
+  it("starts a season's priors from each player's last season", async () => {
+    const lake = new Lake(new NodeFileStore(lakeDir));
+    const opening = frameRows(await lake.read(RATES_TRAINING_BASE, { startDate: '2018-10-16', endDate: '2018-10-17' }));
+    const prev = frameRows(await lake.read(PLAYER_GAMES, { seasons: [2018] }, { columns: ['player_id', 'minutes', 'fga'] }));
+    const agg = new Map<number, { min: number; fga: number }>();
+    for (const r of prev) {
+      const a = agg.get(r.player_id as number) ?? { min: 0, fga: 0 };
+      a.min += (r.minutes as number | null) ?? 0;
+      a.fga += (r.fga as number | null) ?? 0;
+      agg.set(r.player_id as number, a);
+    }
+    const pairs = opening
+      .map((r) => [r.season_fga_per_min as number, agg.get(r.player_id as number)] as const)
+      .filter((p): p is readonly [number, { min: number; fga: number }] => p[1] !== undefined && p[1].min > 500)
+      .map(([prior, a]) => [prior, a.fga / a.min] as const);
+    expect(pairs.length).toBeGreaterThan(100);
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const xs = pairs.map((p) => p[0]);
+    const ys = pairs.map((p) => p[1]);
+    const mx = mean(xs);
+    const my = mean(ys);
+    const cov = mean(pairs.map(([x, y]) => (x - mx) * (y - my)));
+    const corr = cov / Math.sqrt(mean(xs.map((x) => (x - mx) ** 2)) * mean(ys.map((y) => (y - my) ** 2)));
+    expect(corr).toBeGreaterThan(0.9);
   });
 
   it('is incremental: a second build rewrites nothing', async () => {
