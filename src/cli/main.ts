@@ -1,6 +1,6 @@
 // The slatesim command line. Every user mistake ends as one line on stderr and a non-zero exit; results go
 // to stdout, progress to stderr.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { UserError, isUserError } from '../data/errors.ts';
@@ -15,7 +15,36 @@ import { importSalaries } from '../lake/salaries.ts';
 import { consoleProgress } from './progress.ts';
 import { formatUsageSharePrep, usageSharePrep } from '../diagnostics/usage-share-prep.ts';
 import { describeAdapter, requestGpuDevice } from '../../engine/gpu/device.ts';
+import { defaultWorkers } from '../../engine/cpu/pool.ts';
+import { DEFAULT_PROFILES_FILE, loadProfile } from '../../engine/profile.ts';
+import { runSim } from '../../engine/sim.ts';
+import { RATES_TRAINING_BASE } from '../data/tables.ts';
 import { runSmokeAffine } from '../../engine/gpu/smoke.ts';
+
+interface SimCliOptions {
+  lake?: string;
+  date?: string;
+  profile: string;
+  profiles?: string;
+  worlds: string;
+  seed: string;
+  backend: string;
+  workers?: string;
+  chunk: string;
+  out?: string;
+  run?: string;
+  saveWorlds?: boolean;
+  dkCsv?: string;
+  playerOut?: string;
+}
+
+function positiveInt(flag: string, value: string, max: number, allowZero = false): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n > max || (!allowZero && n < 1)) {
+    throw new UserError(`${flag} must be an integer in ${allowZero ? 0 : 1}..${max}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
 
 export const PACKAGE_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -129,6 +158,72 @@ function program(): Command {
     .action(async (o: { source: string; out: string }) => {
       const r = await embedSlice({ source: o.source, out: o.out, progress: consoleProgress() });
       console.log(`embedded slice: ${r.files} files, ${(r.bytes / 1e6).toFixed(2)} MB in ${o.out}`);
+    });
+
+  cli
+    .command('sim')
+    .description('simulate a date\'s slate: N worlds per game, per-player DraftKings distributions')
+    .option('--lake <dir>', 'lake root (default: the embedded 2023-24 slice)')
+    .option('--date <date>', 'slate date (default: the last date in the lake)')
+    .option('--profile <name>', 'profile in config/profiles.json', 'usage_shares_v1')
+    .option('--profiles <file>', 'profiles file (default: config/profiles.json)')
+    .option('--worlds <n>', 'worlds per game', '10000')
+    .option('--seed <n>', 'random seed (same seed, same bytes)', '1')
+    .option('--backend <name>', 'auto | cpu | gpu', 'auto')
+    .option('--workers <n>', 'CPU worker threads (default: all cores)')
+    .option('--chunk <n>', 'worlds per kernel batch', '2048')
+    .option('--out <dir>', 'output root (default: <lake>/artifacts/sim/projections, or out/sim/projections for the embedded lake)')
+    .option('--run <name>', 'run name (default: <profile>-s<seed>-w<worlds>)')
+    .option('--save-worlds', 'also write every world (worlds.parquet, team_worlds.parquet)')
+    .option('--dk-csv <file>', 'DraftKings salary export: adds salary and dk_position')
+    .option('--player-out <ids>', 'comma-separated player ids to rule out (their minutes and usage move to teammates)')
+    .action(async (o: SimCliOptions) => {
+      await initParquetNode();
+      const embedded = o.lake === undefined;
+      const lakeDir = o.lake ?? resolve(PACKAGE_ROOT, EMBEDDED_LAKE_DIR);
+      const lakeObj = new Lake(new NodeFileStore(lakeDir));
+      const worlds = positiveInt('--worlds', o.worlds, 10_000_000);
+      const seed = positiveInt('--seed', o.seed, Number.MAX_SAFE_INTEGER, true);
+      const chunk = positiveInt('--chunk', o.chunk, 1 << 20);
+      const workers = o.workers === undefined ? defaultWorkers() : positiveInt('--workers', o.workers, 256);
+      if (!['auto', 'cpu', 'gpu'].includes(o.backend)) throw new UserError(`--backend must be auto, cpu or gpu, got ${JSON.stringify(o.backend)}`);
+      if (o.backend === 'gpu') throw new UserError('--backend gpu: the WebGPU world engine is not built yet (the next issue); use --backend cpu');
+      let date = parseDate('--date', o.date);
+      if (date === undefined) {
+        const parts = await lakeObj.partitions(RATES_TRAINING_BASE);
+        date = parts[parts.length - 1]?.partition.game_date;
+        if (date === undefined) throw new UserError(`${lakeDir}: no gold/rates_training_base (run slatesim lake build)`);
+      }
+      const playerOut = new Set<number>();
+      for (const id of (o.playerOut ?? '').split(',').filter((x) => x.trim() !== '')) {
+        if (!/^\d+$/.test(id.trim())) throw new UserError(`--player-out must be comma-separated player ids, got ${JSON.stringify(o.playerOut)}`);
+        playerOut.add(Number(id.trim()));
+      }
+      const profile = await loadProfile(o.profile, o.profiles ?? DEFAULT_PROFILES_FILE);
+      const out = o.out ?? (embedded ? resolve('out/sim/projections') : join(lakeDir, 'artifacts/sim/projections'));
+      const result = await runSim({
+        lake: lakeObj,
+        date,
+        profile,
+        profileName: o.profile,
+        worlds,
+        seed,
+        chunk,
+        workers,
+        out,
+        run: o.run ?? `${o.profile}-s${seed}-w${worlds}${playerOut.size > 0 ? `-out${[...playerOut].join('_')}` : ''}`,
+        saveWorlds: o.saveWorlds === true,
+        ...(o.dkCsv !== undefined ? { dkCsv: { text: await readCsvBytes(o.dkCsv), file: o.dkCsv } } : {}),
+        playerOut,
+        progress: consoleProgress(),
+      });
+      const m = result.metrics as { runtime_s: number; player_worlds_per_s: number; conservation: { target_violations: number }; vegas_anchoring: { max_abs_relative_error: number } };
+      const top = [...result.rows].sort((a, b) => (b.dk_fpts_mean as number) - (a.dk_fpts_mean as number)).slice(0, 8);
+      console.log(`sim ${date}: ${worlds} worlds x ${new Set(result.rows.map((r) => r.game_id)).size} games, ${result.rows.length} players, profile ${o.profile}, backend cpu (${workers} workers)`);
+      console.log(`  ${m.runtime_s.toFixed(1)}s, ${(m.player_worlds_per_s / 1e6).toFixed(2)}M player-worlds/s; conservation violations ${m.conservation.target_violations}; team points vs implied within ${(100 * m.vegas_anchoring.max_abs_relative_error).toFixed(2)}%`);
+      console.log('  top projections (DK points mean / p10 / p90):');
+      for (const r of top) console.log(`    ${String(r.player_name).padEnd(26)} ${(r.dk_fpts_mean as number).toFixed(1).padStart(6)} ${(r.dk_fpts_p10 as number).toFixed(1).padStart(6)} ${(r.dk_fpts_p90 as number).toFixed(1).padStart(6)}  min ${(r.minutes_mean as number).toFixed(1)}`);
+      console.log(`wrote ${result.dir}/{projections.parquet,projections.csv,metrics.json}${o.saveWorlds === true ? ' + worlds' : ''}`);
     });
 
   cli

@@ -1,0 +1,53 @@
+// Runs a slate's games on worker threads (or inline with one worker). Games are dealt largest first to the
+// least-loaded worker; since a game is never split, results do not depend on the worker count.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Profile } from '../profile.ts';
+import type { Slate } from '../slate.ts';
+import { simulateGame, type GameResult } from './simulate.ts';
+import type { WorkerTask } from './worker.ts';
+
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export async function runCpu(
+  slate: Slate,
+  profile: Profile,
+  opts: { seed: number; worlds: number; chunk: number; saveWorlds: boolean; workers: number; onProgress?: (worldsDone: number) => void },
+): Promise<GameResult[]> {
+  const games = Array.from({ length: slate.nGames }, (_, g) => g);
+  const nWorkers = Math.max(1, Math.min(opts.workers, slate.nGames));
+  if (nWorkers === 1) {
+    return games.map((g) => simulateGame(slate, profile, opts.seed, g, opts.worlds, opts.chunk, opts.saveWorlds, (n) => opts.onProgress?.(n)));
+  }
+  const size = (g: number): number => (slate.playerEnd[2 * g + 1] as number) - (slate.playerStart[2 * g] as number);
+  const load = new Array<number>(nWorkers).fill(0);
+  const assigned: number[][] = Array.from({ length: nWorkers }, () => []);
+  for (const g of [...games].sort((a, b) => size(b) - size(a) || a - b)) {
+    let k = 0;
+    for (let i = 1; i < nWorkers; i++) if ((load[i] as number) < (load[k] as number)) k = i;
+    (assigned[k] as number[]).push(g);
+    load[k] = (load[k] as number) + size(g);
+  }
+  const parts = await Promise.all(
+    assigned.map(
+      (gs) =>
+        new Promise<GameResult[]>((resolve, reject) => {
+          const task: WorkerTask = { slate, profile, seed: opts.seed, worlds: opts.worlds, chunk: opts.chunk, saveWorlds: opts.saveWorlds, games: gs };
+          const worker = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: task });
+          worker.on('message', (m: { type: 'progress'; n: number } | { type: 'result'; results: GameResult[] }) => {
+            if (m.type === 'progress') opts.onProgress?.(m.n);
+            else resolve(m.results);
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) => {
+            if (code !== 0) reject(new Error(`CPU worker exited with code ${code}`));
+          });
+        }),
+    ),
+  );
+  const byGame = new Map<number, GameResult>();
+  for (const part of parts) for (const r of part) byGame.set(r.acc.g, r);
+  return games.map((g) => byGame.get(g) as GameResult);
+}

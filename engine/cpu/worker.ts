@@ -1,0 +1,22 @@
+// A CPU worker: simulates whole games (never part of one) and posts their accumulators back.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Profile } from '../profile.ts';
+import type { Slate } from '../slate.ts';
+import { simulateGame, type GameResult } from './simulate.ts';
+
+export interface WorkerTask {
+  slate: Slate;
+  profile: Profile;
+  seed: number;
+  worlds: number;
+  chunk: number;
+  saveWorlds: boolean;
+  games: number[];
+}
+
+const task = workerData as WorkerTask;
+const results: GameResult[] = [];
+for (const g of task.games) {
+  results.push(simulateGame(task.slate, task.profile, task.seed, g, task.worlds, task.chunk, task.saveWorlds, (n) => parentPort?.postMessage({ type: 'progress', n })));
+}
+parentPort?.postMessage({ type: 'result', results });
