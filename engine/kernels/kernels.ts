@@ -280,13 +280,7 @@ export function sharesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameBa
           b.fallbacks++;
           fallbackShares(s, b, base, lo, hi, target, us.fallback, probs);
         } else {
-          let sum = 0;
-          for (let j = lo; j < hi; j++) {
-            const e = logits[j] === -Infinity ? 0 : Math.exp((logits[j] as number) - max);
-            probs[j] = e;
-            sum += e;
-          }
-          for (let j = lo; j < hi; j++) probs[j] = (probs[j] as number) / sum;
+          softmaxShares(logits, lo, hi, max, probs);
         }
         // Conditional binomials: player j takes Binomial(remaining, p_j / remaining probability); the last
         // player with a positive share takes what is left, so the counts sum to the total exactly.
@@ -310,6 +304,20 @@ export function sharesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameBa
       }
     });
   }
+}
+
+/**
+ * Shares from logits (already divided by the temperature): exp(l - max) normalised over [lo, hi); a logit of
+ * -Infinity (not eligible) gets share 0. The shares sum to 1.
+ */
+export function softmaxShares(logits: Float64Array, lo: number, hi: number, max: number, probs: Float64Array): void {
+  let sum = 0;
+  for (let j = lo; j < hi; j++) {
+    const e = logits[j] === -Infinity ? 0 : Math.exp((logits[j] as number) - max);
+    probs[j] = e;
+    sum += e;
+  }
+  for (let j = lo; j < hi; j++) probs[j] = (probs[j] as number) / sum;
 }
 
 function fallbackShares(s: Slate, b: GameBatch, base: number, lo: number, hi: number, target: Target, how: 'rate_weighted' | 'even', probs: Float64Array): void {
