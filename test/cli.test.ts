@@ -36,7 +36,25 @@ describe('slatesim CLI', () => {
     expect((await filesBelow(out)).length).toBe(2 + 95 * 4 + 1); // bronze, silver and gold per date, manifest
   });
 
+  it('simulates the embedded slate with no arguments but size (the README main command)', async () => {
+    const out = await tempDir('clisim');
+    const r = await slatesim('sim', '--worlds', '400', '--workers', '1', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^sim 2024-01-31: 400 worlds x 10 games, 258 players, profile usage_shares_v1, backend cpu \(1 workers\)/);
+    expect(r.stdout).toContain('conservation violations 0');
+    expect(r.stderr).toMatch(/sim 2024-01-31 \(10 games, 258 players\): 4000\/4000 game-worlds \(100%/);
+    expect(await filesBelow(out)).toEqual([
+      'game_date=2024-01-31/run=usage_shares_v1-s1-w400/metrics.json',
+      'game_date=2024-01-31/run=usage_shares_v1-s1-w400/projections.csv',
+      'game_date=2024-01-31/run=usage_shares_v1-s1-w400/projections.parquet',
+    ]);
+  });
+
   const mistakes: [string[], string][] = [
+    [['sim', '--profile', 'nope'], 'slatesim: --profile nope: no such profile in config/profiles.json (have: baseline, usage_shares_v1)\n'],
+    [['sim', '--worlds', '-5'], 'slatesim: --worlds must be an integer in 1..10000000, got "-5"\n'],
+    [['sim', '--backend', 'tpu'], 'slatesim: --backend must be auto, cpu or gpu, got "tpu"\n'],
+    [['sim', '--date', '2024-02-01', '--worlds', '10'], 'slatesim: --date 2024-02-01: no available players in gold/rates_training_base for that date\n'],
     [['lake', 'build', '--source', '/nonexistent', '--lake', '/tmp/x'], 'slatesim: --source /nonexistent: directory not found\n'],
     [['lake', 'build', '--source', EMBEDDED_SOURCE, '--lake', '/tmp/x', '--seasons', '24'], 'slatesim: --seasons must be comma-separated years like 2023,2024, got "24"\n'],
     [['lake', 'build', '--source', EMBEDDED_SOURCE, '--lake', '/tmp/x', '--seasons', '2019'], `slatesim: --seasons 2019: no box_scores_2019.csv(.gz) in ${EMBEDDED_SOURCE}\n`],

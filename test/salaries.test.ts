@@ -14,6 +14,8 @@ import { DK_SALARIES } from '../src/data/tables.ts';
 import { silentProgress } from '../src/cli/progress.ts';
 import { buildLake } from '../src/lake/build.ts';
 import { importSalaries, parseDkCsv, type SalariesResult } from '../src/lake/salaries.ts';
+import { loadProfile } from '../engine/profile.ts';
+import { runSim } from '../engine/sim.ts';
 import { FIXTURES, tempDir } from './helpers.ts';
 
 const FIX = join(FIXTURES, 'dk-2023-01-18');
@@ -94,6 +96,29 @@ describe('DK salaries 2023-01-18', () => {
   it('names the file, line and column of a bad salary', () => {
     const dk = 'Position,Name + ID,Name,ID,Roster Position,Salary,Game Info,TeamAbbrev,AvgPointsPerGame\nPG,X (1),X,1,PG/UTIL,lots,A@B 01/18/2023 07:00PM ET,DAL,1\n';
     expect(() => parseDkCsv(dk, '/x/DKSalaries.csv')).toThrow(new UserError('DKSalaries.csv line 2: column "Salary" must be a positive integer, got "lots"'));
+  });
+
+  it('adds salaries and DK positions to a simulation with --dk-csv', async () => {
+    const profile = await loadProfile('usage_shares_v1');
+    const r = await runSim({
+      lake,
+      date: '2023-01-18',
+      profile: { ...profile, vegas_anchoring: { ...profile.vegas_anchoring, pilot_worlds: 512 } },
+      profileName: 'usage_shares_v1',
+      worlds: 300,
+      seed: 3,
+      chunk: 300,
+      workers: 1,
+      out: await tempDir('dksim'),
+      run: 't',
+      saveWorlds: false,
+      dkCsv: { text: await readFile(DK_CSV, 'utf8'), file: DK_CSV },
+      progress: silentProgress,
+    });
+    const withSalary = r.rows.filter((x) => x.salary !== null);
+    expect(withSalary.length / r.rows.length).toBeGreaterThan(0.95);
+    const jokic = r.rows.find((x) => x.player_id === 203999);
+    expect(jokic).toMatchObject({ salary: 11400, dk_position: 'C' });
   });
 
   it('says which dates a file holds when --date has none', async () => {
