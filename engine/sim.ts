@@ -8,7 +8,7 @@ import { normaliseName } from '../src/data/names.ts';
 import { frameToParquet } from '../src/data/parquet.ts';
 import { col, frameFromRows, type TableSchema, type Value } from '../src/data/schema.ts';
 import { NodeFileStore } from '../src/data/store-node.ts';
-import { PLAYER_GAMES } from '../src/data/tables.ts';
+import { PLAYER_GAMES, PLAYER_SLATE_KEYS } from '../src/data/tables.ts';
 import { matchSalaries, parseDkCsv, type Candidate } from '../src/lake/salaries.ts';
 import type { Progress } from '../src/cli/progress.ts';
 import { NSTAT, STAT_INDEX } from './kernels/kernels.ts';
@@ -20,11 +20,7 @@ import { loadSlate, type Slate } from './slate.ts';
 export const PROJECTIONS_SCHEMA: TableSchema = {
   name: 'projections',
   columns: [
-    col('game_date', 'utf8'),
-    col('game_id', 'utf8'),
-    col('team_id', 'int64'),
-    col('player_id', 'int64'),
-    col('player_name', 'utf8'),
+    ...PLAYER_SLATE_KEYS,
     col('salary', 'int32', true),
     col('dk_position', 'utf8', true),
     col('play_prob', 'float64'),

@@ -238,15 +238,20 @@ export const RATES_TRAINING_BASE: LakeTable = {
   fileName: 'rates_training_base.parquet',
 };
 
+/** The leading columns of every per-player, per-slate output: which game, team and player a row is. */
+export const PLAYER_SLATE_KEYS: readonly ColumnSpec[] = [
+  col('game_date', 'utf8'),
+  col('game_id', 'utf8'),
+  col('team_id', 'int64'),
+  col('player_id', 'int64'),
+  col('player_name', 'utf8'),
+];
+
 export const MINUTES_V1: LakeTable = {
   schema: {
     name: 'gold/projections_minutes_v1',
     columns: [
-      col('game_date', 'utf8'),
-      col('game_id', 'utf8'),
-      col('team_id', 'int64'),
-      col('player_id', 'int64'),
-      col('player_name', 'utf8'),
+      ...PLAYER_SLATE_KEYS,
       col('is_starter', 'bool'),
       col('play_prob', 'float64', false, 'P(minutes > 0 | available)'),
       col('minutes_p10', 'float64', false, 'minutes if he plays: 10th percentile'),
