@@ -15,6 +15,7 @@ import { NSTAT, STAT_INDEX } from './kernels/kernels.ts';
 import { DK_BINS, DK_MIN, MIN_BIN, MIN_BINS, type GameAccumulator } from './cpu/simulate.ts';
 import { runCpu } from './cpu/pool.ts';
 import type { Profile } from './profile.ts';
+import type { ShareModel } from '../src/shares/model.ts';
 import { loadSlate, type Slate } from './slate.ts';
 
 export const PROJECTIONS_SCHEMA: TableSchema = {
@@ -72,6 +73,8 @@ export interface SimOptions {
   saveWorlds: boolean;
   dkCsv?: { text: string; file: string };
   playerOut?: ReadonlySet<number>;
+  /** Share model for the usage-share base logits (rate_weighted without one). */
+  shareModel?: ShareModel;
   progress: Progress;
 }
 
@@ -110,7 +113,7 @@ async function salariesFor(slate: Slate, lake: Lake, dk: { text: string; file: s
 
 export async function runSim(opts: SimOptions): Promise<SimResult> {
   const { profile, progress } = opts;
-  const slate = await loadSlate(opts.lake, opts.date, opts.playerOut);
+  const slate = await loadSlate(opts.lake, opts.date, opts.playerOut, opts.shareModel);
   const salaries = await salariesFor(slate, opts.lake, opts.dkCsv, opts.date);
   const started = Date.now();
   progress.start(`sim ${opts.date} (${slate.nGames} games, ${slate.nPlayers} players)`, opts.worlds * slate.nGames, 'game-worlds');
@@ -173,6 +176,7 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
     players_ruled_out: [...(opts.playerOut ?? [])],
     conservation: { team_worlds_checked: slate.nTeams * opts.worlds, target_violations: violations, minutes_violations: minutesViolations },
     fallbacks: { team_worlds_with_no_eligible_player: fallbacks, fallback: profile.usage_shares.fallback },
+    share_base: slate.shareSource,
     overtime_rate: overtime / (slate.nGames * opts.worlds),
     vegas_anchoring: { enabled: profile.vegas_anchoring.enabled, max_abs_relative_error: maxAnchorError },
     teams,

@@ -9,6 +9,9 @@ import { UserError } from '../src/data/errors.ts';
 import type { Lake } from '../src/data/lake.ts';
 import { frameRows, type Value } from '../src/data/schema.ts';
 import { RATES_TRAINING_BASE } from '../src/data/tables.ts';
+import { ruleOut } from '../src/shares/counterfactual.ts';
+import { SHARE_TARGETS, type ShareTarget } from '../src/shares/features.ts';
+import { baseLogits, type ShareModel } from '../src/shares/model.ts';
 
 /** Per-minute stats the engine draws counts for. */
 export const COUNT_STATS = ['oreb', 'dreb', 'ast', 'stl', 'blk'] as const;
@@ -21,6 +24,9 @@ export const SLATE_COLUMNS = [
   'recent_tov_per_min', 'recent_ast_per_min', 'recent_oreb_per_min', 'recent_dreb_per_min', 'recent_stl_per_min', 'recent_blk_per_min',
   'season_fg2_pct', 'season_fg3_pct', 'season_ft_pct', 'team_itt', 'spread_close', 'total_close',
   'minutes_pred_p10', 'minutes_pred_p50', 'minutes_pred_p90', 'minutes_pred_play_prob',
+  // share-model inputs and what ruling a player out updates
+  'minutes_rank_in_team', 'pos_group', 'games_played_szn', 'team_usage_vacated', 'vac_min_szn', 'vac_fga_szn', 'vac_tov_szn',
+  'vac_min_recent', 'team_minutes_vacated', 'vac_min_guard', 'vac_min_wing', 'vac_min_big', 'n_out', 'minutes_szn', 'recent_minutes',
 ] as const;
 
 /** Weight of the season prior against recent form in the rates the engine uses. */
@@ -50,6 +56,10 @@ export interface Slate {
   fg3Pct: Float64Array;
   ftPct: Float64Array;
   countRate: Record<(typeof COUNT_STATS)[number], Float64Array>;
+  /** Share logit before the world's log minutes, per target and player: log(rate), or the share model's z . beta. */
+  shareBase: Record<ShareTarget, Float64Array>;
+  /** 'rate_weighted' or the share model's version and training dates. */
+  shareSource: string;
   // teams
   teamId: Int32Array;
   teamGame: Int32Array;
@@ -66,13 +76,16 @@ function bad(date: string, row: Record<string, Value>, field: string, why: strin
   throw new UserError(`${date} ${String(row.player_name)} (player_id ${String(row.player_id)}): ${field} ${why}, got ${JSON.stringify(row[field])}`);
 }
 
-/** Builds the slate of `date` from feature rows; `playerOut` ids are ruled out (their minutes and usage move). */
-export function slateFromRows(date: string, rows: readonly Record<string, Value>[], playerOut: ReadonlySet<number> = new Set()): Slate {
+/**
+ * Builds the slate of `date` from feature rows; `playerOut` ids are ruled out (they leave, and their teammates'
+ * vacancy features gain them, so minutes and usage move). With a share model, its base logits replace log(rate).
+ */
+export function slateFromRows(date: string, rows: readonly Record<string, Value>[], playerOut: ReadonlySet<number> = new Set(), shareModel?: ShareModel): Slate {
   if (rows.length === 0) throw new UserError(`--date ${date}: no available players in gold/rates_training_base for that date`);
   for (const id of playerOut) {
     if (!rows.some((r) => r.player_id === id)) throw new UserError(`--player-out ${id}: no available player with that id on ${date}`);
   }
-  const kept = rows.filter((r) => !playerOut.has(r.player_id as number));
+  const kept = ruleOut(rows, playerOut);
   // Validate every number the kernels will read.
   for (const r of kept) {
     for (const f of SLATE_COLUMNS) {
@@ -145,6 +158,8 @@ export function slateFromRows(date: string, rows: readonly Record<string, Value>
     playerStart: new Int32Array(nTeams),
     playerEnd: new Int32Array(nTeams),
     teamItt: new Float64Array(nTeams),
+    shareBase: { fga: new Float64Array(n), fta: new Float64Array(n), tov: new Float64Array(n) },
+    shareSource: shareModel === undefined ? 'rate_weighted' : `${shareModel.version} trained ${shareModel.training.start_date}..${shareModel.training.end_date}`,
     gameId: games,
     gameKey: Uint32Array.from(games, (g) => Number.parseInt(g, 10) >>> 0),
     spreadHome: new Float64Array(games.length),
@@ -181,13 +196,24 @@ export function slateFromRows(date: string, rows: readonly Record<string, Value>
     s.fg3Pct[i] = r.season_fg3_pct as number;
     s.ftPct[i] = r.season_ft_pct as number;
     for (const c of ['oreb', 'dreb', 'ast', 'stl', 'blk'] as const) s.countRate[c][i] = blend(c);
+    s.shareBase.fga[i] = Math.log(Math.max(s.fgaRate[i] as number, 1e-6));
+    s.shareBase.fta[i] = Math.log(Math.max(s.ftaRate[i] as number, 1e-6));
+    s.shareBase.tov[i] = Math.log(Math.max(s.tovRate[i] as number, 1e-6));
   });
+  if (shareModel !== undefined) {
+    for (let t = 0; t < nTeams; t++) {
+      const lo = s.playerStart[t] as number;
+      const hi = s.playerEnd[t] as number;
+      const teamRows = order.slice(lo, hi);
+      for (const target of SHARE_TARGETS) s.shareBase[target].set(baseLogits(shareModel, target, teamRows), lo);
+    }
+  }
   return s;
 }
 
-export async function loadSlate(lake: Lake, date: string, playerOut: ReadonlySet<number> = new Set()): Promise<Slate> {
+export async function loadSlate(lake: Lake, date: string, playerOut: ReadonlySet<number> = new Set(), shareModel?: ShareModel): Promise<Slate> {
   const frame = await lake.read(RATES_TRAINING_BASE, { startDate: date, endDate: date }, { columns: [...SLATE_COLUMNS] });
-  return slateFromRows(date, frameRows(frame), playerOut);
+  return slateFromRows(date, frameRows(frame), playerOut, shareModel);
 }
 
 /** Players of game g: indices [start, end). */

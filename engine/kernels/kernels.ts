@@ -229,7 +229,8 @@ export function teamTotalsKernel(s: Slate, prof: Profile, rng: CounterRng, b: Ga
 }
 
 /**
- * Kernel 3, usage shares and allocation: logits = log(rate) + log(world minutes) + Normal(0, noise), softmax
+ * Kernel 3, usage shares and allocation: logits = base (log rate, or the share model's) + log(world minutes)
+ * + Normal(0, noise), softmax
  * with temperature over players active with at least the cutoff minutes, and the team total split among them
  * by conditional binomials (a multinomial draw: the counts sum to the total exactly). Targets not shared, or
  * every target when shares are off, are drawn per player independently and the team total is their sum.
@@ -271,8 +272,7 @@ export function sharesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameBa
             continue;
           }
           eligible++;
-          const rate = Math.max(rateOf(s, b.p0 + j, target), 1e-6);
-          const l = (Math.log(rate) + Math.log(m) + us.share_noise_std * (noise[j * 3 + k] as number)) / us.share_temperature;
+          const l = ((s.shareBase[target][b.p0 + j] as number) + Math.log(m) + us.share_noise_std * (noise[j * 3 + k] as number)) / us.share_temperature;
           logits[j] = l;
           if (l > max) max = l;
         }

@@ -1,6 +1,8 @@
 // The slatesim command line. Every user mistake ends as one line on stderr and a non-zero exit; results go
 // to stdout, progress to stderr.
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { UserError, isUserError } from '../data/errors.ts';
@@ -19,6 +21,9 @@ import { defaultWorkers } from '../../engine/cpu/pool.ts';
 import { DEFAULT_PROFILES_FILE, loadProfile } from '../../engine/profile.ts';
 import { runSim } from '../../engine/sim.ts';
 import { RATES_TRAINING_BASE } from '../data/tables.ts';
+import { buildUsageSharesBase } from '../shares/base.ts';
+import { parseShareModel, type ShareModel } from '../shares/model.ts';
+import { evaluateShareModel, formatEval, loadTeamGames, trainShareModel } from '../shares/train.ts';
 import { runSmokeAffine } from '../../engine/gpu/smoke.ts';
 
 interface SimCliOptions {
@@ -36,6 +41,22 @@ interface SimCliOptions {
   saveWorlds?: boolean;
   dkCsv?: string;
   playerOut?: string;
+  sharesModel?: string;
+}
+
+function dateRange(start: string, end: string): [string, string] {
+  const a = parseDate('--start-date', start) as string;
+  const b = parseDate('--end-date', end) as string;
+  if (a > b) throw new UserError(`--start-date ${a} is after --end-date ${b}`);
+  return [a, b];
+}
+
+async function readTextFile(path: string, flag: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    throw new UserError(`${flag} ${path}: file not found`);
+  }
 }
 
 function positiveInt(flag: string, value: string, max: number, allowZero = false): number {
@@ -47,6 +68,7 @@ function positiveInt(flag: string, value: string, max: number, allowZero = false
 }
 
 export const PACKAGE_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+export const DEFAULT_SHARE_MODEL = resolve(PACKAGE_ROOT, 'public/data/models/shares_v1.json');
 
 function parseSeasons(value: string): number[] {
   const seasons = value.split(',').map((s) => s.trim());
@@ -160,6 +182,63 @@ function program(): Command {
       console.log(`embedded slice: ${r.files} files, ${(r.bytes / 1e6).toFixed(2)} MB in ${o.out}`);
     });
 
+  const shares = cli.command('shares').description('the usage-share model: training base, training, evaluation');
+
+  shares
+    .command('build-base')
+    .description('write gold/usage_shares_training_base (counts, team totals, shares, pregame features)')
+    .requiredOption('--lake <dir>', 'lake root')
+    .requiredOption('--start-date <date>', 'first date')
+    .requiredOption('--end-date <date>', 'last date')
+    .action(async (o: { lake: string; startDate: string; endDate: string }) => {
+      const [start, end] = dateRange(o.startDate, o.endDate);
+      await initParquetNode();
+      const r = await buildUsageSharesBase(new Lake(new NodeFileStore(o.lake)), start, end, consoleProgress());
+      console.log(`usage_shares_training_base: ${r.rows} player rows over ${r.dates} dates; team-games with a zero total (shares invalid): fga ${r.invalid.fga}, fta ${r.invalid.fta}, tov ${r.invalid.tov}`);
+    });
+
+  shares
+    .command('train')
+    .description('fit the share model (softmax with a log-minutes offset, and the seed\'s log-count form) and write its JSON')
+    .requiredOption('--lake <dir>', 'lake root')
+    .requiredOption('--start-date <date>', 'first training date')
+    .requiredOption('--end-date <date>', 'last training date')
+    .option('--targets <list>', 'fga,fta,tov', 'fga,fta,tov')
+    .requiredOption('--out <file>', 'model JSON to write')
+    .action(async (o: { lake: string; startDate: string; endDate: string; targets: string; out: string }) => {
+      const [start, end] = dateRange(o.startDate, o.endDate);
+      const targets = o.targets.split(',').map((x) => x.trim());
+      for (const t of targets) if (!['fga', 'fta', 'tov'].includes(t)) throw new UserError(`--targets must be a list of fga, fta, tov; got ${JSON.stringify(t)}`);
+      if (new Set(targets).size < 3) throw new UserError(`--targets: one model file holds all of fga, fta, tov (the simulator needs each), got ${JSON.stringify(o.targets)}`);
+      await initParquetNode();
+      const progress = consoleProgress();
+      const tgs = await loadTeamGames(new Lake(new NodeFileStore(o.lake)), start, end, progress);
+      const model = trainShareModel(tgs, start, end, targets as ('fga' | 'fta' | 'tov')[], progress);
+      await new NodeFileStore(dirname(resolve(o.out))).writeFileAtomic(basename(o.out), new TextEncoder().encode(`${JSON.stringify(model, null, 1)}\n`));
+      console.log(`share model: ${tgs.length} team-games, seasons ${model.training.seasons.join(', ')}; wrote ${o.out}`);
+    });
+
+  shares
+    .command('eval')
+    .description('share metrics of the model against rate_weighted, overall and by vacancy quartile, actual and pregame minutes')
+    .requiredOption('--lake <dir>', 'lake root')
+    .requiredOption('--model <file>', 'model JSON from shares train')
+    .requiredOption('--start-date <date>', 'first date')
+    .requiredOption('--end-date <date>', 'last date')
+    .requiredOption('--json <file>', 'report to write')
+    .option('--resamples <n>', 'bootstrap resamples over team-games', '1000')
+    .action(async (o: { lake: string; model: string; startDate: string; endDate: string; json: string; resamples: string }) => {
+      const [start, end] = dateRange(o.startDate, o.endDate);
+      const resamples = positiveInt('--resamples', o.resamples, 100_000);
+      await initParquetNode();
+      const model = parseShareModel(await readTextFile(o.model, '--model'), o.model);
+      const tgs = await loadTeamGames(new Lake(new NodeFileStore(o.lake)), start, end, consoleProgress());
+      const report = evaluateShareModel(model, tgs, start, end, { resamples });
+      await new NodeFileStore(dirname(resolve(o.json))).writeFileAtomic(basename(o.json), new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`));
+      console.log(formatEval(report));
+      console.log(`wrote ${o.json}`);
+    });
+
   cli
     .command('sim')
     .description('simulate a date\'s slate: N worlds per game, per-player DraftKings distributions')
@@ -177,6 +256,7 @@ function program(): Command {
     .option('--save-worlds', 'also write every world (worlds.parquet, team_worlds.parquet)')
     .option('--dk-csv <file>', 'DraftKings salary export: adds salary and dk_position')
     .option('--player-out <ids>', 'comma-separated player ids to rule out (their minutes and usage move to teammates)')
+    .option('--shares-model <file>', 'share model JSON (default: the shipped one when it was trained before the date; else rate_weighted)')
     .action(async (o: SimCliOptions) => {
       await initParquetNode();
       const embedded = o.lake === undefined;
@@ -200,6 +280,13 @@ function program(): Command {
         playerOut.add(Number(id.trim()));
       }
       const profile = await loadProfile(o.profile, o.profiles ?? DEFAULT_PROFILES_FILE);
+      let shareModel: ShareModel | undefined;
+      if (o.sharesModel !== undefined) shareModel = parseShareModel(await readTextFile(o.sharesModel, '--shares-model'), o.sharesModel);
+      else if (profile.usage_shares.enabled && existsSync(DEFAULT_SHARE_MODEL)) {
+        const shipped = parseShareModel(await readFile(DEFAULT_SHARE_MODEL, 'utf8'), DEFAULT_SHARE_MODEL);
+        // Never simulate a date with a model that saw it: the shipped model only serves dates after its training.
+        if (shipped.training.end_date < date) shareModel = shipped;
+      }
       const out = o.out ?? (embedded ? resolve('out/sim/projections') : join(lakeDir, 'artifacts/sim/projections'));
       const result = await runSim({
         lake: lakeObj,
@@ -215,11 +302,13 @@ function program(): Command {
         saveWorlds: o.saveWorlds === true,
         ...(o.dkCsv !== undefined ? { dkCsv: { text: await readCsvBytes(o.dkCsv), file: o.dkCsv } } : {}),
         playerOut,
+        ...(shareModel !== undefined ? { shareModel } : {}),
         progress: consoleProgress(),
       });
       const m = result.metrics as { runtime_s: number; player_worlds_per_s: number; conservation: { target_violations: number }; vegas_anchoring: { max_abs_relative_error: number } };
       const top = [...result.rows].sort((a, b) => (b.dk_fpts_mean as number) - (a.dk_fpts_mean as number)).slice(0, 8);
       console.log(`sim ${date}: ${worlds} worlds x ${new Set(result.rows.map((r) => r.game_id)).size} games, ${result.rows.length} players, profile ${o.profile}, backend cpu (${workers} workers)`);
+      console.log(`  usage-share base: ${String(result.metrics.share_base)}`);
       console.log(`  ${m.runtime_s.toFixed(1)}s, ${(m.player_worlds_per_s / 1e6).toFixed(2)}M player-worlds/s; conservation violations ${m.conservation.target_violations}; team points vs implied within ${(100 * m.vegas_anchoring.max_abs_relative_error).toFixed(2)}%`);
       console.log('  top projections (DK points mean / p10 / p90):');
       for (const r of top) console.log(`    ${String(r.player_name).padEnd(26)} ${(r.dk_fpts_mean as number).toFixed(1).padStart(6)} ${(r.dk_fpts_p10 as number).toFixed(1).padStart(6)} ${(r.dk_fpts_p90 as number).toFixed(1).padStart(6)}  min ${(r.minutes_mean as number).toFixed(1)}`);

@@ -265,3 +265,40 @@ export const MINUTES_V1: LakeTable = {
 };
 
 export const LAKE_TABLES: readonly LakeTable[] = [BRONZE_BOX_SCORES, BRONZE_LINES, PLAYER_GAMES, ODDS_SNAPSHOT, RATES_TRAINING_BASE, MINUTES_V1, DK_SALARIES];
+
+const SHARE_FEATURE_INPUTS = [
+  'season_fga_per_min', 'season_fga3_per_min', 'season_fta_per_min', 'season_tov_per_min',
+  'recent_fga_per_min', 'recent_fta_per_min', 'recent_tov_per_min',
+  'season_fg2_pct', 'season_fg3_pct', 'season_ft_pct',
+  'is_starter', 'minutes_rank_in_team', 'pos_group', 'games_played_szn',
+  'team_usage_vacated', 'vac_min_szn', 'vac_fga_szn', 'vac_tov_szn', 'vac_min_guard', 'vac_min_wing', 'vac_min_big',
+  'minutes_pred_p10', 'minutes_pred_p50', 'minutes_pred_p90', 'minutes_pred_play_prob',
+];
+
+/** Team usage shares: the box score's counts, team totals and shares, beside the pregame-safe features. */
+export const USAGE_SHARES_TRAINING_BASE: LakeTable = {
+  schema: {
+    name: 'gold/usage_shares_training_base',
+    columns: [
+      col('season', 'int32'),
+      col('game_date', 'utf8'),
+      col('game_id', 'utf8'),
+      col('team_id', 'int64'),
+      col('player_id', 'int64'),
+      col('player_name', 'utf8'),
+      col('minutes_actual', 'float64'),
+      ...['fga', 'fta', 'tov'].flatMap((t) => [
+        col(t, 'int32', false, `label: ${t} = per-minute label x minutes_actual (equals the box score)`),
+        col(`${t}_team`, 'int32', false, `the team-game's total ${t}`),
+        col(`${t}_share`, 'float64', true, `${t} / ${t}_team; null when the team total is 0 (see ${t}_share_valid)`),
+        col(`${t}_share_valid`, 'bool', false, 'false when the team total is 0'),
+      ]),
+      ...RATES_TRAINING_BASE.schema.columns.filter((c) => SHARE_FEATURE_INPUTS.includes(c.name)),
+    ],
+  },
+  dir: 'gold/usage_shares_training_base',
+  partitionKeys: ['season', 'game_date'],
+  fileName: 'usage_shares_training_base.parquet',
+};
+
+export const ALL_LAKE_TABLES: readonly LakeTable[] = [...LAKE_TABLES, USAGE_SHARES_TRAINING_BASE];

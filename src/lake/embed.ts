@@ -14,8 +14,10 @@ import { NodeFileStore } from '../data/store-node.ts';
 import { FILE_LIST } from '../data/store-http.ts';
 import type { Progress } from '../cli/progress.ts';
 import { buildLake } from './build.ts';
-import { fitMinutesModel } from '../features/minutes-model.ts';
-import { readFeatures } from './gold.ts';
+import type { Value } from '../data/schema.ts';
+import { teamGamesOf } from '../shares/model.ts';
+import { trainShareModel } from '../shares/train.ts';
+import { computeGold } from './gold.ts';
 
 export const EMBEDDED_SEASON = 2024;
 export const EMBEDDED_START = '2023-10-24';
@@ -61,10 +63,16 @@ export async function embedSlice(opts: { source: string; out: string; progress: 
     const full = await buildLake({ source: opts.source, lake: fullLake, progress: opts.progress, skipGold: true });
     const train = full.built.filter((s) => s < EMBEDDED_SEASON);
     if (train.length === 0) throw new UserError(`--source ${opts.source}: no season before ${EMBEDDED_SEASON} to train the minutes model on`);
-    const rows = await readFeatures(new Lake(new NodeFileStore(fullLake)), opts.progress);
-    const model = fitMinutesModel(rows.filter((r) => (r.season as number) < EMBEDDED_SEASON));
+    const gold = await computeGold(new Lake(new NodeFileStore(fullLake)), opts.progress);
+    const model = gold.models.get(EMBEDDED_SEASON);
+    if (model === undefined) throw new Error(`no minutes model for ${EMBEDDED_SEASON}`);
+    // The usage-share model, on the same earlier seasons (their rows carry leak-free minutes projections).
+    const before = gold.rows.filter((r) => (r.season as number) < EMBEDDED_SEASON) as Record<string, Value>[];
+    const dates = before.map((r) => r.game_date as string).sort();
+    const shares = trainShareModel(teamGamesOf(before), dates[0] as string, dates[dates.length - 1] as string, ['fga', 'fta', 'tov'], opts.progress);
+    await new NodeFileStore(opts.out).writeFileAtomic('models/shares_v1.json', new TextEncoder().encode(`${JSON.stringify(shares, null, 1)}\n`));
     await new NodeFileStore(opts.out).writeFileAtomic('models/minutes_v1.json', new TextEncoder().encode(`${JSON.stringify(model, null, 1)}\n`));
-    opts.progress.log(`minutes model for ${EMBEDDED_SEASON} trained on ${model.trained_seasons.join(', ')}`);
+    opts.progress.log(`minutes and share models for ${EMBEDDED_SEASON} trained on ${model.trained_seasons.join(', ')}`);
   } finally {
     await rm(fullLake, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 // `slatesim lake info`: what a lake holds, from its manifest and its partition paths (no data file is read).
 import type { Lake } from '../data/lake.ts';
-import { LAKE_TABLES } from '../data/tables.ts';
+import { ALL_LAKE_TABLES } from '../data/tables.ts';
 import { MANIFEST, type LakeManifest } from './build.ts';
 import type { MinutesSeasonMetrics } from './gold.ts';
 
@@ -32,7 +32,7 @@ export async function lakeSummary(lake: Lake): Promise<string> {
     ? (JSON.parse(new TextDecoder().decode(await lake.store.readFile(MANIFEST))) as LakeManifest).gold
     : undefined;
   if (gold !== undefined) out.push(formatMinutesMetrics(gold.minutes_metrics));
-  for (const t of LAKE_TABLES) {
+  for (const t of ALL_LAKE_TABLES) {
     const parts = await lake.partitions(t);
     if (parts.length === 0) continue;
     const dates = parts.map((p) => p.partition.game_date).filter((d): d is string => d !== undefined).sort();

@@ -12,6 +12,7 @@ import { NodeFileStore } from '../../src/data/store-node.ts';
 import { frameRows } from '../../src/data/schema.ts';
 import { ODDS_SNAPSHOT, PLAYER_GAMES, RATES_TRAINING_BASE } from '../../src/data/tables.ts';
 import { usageSharePrep } from '../../src/diagnostics/usage-share-prep.ts';
+import { evaluateShareModel, formatEval, loadTeamGames, trainShareModel } from '../../src/shares/train.ts';
 import { silentProgress } from '../../src/cli/progress.ts';
 import { buildLake, type BuildResult } from '../../src/lake/build.ts';
 import { importSalaries } from '../../src/lake/salaries.ts';
@@ -141,6 +142,27 @@ describe('the full lake, 2018-2024', () => {
     const corr = cov / Math.sqrt(mean(xs.map((x) => (x - mx) ** 2)) * mean(ys.map((y) => (y - my) ** 2)));
     expect(corr).toBeGreaterThan(0.9);
   });
+
+  it('trains the share model on 2018-2023 and meets the 2024 targets against rate_weighted', async () => {
+    const lake = new Lake(new NodeFileStore(lakeDir));
+    const model = trainShareModel(await loadTeamGames(lake, '2017-10-01', '2023-06-30', silentProgress), '2017-10-01', '2023-06-30', ['fga', 'fta', 'tov'], silentProgress);
+    const report = evaluateShareModel(model, await loadTeamGames(lake, '2023-10-01', '2024-06-30', silentProgress), '2023-10-01', '2024-06-30', { resamples: 1000 });
+    console.log(formatEval(report));
+    type Sec = { backends: Record<'model' | 'rate_weighted', { mae: number; kl: number; nll: number }>; by_vacancy_quartile: Record<string, Record<'model' | 'rate_weighted', { mae: number }>>; bootstrap: Record<string, { frac_improved: number }> };
+    const need = { fga: 0.04, fta: 0.02, tov: 0.015 };
+    for (const t of ['fga', 'fta', 'tov'] as const) {
+      const r = report.targets[t] as Sec & { pregame: Sec };
+      const pre = r.pregame;
+      expect(pre.backends.model.mae).toBeLessThanOrEqual(pre.backends.rate_weighted.mae * (1 - need[t]));
+      expect(pre.by_vacancy_quartile.q4?.model.mae).toBeLessThan(pre.by_vacancy_quartile.q4?.rate_weighted.mae as number);
+      expect(r.backends.model.nll).toBeLessThan(r.backends.rate_weighted.nll);
+      expect(r.bootstrap.nll?.frac_improved).toBeGreaterThanOrEqual(0.95);
+      expect(r.backends.model.mae).toBeLessThanOrEqual(r.backends.rate_weighted.mae);
+    }
+    const fga = (report.targets.fga as { pregame: Sec }).pregame;
+    expect(fga.backends.model.kl).toBeLessThanOrEqual(fga.backends.rate_weighted.kl * 0.9);
+    expect(fga.bootstrap.mae?.frac_improved).toBeGreaterThanOrEqual(0.95);
+  }, 600_000);
 
   it('is incremental: a second build rewrites nothing', async () => {
     const again = await buildLake({ source: SHARED_DATA, lake: lakeDir, progress: silentProgress });

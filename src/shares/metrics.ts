@@ -1,0 +1,104 @@
+// Share metrics within one team-game, then averaged over team-games (keys in ../shared/docs/contracts.md).
+
+export interface ShareMetrics {
+  mae: number;
+  mae_floor: number;
+  kl: number;
+  nll: number;
+  top1: number;
+  top2: number;
+  spearman: number;
+}
+
+export const METRIC_KEYS: readonly (keyof ShareMetrics)[] = ['mae', 'mae_floor', 'kl', 'nll', 'top1', 'top2', 'spearman'];
+const FLOOR = 1e-6;
+
+/** Average ranks (1 = smallest), ties sharing the mean of their positions. */
+export function averageRanks(x: ArrayLike<number>): Float64Array {
+  const idx = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => (x[a] as number) - (x[b] as number));
+  const r = new Float64Array(x.length);
+  for (let k = 0; k < idx.length; ) {
+    let e = k;
+    while (e + 1 < idx.length && x[idx[e + 1] as number] === x[idx[k] as number]) e++;
+    for (let t = k; t <= e; t++) r[idx[t] as number] = (k + e) / 2 + 1;
+    k = e + 1;
+  }
+  return r;
+}
+
+export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const ra = averageRanks(a);
+  const rb = averageRanks(b);
+  const n = ra.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += ra[i] as number;
+    mb += rb[i] as number;
+  }
+  ma /= n;
+  mb /= n;
+  let cov = 0;
+  let va = 0;
+  let vb = 0;
+  for (let i = 0; i < n; i++) {
+    cov += ((ra[i] as number) - ma) * ((rb[i] as number) - mb);
+    va += ((ra[i] as number) - ma) ** 2;
+    vb += ((rb[i] as number) - mb) ** 2;
+  }
+  return va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : Number.NaN;
+}
+
+/** E|X/n - p| for X ~ Binomial(n, p): the MAE a true share p still shows through counting noise. */
+export function binomialAbsDeviation(n: number, p: number): number {
+  if (n <= 0 || p <= 0) return p <= 0 ? 0 : p;
+  if (p >= 1) return 0;
+  let pmf = Math.pow(1 - p, n);
+  let e = pmf * p;
+  for (let k = 0; k < n; k++) {
+    pmf *= ((n - k) / (k + 1)) * (p / (1 - p));
+    e += pmf * Math.abs((k + 1) / n - p);
+  }
+  return e;
+}
+
+/**
+ * Metrics of predicted shares `pred` against counts `counts` (total > 0). top1: the predicted top player has
+ * the largest count (ties agree); top2: both predicted top-two players have counts at least the actual
+ * second-largest count.
+ */
+export function teamGameMetrics(counts: ArrayLike<number>, pred: ArrayLike<number>): ShareMetrics {
+  const n = counts.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += counts[i] as number;
+  if (total <= 0) throw new Error('teamGameMetrics: zero total');
+  let mae = 0;
+  let floor = 0;
+  let kl = 0;
+  let nll = 0;
+  for (let i = 0; i < n; i++) {
+    const s = (counts[i] as number) / total;
+    const p = pred[i] as number;
+    mae += Math.abs(s - p);
+    floor += binomialAbsDeviation(total, p);
+    if (s > 0) kl += s * Math.log(s / Math.max(p, FLOOR));
+    nll -= (counts[i] as number) * Math.log(Math.max(p, FLOOR));
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (pred[b] as number) - (pred[a] as number) || a - b);
+  const sortedCounts = Array.from(counts as ArrayLike<number>).sort((a, b) => b - a);
+  const maxCount = sortedCounts[0] as number;
+  const second = sortedCounts[1] ?? 0;
+  const top1 = (counts[order[0] as number] as number) === maxCount ? 1 : 0;
+  const top2 = n >= 2 && (counts[order[0] as number] as number) >= second && (counts[order[1] as number] as number) >= second ? 1 : 0;
+  return { mae: mae / n, mae_floor: floor / n, kl, nll: nll / total, top1, top2, spearman: spearman(counts, pred) };
+}
+
+/** Mean of each metric over team-games (Spearman over those where it is defined). */
+export function meanMetrics(list: readonly ShareMetrics[]): ShareMetrics {
+  const out = {} as ShareMetrics;
+  for (const k of METRIC_KEYS) {
+    const vals = list.map((m) => m[k]).filter((v) => Number.isFinite(v));
+    out[k] = vals.length > 0 ? vals.reduce((a, b) => a + b, 0) / vals.length : Number.NaN;
+  }
+  return out;
+}

@@ -1,0 +1,18 @@
+import { Lake } from './src/data/lake.ts';
+import { initParquetNode } from './src/data/parquet-node.ts';
+import { NodeFileStore } from './src/data/store-node.ts';
+import { consoleProgress } from './src/cli/progress.ts';
+import { loadTeamGames, trainShareModel, evaluateShareModel, formatEval } from './src/shares/train.ts';
+import { writeFileSync } from 'node:fs';
+await initParquetNode();
+const lake = new Lake(new NodeFileStore('/tmp/lake1'));
+let t0 = Date.now();
+const train = await loadTeamGames(lake, '2017-10-01', '2023-06-30', consoleProgress());
+console.log('load', (Date.now()-t0)/1000, train.length); t0 = Date.now();
+const model = trainShareModel(train, '2017-10-01', '2023-06-30', ['fga','fta','tov'], consoleProgress());
+console.log('train', (Date.now()-t0)/1000);
+writeFileSync('/tmp/shares_model.json', JSON.stringify(model, null, 1));
+const test = await loadTeamGames(lake, '2023-10-01', '2024-06-30', consoleProgress());
+const rep = evaluateShareModel(model, test, '2023-10-01', '2024-06-30', { resamples: 200 });
+console.log(formatEval(rep));
+for (const t of ['fga','fta','tov']) console.log(t, JSON.stringify((rep.targets[t] as any).pregame.by_vacancy_quartile.q4));
