@@ -8,17 +8,11 @@ import { RATES_TRAINING_BASE, USAGE_SHARES_TRAINING_BASE } from '../data/tables.
 import type { Progress } from '../cli/progress.ts';
 import { reconstruct } from '../diagnostics/usage-share-prep.ts';
 import { SHARE_TARGETS } from './features.ts';
+import { groupByTeamGame } from './model.ts';
 
 export function usageShareRows(rows: readonly Record<string, Value>[]): Record<string, Value>[] {
-  const teams = new Map<string, Record<string, Value>[]>();
-  for (const r of rows) {
-    const k = `${String(r.game_id)}|${String(r.team_id)}`;
-    const l = teams.get(k);
-    if (l === undefined) teams.set(k, [r]);
-    else l.push(r);
-  }
   const out: Record<string, Value>[] = [];
-  for (const players of teams.values()) {
+  for (const players of groupByTeamGame(rows)) {
     const counts = players.map((r) => {
       const c: Record<string, number> = {};
       for (const t of SHARE_TARGETS) {

@@ -77,8 +77,8 @@ export function buildTeamGame(rows: Record<string, Value>[]): TeamGame {
   };
 }
 
-/** Groups rates_training_base rows into team-games (in input order). */
-export function teamGamesOf(rows: readonly Record<string, Value>[]): TeamGame[] {
+/** Rows grouped by (game_id, team_id), groups and rows in input order. */
+export function groupByTeamGame(rows: readonly Record<string, Value>[]): Record<string, Value>[][] {
   const groups = new Map<string, Record<string, Value>[]>();
   for (const r of rows) {
     const k = `${String(r.game_id)}|${String(r.team_id)}`;
@@ -86,7 +86,12 @@ export function teamGamesOf(rows: readonly Record<string, Value>[]): TeamGame[] 
     if (g === undefined) groups.set(k, [r]);
     else g.push(r);
   }
-  return [...groups.values()].map(buildTeamGame);
+  return [...groups.values()];
+}
+
+/** Groups rates_training_base rows into team-games (in input order). */
+export function teamGamesOf(rows: readonly Record<string, Value>[]): TeamGame[] {
+  return groupByTeamGame(rows).map(buildTeamGame);
 }
 
 /** Who takes part in a team-game's softmax: with actual minutes, the players who played; pregame, everyone. */
@@ -126,8 +131,11 @@ function standardised(x: Float64Array, mean: readonly number[], scale: readonly 
   return out;
 }
 
-/** Shares of one team-game: softmax over eligible players of offset + z . beta (z standardised). */
-export function softmaxOffsetShares(tg: TeamGame, t: ShareTarget, kind: OffsetKind, m: Pick<TargetModel, 'mean' | 'scale'>, coef: readonly number[]): Float64Array {
+/**
+ * Shares of one team-game from a linear predictor over eligible players: intercept + slope x log(minutes) +
+ * z . coef (z standardised), softmax within the team-game.
+ */
+function linearShares(tg: TeamGame, t: ShareTarget, kind: OffsetKind, m: Pick<TargetModel, 'mean' | 'scale'>, intercept: number, slope: number, coef: readonly number[], coefAt: number): Float64Array {
   const p = SHARE_FEATURES.length;
   const z = standardised(tg.x[t], m.mean, m.scale);
   const el = eligible(tg, kind);
@@ -135,12 +143,17 @@ export function softmaxOffsetShares(tg: TeamGame, t: ShareTarget, kind: OffsetKi
   let max = -Infinity;
   for (let i = 0; i < tg.rows.length; i++) {
     if (!el[i]) continue;
-    let l = offsetOf(tg, kind, i);
-    for (let a = 0; a < p; a++) l += (z[i * p + a] as number) * (coef[a] as number);
+    let l = intercept + slope * offsetOf(tg, kind, i);
+    for (let a = 0; a < p; a++) l += (z[i * p + a] as number) * (coef[a + coefAt] as number);
     logits[i] = l;
     if (l > max) max = l;
   }
   return softmaxMasked(logits, el, max);
+}
+
+/** Shares of one team-game: softmax over eligible players of log(minutes) + z . beta (the offset has slope 1). */
+export function softmaxOffsetShares(tg: TeamGame, t: ShareTarget, kind: OffsetKind, m: Pick<TargetModel, 'mean' | 'scale'>, coef: readonly number[]): Float64Array {
+  return linearShares(tg, t, kind, m, 0, 1, coef, 0);
 }
 
 function softmaxMasked(logits: Float64Array, el: readonly boolean[], max: number): Float64Array {
@@ -279,20 +292,9 @@ export function fitLogCount(tgs: readonly TeamGame[], t: ShareTarget, kind: Offs
   return Array.from(ridge(Float64Array.from(xs), Float64Array.from(ys), p, lambda));
 }
 
+/** The seed's form: coef = [intercept, log-minutes slope, feature coefficients...]. */
 export function logCountShares(tg: TeamGame, t: ShareTarget, kind: OffsetKind, m: Pick<TargetModel, 'mean' | 'scale'>, coef: readonly number[]): Float64Array {
-  const p = SHARE_FEATURES.length;
-  const z = standardised(tg.x[t], m.mean, m.scale);
-  const el = eligible(tg, kind);
-  const logits = new Float64Array(tg.rows.length);
-  let max = -Infinity;
-  for (let i = 0; i < tg.rows.length; i++) {
-    if (!el[i]) continue;
-    let l = (coef[0] as number) + (coef[1] as number) * offsetOf(tg, kind, i);
-    for (let a = 0; a < p; a++) l += (z[i * p + a] as number) * (coef[a + 2] as number);
-    logits[i] = l;
-    if (l > max) max = l;
-  }
-  return softmaxMasked(logits, el, max);
+  return linearShares(tg, t, kind, m, coef[0] as number, coef[1] as number, coef, 2);
 }
 
 /** Predicted shares of a team-game under the model (its chosen form). */
