@@ -1,0 +1,246 @@
+// `slatesim backtest`: simulate every slate date in a range with pregame information only and score each
+// available player's real DK points against his simulated distribution, beside the `baseline` profile and a
+// naive normal, plus team points against the lines and simulated against real correlations.
+import { UserError } from '../data/errors.ts';
+import type { Lake } from '../data/lake.ts';
+import { frameRows } from '../data/schema.ts';
+import { PLAYER_GAMES, RATES_TRAINING_BASE } from '../data/tables.ts';
+import type { Progress } from '../cli/progress.ts';
+import { runCpu } from '../../engine/cpu/pool.ts';
+import { NSTAT, STAT_INDEX } from '../../engine/kernels/kernels.ts';
+import type { Profile } from '../../engine/profile.ts';
+import { dkPoints } from '../../engine/scoring.ts';
+import { loadSlate, type Slate } from '../../engine/slate.ts';
+import type { ShareModel } from '../shares/model.ts';
+import { crpsDiscrete, crpsNormal, discreteFromSamples, meanOf, normalQuantile, pearson, pitDiscrete, pitHistogram, quantileOf, type Discrete } from './scoring.ts';
+
+export const MINUTES_BUCKETS = [
+  { name: '0-15', lo: 0, hi: 15 },
+  { name: '15-25', lo: 15, hi: 25 },
+  { name: '25-32', lo: 25, hi: 32 },
+  { name: '32+', lo: 32, hi: Infinity },
+];
+const INTERVALS = [
+  ['p05_p95', 0.05, 0.95],
+  ['p10_p90', 0.1, 0.9],
+  ['p25_p75', 0.25, 0.75],
+] as const;
+/** Players whose pairs enter the correlations: the top of each rotation by projected minutes. */
+const CORR_TOP = 7;
+
+interface Tally {
+  n: number;
+  inside: Record<string, number>;
+  absErr: number;
+  crps: number;
+}
+const newTally = (): Tally => ({ n: 0, inside: { p05_p95: 0, p10_p90: 0, p25_p75: 0 }, absErr: 0, crps: 0 });
+const summary = (t: Tally) => ({
+  n: t.n,
+  coverage: Object.fromEntries(INTERVALS.map(([k]) => [k, t.n > 0 ? (t.inside[k] as number) / t.n : Number.NaN])),
+  mae_mean: t.n > 0 ? t.absErr / t.n : Number.NaN,
+  crps: t.n > 0 ? t.crps / t.n : Number.NaN,
+});
+
+interface Actual {
+  dk: number;
+  fga: number;
+  pts: number;
+}
+
+export interface BacktestOptions {
+  lake: Lake;
+  startDate: string;
+  endDate: string;
+  profile: Profile;
+  profileName: string;
+  baselineProfile: Profile;
+  worlds: number;
+  seed: number;
+  workers: number;
+  chunk: number;
+  maxDates?: number;
+  /** Share model for a date, or undefined for rate_weighted (the caller keeps models away from dates they saw). */
+  shareModelFor: (date: string) => ShareModel | undefined;
+  progress: Progress;
+}
+
+export interface BacktestReport {
+  n_player_games: number;
+  n_slates: number;
+  profile: string;
+  worlds: number;
+  dates: string[];
+  coverage: Record<string, number>;
+  mae_mean: number;
+  crps: number;
+  pit_histogram: number[];
+  by_minutes_bucket: Record<string, ReturnType<typeof summary>>;
+  baselines: Record<string, ReturnType<typeof summary>>;
+  team: { n_team_games: number; points_mean_minus_implied: number; points_mean_over_implied: number; points_sd_sim: number; points_sd_real: number };
+  correlation: Record<'teammate_fga' | 'teammate_fpts' | 'opponent_fpts', { sim: number; real: number }>;
+  scatter: { mean: number; actual: number }[];
+}
+
+async function actualsOf(lake: Lake, date: string): Promise<Map<number, Actual>> {
+  const rows = frameRows(await lake.read(PLAYER_GAMES, { startDate: date, endDate: date }));
+  const out = new Map<number, Actual>();
+  for (const r of rows) {
+    const n = (k: string): number => (r[k] as number | null) ?? 0;
+    out.set(r.player_id as number, { dk: dkPoints({ pts: n('pts'), fg3m: n('fg3m'), reb: n('reb'), ast: n('ast'), stl: n('stl'), blk: n('blk'), tov: n('tov') }), fga: n('fga'), pts: n('pts') });
+  }
+  return out;
+}
+
+/** Per player of a slate: his worlds' DK points and FGA. */
+function worldsByPlayer(s: Slate, results: Awaited<ReturnType<typeof runCpu>>, worlds: number): { dk: Float64Array[]; fga: Float64Array[]; teamPts: Float64Array[] } {
+  const dk: Float64Array[] = [];
+  const fga: Float64Array[] = [];
+  const teamPts: Float64Array[] = [];
+  for (const { acc, worldRows } of results) {
+    if (worldRows === undefined) throw new Error('backtest needs world rows');
+    const g = acc.g;
+    const p0 = s.playerStart[2 * g] as number;
+    for (let j = 0; j < acc.nP; j++) {
+      const d = new Float64Array(worlds);
+      const f = new Float64Array(worlds);
+      for (let w = 0; w < worlds; w++) {
+        d[w] = worldRows.dk[w * acc.nP + j] as number;
+        f[w] = worldRows.stats[(w * acc.nP + j) * NSTAT + STAT_INDEX.fga] as number;
+      }
+      dk[p0 + j] = d;
+      fga[p0 + j] = f;
+    }
+    for (let team = 0; team < 2; team++) teamPts[2 * g + team] = Float64Array.from({ length: worlds }, (_, w) => worldRows.teamPts[w * 2 + team] as number);
+  }
+  return { dk, fga, teamPts };
+}
+
+const meanArr = (a: ArrayLike<number>): number => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] as number;
+  return s / a.length;
+};
+
+export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport> {
+  const parts = await opts.lake.partitions(RATES_TRAINING_BASE, { startDate: opts.startDate, endDate: opts.endDate });
+  let dates = parts.map((p) => p.partition.game_date as string);
+  if (dates.length === 0) throw new UserError(`no slate dates between ${opts.startDate} and ${opts.endDate} in ${opts.lake.store.root}`);
+  if (opts.maxDates !== undefined && dates.length > opts.maxDates) {
+    // An even sample across the range, so every part of the season is represented.
+    const step = dates.length / opts.maxDates;
+    dates = Array.from({ length: opts.maxDates }, (_, k) => dates[Math.floor(k * step)] as string);
+  }
+  const main = newTally();
+  const base = newTally();
+  const naive = newTally();
+  const buckets = Object.fromEntries(MINUTES_BUCKETS.map((b) => [b.name, newTally()]));
+  const pits: number[] = [];
+  const scatter: { mean: number; actual: number }[] = [];
+  const team = { n: 0, diff: 0, ratio: 0, sdSim: 0, realResid: [] as number[] };
+  const corr = { teammate_fga: { sim: [] as number[], a: [] as number[], b: [] as number[] }, teammate_fpts: { sim: [] as number[], a: [] as number[], b: [] as number[] }, opponent_fpts: { sim: [] as number[], a: [] as number[], b: [] as number[] } };
+
+  opts.progress.start('backtest', dates.length, 'dates');
+  for (const [k, date] of dates.entries()) {
+    const slate = await loadSlate(opts.lake, date, new Set(), opts.shareModelFor(date));
+    const actual = await actualsOf(opts.lake, date);
+    const run = async (profile: Profile) =>
+      worldsByPlayer(slate, await runCpu(slate, profile, { seed: opts.seed, worlds: opts.worlds, chunk: opts.chunk, saveWorlds: true, workers: opts.workers }), opts.worlds);
+    const sim = await run(opts.profile);
+    const simBase = await run(opts.baselineProfile);
+    const dists: Discrete[] = [];
+    const residDk: number[] = [];
+    const residFga: number[] = [];
+    for (let i = 0; i < slate.nPlayers; i++) {
+      const a = actual.get(slate.playerId[i] as number) ?? { dk: 0, fga: 0, pts: 0 };
+      const score = (t: Tally, d: Discrete): void => {
+        t.n++;
+        for (const [key, lo, hi] of INTERVALS) if (a.dk >= quantileOf(d, lo) && a.dk <= quantileOf(d, hi)) t.inside[key] = (t.inside[key] as number) + 1;
+        t.absErr += Math.abs(meanOf(d) - a.dk);
+        t.crps += crpsDiscrete(d, a.dk);
+      };
+      const d = discreteFromSamples(sim.dk[i] as Float64Array);
+      dists.push(d);
+      score(main, d);
+      const bucket = MINUTES_BUCKETS.find((b) => (slate.p50[i] as number) >= b.lo && (slate.p50[i] as number) < b.hi);
+      if (bucket !== undefined) score(buckets[bucket.name] as Tally, d);
+      score(base, discreteFromSamples(simBase.dk[i] as Float64Array));
+      const mu = meanOf(d);
+      const sd = Math.max(0.3 * mu, 0.5);
+      naive.n++;
+      for (const [key, lo, hi] of INTERVALS) if (a.dk >= normalQuantile(mu, sd, lo) && a.dk <= normalQuantile(mu, sd, hi)) naive.inside[key] = (naive.inside[key] as number) + 1;
+      naive.absErr += Math.abs(mu - a.dk);
+      naive.crps += crpsNormal(mu, sd, a.dk);
+      pits.push(pitDiscrete(d, a.dk));
+      scatter.push({ mean: mu, actual: a.dk });
+      residDk.push(a.dk - mu);
+      residFga.push(a.fga - meanArr(sim.fga[i] as Float64Array));
+    }
+    for (let t = 0; t < slate.nTeams; t++) {
+      const pts = sim.teamPts[t] as Float64Array;
+      const m = meanArr(pts);
+      let v = 0;
+      for (let w = 0; w < pts.length; w++) v += ((pts[w] as number) - m) ** 2;
+      let real = 0;
+      for (let i = slate.playerStart[t] as number; i < (slate.playerEnd[t] as number); i++) real += actual.get(slate.playerId[i] as number)?.pts ?? 0;
+      const implied = slate.teamItt[t] as number;
+      if (!Number.isFinite(implied)) continue;
+      team.n++;
+      team.diff += m - implied;
+      team.ratio += m / implied;
+      team.sdSim += Math.sqrt(v / pts.length);
+      team.realResid.push(real - implied);
+    }
+    // Correlations: pairs among each rotation's top players (projection order), within and across teams.
+    const top = (t: number): number[] => {
+      const out: number[] = [];
+      for (let i = slate.playerStart[t] as number; i < Math.min(slate.playerEnd[t] as number, (slate.playerStart[t] as number) + CORR_TOP); i++) out.push(i);
+      return out;
+    };
+    const pair = (c: { sim: number[]; a: number[]; b: number[] }, x: Float64Array[], resid: number[], i: number, j: number): void => {
+      const r = pearson(Array.from(x[i] as Float64Array), Array.from(x[j] as Float64Array));
+      if (Number.isFinite(r)) c.sim.push(r);
+      c.a.push(resid[i] as number, resid[j] as number);
+      c.b.push(resid[j] as number, resid[i] as number);
+    };
+    for (let g = 0; g < slate.nGames; g++) {
+      const [h, aw] = [top(2 * g), top(2 * g + 1)];
+      for (const side of [h, aw]) {
+        for (let x = 0; x < side.length; x++) {
+          for (let y = x + 1; y < side.length; y++) {
+            pair(corr.teammate_fga, sim.fga, residFga, side[x] as number, side[y] as number);
+            pair(corr.teammate_fpts, sim.dk, residDk, side[x] as number, side[y] as number);
+          }
+        }
+      }
+      for (const i of h) for (const j of aw) pair(corr.opponent_fpts, sim.dk, residDk, i, j);
+    }
+    opts.progress.update(k + 1);
+  }
+  opts.progress.stop();
+  const realSd = Math.sqrt(team.realResid.reduce((a, r) => a + r * r, 0) / team.realResid.length - (team.realResid.reduce((a, r) => a + r, 0) / team.realResid.length) ** 2);
+  const c = (x: { sim: number[]; a: number[]; b: number[] }) => ({ sim: meanArr(x.sim), real: pearson(x.a, x.b) });
+  const m = summary(main);
+  return {
+    n_player_games: main.n,
+    n_slates: dates.length,
+    profile: opts.profileName,
+    worlds: opts.worlds,
+    dates,
+    coverage: m.coverage,
+    mae_mean: m.mae_mean,
+    crps: m.crps,
+    pit_histogram: pitHistogram(pits),
+    by_minutes_bucket: Object.fromEntries(Object.entries(buckets).map(([k2, t]) => [k2, summary(t)])),
+    baselines: { baseline: summary(base), naive_normal: summary(naive) },
+    team: {
+      n_team_games: team.n,
+      points_mean_minus_implied: team.diff / team.n,
+      points_mean_over_implied: team.ratio / team.n,
+      points_sd_sim: team.sdSim / team.n,
+      points_sd_real: realSd,
+    },
+    correlation: { teammate_fga: c(corr.teammate_fga), teammate_fpts: c(corr.teammate_fpts), opponent_fpts: c(corr.opponent_fpts) },
+    scatter,
+  };
+}

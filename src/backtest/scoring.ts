@@ -1,0 +1,121 @@
+// Scoring a simulated distribution against what happened: interval coverage, CRPS and the PIT, for the
+// discrete distributions the worlds give (DK points on a 0.25 grid) and for the naive normal baseline.
+
+/** A discrete distribution: support values ascending with their probabilities. */
+export interface Discrete {
+  values: Float64Array;
+  probs: Float64Array;
+}
+
+export function discreteFromSamples(samples: ArrayLike<number>): Discrete {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < samples.length; i++) counts.set(samples[i] as number, (counts.get(samples[i] as number) ?? 0) + 1);
+  const values = Float64Array.from([...counts.keys()].sort((a, b) => a - b));
+  const probs = Float64Array.from(values, (v) => (counts.get(v) as number) / samples.length);
+  return { values, probs };
+}
+
+/** The smallest support value v with CDF(v) >= q. */
+export function quantileOf(d: Discrete, q: number): number {
+  let cum = 0;
+  for (let k = 0; k < d.values.length; k++) {
+    cum += d.probs[k] as number;
+    if (cum >= q - 1e-12) return d.values[k] as number;
+  }
+  return d.values[d.values.length - 1] as number;
+}
+
+export function meanOf(d: Discrete): number {
+  let m = 0;
+  for (let k = 0; k < d.values.length; k++) m += (d.values[k] as number) * (d.probs[k] as number);
+  return m;
+}
+
+/** CRPS = E|X - y| - E|X - X'| / 2, exactly, in O(K) by prefix sums over the sorted support. */
+export function crpsDiscrete(d: Discrete, y: number): number {
+  let eAbs = 0;
+  let pair = 0;
+  let cumP = 0;
+  let cumPV = 0;
+  for (let k = 0; k < d.values.length; k++) {
+    const v = d.values[k] as number;
+    const p = d.probs[k] as number;
+    eAbs += p * Math.abs(v - y);
+    pair += p * (v * cumP - cumPV);
+    cumP += p;
+    cumPV += p * v;
+  }
+  return eAbs - pair; // E|X-X'| = 2 * pair, halved
+}
+
+const SQRT2 = Math.SQRT2;
+function erf(x: number): number {
+  // Abramowitz-Stegun 7.1.26, |error| < 1.5e-7
+  const t = 1 / (1 + 0.3275911 * Math.abs(x));
+  const y = 1 - (((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t) * Math.exp(-x * x);
+  return x >= 0 ? y : -y;
+}
+export const normalCdf = (z: number): number => 0.5 * (1 + erf(z / SQRT2));
+const normalPdf = (z: number): number => Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+
+/** Closed-form CRPS of Normal(mu, sd) at y (Gneiting and Raftery 2007). */
+export function crpsNormal(mu: number, sd: number, y: number): number {
+  if (!(sd > 0)) return Math.abs(y - mu);
+  const z = (y - mu) / sd;
+  return sd * (z * (2 * normalCdf(z) - 1) + 2 * normalPdf(z) - 1 / Math.sqrt(Math.PI));
+}
+
+/** Normal quantile by bisection on the CDF (plenty for interval bounds). */
+export function normalQuantile(mu: number, sd: number, q: number): number {
+  let lo = -10;
+  let hi = 10;
+  for (let i = 0; i < 80; i++) {
+    const mid = (lo + hi) / 2;
+    if (normalCdf(mid) < q) lo = mid;
+    else hi = mid;
+  }
+  return mu + sd * ((lo + hi) / 2);
+}
+
+/** Mid-PIT of y under a discrete distribution: P(X < y) + P(X = y) / 2 (uniform when calibrated). */
+export function pitDiscrete(d: Discrete, y: number): number {
+  let below = 0;
+  let at = 0;
+  for (let k = 0; k < d.values.length; k++) {
+    const v = d.values[k] as number;
+    if (v < y - 1e-9) below += d.probs[k] as number;
+    else if (Math.abs(v - y) <= 1e-9) at += d.probs[k] as number;
+  }
+  return below + at / 2;
+}
+
+/** Ten equal bins of PIT values, as fractions. */
+export function pitHistogram(pits: readonly number[]): number[] {
+  const h = new Array<number>(10).fill(0);
+  for (const p of pits) h[Math.min(9, Math.floor(p * 10))] = (h[Math.min(9, Math.floor(p * 10))] as number) + 1;
+  return h.map((c) => (pits.length > 0 ? c / pits.length : 0));
+}
+
+export function pearson(a: readonly number[], b: readonly number[]): number {
+  const n = a.length;
+  if (n < 3) return Number.NaN;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i] as number;
+    mb += b[i] as number;
+  }
+  ma /= n;
+  mb /= n;
+  let c = 0;
+  let va = 0;
+  let vb = 0;
+  for (let i = 0; i < n; i++) {
+    const x = (a[i] as number) - ma;
+    const y = (b[i] as number) - mb;
+    c += x * y;
+    va += x * x;
+    vb += y * y;
+  }
+  return va > 0 && vb > 0 ? c / Math.sqrt(va * vb) : Number.NaN;
+}
