@@ -1,0 +1,91 @@
+// Running a WGSL kernel: modules assembled from shaders/*.wgsl (WGSL has no imports, so shared files such as
+// rng.wgsl are concatenated in front), pipelines cached per device (a lost device takes its cache with it),
+// dispatches split over the per-dimension workgroup limit the adapter reports, outputs read back through a
+// staging buffer. Bindings: 0 = the uniform block, then the inputs (read-only storage), then the outputs.
+import { shaderSource } from './shader-source.ts';
+
+export interface KernelSpec {
+  /** shader files, in order; the last one holds the entry point */
+  sources: readonly string[];
+  entryPoint?: string;
+  constants?: Record<string, number>;
+}
+
+export interface KernelRun {
+  uniform: ArrayBuffer;
+  inputs: readonly ArrayBufferView<ArrayBuffer>[];
+  outputBytes: readonly number[];
+  invocations: number;
+  workgroupSize: number;
+}
+
+const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+
+async function pipelineFor(device: GPUDevice, spec: KernelSpec): Promise<GPUComputePipeline> {
+  const key = `${spec.sources.join('+')}|${spec.entryPoint ?? 'main'}|${JSON.stringify(spec.constants ?? {})}`;
+  let cache = pipelines.get(device);
+  if (cache === undefined) {
+    cache = new Map();
+    pipelines.set(device, cache);
+  }
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const code = (await Promise.all(spec.sources.map((s) => shaderSource(s)))).join('\n');
+  const module = device.createShaderModule({ code });
+  const info = await module.getCompilationInfo();
+  const errors = info.messages.filter((m) => m.type === 'error');
+  if (errors.length > 0) throw new Error(`${spec.sources.join('+')}: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
+  device.pushErrorScope('validation');
+  const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: spec.entryPoint ?? 'main', constants: spec.constants ?? {} } });
+  const err = await device.popErrorScope();
+  if (err !== null) throw new Error(`${spec.sources.join('+')}: ${err.message}`);
+  cache.set(key, pipeline);
+  return pipeline;
+}
+
+/** Workgroup grid for `groups` workgroups within the adapter's per-dimension limit (kernels flatten x + y). */
+export function dispatchGrid(groups: number, maxPerDimension: number): [number, number] {
+  if (groups <= maxPerDimension) return [Math.max(groups, 1), 1];
+  const y = Math.ceil(groups / maxPerDimension);
+  return [Math.ceil(groups / y), y];
+}
+
+export async function runKernel(device: GPUDevice, spec: KernelSpec, run: KernelRun): Promise<ArrayBuffer[]> {
+  const pipeline = await pipelineFor(device, spec);
+  const align = (n: number): number => Math.max(16, Math.ceil(n / 16) * 16);
+  const uniform = device.createBuffer({ size: align(run.uniform.byteLength), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  const inputs = run.inputs.map((a) => device.createBuffer({ size: align(a.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST }));
+  const outputs = run.outputBytes.map((n) => device.createBuffer({ size: align(n), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC }));
+  const staging = run.outputBytes.map((n) => device.createBuffer({ size: align(n), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
+  try {
+    device.queue.writeBuffer(uniform, 0, run.uniform);
+    run.inputs.forEach((a, k) => device.queue.writeBuffer(inputs[k] as GPUBuffer, 0, a.buffer, a.byteOffset, a.byteLength));
+    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform } }];
+    [...inputs, ...outputs].forEach((b, k) => entries.push({ binding: k + 1, resource: { buffer: b } }));
+    device.pushErrorScope('validation');
+    const bind = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bind);
+    const [gx, gy] = dispatchGrid(Math.ceil(run.invocations / run.workgroupSize), device.limits.maxComputeWorkgroupsPerDimension);
+    pass.dispatchWorkgroups(gx, gy);
+    pass.end();
+    outputs.forEach((b, k) => enc.copyBufferToBuffer(b, 0, staging[k] as GPUBuffer, 0, b.size));
+    device.queue.submit([enc.finish()]);
+    const err = await device.popErrorScope();
+    if (err !== null) throw new Error(`WebGPU validation error: ${err.message}`);
+    const out: ArrayBuffer[] = [];
+    for (const [k, s] of staging.entries()) {
+      await s.mapAsync(GPUMapMode.READ);
+      try {
+        out.push(s.getMappedRange(0, run.outputBytes[k] as number).slice(0));
+      } finally {
+        s.unmap();
+      }
+    }
+    return out;
+  } finally {
+    for (const b of [uniform, ...inputs, ...outputs, ...staging]) b.destroy();
+  }
+}
