@@ -1,0 +1,136 @@
+// Kernel 3 of the engine on the GPU: usage shares and the multinomial allocation of team totals, one
+// invocation per (world, team, target). The WGSL twin of sharesKernel in engine/kernels/kernels.ts (requires
+// rng.wgsl and samplers.wgsl):
+//   logit_j = (base_j + log(minutes_j) + noise_std * z_j) / temperature over players active with minutes >=
+//   cutoff; softmax; counts by conditional binomials, the last eligible player taking the remainder, so the
+//   counts sum to the team total exactly. Layouts as on the CPU: minutes, active [world][player];
+//   totals [world][team][target]; counts [world][player][target]; base, rates [target][player].
+
+override WORKGROUP_SIZE: u32 = 64u;
+const MAX_TEAM: u32 = 32u;
+const STREAM_SHARE_NOISE: u32 = 7u;
+const STREAM_ALLOCATION: u32 = 8u;
+const TWO_PI: f32 = 6.283185307179586;
+
+struct Params {
+  key: vec2<u32>,
+  world0: u32,
+  worlds: u32,
+  n_players: u32,
+  n_home: u32,
+  noise_std: f32,
+  temperature: f32,
+  cutoff: f32,
+  fallback_even: u32,
+  _pad0: u32,
+  _pad1: u32,
+};
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> player_ids: array<u32>;
+@group(0) @binding(2) var<storage, read> team_ids: array<u32>;
+@group(0) @binding(3) var<storage, read> base: array<f32>;
+@group(0) @binding(4) var<storage, read> rates: array<f32>;
+@group(0) @binding(5) var<storage, read> minutes: array<f32>;
+@group(0) @binding(6) var<storage, read> active_flags: array<u32>;
+@group(0) @binding(7) var<storage, read> totals: array<u32>;
+@group(0) @binding(8) var<storage, read_write> counts: array<u32>;
+@group(0) @binding(9) var<storage, read_write> fallbacks: array<atomic<u32>>;
+
+fn box_muller(b1: u32, b2: u32) -> f32 {
+  return sqrt(-2.0 * log(u01_open(b1))) * cos(TWO_PI * u01(b2));
+}
+
+fn share_noise(world: u32, pid: u32, tgt: u32) -> f32 {
+  let b = philox(vec4<u32>(world, pid, STREAM_SHARE_NOISE, select(0u, 1u, tgt == 2u)), params.key);
+  if (tgt == 1u) { return box_muller(b.z, b.w); }
+  return box_muller(b.x, b.y);
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let idx = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+  if (idx >= params.worlds * 6u) {
+    return;
+  }
+  let w = idx / 6u;
+  let team = (idx / 3u) % 2u;
+  let k = idx % 3u;
+  let wg = params.world0 + w;
+  let lo = select(params.n_home, 0u, team == 0u);
+  let hi = select(params.n_players, params.n_home, team == 0u);
+  let np = params.n_players;
+
+  var probs: array<f32, MAX_TEAM>;
+  var logits: array<f32, MAX_TEAM>;
+  var eligible = 0u;
+  var max_logit = -3.4e38;
+  for (var j = lo; j < hi; j = j + 1u) {
+    let s = j - lo;
+    let m = minutes[w * np + j];
+    if (active_flags[w * np + j] != 1u || m < params.cutoff) {
+      probs[s] = -1.0; // marks not eligible
+      continue;
+    }
+    eligible = eligible + 1u;
+    var noise = 0.0;
+    if (params.noise_std > 0.0) { noise = share_noise(wg, player_ids[j], k); }
+    let l = (base[k * np + j] + log(m) + params.noise_std * noise) / params.temperature;
+    logits[s] = l;
+    probs[s] = 0.0;
+    max_logit = max(max_logit, l);
+  }
+  var sum = 0.0;
+  if (eligible == 0u) {
+    atomicAdd(&fallbacks[0], 1u);
+    for (var j = lo; j < hi; j = j + 1u) {
+      let s = j - lo;
+      let m = select(0.0, minutes[w * np + j], active_flags[w * np + j] == 1u);
+      var v = 0.0;
+      if (m > 0.0) { v = select(max(rates[k * np + j], 1e-6) * m, 1.0, params.fallback_even == 1u); }
+      probs[s] = v;
+      sum = sum + v;
+    }
+    if (sum == 0.0) {
+      probs[0] = 1.0;
+      sum = 1.0;
+    }
+  } else {
+    for (var j = lo; j < hi; j = j + 1u) {
+      let s = j - lo;
+      if (probs[s] < 0.0) {
+        probs[s] = 0.0;
+      } else {
+        probs[s] = exp(logits[s] - max_logit);
+        sum = sum + probs[s];
+      }
+    }
+  }
+  var last = 0u;
+  var has_last = false;
+  for (var j = lo; j < hi; j = j + 1u) {
+    probs[j - lo] = probs[j - lo] / sum;
+    if (probs[j - lo] > 0.0) {
+      last = j;
+      has_last = true;
+    }
+  }
+  var remaining = totals[(w * 2u + team) * 3u + k];
+  var remaining_p = 1.0;
+  let entity = team_ids[team];
+  var words = vec4<u32>(0u);
+  for (var j = lo; j < hi; j = j + 1u) {
+    let s = j - lo;
+    if ((s & 3u) == 0u) { words = philox(vec4<u32>(wg, entity, STREAM_ALLOCATION, k * 64u + (s >> 2u)), params.key); }
+    let p = probs[s];
+    var x = 0u;
+    if (has_last && j == last) {
+      x = remaining;
+    } else if (remaining > 0u && p > 0.0) {
+      x = binomial(remaining, min(1.0, p / remaining_p), u01(words[s & 3u]));
+    }
+    counts[(w * np + j) * 3u + k] = x;
+    remaining = remaining - x;
+    remaining_p = remaining_p - p;
+  }
+}
