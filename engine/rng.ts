@@ -74,7 +74,10 @@ export const STREAM = {
   counts: 11, // per player-world: OREB, DREB, AST, STL, BLK
 } as const;
 
-/** A seeded source: `block(world, entity, stream, index)` fills `words` with four fresh u32. */
+/**
+ * A seeded source: `block(world, entity, stream, index)` fills `words` with four fresh u32 and returns it.
+ * Every call reuses that one buffer: use (or copy) a block's words before asking for the next block.
+ */
 export class CounterRng {
   readonly words = new Uint32Array(4);
   readonly k0: number;

@@ -7,7 +7,8 @@ import { dispatchGrid, runKernel } from '../engine/gpu/runner.ts';
 import { CounterRng, philox, u01 } from '../engine/rng.ts';
 import { binomial, negativeBinomial, poisson } from '../engine/samplers.ts';
 import { allocationGpu } from '../engine/gpu/allocation.ts';
-import { newBatch, runKernels } from '../engine/kernels/kernels.ts';
+import { NSTAT, newBatch, runKernels } from '../engine/kernels/kernels.ts';
+import { statLineGpu } from '../engine/gpu/statline.ts';
 import { loadProfile } from '../engine/profile.ts';
 import { loadSlate } from '../engine/slate.ts';
 import { Lake } from '../src/data/lake.ts';
@@ -116,5 +117,34 @@ describe('the allocation kernel on WebGPU against the CPU path', () => {
     console.log(`allocation WGSL vs CPU: ${differ} of ${teamWorlds} team-world-target allocations differ (${((1e4 * differ) / teamWorlds).toFixed(2)} per 10,000); conservation violations on GPU ${conservation}`);
     expect(conservation).toBe(0);
     expect(differ / teamWorlds).toBeLessThan(1e-3); // 0.85 per 10,000 on llvmpipe
+  });
+});
+
+describe('the stat-line and scoring kernel on WebGPU against the CPU path', () => {
+  it('gives integer stat lines consistent with the counts, DK points matching the CPU in all but rare flips', async (t) => {
+    if (ctx === undefined) return t.skip(`no WebGPU adapter (${unavailable}); CI requires one`);
+    await initParquetNode();
+    const slate = await loadSlate(new Lake(new NodeFileStore(EMBEDDED_LAKE)), '2024-01-31');
+    const profile = await loadProfile('usage_shares_v1');
+    const W = 2048;
+    let playerWorlds = 0;
+    let differ = 0;
+    let inconsistent = 0;
+    for (let g = 0; g < slate.nGames; g++) {
+      const b = newBatch(slate, g, W);
+      runKernels(slate, profile, new CounterRng(31), b, 0, new Float64Array(slate.nTeams).fill(1));
+      const gpu = await statLineGpu((ctx as GpuContext).device, slate, profile, 31, b, 0);
+      for (let x = 0; x < W * b.nP; x++) {
+        playerWorlds++;
+        const st = (k: number): number => gpu.stats[x * NSTAT + k] as number;
+        if (st(0) !== b.counts[x * 3] || st(2) !== b.counts[x * 3 + 1] || st(3) !== b.counts[x * 3 + 2] || st(1) > st(0) || st(5) > st(1) || st(4) > st(0) || st(7) !== 2 * (st(4) - st(5)) + 3 * st(5) + st(6)) inconsistent++;
+        let same = gpu.dk[x] === Math.fround(b.dk[x] as number);
+        for (let k = 0; k < NSTAT; k++) if (st(k) !== b.stats[x * NSTAT + k]) same = false;
+        if (!same) differ++;
+      }
+    }
+    console.log(`stat line WGSL vs CPU: ${differ} of ${playerWorlds} player-worlds differ (${((1e4 * differ) / playerWorlds).toFixed(2)} per 10,000)`);
+    expect(inconsistent).toBe(0);
+    expect(differ / playerWorlds).toBeLessThan(1e-3);
   });
 });

@@ -391,7 +391,8 @@ export function statLineKernel(s: Slate, prof: Profile, rng: CounterRng, b: Game
       b.stats[at + STAT_INDEX.pts] = 2 * fg2m + 3 * fg3m + ftm;
       const minutes = b.minutes[w * nP + j] as number;
       const active = b.active[w * nP + j] === 1;
-      const v = rng.block(wg, pid, STREAM.counts, 0);
+      // block() returns the generator's one buffer: copy the first block before drawing the second.
+      const v = Uint32Array.from(rng.block(wg, pid, STREAM.counts, 0));
       const v2 = rng.block(wg, pid, STREAM.counts, 1);
       for (let k = 0; k < 5; k++) {
         const mean = active ? ((rates[k] as Float64Array)[i] as number) * minutes * (b.pace[w] as number) : 0;
