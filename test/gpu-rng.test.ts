@@ -9,6 +9,7 @@ import { binomial, negativeBinomial, poisson } from '../engine/samplers.ts';
 import { allocationGpu } from '../engine/gpu/allocation.ts';
 import { NSTAT, newBatch, runKernels } from '../engine/kernels/kernels.ts';
 import { statLineGpu } from '../engine/gpu/statline.ts';
+import { minutesTotalsGpu } from '../engine/gpu/minutes-totals.ts';
 import { loadProfile } from '../engine/profile.ts';
 import { loadSlate } from '../engine/slate.ts';
 import { Lake } from '../src/data/lake.ts';
@@ -146,5 +147,47 @@ describe('the stat-line and scoring kernel on WebGPU against the CPU path', () =
     console.log(`stat line WGSL vs CPU: ${differ} of ${playerWorlds} player-worlds differ (${((1e4 * differ) / playerWorlds).toFixed(2)} per 10,000)`);
     expect(inconsistent).toBe(0);
     expect(differ / playerWorlds).toBeLessThan(1e-3);
+  });
+});
+
+describe('the minutes and team-totals kernel on WebGPU against the CPU path', () => {
+  it('keeps 240 (+25/OT) within caps in every team-world and matches the CPU totals in almost every world', async (t) => {
+    if (ctx === undefined) return t.skip(`no WebGPU adapter (${unavailable}); CI requires one`);
+    await initParquetNode();
+    const slate = await loadSlate(new Lake(new NodeFileStore(EMBEDDED_LAKE)), '2024-01-31');
+    const profile = await loadProfile('usage_shares_v1');
+    const W = 4096;
+    const anchor = new Float64Array(slate.nTeams).fill(1);
+    let teamWorlds = 0;
+    let minutesOff = 0;
+    let totalsDiffer = 0;
+    let activeDiffer = 0;
+    for (let g = 0; g < slate.nGames; g++) {
+      const cpu = newBatch(slate, g, W);
+      runKernels(slate, profile, new CounterRng(5), cpu, 0, anchor);
+      const gpu = newBatch(slate, g, W);
+      await minutesTotalsGpu((ctx as GpuContext).device, slate, profile, 5, gpu, 0, anchor);
+      for (let w = 0; w < W; w++) {
+        if (gpu.ot[w] !== cpu.ot[w]) totalsDiffer++;
+        for (let team = 0; team < 2; team++) {
+          teamWorlds++;
+          const lo = team === 0 ? 0 : gpu.nHome;
+          const hi = team === 0 ? gpu.nHome : gpu.nP;
+          let sum = 0;
+          for (let j = lo; j < hi; j++) {
+            const m = gpu.minutes[w * gpu.nP + j] as number;
+            if (m < 0 || m > 48 + 5 * (gpu.ot[w] as number) + 1e-3) minutesOff++;
+            sum += m;
+            if (gpu.active[w * gpu.nP + j] !== cpu.active[w * cpu.nP + j]) activeDiffer++;
+          }
+          if (Math.abs(sum - 240 - 25 * (gpu.ot[w] as number)) > 1e-2) minutesOff++;
+          for (let k = 0; k < 3; k++) if (gpu.totals[(w * 2 + team) * 3 + k] !== cpu.totals[(w * 2 + team) * 3 + k]) totalsDiffer++;
+        }
+      }
+    }
+    console.log(`minutes/totals WGSL vs CPU: ${totalsDiffer} of ${teamWorlds * 3} team totals differ (${((1e4 * totalsDiffer) / (teamWorlds * 3)).toFixed(2)} per 10,000); ${activeDiffer} activity flags differ; minutes violations ${minutesOff}`);
+    expect(minutesOff).toBe(0);
+    expect(activeDiffer).toBe(0);
+    expect(totalsDiffer / (teamWorlds * 3)).toBeLessThan(1e-3);
   });
 });

@@ -1,0 +1,224 @@
+// Kernels 1 and 2 of the engine on the GPU, one invocation per game-world: overtime, the game-script margin,
+// each player's activity and split-normal minutes, blowout cuts, the rotation limit, each team's minutes
+// scaled to 240 + 25 per overtime within caps; then pace, offense and efficiency factors and the integer team
+// totals of FGA, FTA and TOV. The WGSL twin of minutesKernel and teamTotalsKernel (requires rng.wgsl).
+// Layouts: minutes, active [world][player]; ot, margin, pace [world]; offense, efficiency [world][team];
+// totals [world][team][target]; rates [target][player].
+
+override WORKGROUP_SIZE: u32 = 64u;
+const STREAM_MINUTES: u32 = 1u;
+const STREAM_OVERTIME: u32 = 2u;
+const STREAM_MARGIN: u32 = 3u;
+const STREAM_PACE: u32 = 4u;
+const STREAM_OFFENSE: u32 = 5u;
+const STREAM_TEAM_TOTALS: u32 = 6u;
+const TWO_PI: f32 = 6.283185307179586;
+const Z90: f32 = 1.2815515655446004;
+
+struct Params {
+  key: vec2<u32>,
+  world0: u32,
+  worlds: u32,
+  n_players: u32,
+  n_home: u32,
+  game_key: u32,
+  flags: u32, // 1 masking, 2 overtime, 4 game script, 8 team context
+  team_ids: vec2<u32>,
+  rotation_max: u32,
+  rotation_protected: u32,
+  spread_home: f32,
+  ot_probability: f32,
+  ot_extra: f32,
+  spread_scale: f32,
+  margin_sd: f32,
+  blowout_threshold: f32,
+  starter_drop: f32,
+  max_starter_drop: f32,
+  pace_sd: f32,
+  offense_sd: f32,
+  efficiency_sd: f32,
+  _pad: f32,
+  dispersion: vec4<f32>, // fga, fta, tov, -
+  anchor: vec4<f32>, // home, away, -, -
+};
+
+struct Player {
+  id: u32,
+  starter: u32,
+  p10: f32,
+  p50: f32,
+  p90: f32,
+  play_prob: f32,
+  _pad0: f32,
+  _pad1: f32,
+};
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> players: array<Player>;
+@group(0) @binding(2) var<storage, read> rates: array<f32>;
+@group(0) @binding(3) var<storage, read_write> minutes: array<f32>;
+@group(0) @binding(4) var<storage, read_write> active_flags: array<u32>;
+@group(0) @binding(5) var<storage, read_write> ot_out: array<u32>;
+@group(0) @binding(6) var<storage, read_write> pace_out: array<f32>;
+@group(0) @binding(7) var<storage, read_write> offense_out: array<f32>;
+@group(0) @binding(8) var<storage, read_write> efficiency_out: array<f32>;
+@group(0) @binding(9) var<storage, read_write> totals: array<u32>;
+
+fn box_muller(b1: u32, b2: u32) -> f32 {
+  return sqrt(-2.0 * log(u01_open(b1))) * cos(TWO_PI * u01(b2));
+}
+
+fn lognormal(sd: f32, z: f32) -> f32 {
+  return exp(sd * z - sd * sd / 2.0);
+}
+
+fn rotation_limit(base: u32, lo: u32, hi: u32) {
+  var n = 0u;
+  for (var j = lo; j < hi; j = j + 1u) { n = n + active_flags[base + j]; }
+  if (n <= params.rotation_max) { return; }
+  let protected_n = min(params.rotation_protected, n);
+  let keep = params.rotation_max - protected_n;
+  // The first `protected_n` active players (projection order) stay; of the rest, the most drawn minutes stay
+  // (ties to the earlier player). Benched players are marked 2 during the pass so ranks stay put.
+  var seen = 0u;
+  for (var j = lo; j < hi; j = j + 1u) {
+    if (active_flags[base + j] == 0u) { continue; }
+    seen = seen + 1u;
+    if (seen <= protected_n) { continue; }
+    let mj = minutes[base + j];
+    var rank = 0u;
+    var seen2 = 0u;
+    for (var i = lo; i < hi; i = i + 1u) {
+      if (active_flags[base + i] == 0u) { continue; }
+      seen2 = seen2 + 1u;
+      if (seen2 <= protected_n || i == j) { continue; }
+      let mi = minutes[base + i];
+      if (mi > mj || (mi == mj && i < j)) { rank = rank + 1u; }
+    }
+    if (rank >= keep) { active_flags[base + j] = 2u; }
+  }
+  for (var j = lo; j < hi; j = j + 1u) {
+    if (active_flags[base + j] == 2u) {
+      active_flags[base + j] = 0u;
+      minutes[base + j] = 0.0;
+    }
+  }
+}
+
+fn normalise(base: u32, lo: u32, hi: u32, target_minutes: f32, cap: f32) {
+  var capacity = 0.0;
+  for (var j = lo; j < hi; j = j + 1u) { if (active_flags[base + j] == 1u) { capacity = capacity + cap; } }
+  for (var j = lo; j < hi; j = j + 1u) {
+    if (capacity >= target_minutes) { break; }
+    if (active_flags[base + j] == 1u) { continue; }
+    active_flags[base + j] = 1u;
+    minutes[base + j] = max(1.0, players[j].p50);
+    capacity = capacity + cap;
+  }
+  for (var iter = 0u; iter < 20u; iter = iter + 1u) {
+    var fixed = 0.0;
+    var free = 0.0;
+    for (var j = lo; j < hi; j = j + 1u) {
+      if (active_flags[base + j] != 1u) { continue; }
+      let m = minutes[base + j];
+      if (m >= cap) { fixed = fixed + cap; } else { free = free + m; }
+    }
+    if (free <= 0.0) { break; }
+    let scale = (target_minutes - fixed) / free;
+    var changed = false;
+    for (var j = lo; j < hi; j = j + 1u) {
+      if (active_flags[base + j] != 1u) { continue; }
+      let m = minutes[base + j];
+      if (m >= cap) { continue; }
+      let next = m * scale;
+      if (next >= cap) { changed = true; }
+      minutes[base + j] = min(cap, next);
+    }
+    if (!changed) { break; }
+  }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let w = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+  if (w >= params.worlds) {
+    return;
+  }
+  let wg = params.world0 + w;
+  let np = params.n_players;
+  let base = w * np;
+  var ot = 0u;
+  if ((params.flags & 2u) != 0u) {
+    let u = philox(vec4<u32>(wg, params.game_key, STREAM_OVERTIME, 0u), params.key);
+    if (u01(u.x) < params.ot_probability) {
+      ot = 1u;
+      if (u01(u.y) < params.ot_extra) {
+        ot = 2u;
+        if (u01(u.z) < params.ot_extra) {
+          ot = 3u;
+          if (u01(u.w) < params.ot_extra) { ot = 4u; }
+        }
+      }
+    }
+  }
+  ot_out[w] = ot;
+  var margin = -params.spread_home;
+  var blowout = 0.0;
+  if ((params.flags & 4u) != 0u) {
+    let u = philox(vec4<u32>(wg, params.game_key, STREAM_MARGIN, 0u), params.key);
+    margin = margin + params.margin_sd * box_muller(u.x, u.y);
+    blowout = min(params.max_starter_drop, max(0.0, abs(margin) - params.blowout_threshold) * params.starter_drop);
+  }
+  let cap = 48.0 + 5.0 * f32(ot);
+  let target_minutes = 240.0 + 25.0 * f32(ot);
+  for (var j = 0u; j < np; j = j + 1u) {
+    let pl = players[j];
+    let u = philox(vec4<u32>(wg, pl.id, STREAM_MINUTES, 0u), params.key);
+    let is_active = (params.flags & 1u) == 0u || u01(u.x) < pl.play_prob;
+    var m = 0.0;
+    if (is_active) {
+      let z = box_muller(u.y, u.z) * params.spread_scale;
+      let d = select(pl.p90 - pl.p50, pl.p50 - pl.p10, z < 0.0);
+      m = min(cap, max(0.0, pl.p50 + z * d / Z90));
+      if (pl.starter == 1u) { m = m * (1.0 - blowout); }
+    }
+    minutes[base + j] = m;
+    active_flags[base + j] = select(0u, 1u, is_active && m > 0.0);
+  }
+  rotation_limit(base, 0u, params.n_home);
+  normalise(base, 0u, params.n_home, target_minutes, cap);
+  rotation_limit(base, params.n_home, np);
+  normalise(base, params.n_home, np, target_minutes, cap);
+
+  var pace = 1.0;
+  if ((params.flags & 8u) != 0u) {
+    let u = philox(vec4<u32>(wg, params.game_key, STREAM_PACE, 0u), params.key);
+    pace = lognormal(params.pace_sd, box_muller(u.x, u.y));
+  }
+  pace_out[w] = pace;
+  for (var team = 0u; team < 2u; team = team + 1u) {
+    let entity = params.team_ids[team];
+    var offense = 1.0;
+    var efficiency = 1.0;
+    if ((params.flags & 8u) != 0u) {
+      let u = philox(vec4<u32>(wg, entity, STREAM_OFFENSE, 0u), params.key);
+      offense = lognormal(params.offense_sd, box_muller(u.x, u.y));
+      efficiency = lognormal(params.efficiency_sd, box_muller(u.z, u.w));
+    }
+    offense_out[w * 2u + team] = offense;
+    efficiency_out[w * 2u + team] = efficiency;
+    let lo = select(params.n_home, 0u, team == 0u);
+    let hi = select(np, params.n_home, team == 0u);
+    let u0 = philox(vec4<u32>(wg, entity, STREAM_TEAM_TOTALS, 0u), params.key);
+    let u1 = philox(vec4<u32>(wg, entity, STREAM_TEAM_TOTALS, 1u), params.key);
+    let zs = vec3<f32>(box_muller(u0.x, u0.y), box_muller(u0.z, u0.w), box_muller(u1.x, u1.y));
+    for (var k = 0u; k < 3u; k = k + 1u) {
+      var mean = 0.0;
+      for (var j = lo; j < hi; j = j + 1u) { mean = mean + rates[k * np + j] * minutes[base + j]; }
+      mean = mean * pace * select(offense * params.anchor[team], 1.0, k == 2u);
+      // floor(x + 0.5) is Math.round (WGSL's round() rounds halves to even).
+      let draw = floor(mean + sqrt(params.dispersion[k] * mean) * zs[k] + 0.5);
+      totals[(w * 2u + team) * 3u + k] = u32(max(0.0, draw));
+    }
+  }
+}
