@@ -12,7 +12,8 @@ import { PLAYER_GAMES, PLAYER_SLATE_KEYS } from '../src/data/tables.ts';
 import { matchSalaries, parseDkCsv, type Candidate } from '../src/lake/salaries.ts';
 import type { Progress } from '../src/cli/progress.ts';
 import { NSTAT, STAT_INDEX } from './kernels/kernels.ts';
-import { DK_BINS, DK_MIN, MIN_BIN, MIN_BINS, type GameAccumulator } from './cpu/simulate.ts';
+import { DK_BINS, DK_MIN, MIN_BIN, MIN_BINS, type GameAccumulator, type GameResult } from './cpu/simulate.ts';
+import { runGpu, type GpuRunInfo } from './gpu/simulate-gpu.ts';
 import { runCpu } from './cpu/pool.ts';
 import type { Profile } from './profile.ts';
 import type { ShareModel } from '../src/shares/model.ts';
@@ -73,6 +74,8 @@ export interface SimOptions {
   saveWorlds: boolean;
   dkCsv?: { text: string; file: string };
   playerOut?: ReadonlySet<number>;
+  /** The WebGPU device when the GPU path runs (absent: the CPU path). */
+  gpu?: { device: GPUDevice; adapter: string };
   /** Share model for the usage-share base logits (rate_weighted without one). */
   shareModel?: ShareModel;
   progress: Progress;
@@ -118,14 +121,16 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
   const started = Date.now();
   progress.start(`sim ${opts.date} (${slate.nGames} games, ${slate.nPlayers} players)`, opts.worlds * slate.nGames, 'game-worlds');
   let done = 0;
-  const results = await runCpu(slate, profile, {
-    seed: opts.seed,
-    worlds: opts.worlds,
-    chunk: opts.chunk,
-    saveWorlds: opts.saveWorlds,
-    workers: opts.workers,
-    onProgress: (n) => progress.update((done += n)),
-  });
+  const common = { seed: opts.seed, worlds: opts.worlds, chunk: opts.chunk, saveWorlds: opts.saveWorlds, onProgress: (n: number) => progress.update((done += n)) };
+  let gpuInfo: Omit<GpuRunInfo, 'results'> | undefined;
+  let results: GameResult[];
+  if (opts.gpu !== undefined) {
+    const r = await runGpu(opts.gpu.device, slate, profile, common);
+    results = r.results;
+    gpuInfo = { cpuChunks: r.cpuChunks, cpuKernels: r.cpuKernels };
+  } else {
+    results = await runCpu(slate, profile, { ...common, workers: opts.workers });
+  }
   progress.stop();
   const seconds = (Date.now() - started) / 1000;
 
@@ -167,8 +172,8 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
     profile: opts.profileName,
     seed: opts.seed,
     worlds: opts.worlds,
-    backend: 'cpu',
-    workers: opts.workers,
+    backend: opts.gpu === undefined ? 'cpu' : 'gpu',
+    ...(opts.gpu === undefined ? { workers: opts.workers } : { adapter: opts.gpu.adapter, gpu_chunks_retried_on_cpu: gpuInfo?.cpuChunks ?? 0, kernels_on_cpu: gpuInfo?.cpuKernels ?? [] }),
     chunk_worlds: opts.chunk,
     runtime_s: seconds,
     player_worlds_per_s: (slate.nPlayers * opts.worlds) / Math.max(seconds, 1e-9),

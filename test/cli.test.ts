@@ -38,7 +38,7 @@ describe('slatesim CLI', () => {
 
   it('simulates the embedded slate with no arguments but size (the README main command)', async () => {
     const out = await tempDir('clisim');
-    const r = await slatesim('sim', '--worlds', '400', '--workers', '1', '--out', out);
+    const r = await slatesim('sim', '--worlds', '400', '--workers', '1', '--backend', 'cpu', '--out', out);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^sim 2024-01-31: 400 worlds x 10 games, 258 players, profile usage_shares_v1, backend cpu \(1 workers\)/);
     expect(r.stdout).toContain('conservation violations 0');

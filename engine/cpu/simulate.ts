@@ -164,47 +164,95 @@ export interface GameResult {
   worldRows?: WorldRows;
 }
 
-/** All worlds of game g, chunk by chunk. */
-export function simulateGame(s: Slate, prof: Profile, seed: number, g: number, worlds: number, chunk: number, saveWorlds: boolean, onChunk?: (n: number) => void): GameResult {
-  const anchor = anchorScales(s, prof, seed, g, chunk);
+function newWorldRows(worlds: number, nP: number): WorldRows {
+  return {
+    minutes: new Float32Array(worlds * nP),
+    stats: new Int32Array(worlds * nP * NSTAT),
+    dk: new Float32Array(worlds * nP),
+    totals: new Int32Array(worlds * 6),
+    teamPts: new Int32Array(worlds * 2),
+    pace: new Float32Array(worlds),
+  };
+}
+
+function storeChunk(rows: WorldRows, b: GameBatch, done: number): void {
+  const nP = b.nP;
+  rows.minutes.set(b.minutes, done * nP);
+  rows.stats.set(b.stats, done * nP * NSTAT);
+  rows.dk.set(b.dk, done * nP);
+  rows.totals.set(b.totals, done * 6);
+  rows.pace.set(b.pace, done);
+  for (let w = 0; w < b.worlds; w++) {
+    for (let j = 0; j < nP; j++) {
+      const team = j < b.nHome ? 0 : 1;
+      rows.teamPts[(done + w) * 2 + team] = (rows.teamPts[(done + w) * 2 + team] as number) + (b.stats[(w * nP + j) * NSTAT + STAT_INDEX.pts] as number);
+    }
+  }
+}
+
+/** The anchor scales of game g placed in a slate-wide array (1 elsewhere). */
+function fullAnchor(s: Slate, g: number, anchor: Float64Array): Float64Array {
   const full = new Float64Array(s.nTeams).fill(1);
   full[2 * g] = anchor[0] as number;
   full[2 * g + 1] = anchor[1] as number;
+  return full;
+}
+
+/** All worlds of game g, chunk by chunk, on the CPU. */
+export function simulateGame(s: Slate, prof: Profile, seed: number, g: number, worlds: number, chunk: number, saveWorlds: boolean, onChunk?: (n: number) => void): GameResult {
+  const anchor = anchorScales(s, prof, seed, g, chunk);
+  const full = fullAnchor(s, g, anchor);
   const rng = new CounterRng(seed);
-  const probe = newBatch(s, g, 0);
-  const acc = newAccumulator(g, probe.nP, anchor);
-  const nP = probe.nP;
-  const rows: WorldRows | undefined = saveWorlds
-    ? {
-        minutes: new Float32Array(worlds * nP),
-        stats: new Int32Array(worlds * nP * NSTAT),
-        dk: new Float32Array(worlds * nP),
-        totals: new Int32Array(worlds * 6),
-        teamPts: new Int32Array(worlds * 2),
-        pace: new Float32Array(worlds),
-      }
-    : undefined;
-  let done = 0;
-  while (done < worlds) {
+  const nP = newBatch(s, g, 0).nP;
+  const acc = newAccumulator(g, nP, anchor);
+  const rows = saveWorlds ? newWorldRows(worlds, nP) : undefined;
+  for (let done = 0; done < worlds; ) {
     const n = Math.min(chunk, worlds - done);
     const b = newBatch(s, g, n);
     runKernels(s, prof, rng, b, done, full);
     reduceBatch(acc, b);
-    if (rows !== undefined) {
-      rows.minutes.set(b.minutes, done * nP);
-      rows.stats.set(b.stats, done * nP * NSTAT);
-      rows.dk.set(b.dk, done * nP);
-      rows.totals.set(b.totals, done * 6);
-      rows.pace.set(b.pace, done);
-      for (let w = 0; w < n; w++) {
-        for (let j = 0; j < nP; j++) {
-          const team = j < b.nHome ? 0 : 1;
-          rows.teamPts[(done + w) * 2 + team] = (rows.teamPts[(done + w) * 2 + team] as number) + (b.stats[(w * nP + j) * NSTAT + STAT_INDEX.pts] as number);
-        }
-      }
-    }
+    if (rows !== undefined) storeChunk(rows, b, done);
     done += n;
     onChunk?.(n);
   }
   return rows === undefined ? { acc } : { acc, worldRows: rows };
+}
+
+/**
+ * The same, with each chunk's kernels run by `runChunk` (the WebGPU path); a chunk whose kernels fail (device
+ * lost, out of memory) is rerun on the CPU and counted, so no world is lost.
+ */
+export async function simulateGameWith(
+  s: Slate,
+  prof: Profile,
+  seed: number,
+  g: number,
+  worlds: number,
+  chunk: number,
+  saveWorlds: boolean,
+  runChunk: (b: GameBatch, world0: number, anchor: Float64Array) => Promise<void>,
+  onChunk?: (n: number) => void,
+): Promise<GameResult & { cpuChunks: number }> {
+  const anchor = anchorScales(s, prof, seed, g, chunk);
+  const full = fullAnchor(s, g, anchor);
+  const nP = newBatch(s, g, 0).nP;
+  const acc = newAccumulator(g, nP, anchor);
+  const rows = saveWorlds ? newWorldRows(worlds, nP) : undefined;
+  let cpuChunks = 0;
+  for (let done = 0; done < worlds; ) {
+    const n = Math.min(chunk, worlds - done);
+    let b = newBatch(s, g, n);
+    try {
+      await runChunk(b, done, full);
+    } catch {
+      cpuChunks++;
+      b = newBatch(s, g, n);
+      runKernels(s, prof, new CounterRng(seed), b, done, full);
+    }
+    reduceBatch(acc, b);
+    if (rows !== undefined) storeChunk(rows, b, done);
+    done += n;
+    onChunk?.(n);
+  }
+  return { ...(rows === undefined ? { acc } : { acc, worldRows: rows }), cpuChunks };
 }

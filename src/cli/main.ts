@@ -16,7 +16,7 @@ import { formatMinutesMetrics, lakeSummary } from '../lake/info.ts';
 import { importSalaries } from '../lake/salaries.ts';
 import { consoleProgress } from './progress.ts';
 import { formatUsageSharePrep, usageSharePrep } from '../diagnostics/usage-share-prep.ts';
-import { describeAdapter, requestGpuDevice } from '../../engine/gpu/device.ts';
+import { GpuUnavailableError, describeAdapter, requestGpuDevice } from '../../engine/gpu/device.ts';
 import { defaultWorkers } from '../../engine/cpu/pool.ts';
 import { DEFAULT_PROFILES_FILE, loadProfile } from '../../engine/profile.ts';
 import { runSim } from '../../engine/sim.ts';
@@ -269,7 +269,6 @@ function program(): Command {
       const chunk = positiveInt('--chunk', o.chunk, 1 << 20);
       const workers = o.workers === undefined ? defaultWorkers() : positiveInt('--workers', o.workers, 256);
       if (!['auto', 'cpu', 'gpu'].includes(o.backend)) throw new UserError(`--backend must be auto, cpu or gpu, got ${JSON.stringify(o.backend)}`);
-      if (o.backend === 'gpu') throw new UserError('--backend gpu: the WebGPU world engine is not built yet (the next issue); use --backend cpu');
       let date = parseDate('--date', o.date);
       if (date === undefined) {
         const parts = await lakeObj.partitions(RATES_TRAINING_BASE);
@@ -289,6 +288,20 @@ function program(): Command {
         // Never simulate a date with a model that saw it: the shipped model only serves dates after its training.
         if (shipped.training.end_date < date) shareModel = shipped;
       }
+      if ((await lakeObj.partitions(RATES_TRAINING_BASE, { startDate: date, endDate: date })).length === 0) {
+        throw new UserError(`--date ${date}: no available players in gold/rates_training_base for that date`);
+      }
+      // The device last, after every input is validated: a user mistake never waits on (or prints from) Dawn.
+      let gpu: { device: GPUDevice; adapter: string } | undefined;
+      if (o.backend !== 'cpu') {
+        try {
+          const ctx = await requestGpuDevice();
+          gpu = { device: ctx.device, adapter: describeAdapter(ctx.adapter) };
+        } catch (e) {
+          if (o.backend === 'gpu' || !(e instanceof GpuUnavailableError)) throw e;
+          process.stderr.write(`slatesim: no WebGPU adapter (${e.message}); running the CPU path\n`);
+        }
+      }
       const out = o.out ?? (embedded ? resolve('out/sim/projections') : join(lakeDir, 'artifacts/sim/projections'));
       const result = await runSim({
         lake: lakeObj,
@@ -305,11 +318,14 @@ function program(): Command {
         ...(o.dkCsv !== undefined ? { dkCsv: { text: await readCsvBytes(o.dkCsv), file: o.dkCsv } } : {}),
         playerOut,
         ...(shareModel !== undefined ? { shareModel } : {}),
+        ...(gpu !== undefined ? { gpu } : {}),
         progress: consoleProgress(),
       });
+      gpu?.device.destroy();
       const m = result.metrics as { runtime_s: number; player_worlds_per_s: number; conservation: { target_violations: number }; vegas_anchoring: { max_abs_relative_error: number } };
       const top = [...result.rows].sort((a, b) => (b.dk_fpts_mean as number) - (a.dk_fpts_mean as number)).slice(0, 8);
-      console.log(`sim ${date}: ${worlds} worlds x ${new Set(result.rows.map((r) => r.game_id)).size} games, ${result.rows.length} players, profile ${o.profile}, backend cpu (${workers} workers)`);
+      const backend = gpu === undefined ? `cpu (${workers} workers)` : `gpu (${gpu.adapter.replace(/^WebGPU adapter: /, '').split(';')[0]})`;
+      console.log(`sim ${date}: ${worlds} worlds x ${new Set(result.rows.map((r) => r.game_id)).size} games, ${result.rows.length} players, profile ${o.profile}, backend ${backend}`);
       console.log(`  usage-share base: ${String(result.metrics.share_base)}`);
       console.log(`  ${m.runtime_s.toFixed(1)}s, ${(m.player_worlds_per_s / 1e6).toFixed(2)}M player-worlds/s; conservation violations ${m.conservation.target_violations}; team points vs implied within ${(100 * m.vegas_anchoring.max_abs_relative_error).toFixed(2)}%`);
       console.log('  top projections (DK points mean / p10 / p90):');

@@ -1,6 +1,6 @@
-// The WGSL twins of the engine's randomness on the adapter (llvmpipe here and in CI): Philox blocks equal the
-// CPU's bit for bit, and binomial/Poisson/negative-binomial draws from the same uniforms agree with the CPU's
-// except for a measured, rare float flip. In CI a missing adapter fails.
+// The WebGPU path against the CPU path on the adapter (llvmpipe here and in CI), kernel by kernel and whole:
+// Philox bit for bit, samplers, minutes and totals, shares and allocation, stat line and scoring, and a full
+// simulation. Paths differ only by rare float flips, which each test measures. In CI a missing adapter fails.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GpuUnavailableError, requestGpuDevice, type GpuContext } from '../engine/gpu/device.ts';
 import { dispatchGrid, runKernel } from '../engine/gpu/runner.ts';
@@ -15,7 +15,9 @@ import { loadSlate } from '../engine/slate.ts';
 import { Lake } from '../src/data/lake.ts';
 import { initParquetNode } from '../src/data/parquet-node.ts';
 import { NodeFileStore } from '../src/data/store-node.ts';
-import { EMBEDDED_LAKE, REQUIRE_GPU } from './helpers.ts';
+import { runSim } from '../engine/sim.ts';
+import { silentProgress } from '../src/cli/progress.ts';
+import { EMBEDDED_LAKE, REQUIRE_GPU, tempDir } from './helpers.ts';
 
 let ctx: GpuContext | undefined;
 let unavailable = '';
@@ -189,5 +191,32 @@ describe('the minutes and team-totals kernel on WebGPU against the CPU path', ()
     expect(minutesOff).toBe(0);
     expect(activeDiffer).toBe(0);
     expect(totalsDiffer / (teamWorlds * 3)).toBeLessThan(1e-3);
+  });
+});
+
+describe('slatesim sim on WebGPU against the CPU path', () => {
+  it('writes the same files with means and quantiles that agree, and conserves every total', async (t) => {
+    if (ctx === undefined) return t.skip(`no WebGPU adapter (${unavailable}); CI requires one`);
+    await initParquetNode();
+    const lake = new Lake(new NodeFileStore(EMBEDDED_LAKE));
+    const profile = await loadProfile('usage_shares_v1');
+    const fast = { ...profile, vegas_anchoring: { ...profile.vegas_anchoring, pilot_worlds: 1024 } };
+    const base = { lake, date: '2024-01-31', profile: fast, profileName: 'usage_shares_v1', worlds: 3000, seed: 4, chunk: 1024, workers: 1, run: 'p', saveWorlds: false, progress: silentProgress };
+    const cpu = await runSim({ ...base, out: await tempDir('pcpu') });
+    const gpu = await runSim({ ...base, out: await tempDir('pgpu'), gpu: { device: (ctx as GpuContext).device, adapter: 'test' } });
+    expect(gpu.metrics).toMatchObject({ backend: 'gpu', gpu_chunks_retried_on_cpu: 0, conservation: { target_violations: 0 } });
+    expect(gpu.rows.length).toBe(cpu.rows.length);
+    let maxMeanDiff = 0;
+    let quantilesDiffer = 0;
+    gpu.rows.forEach((r, i) => {
+      const c = cpu.rows[i] as Record<string, unknown>;
+      expect(r.player_id).toBe(c.player_id);
+      maxMeanDiff = Math.max(maxMeanDiff, Math.abs((r.dk_fpts_mean as number) - (c.dk_fpts_mean as number)));
+      for (const q of ['dk_fpts_p10', 'dk_fpts_p50', 'dk_fpts_p90']) if (r[q] !== c[q]) quantilesDiffer++;
+    });
+    console.log(`sim GPU vs CPU: largest per-player DK mean difference ${maxMeanDiff.toFixed(4)}; ${quantilesDiffer} of ${3 * gpu.rows.length} quantiles differ`);
+    // The same counters drive both paths, so they differ only by rare float flips: far inside Monte Carlo error.
+    expect(maxMeanDiff).toBeLessThan(0.1);
+    expect(quantilesDiffer / (3 * gpu.rows.length)).toBeLessThan(0.05);
   });
 });
