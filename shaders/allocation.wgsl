@@ -10,7 +10,6 @@ override WORKGROUP_SIZE: u32 = 64u;
 const MAX_TEAM: u32 = 32u;
 const STREAM_SHARE_NOISE: u32 = 7u;
 const STREAM_ALLOCATION: u32 = 8u;
-const TWO_PI: f32 = 6.283185307179586;
 
 struct Params {
   key: vec2<u32>,
@@ -36,10 +35,6 @@ struct Params {
 @group(0) @binding(7) var<storage, read> totals: array<u32>;
 @group(0) @binding(8) var<storage, read_write> counts: array<u32>;
 @group(0) @binding(9) var<storage, read_write> fallbacks: array<atomic<u32>>;
-
-fn box_muller(b1: u32, b2: u32) -> f32 {
-  return sqrt(-2.0 * log(u01_open(b1))) * cos(TWO_PI * u01(b2));
-}
 
 fn share_noise(world: u32, pid: u32, tgt: u32) -> f32 {
   let b = philox(vec4<u32>(world, pid, STREAM_SHARE_NOISE, select(0u, 1u, tgt == 2u)), params.key);

@@ -12,7 +12,6 @@ const STREAM_MARGIN: u32 = 3u;
 const STREAM_PACE: u32 = 4u;
 const STREAM_OFFENSE: u32 = 5u;
 const STREAM_TEAM_TOTALS: u32 = 6u;
-const TWO_PI: f32 = 6.283185307179586;
 const Z90: f32 = 1.2815515655446004;
 
 struct Params {
@@ -63,10 +62,6 @@ struct Player {
 @group(0) @binding(7) var<storage, read_write> offense_out: array<f32>;
 @group(0) @binding(8) var<storage, read_write> efficiency_out: array<f32>;
 @group(0) @binding(9) var<storage, read_write> totals: array<u32>;
-
-fn box_muller(b1: u32, b2: u32) -> f32 {
-  return sqrt(-2.0 * log(u01_open(b1))) * cos(TWO_PI * u01(b2));
-}
 
 fn lognormal(sd: f32, z: f32) -> f32 {
   return exp(sd * z - sd * sd / 2.0);

@@ -41,3 +41,10 @@ fn u01(bits: u32) -> f32 {
 fn u01_open(bits: u32) -> f32 {
   return f32((bits >> 8u) + 1u) * (1.0 / 16777216.0);
 }
+
+const TWO_PI: f32 = 6.283185307179586;
+
+// Standard normal from two words by Box-Muller (the cosine branch), as boxMuller in engine/rng.ts.
+fn box_muller(b1: u32, b2: u32) -> f32 {
+  return sqrt(-2.0 * log(u01_open(b1))) * cos(TWO_PI * u01(b2));
+}

@@ -2,7 +2,7 @@
 // Philox bit for bit, samplers, minutes and totals, shares and allocation, stat line and scoring, and a full
 // simulation. Paths differ only by rare float flips, which each test measures. In CI a missing adapter fails.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GpuUnavailableError, requestGpuDevice, type GpuContext } from '../engine/gpu/device.ts';
+import type { GpuContext } from '../engine/gpu/device.ts';
 import { dispatchGrid, runKernel } from '../engine/gpu/runner.ts';
 import { CounterRng, philox, u01 } from '../engine/rng.ts';
 import { binomial, negativeBinomial, poisson } from '../engine/samplers.ts';
@@ -17,17 +17,14 @@ import { initParquetNode } from '../src/data/parquet-node.ts';
 import { NodeFileStore } from '../src/data/store-node.ts';
 import { runSim } from '../engine/sim.ts';
 import { silentProgress } from '../src/cli/progress.ts';
-import { EMBEDDED_LAKE, REQUIRE_GPU, tempDir } from './helpers.ts';
+import { EMBEDDED_LAKE, gpuForTests, tempDir } from './helpers.ts';
 
 let ctx: GpuContext | undefined;
 let unavailable = '';
 beforeAll(async () => {
-  try {
-    ctx = await requestGpuDevice();
-  } catch (e) {
-    if (!(e instanceof GpuUnavailableError) || REQUIRE_GPU) throw e;
-    unavailable = e.message;
-  }
+  const got = await gpuForTests();
+  ctx = got.ctx;
+  unavailable = got.reason;
 });
 afterAll(() => ctx?.device.destroy());
 

@@ -1,20 +1,16 @@
 // First WebGPU check: a device through Dawn (Node) on whatever adapter the machine has (llvmpipe here and in
 // CI), a compute shader from shaders/, and an exact read-back. In CI a missing adapter fails this test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GpuUnavailableError, describeAdapter, requestGpuDevice, type GpuContext } from '../engine/gpu/device.ts';
+import { describeAdapter, type GpuContext } from '../engine/gpu/device.ts';
 import { runSmokeAffine } from '../engine/gpu/smoke.ts';
-import { REQUIRE_GPU } from './helpers.ts';
+import { gpuForTests } from './helpers.ts';
 
 let ctx: GpuContext | undefined;
-let unavailable: string | undefined;
-
+let unavailable = '';
 beforeAll(async () => {
-  try {
-    ctx = await requestGpuDevice();
-  } catch (e) {
-    if (!(e instanceof GpuUnavailableError) || REQUIRE_GPU) throw e;
-    unavailable = e.message;
-  }
+  const got = await gpuForTests();
+  ctx = got.ctx;
+  unavailable = got.reason;
 });
 
 afterAll(() => ctx?.device.destroy());

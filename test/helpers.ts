@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll } from 'vitest';
+import { GpuUnavailableError, requestGpuDevice, type GpuContext } from '../engine/gpu/device.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const EMBEDDED = join(ROOT, 'public/data');
@@ -36,5 +37,18 @@ export async function filesBelow(dir: string): Promise<string[]> {
       .sort();
   } catch {
     return [];
+  }
+}
+
+/**
+ * A WebGPU device for a test file, or the reason there is none. Only a missing adapter outside CI becomes a
+ * reason (the tests then skip, saying why); in CI, or on any other failure, this throws.
+ */
+export async function gpuForTests(): Promise<{ ctx?: GpuContext; reason: string }> {
+  try {
+    return { ctx: await requestGpuDevice(), reason: '' };
+  } catch (e) {
+    if (!(e instanceof GpuUnavailableError) || REQUIRE_GPU) throw e;
+    return { reason: e.message };
   }
 }

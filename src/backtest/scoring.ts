@@ -96,26 +96,4 @@ export function pitHistogram(pits: readonly number[]): number[] {
   return h.map((c) => (pits.length > 0 ? c / pits.length : 0));
 }
 
-export function pearson(a: readonly number[], b: readonly number[]): number {
-  const n = a.length;
-  if (n < 3) return Number.NaN;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i] as number;
-    mb += b[i] as number;
-  }
-  ma /= n;
-  mb /= n;
-  let c = 0;
-  let va = 0;
-  let vb = 0;
-  for (let i = 0; i < n; i++) {
-    const x = (a[i] as number) - ma;
-    const y = (b[i] as number) - mb;
-    c += x * y;
-    va += x * x;
-    vb += y * y;
-  }
-  return va > 0 && vb > 0 ? c / Math.sqrt(va * vb) : Number.NaN;
-}
+export { pearson } from '../models/linear.ts';

@@ -139,3 +139,28 @@ export function quantile(values: readonly number[] | Float64Array, q: number): n
   const hi = Math.min(lo + 1, s.length - 1);
   return (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (pos - lo);
 }
+
+/** Pearson correlation; NaN with fewer than three points or no variance. */
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  if (n < 3) return Number.NaN;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i] as number;
+    mb += b[i] as number;
+  }
+  ma /= n;
+  mb /= n;
+  let c = 0;
+  let va = 0;
+  let vb = 0;
+  for (let i = 0; i < n; i++) {
+    const x = (a[i] as number) - ma;
+    const y = (b[i] as number) - mb;
+    c += x * y;
+    va += x * x;
+    vb += y * y;
+  }
+  return va > 0 && vb > 0 ? c / Math.sqrt(va * vb) : Number.NaN;
+}

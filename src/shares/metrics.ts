@@ -1,4 +1,5 @@
 // Share metrics within one team-game, then averaged over team-games (keys in ../shared/docs/contracts.md).
+import { pearson } from '../models/linear.ts';
 
 export interface ShareMetrics {
   mae: number;
@@ -27,26 +28,7 @@ export function averageRanks(x: ArrayLike<number>): Float64Array {
 }
 
 export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const ra = averageRanks(a);
-  const rb = averageRanks(b);
-  const n = ra.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += ra[i] as number;
-    mb += rb[i] as number;
-  }
-  ma /= n;
-  mb /= n;
-  let cov = 0;
-  let va = 0;
-  let vb = 0;
-  for (let i = 0; i < n; i++) {
-    cov += ((ra[i] as number) - ma) * ((rb[i] as number) - mb);
-    va += ((ra[i] as number) - ma) ** 2;
-    vb += ((rb[i] as number) - mb) ** 2;
-  }
-  return va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : Number.NaN;
+  return pearson(averageRanks(a), averageRanks(b));
 }
 
 /** E|X/n - p| for X ~ Binomial(n, p): the MAE a true share p still shows through counting noise. */
