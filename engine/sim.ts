@@ -4,14 +4,13 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../src/data/errors.ts';
 import type { Lake } from '../src/data/lake.ts';
-import { normaliseName } from '../src/data/names.ts';
 import { frameToParquet } from '../src/data/parquet.ts';
 import { col, frameFromRows, type TableSchema, type Value } from '../src/data/schema.ts';
 import { NodeFileStore } from '../src/data/store-node.ts';
 import { PLAYER_GAMES, PLAYER_SLATE_KEYS } from '../src/data/tables.ts';
-import { matchSalaries, parseDkCsv, type Candidate } from '../src/lake/salaries.ts';
+import { candidatesOf, matchSalaries, parseDkCsv } from '../src/lake/salaries.ts';
 import type { Progress } from '../src/cli/progress.ts';
-import { NSTAT, STAT_INDEX } from './kernels/kernels.ts';
+import { NSTAT, STAT_INDEX, STATS } from './kernels/kernels.ts';
 import { DK_BINS, DK_MIN, MIN_BIN, MIN_BINS, type GameAccumulator, type GameResult } from './cpu/simulate.ts';
 import { runGpu, type GpuRunInfo } from './gpu/simulate-gpu.ts';
 import { runCpu } from './cpu/pool.ts';
@@ -41,7 +40,7 @@ const WORLDS_SCHEMA: TableSchema = {
     col('team_id', 'int64'),
     col('player_id', 'int64'),
     col('minutes', 'float32'),
-    ...['fga', 'fg3a', 'fta', 'tov', 'fgm', 'fg3m', 'ftm', 'pts', 'oreb', 'dreb', 'ast', 'stl', 'blk'].map((c) => col(c, 'int32')),
+    ...STATS.map((c) => col(c, 'int32')),
     col('dk_fpts', 'float32'),
   ],
 };
@@ -98,18 +97,13 @@ function histQuantile(hist: Uint32Array, offset: number, bins: number, total: nu
   return valueOf(bins - 1);
 }
 
-async function salariesFor(slate: Slate, lake: Lake, dk: { text: string; file: string } | undefined, date: string): Promise<Map<number, { salary: number; position: string }>> {
+async function salariesFor(lake: Lake, dk: { text: string; file: string } | undefined, date: string): Promise<Map<number, { salary: number; position: string }>> {
   const out = new Map<number, { salary: number; position: string }>();
   if (dk === undefined) return out;
   const rows = parseDkCsv(dk.text, dk.file).filter((r) => r.gameDate === date);
   if (rows.length === 0) throw new UserError(`--dk-csv ${dk.file}: no players on ${date}`);
   // Candidates: the date's box-score players (the slate plus who is out), so names meet their own team.
-  const box = await lake.read(PLAYER_GAMES, { startDate: date, endDate: date }, { columns: ['team_id', 'player_id', 'player_name'] });
-  const candidates: Candidate[] = [];
-  for (let i = 0; i < box.numRows; i++) {
-    const name = box.columns.player_name?.[i] as string;
-    candidates.push({ playerId: box.columns.player_id?.[i] as number, name, norm: normaliseName(name), teamId: box.columns.team_id?.[i] as number });
-  }
+  const candidates = candidatesOf(await lake.read(PLAYER_GAMES, { startDate: date, endDate: date }, { columns: ['team_id', 'player_id', 'player_name'] }));
   for (const m of matchSalaries(rows, candidates)) if (m.candidate !== null) out.set(m.candidate.playerId, { salary: m.row.salary, position: m.row.position });
   return out;
 }
@@ -117,7 +111,7 @@ async function salariesFor(slate: Slate, lake: Lake, dk: { text: string; file: s
 export async function runSim(opts: SimOptions): Promise<SimResult> {
   const { profile, progress } = opts;
   const slate = await loadSlate(opts.lake, opts.date, opts.playerOut, opts.shareModel);
-  const salaries = await salariesFor(slate, opts.lake, opts.dkCsv, opts.date);
+  const salaries = await salariesFor(opts.lake, opts.dkCsv, opts.date);
   const started = Date.now();
   progress.start(`sim ${opts.date} (${slate.nGames} games, ${slate.nPlayers} players)`, opts.worlds * slate.nGames, 'game-worlds');
   let done = 0;
@@ -293,7 +287,7 @@ function worldFrames(s: Slate, worlds: number, parts: (import('./cpu/simulate.ts
           minutes: rows.minutes[w * nP + j] as number,
           dk_fpts: rows.dk[w * nP + j] as number,
         };
-        for (const [k, name] of ['fga', 'fg3a', 'fta', 'tov', 'fgm', 'fg3m', 'ftm', 'pts', 'oreb', 'dreb', 'ast', 'stl', 'blk'].entries()) r[name] = rows.stats[at + k] as number;
+        for (const [k, name] of STATS.entries()) r[name] = rows.stats[at + k] as number;
         wr.push(r);
       }
       for (let team = 0; team < 2; team++) {

@@ -124,37 +124,33 @@ export function anchorScales(s: Slate, prof: Profile, seed: number, g: number, c
   const teams = [2 * g, 2 * g + 1];
   if (!prof.vegas_anchoring.enabled || teams.some((t) => !Number.isFinite(s.teamItt[t] as number))) return anchor;
   const rng = new CounterRng(seed);
-  const full = new Float64Array(s.nTeams).fill(1);
-  // Points are proportional to the FGA/FTA scale (up to integer rounding), so one round suffices.
-  for (let round = 0; round < 1; round++) {
-    full[2 * g] = anchor[0] as number;
-    full[2 * g + 1] = anchor[1] as number;
-    const sums = [0, 0];
-    let done = 0;
-    while (done < prof.vegas_anchoring.pilot_worlds) {
-      const n = Math.min(chunk, prof.vegas_anchoring.pilot_worlds - done);
-      const b = newBatch(s, g, n);
-      runKernels(s, prof, rng, b, PILOT_WORLD_OFFSET + done, full);
-      // Points expected given each world's attempts (not the drawn makes): the make noise, the largest part
-      // of a team's point spread, drops out of the pilot's estimate, so a small pilot calibrates within 1%.
-      for (let w = 0; w < n; w++) {
-        for (let j = 0; j < b.nP; j++) {
-          const team = j < b.nHome ? 0 : 1;
-          const i = b.p0 + j;
-          const x = w * b.nP + j;
-          const eff = b.efficiency[w * 2 + team] as number;
-          const share3 = s.fg3Share[i] as number;
-          const perFga = share3 * 3 * Math.min(0.99, (s.fg3Pct[i] as number) * eff) + (1 - share3) * 2 * Math.min(0.99, (s.fg2Pct[i] as number) * eff);
-          sums[team] = (sums[team] as number) + (b.counts[x * 3] as number) * perFga + (b.counts[x * 3 + 1] as number) * (s.ftPct[i] as number);
-        }
+  // The pilot runs unscaled; points are proportional to the FGA/FTA scale (up to integer rounding), so the
+  // ratio of the implied total to the pilot's mean is the scale.
+  const unscaled = new Float64Array(s.nTeams).fill(1);
+  const sums = [0, 0];
+  let done = 0;
+  while (done < prof.vegas_anchoring.pilot_worlds) {
+    const n = Math.min(chunk, prof.vegas_anchoring.pilot_worlds - done);
+    const b = newBatch(s, g, n);
+    runKernels(s, prof, rng, b, PILOT_WORLD_OFFSET + done, unscaled);
+    // Points expected given each world's attempts (not the drawn makes): the make noise, the largest part
+    // of a team's point spread, drops out of the pilot's estimate, so a small pilot calibrates within 1%.
+    for (let w = 0; w < n; w++) {
+      for (let j = 0; j < b.nP; j++) {
+        const team = j < b.nHome ? 0 : 1;
+        const i = b.p0 + j;
+        const x = w * b.nP + j;
+        const eff = b.efficiency[w * 2 + team] as number;
+        const share3 = s.fg3Share[i] as number;
+        const perFga = share3 * 3 * Math.min(0.99, (s.fg3Pct[i] as number) * eff) + (1 - share3) * 2 * Math.min(0.99, (s.fg2Pct[i] as number) * eff);
+        sums[team] = (sums[team] as number) + (b.counts[x * 3] as number) * perFga + (b.counts[x * 3 + 1] as number) * (s.ftPct[i] as number);
       }
-      done += n;
     }
-    for (let team = 0; team < 2; team++) {
-      const mean = (sums[team] as number) / done;
-      // Points scale a little less than one for one with attempts (turnovers and free throws do not move).
-      if (mean > 0) anchor[team] = (anchor[team] as number) * ((s.teamItt[teams[team] as number] as number) / mean);
-    }
+    done += n;
+  }
+  for (let team = 0; team < 2; team++) {
+    const mean = (sums[team] as number) / done;
+    if (mean > 0) anchor[team] = (s.teamItt[teams[team] as number] as number) / mean;
   }
   return anchor;
 }

@@ -2,12 +2,11 @@
 // batch's minutes, active flags and team totals and writing its counts, like sharesKernel on the CPU.
 import { UserError } from '../../src/data/errors.ts';
 import type { GameBatch } from '../kernels/kernels.ts';
-import type { Profile } from '../profile.ts';
+import { TARGETS, type Profile } from '../profile.ts';
 import { CounterRng } from '../rng.ts';
 import type { Slate } from '../slate.ts';
 import { runKernel } from './runner.ts';
 
-const TARGETS = ['fga', 'fta', 'tov'] as const;
 export const MAX_TEAM_PLAYERS = 32;
 
 export async function allocationGpu(device: GPUDevice, s: Slate, prof: Profile, seed: number, b: GameBatch, world0: number): Promise<{ counts: Int32Array; fallbacks: number }> {

@@ -148,7 +148,6 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
       worldsByPlayer(slate, await runCpu(slate, profile, { seed: opts.seed, worlds: opts.worlds, chunk: opts.chunk, saveWorlds: true, workers: opts.workers }), opts.worlds);
     const sim = await run(opts.profile);
     const simBase = await run(opts.baselineProfile);
-    const dists: Discrete[] = [];
     const residDk: number[] = [];
     const residFga: number[] = [];
     for (let i = 0; i < slate.nPlayers; i++) {
@@ -160,7 +159,6 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
         t.crps += crpsDiscrete(d, a.dk);
       };
       const d = discreteFromSamples(sim.dk[i] as Float64Array);
-      dists.push(d);
       score(main, d);
       const bucket = MINUTES_BUCKETS.find((b) => (slate.p50[i] as number) >= b.lo && (slate.p50[i] as number) < b.hi);
       if (bucket !== undefined) score(buckets[bucket.name] as Tally, d);

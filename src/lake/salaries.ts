@@ -193,6 +193,17 @@ export function matchSalaries(
   });
 }
 
+/** Match candidates from box-score rows (columns team_id, player_id, player_name), one per row. */
+export function candidatesOf(f: Frame): Candidate[] {
+  const c = f.columns as Record<string, Value[]>;
+  const out: Candidate[] = [];
+  for (let i = 0; i < f.numRows; i++) {
+    const name = c.player_name?.[i] as string;
+    out.push({ playerId: c.player_id?.[i] as number, name, norm: normaliseName(name), teamId: c.team_id?.[i] as number });
+  }
+  return out;
+}
+
 export interface SalariesResult {
   path: string;
   draftGroupId: string;
@@ -232,22 +243,13 @@ export async function importSalaries(opts: {
 
   const box = await lake.read(PLAYER_GAMES, { startDate: date, endDate: date }, { columns: ['season', 'game_id', 'team_id', 'player_id', 'player_name'] });
   if (box.numRows === 0) throw new UserError(`--date ${date}: the lake at ${lake.store.root} has no box-score rows for that date`);
-  const toCandidates = (f: Frame): Candidate[] => {
-    const c = f.columns as Record<string, Value[]>;
-    const out: Candidate[] = [];
-    for (let i = 0; i < f.numRows; i++) {
-      const name = c.player_name?.[i] as string;
-      out.push({ playerId: c.player_id?.[i] as number, name, norm: normaliseName(name), teamId: c.team_id?.[i] as number });
-    }
-    return out;
-  };
   const season = box.columns.season?.[0] as number;
   const registryFrame = await lake.read(BRONZE_BOX_SCORES, undefined, { columns: ['season', 'team_id', 'player_id', 'player_name'] });
-  const registry = toCandidates(registryFrame);
+  const registry = candidatesOf(registryFrame);
   const seasonRows = registry.filter((_, i) => registryFrame.columns.season?.[i] === season);
   const gameOfTeam = new Map<number, string>();
   for (let i = 0; i < box.numRows; i++) gameOfTeam.set(box.columns.team_id?.[i] as number, box.columns.game_id?.[i] as string);
-  const matches = matchSalaries(rows, toCandidates(box), seasonRows, registry);
+  const matches = matchSalaries(rows, candidatesOf(box), seasonRows, registry);
   const frame: Frame = frameFromRows(
     DK_SALARIES.schema,
     matches.map((m) => ({
