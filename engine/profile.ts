@@ -1,7 +1,6 @@
 // Simulation profiles: every knob declared once with its type, range, default and meaning (zod); profiles in
 // config/profiles.json override the defaults. A bad value or an unknown knob is rejected with one line:
 // "`usage_shares.share_temperature` must be > 0, got -1".
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { UserError } from '../src/data/errors.ts';
 
@@ -91,7 +90,7 @@ export const ProfileSchema = z
     vegas_anchoring: z
       .object({
         enabled: bool(true, "calibrate each team's opportunities so mean simulated points equal its implied total"),
-        pilot_worlds: int(256, 262144, 8192, 'worlds of the calibration pilot (their own random streams)'),
+        pilot_worlds: int(256, 262144, 8192, 'worlds of the calibration pilot (their own random streams; at most the run\'s worlds)'),
       })
       .strict()
       .default({ enabled: true, pilot_worlds: 8192 }),
@@ -145,15 +144,23 @@ export const DEFAULT_PROFILES_FILE = new URL('../config/profiles.json', import.m
 
 export async function loadProfile(name: string, file: URL | string = DEFAULT_PROFILES_FILE): Promise<Profile> {
   const label = typeof file === 'string' ? file : 'config/profiles.json';
+  // A variable specifier keeps node:fs out of the browser bundle, which imports profiles.json instead.
+  const fsModule = 'node:fs/promises';
+  const { readFile } = (await import(/* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
   let all: unknown;
   try {
     all = JSON.parse(await readFile(file, 'utf8'));
   } catch (e) {
     throw new UserError(`${label}: ${e instanceof SyntaxError ? 'not valid JSON' : 'cannot be read'}`);
   }
+  return pickProfile(all, name, label);
+}
+
+/** Profile `name` from the parsed contents of a profiles file (the browser imports config/profiles.json). */
+export function pickProfile(all: unknown, name: string, label: string): Profile {
   if (all === null || typeof all !== 'object' || Array.isArray(all)) throw new UserError(`${label}: expected an object of named profiles`);
   const profiles = all as Record<string, unknown>;
-  if (!(name in profiles)) throw new UserError(`--profile ${name}: no such profile in ${label} (have: ${Object.keys(profiles).join(', ')})`);
+  if (!Object.hasOwn(profiles, name)) throw new UserError(`--profile ${name}: no such profile in ${label} (have: ${Object.keys(profiles).join(', ')})`);
   return parseProfile(profiles[name], `${label} profile "${name}"`);
 }
 
