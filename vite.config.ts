@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   publicDir: 'public',
   build: { outDir: 'dist', target: 'es2022', emptyOutDir: true },
+  // The demo's CPU path runs in a module worker (src/web/sim-worker.ts) that imports the engine's modules.
+  worker: { format: 'es' },
   test: {
     testTimeout: 120_000,
     hookTimeout: 300_000,

@@ -1,56 +1,123 @@
-// The browser entry: reads the embedded lake with the same loader as the CLI (HTTP store + parquet-wasm),
-// and checks WebGPU through navigator.gpu with the same device code and kernel as Node. The usage demo of
-// issue 9 grows from here.
+// The browser demo of conserved usage. It reads the embedded lake with the same loader as the CLI (HTTP store
+// + parquet-wasm), builds a one-game slate with the same code (engine/slate.ts, the shipped share model), and
+// runs the engine on WebGPU through navigator.gpu, or on the CPU kernels in a web worker without an adapter.
+// Each run is simulated twice with the same seed: as listed ("before") and with the ticked players ruled out
+// ("after"), so the difference is the rule-out and not sampling noise.
 import wasmUrl from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
-import smokeWgsl from '../../shaders/smoke_affine.wgsl?raw';
+import profilesJson from '../../config/profiles.json';
+import { runSmokeAffine } from '../../engine/gpu/smoke.ts';
+import { parseProfile, pickProfile, TARGETS, type Profile, type Target } from '../../engine/profile.ts';
+import { SLATE_COLUMNS, slateFromRows, type Slate } from '../../engine/slate.ts';
 import { Lake } from '../data/lake.ts';
 import { initParquet } from '../data/parquet.ts';
-import { frameRows } from '../data/schema.ts';
+import { frameRows, type Value } from '../data/schema.ts';
 import { HttpFileStore } from '../data/store-http.ts';
-import { ODDS_SNAPSHOT, PLAYER_GAMES } from '../data/tables.ts';
-import { describeAdapter, requestGpuDevice } from '../../engine/gpu/device.ts';
-import { registerShaderSource } from '../../engine/gpu/shader-source.ts';
-import { runSmokeAffine } from '../../engine/gpu/smoke.ts';
+import { ODDS_SNAPSHOT, PLAYER_GAMES, RATES_TRAINING_BASE } from '../data/tables.ts';
+import { UserError } from '../data/errors.ts';
+import { parseShareModel, type ShareModel } from '../shares/model.ts';
+import { BrowserEngine, CancelledRun, type RunOutput } from './backend.ts';
+import { COLORS, drawBars, type Series } from './charts.ts';
+import { actualShares, dkValue, rebin, ruleOutEffect, summarise, type ActualLine, type GameSummary, type Side } from './usage.ts';
 
-registerShaderSource('smoke_affine', smokeWgsl);
+const PROFILE = 'usage_shares_v1';
+const SEED = 20240131;
+const MAX_WORLDS = 100_000;
+const TARGET_LABEL: Record<Target, string> = { fga: 'FGA', fta: 'FTA', tov: 'TOV' };
 
-const el = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+type Row = Record<string, Value>;
 
-async function checkGpu(): Promise<void> {
-  const out = el('gpu');
-  try {
-    const { adapter, device } = await requestGpuDevice();
-    const input = new Uint32Array(4096).map((_, i) => Math.imul(i, 2654435761) >>> 0);
-    const got = await runSmokeAffine(device, 1664525, 1013904223, input);
-    const exact = got.every((v, i) => v === ((Math.imul(1664525, input[i] as number) + 1013904223) >>> 0));
-    out.textContent = `${describeAdapter(adapter)} — kernel ${exact ? 'exact' : 'MISMATCH'}`;
-    out.dataset.state = exact ? 'webgpu' : 'mismatch';
-    device.destroy();
-  } catch (e) {
-    out.textContent = `WebGPU unavailable (${e instanceof Error ? e.message : String(e)}); the CPU path will be used`;
-    out.dataset.state = 'cpu';
-  }
+const el = <T extends HTMLElement>(id: string): T => {
+  const e = document.getElementById(id);
+  if (e === null) throw new Error(`the page has no #${id}`);
+  return e as T;
+};
+const input = (id: string): HTMLInputElement => el<HTMLInputElement>(id);
+const select = (id: string): HTMLSelectElement => el<HTMLSelectElement>(id);
+
+/** One line for the page: a user's mistake as it is, anything else without its stack. */
+function oneLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return (text.split('\n')[0] ?? '').slice(0, 300);
 }
 
-async function showDate(lake: Lake, date: string): Promise<void> {
-  const t0 = performance.now();
+function showMessage(text: string): void {
+  const m = el('message');
+  m.textContent = text;
+  m.dataset.state = text === '' ? 'ok' : 'error';
+}
+
+interface DateData {
+  date: string;
+  slateRows: Row[];
+  box: Row[];
+  odds: Row[];
+}
+
+interface Simulated {
+  key: string;
+  slate: Slate;
+  summary: GameSummary;
+  run: RunOutput;
+}
+
+const state = {
+  lake: undefined as Lake | undefined,
+  engine: undefined as BrowserEngine | undefined,
+  shareModel: undefined as ShareModel | undefined,
+  baseProfile: undefined as Profile | undefined,
+  data: undefined as DateData | undefined,
+  game: '',
+  /** the game's slate as listed (nobody ruled out): the roster and the player picker */
+  listed: undefined as Slate | undefined,
+  out: new Set<number>(),
+  before: undefined as Simulated | undefined,
+  after: undefined as Simulated | undefined,
+  actual: new Map<number, ActualLine>(),
+  generation: 0,
+  runs: 0,
+  queue: Promise.resolve(),
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// The lake: a date's slate rows, box scores and lines.
+
+async function loadDate(date: string): Promise<DateData> {
+  const lake = state.lake as Lake;
   const filter = { startDate: date, endDate: date };
-  const [players, odds] = await Promise.all([lake.read(PLAYER_GAMES, filter), lake.read(ODDS_SNAPSHOT, filter)]);
+  const t0 = performance.now();
+  const [rates, box, odds] = await Promise.all([
+    lake.read(RATES_TRAINING_BASE, filter, { columns: [...SLATE_COLUMNS] }),
+    lake.read(PLAYER_GAMES, filter),
+    lake.read(ODDS_SNAPSHOT, filter),
+  ]);
+  const status = el('status');
+  status.textContent = `${date}: ${odds.numRows} games, ${box.numRows} player rows read from Parquet in ${(performance.now() - t0).toFixed(0)} ms`;
+  status.dataset.state = 'done';
+  status.dataset.rows = String(box.numRows);
+  status.dataset.games = String(odds.numRows);
+  return { date, slateRows: frameRows(rates), box: frameRows(box), odds: frameRows(odds) };
+}
+
+function gameLabel(o: Row): string {
+  return `${String(o.away_team)} @ ${String(o.home_team)}`;
+}
+
+function renderGames(data: DateData): void {
   const avail = new Map<string, [number, number]>();
-  for (const r of frameRows(players)) {
-    const k = `${r.game_id}`;
-    const a = avail.get(k) ?? [0, 0];
+  for (const r of data.box) {
+    const a = avail.get(String(r.game_id)) ?? [0, 0];
     a[r.available === true ? 0 : 1]++;
-    avail.set(k, a);
+    avail.set(String(r.game_id), a);
   }
-  const fmt = (v: unknown): string => (typeof v === 'number' ? v.toFixed(1) : '—');
+  const fmt = (v: Value | undefined): string => (typeof v === 'number' ? v.toFixed(1) : '—');
   const body = el<HTMLTableElement>('games').tBodies[0] as HTMLTableSectionElement;
   body.replaceChildren(
-    ...frameRows(odds).map((o) => {
+    ...data.odds.map((o) => {
       const tr = document.createElement('tr');
+      tr.dataset.gameId = String(o.game_id);
       const [a, out] = avail.get(String(o.game_id)) ?? [0, 0];
       for (const [text, num] of [
-        [`${o.away_team} @ ${o.home_team}`, false],
+        [gameLabel(o), false],
         [fmt(o.spread_home), true],
         [fmt(o.total), true],
         [fmt(o.away_implied_total), true],
@@ -63,31 +130,414 @@ async function showDate(lake: Lake, date: string): Promise<void> {
         if (num) td.className = 'num';
         tr.append(td);
       }
+      tr.addEventListener('click', () => {
+        select('game').value = String(o.game_id);
+        guard(selectGame(String(o.game_id), new Set()));
+      });
       return tr;
     }),
   );
-  const status = el('status');
-  status.textContent = `${date}: ${odds.numRows} games, ${players.numRows} player rows read from Parquet in ${(performance.now() - t0).toFixed(0)} ms`;
-  status.dataset.state = 'done';
-  status.dataset.rows = String(players.numRows);
-  status.dataset.games = String(odds.numRows);
+  const games = [...new Set(data.slateRows.map((r) => String(r.game_id)))].sort();
+  const label = new Map(data.odds.map((o) => [String(o.game_id), gameLabel(o)]));
+  select('game').replaceChildren(...games.map((g) => new Option(label.get(g) ?? g, g)));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// A game: its roster (with rule-out boxes), the team picker, and the real night's shares.
+
+function gameRows(): Row[] {
+  return (state.data?.slateRows ?? []).filter((r) => String(r.game_id) === state.game);
+}
+
+async function selectGame(gameId: string, out: Set<number>): Promise<void> {
+  const data = state.data as DateData;
+  if (!data.slateRows.some((r) => String(r.game_id) === gameId)) {
+    throw new UserError(`game ${gameId}: no game with available players on ${data.date} (pick one from the list)`);
+  }
+  const listed = slateFromRows(data.date, data.slateRows.filter((r) => String(r.game_id) === gameId), new Set(), modelFor(data.date));
+  for (const id of out) if (!listed.playerId.includes(id)) throw new UserError(`out ${id}: no available player with that id in game ${gameId}`);
+  state.game = gameId;
+  state.listed = listed;
+  state.out = out;
+  state.before = undefined;
+  state.after = undefined;
+  select('game').value = gameId;
+  for (const tr of el<HTMLTableElement>('games').tBodies[0]?.rows ?? []) tr.setAttribute('aria-selected', String(tr.dataset.gameId === gameId));
+  state.actual = actualShares(data.box, gameId);
+  const odds = data.odds.find((o) => String(o.game_id) === gameId);
+  const teamName = (side: Side): string => String((side === 0 ? odds?.home_team : odds?.away_team) ?? `team ${listed.teamId[side] as number}`);
+  const team = select('team');
+  const keep = team.value;
+  team.replaceChildren(new Option(`${teamName(1)} (away)`, '1'), new Option(`${teamName(0)} (home)`, '0'));
+  // Show the team of a player ruled out from the URL; else keep home or away as it was.
+  const firstOut = [...out][0];
+  const outSide = firstOut === undefined ? undefined : (listed.playerTeam[listed.playerId.indexOf(firstOut)] as number) % 2;
+  team.value = outSide !== undefined ? String(outSide) : keep === '0' ? '0' : '1';
+  renderRoster(listed, teamName);
+  fillPlayers(listed);
+  schedule(0);
+}
+
+function renderRoster(listed: Slate, teamName: (side: Side) => string): void {
+  const data = state.data as DateData;
+  const boxes = ([1, 0] as const).map((side) => {
+    const fs = document.createElement('fieldset');
+    const legend = document.createElement('legend');
+    legend.textContent = `${teamName(side)} (${side === 0 ? 'home' : 'away'}): projected minutes`;
+    fs.append(legend);
+    for (let i = listed.playerStart[side] as number; i < (listed.playerEnd[side] as number); i++) {
+      const id = listed.playerId[i] as number;
+      const label = document.createElement('label');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.dataset.playerId = String(id);
+      box.checked = state.out.has(id);
+      box.addEventListener('change', () => {
+        if (box.checked) {
+          state.out.add(id);
+          select('team').value = String(side); // show the team that loses him
+        } else state.out.delete(id);
+        fillPlayers(listed);
+        schedule(0);
+      });
+      const name = document.createElement('span');
+      name.append(box, ` ${listed.playerName[i] as string} out`);
+      const min = document.createElement('span');
+      min.className = 'min';
+      min.textContent = (listed.p50[i] as number).toFixed(1);
+      label.append(name, min);
+      fs.append(label);
+    }
+    const teamId = listed.teamId[side] as number;
+    const already = data.box.filter((r) => String(r.game_id) === state.game && r.team_id === teamId && r.available !== true);
+    if (already.length > 0) {
+      const p = document.createElement('p');
+      p.className = 'unavailable';
+      p.textContent = `Already out that night: ${already.map((r) => `${String(r.player_name)} (${String(r.dnp_category)})`).join(', ')}`;
+      fs.append(p);
+    }
+    return fs;
+  });
+  el('roster').replaceChildren(...boxes);
+}
+
+function fillPlayers(listed: Slate): void {
+  const side = Number(select('team').value) as Side;
+  const player = select('player');
+  const keep = player.value;
+  const options: HTMLOptionElement[] = [];
+  for (let i = listed.playerStart[side] as number; i < (listed.playerEnd[side] as number); i++) {
+    options.push(new Option(listed.playerName[i] as string, String(listed.playerId[i] as number)));
+  }
+  player.replaceChildren(...options);
+  const firstIn = options.find((o) => !state.out.has(Number(o.value)));
+  player.value = options.some((o) => o.value === keep) && !state.out.has(Number(keep)) ? keep : (firstIn?.value ?? options[0]?.value ?? '');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Knobs and runs.
+
+function modelFor(date: string): ShareModel | undefined {
+  // As the CLI does: the shipped model only for dates after its training.
+  const m = state.shareModel;
+  return m !== undefined && m.training.end_date < date ? m : undefined;
+}
+
+function readKnobs(): { profile: Profile; worlds: number; backend: 'auto' | 'cpu'; key: string } {
+  const temperature = Number(input('temperature').value);
+  const noise = Number(input('noise').value);
+  const cutoff = Number(input('cutoff').value);
+  const worldsText = input('worlds').value.trim();
+  const worlds = Number(worldsText);
+  if (!/^\d+$/.test(worldsText) || worlds < 100 || worlds > MAX_WORLDS) {
+    throw new UserError(`worlds must be a whole number from 100 to ${MAX_WORLDS.toLocaleString('en-US')}, got ${JSON.stringify(worldsText)}`);
+  }
+  const base = state.baseProfile as Profile;
+  const profile = parseProfile({ ...base, usage_shares: { ...base.usage_shares, share_temperature: temperature, share_noise_std: noise, min_minutes_active_cutoff: cutoff } }, 'controls');
+  const backend = select('backend-choice').value === 'cpu' ? 'cpu' : 'auto';
+  return { profile, worlds, backend, key: JSON.stringify([state.data?.date, state.game, temperature, noise, cutoff, worlds, backend]) };
+}
+
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Reruns after `delay` ms of quiet. A newer request supersedes an older one at once: a worker run in progress
+ * is stopped, a WebGPU run finishes but is dropped, and runs never overlap on the device.
+ */
+function schedule(delay = 200): void {
+  clearTimeout(timer);
+  const gen = ++state.generation;
+  state.engine?.cancel();
+  timer = setTimeout(() => {
+    state.queue = state.queue.then(() => simulate(gen)).catch((e: unknown) => fail(e));
+  }, delay);
+}
+
+function fail(e: unknown): void {
+  if (e instanceof CancelledRun) return;
+  showMessage(oneLine(e));
+  const run = el('run');
+  run.dataset.state = 'error';
+}
+
+async function simulate(gen: number): Promise<void> {
+  if (gen !== state.generation || state.data === undefined || state.game === '') return;
+  const run = el('run');
+  const progress = el<HTMLProgressElement>('progress');
+  let knobs: ReturnType<typeof readKnobs>;
+  try {
+    knobs = readKnobs();
+  } catch (e) {
+    fail(e);
+    return;
+  }
+  showMessage('');
+  const engine = state.engine as BrowserEngine;
+  const date = state.data.date;
+  const outKey = [...state.out].sort((a, b) => a - b).join(',');
+  const jobs: { which: 'before' | 'after'; key: string; out: Set<number> }[] = [];
+  if (state.before?.key !== knobs.key) jobs.push({ which: 'before', key: knobs.key, out: new Set() });
+  if (state.out.size === 0) state.after = undefined;
+  else if (state.after?.key !== `${knobs.key}|${outKey}`) jobs.push({ which: 'after', key: `${knobs.key}|${outKey}`, out: new Set(state.out) });
+  if (jobs.length === 0) {
+    render();
+    return;
+  }
+  run.dataset.state = 'running';
+  run.textContent = `Simulating ${knobs.worlds.toLocaleString('en-US')} worlds${jobs.length > 1 ? ' twice (as listed, then with players out)' : ''}…`;
+  const total = knobs.worlds * jobs.length;
+  let finished = 0;
+  progress.value = 0;
+  const times: string[] = [];
+  for (const job of jobs) {
+    const slate = slateFromRows(date, gameRows(), job.out, modelFor(date));
+    const out = await engine.run(slate, knobs.profile, { seed: SEED, worlds: knobs.worlds, backend: knobs.backend, onProgress: (n) => (progress.value = (finished + n) / total) });
+    if (gen !== state.generation) return;
+    finished += knobs.worlds;
+    state[job.which] = { key: job.key, slate, summary: summarise(slate, out.acc), run: out };
+    times.push(`${job.which === 'before' ? 'as listed' : 'with players out'} ${(out.ms / 1000).toFixed(2)} s`);
+  }
+  progress.value = 1;
+  const last = state[jobs[jobs.length - 1]?.which ?? 'before'] as Simulated;
+  const backendText = last.run.backend === 'webgpu' ? (engine.gpuDescription.replace(/^WebGPU adapter: /, '').split(';')[0] ?? '') : 'TypeScript kernels in a web worker';
+  const ms = jobs.reduce((a, j) => a + (state[j.which] as Simulated).run.ms, 0);
+  state.runs++;
+  run.dataset.state = 'done';
+  run.dataset.backend = last.run.backend;
+  run.dataset.ms = ms.toFixed(0);
+  run.dataset.runs = String(state.runs);
+  run.dataset.worlds = String(knobs.worlds);
+  const cpuChunks = jobs.reduce((a, j) => a + (state[j.which] as Simulated).run.cpuChunks, 0);
+  run.dataset.cpuChunks = String(cpuChunks);
+  run.textContent = `${backendText}: ${knobs.worlds.toLocaleString('en-US')} worlds per run in ${(ms / 1000).toFixed(2)} s (${times.join(', ')})`;
+  if (last.run.fallback !== undefined) showMessage(last.run.fallback);
+  else if (cpuChunks > 0) showMessage(`${cpuChunks} chunk(s) were rerun on the CPU after a WebGPU failure: ${last.run.gpuFailure ?? 'see the console'}`);
+  render();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Views.
+
+const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
+const signedPts = (v: number): string => `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(1)} pts`;
+
+function render(): void {
+  const before = state.before;
+  if (before === undefined) return;
+  const after = state.after;
+  const side = Number(select('team').value) as Side;
+  const target = select('target').value as Target;
+  const stat = TARGET_LABEL[target];
+  const date = state.data?.date ?? '';
+  const teamText = select('team').selectedOptions[0]?.textContent ?? '';
+  const rows = ruleOutEffect(before.summary, after?.summary, side, target);
+  const outNames = before.summary.players.filter((p) => state.out.has(p.playerId)).map((p) => p.name);
+
+  // Who gains: the table.
+  el('effect-title').textContent = outNames.length === 0 ? `${teamText}: ${stat} shares` : `Who gains with ${outNames.join(', ')} out: ${teamText} ${stat}`;
+  el('effect-mean').textContent = `${stat} mean`;
+  el('effect-note').textContent =
+    outNames.length === 0
+      ? `Tick a player above to rule him out; his minutes and usage move to his teammates (through the 240-minute scaling and the softmax). Share = his expected ${stat} / the team's expected ${stat}. Share model: ${before.slate.shareSource}.`
+      : `Both runs use the same seed, so the change is the rule-out, not sampling noise. Conservation: ${before.summary.conservationViolations + (after?.summary.conservationViolations ?? 0)} team-worlds where players' counts missed the team total.`;
+  const body = el<HTMLTableElement>('effect').tBodies[0] as HTMLTableSectionElement;
+  body.replaceChildren(
+    ...rows.map((r) => {
+      const tr = document.createElement('tr');
+      tr.dataset.playerId = String(r.playerId);
+      tr.dataset.shareBefore = r.shareBefore.toFixed(6);
+      if (r.shareAfter !== null) tr.dataset.shareAfter = r.shareAfter.toFixed(6);
+      if (r.ruledOut) tr.className = 'out';
+      const change = r.shareAfter === null ? null : r.shareAfter - r.shareBefore;
+      const actual = state.actual.get(r.playerId);
+      const pair = (a: number, b: number | null, digits: number): string => (b === null ? a.toFixed(digits) : `${a.toFixed(digits)} → ${b.toFixed(digits)}`);
+      const cells: [string, string][] = [
+        [r.name, ''],
+        [r.minutesP50.toFixed(1), 'num opt'],
+        [pct(r.shareBefore), 'num'],
+        [r.shareAfter === null ? '—' : r.ruledOut ? 'out' : pct(r.shareAfter), 'num'],
+        [change === null || r.ruledOut ? '—' : signedPts(change), `num${change === null || r.ruledOut ? '' : change > 0.0005 ? ' up' : change < -0.0005 ? ' down' : ''}`],
+        [pair(r.meanBefore, r.meanAfter, 1), 'num'],
+        [pair(r.minutesBefore, r.minutesAfter, 1), 'num opt'],
+        [pair(r.dkBefore, r.dkAfter, 1), 'num'],
+        [actual === undefined ? '—' : `${pct(actual.share[target])} (${actual.counts[target]})`, 'num'],
+      ];
+      for (const [text, cls] of cells) {
+        const td = document.createElement('td');
+        td.textContent = text;
+        if (cls !== '') td.className = cls;
+        tr.append(td);
+      }
+      return tr;
+    }),
+  );
+
+  // The share vector: simulated (before, after) against the real night.
+  const afterLabel = `simulated, ${outNames.join(', ')} out`;
+  const series: Series[] = [{ label: 'simulated, as listed', data: rows.map((r) => r.shareBefore), color: COLORS.before }];
+  if (after !== undefined) series.push({ label: afterLabel, data: rows.map((r) => r.shareAfter ?? 0), color: COLORS.after });
+  series.push({ label: `actual on ${date}`, data: rows.map((r) => state.actual.get(r.playerId)?.share[target] ?? 0), color: COLORS.actual });
+  el('shares-caption').textContent = `${teamText}: share of team ${stat}, simulated vs actual on ${date}`;
+  drawBars(el<HTMLCanvasElement>('chart-shares'), rows.map((r) => r.name), series, { horizontal: true, valueTitle: `share of team ${stat}`, categoryTitle: '' });
+
+  // The team total across worlds.
+  const k = TARGETS.indexOf(target);
+  const teamHists = [before.summary.teamTotalHist[side]?.[k] as Uint32Array];
+  if (after !== undefined) teamHists.push(after.summary.teamTotalHist[side]?.[k] as Uint32Array);
+  const teamHist = rebin(teamHists, 1, (b) => b);
+  const actualTotal = [...state.actual.values()].filter((a) => a.teamId === before.slate.teamId[side]).reduce((a, l) => a + l.counts[target], 0);
+  el('team-caption').textContent = `${teamText}: team ${stat} total across ${before.summary.worlds.toLocaleString('en-US')} worlds (actual: ${actualTotal})`;
+  drawBars(el<HTMLCanvasElement>('chart-team'), teamHist.edges.map(String), histSeries(teamHist.probs, after !== undefined, afterLabel), { histogram: true, valueTitle: 'share of worlds', categoryTitle: `team ${stat}` });
+
+  // One player's FGA and DK points across worlds.
+  const playerId = Number(select('player').value);
+  const pb = before.summary.players.find((p) => p.playerId === playerId);
+  if (pb !== undefined) {
+    const pa = after?.summary.players.find((p) => p.playerId === playerId);
+    const gone = after !== undefined && pa === undefined;
+    const fga = rebin(pa === undefined ? [pb.fgaHist] : [pb.fgaHist, pa.fgaHist], 1, (b) => b);
+    const dk = rebin(pa === undefined ? [pb.dkHist] : [pb.dkHist, pa.dkHist], 8, dkValue, 0.002);
+    const real = state.actual.get(playerId);
+    const suffix = gone ? ' (ruled out: only the listed run)' : '';
+    el('fga-caption').textContent = `${pb.name}: FGA, mean ${pb.mean.fga.toFixed(1)}${pa === undefined ? '' : ` → ${pa.mean.fga.toFixed(1)}`}${real === undefined ? '' : `, actual ${real.counts.fga}`}${suffix}`;
+    el('dk-caption').textContent = `${pb.name}: DraftKings points, mean ${pb.mean.dk.toFixed(1)}${pa === undefined ? '' : ` → ${pa.mean.dk.toFixed(1)}`}${suffix}`;
+    drawBars(el<HTMLCanvasElement>('chart-player-fga'), fga.edges.map(String), histSeries(fga.probs, pa !== undefined, afterLabel), { histogram: true, valueTitle: 'share of worlds', categoryTitle: 'FGA' });
+    drawBars(el<HTMLCanvasElement>('chart-player-dk'), dk.edges.map((v) => v.toFixed(0)), histSeries(dk.probs, pa !== undefined, afterLabel), { histogram: true, valueTitle: 'share of worlds', categoryTitle: 'DK points (2-point bins)' });
+  }
+}
+
+function histSeries(probs: number[][], withAfter: boolean, afterLabel: string): Series[] {
+  const s: Series[] = [{ label: 'as listed', data: probs[0] ?? [], color: COLORS.before }];
+  if (withAfter) s.push({ label: afterLabel.replace(/^simulated, /, ''), data: probs[1] ?? [], color: COLORS.after });
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Start-up.
+
+/** Runs an async handler, showing its failure as one line on the page. */
+function guard(p: Promise<unknown>): void {
+  p.catch((e: unknown) => fail(e));
+}
+
+async function checkGpu(engine: BrowserEngine): Promise<void> {
+  const out = el('gpu');
+  if (engine.gpu === undefined) {
+    out.textContent = `WebGPU unavailable (${engine.gpuDescription}); the engine runs on the CPU in a web worker`;
+    out.dataset.state = 'cpu';
+    return;
+  }
+  // A known-answer kernel first, so a broken adapter shows here and not as odd charts.
+  const inputWords = new Uint32Array(4096).map((_, i) => Math.imul(i, 2654435761) >>> 0);
+  const got = await runSmokeAffine(engine.gpu.device, 1664525, 1013904223, inputWords);
+  const exact = got.every((v, i) => v === ((Math.imul(1664525, inputWords[i] as number) + 1013904223) >>> 0));
+  out.textContent = `${engine.gpuDescription} — kernel ${exact ? 'exact' : 'MISMATCH'}`;
+  out.dataset.state = exact ? 'webgpu' : 'mismatch';
+}
+
+function bindControls(): void {
+  for (const [id, digits] of [['temperature', 2], ['noise', 2], ['cutoff', 1]] as const) {
+    const range = input(id);
+    const shown = el<HTMLOutputElement>(`${id}-value`);
+    range.addEventListener('input', () => {
+      shown.value = Number(range.value).toFixed(digits);
+      schedule();
+    });
+  }
+  input('worlds').addEventListener('change', () => schedule(0));
+  select('backend-choice').addEventListener('change', () => schedule(0));
+  select('target').addEventListener('change', () => render());
+  select('player').addEventListener('change', () => render());
+  select('team').addEventListener('change', () => {
+    if (state.listed !== undefined) fillPlayers(state.listed);
+    render();
+  });
+  select('game').addEventListener('change', () => guard(selectGame(select('game').value, new Set())));
+  select('date').addEventListener('change', () =>
+    guard(
+      (async () => {
+        state.data = await loadDate(select('date').value);
+        renderGames(state.data);
+        const first = select('game').options[0]?.value;
+        if (first !== undefined) await selectGame(first, new Set());
+      })(),
+    ),
+  );
 }
 
 async function start(): Promise<void> {
-  await initParquet(async () => new URL(wasmUrl, location.href));
-  const lake = new Lake(new HttpFileStore(new URL('data/lake', location.href).href));
-  const dates = (await lake.partitions(PLAYER_GAMES)).map((p) => p.partition.game_date as string);
-  const select = el<HTMLSelectElement>('date');
-  select.replaceChildren(...dates.map((d) => new Option(d, d)));
-  const initial = new URLSearchParams(location.search).get('date') ?? dates[dates.length - 1] ?? '';
-  select.value = initial;
-  select.addEventListener('change', () => void showDate(lake, select.value));
-  await showDate(lake, initial);
+  const params = new URLSearchParams(location.search);
+  const [engine] = await Promise.all([
+    BrowserEngine.create(),
+    initParquet(async () => new URL(wasmUrl, location.href)),
+  ]);
+  state.engine = engine;
+  state.baseProfile = pickProfile(profilesJson, PROFILE, 'config/profiles.json');
+  const gpuChecked = checkGpu(engine).catch((e: unknown) => {
+    el('gpu').textContent = `WebGPU check failed: ${oneLine(e)}`;
+    el('gpu').dataset.state = 'error';
+  });
+  state.lake = new Lake(new HttpFileStore(new URL('data/lake', location.href).href));
+  const modelFile = 'data/models/shares_v1.json';
+  const [partitions, modelText] = await Promise.all([
+    state.lake.partitions(PLAYER_GAMES),
+    fetch(new URL(modelFile, location.href)).then((r) => {
+      if (!r.ok) throw new UserError(`${modelFile}: HTTP ${r.status}`);
+      return r.text();
+    }),
+  ]);
+  state.shareModel = parseShareModel(modelText, modelFile);
+  const dates = partitions.map((p) => p.partition.game_date as string);
+  const dateSelect = select('date');
+  dateSelect.replaceChildren(...dates.map((d) => new Option(d, d)));
+  bindControls();
+
+  const date = params.get('date') ?? dates[dates.length - 1] ?? '';
+  if (!dates.includes(date)) throw new UserError(`date ${date}: not in the embedded lake (${dates[0] ?? '?'} .. ${dates[dates.length - 1] ?? '?'})`);
+  dateSelect.value = date;
+  const worlds = params.get('worlds');
+  if (worlds !== null) input('worlds').value = worlds;
+  if (params.get('backend') === 'cpu') select('backend-choice').value = 'cpu';
+  state.data = await loadDate(date);
+  renderGames(state.data);
+  const out = new Set(
+    (params.get('out') ?? '')
+      .split(',')
+      .filter((s) => s !== '')
+      .map((s) => {
+        if (!/^\d+$/.test(s)) throw new UserError(`out ${JSON.stringify(s)}: expected player ids separated by commas`);
+        return Number(s);
+      }),
+  );
+  await gpuChecked;
+  await selectGame(params.get('game') ?? select('game').options[0]?.value ?? '', out);
 }
 
-void checkGpu();
 start().catch((e: unknown) => {
   const status = el('status');
-  status.textContent = `Failed: ${e instanceof Error ? e.message : String(e)}`;
+  status.textContent = `Failed: ${oneLine(e)}`;
   status.dataset.state = 'error';
+  const run = el('run');
+  run.dataset.state = 'error';
+  run.textContent = 'Nothing simulated.';
 });
