@@ -66,7 +66,8 @@ export interface SimOptions {
   profileName: string;
   worlds: number;
   seed: number;
-  chunk: number;
+  /** worlds per chunk (default: 2048 on the CPU, sized from the adapter's limits on the GPU) */
+  chunk?: number;
   workers: number;
   out: string;
   run: string;
@@ -79,6 +80,9 @@ export interface SimOptions {
   shareModel?: ShareModel;
   progress: Progress;
 }
+
+/** Worlds per chunk on the CPU path: small enough to stay in cache, large enough to amortise the calls. */
+export const CPU_CHUNK = 2048;
 
 export interface SimResult {
   dir: string;
@@ -115,15 +119,18 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
   const started = Date.now();
   progress.start(`sim ${opts.date} (${slate.nGames} games, ${slate.nPlayers} players)`, opts.worlds * slate.nGames, 'game-worlds');
   let done = 0;
-  const common = { seed: opts.seed, worlds: opts.worlds, chunk: opts.chunk, saveWorlds: opts.saveWorlds, onProgress: (n: number) => progress.update((done += n)) };
+  const common = { seed: opts.seed, worlds: opts.worlds, saveWorlds: opts.saveWorlds, onProgress: (n: number) => progress.update((done += n)) };
   let gpuInfo: Omit<GpuRunInfo, 'results'> | undefined;
   let results: GameResult[];
+  let chunk = opts.chunk ?? CPU_CHUNK;
   if (opts.gpu !== undefined) {
-    const r = await runGpu(opts.gpu.device, slate, profile, common);
-    results = r.results;
-    gpuInfo = { cpuChunks: r.cpuChunks, cpuKernels: r.cpuKernels };
+    const { results: r, ...info } = await runGpu(opts.gpu.device, slate, profile, { ...common, ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}) });
+    results = r;
+    gpuInfo = info;
+    chunk = info.chunkWorlds;
+    if (info.failure !== undefined) process.stderr.write(`slatesim: the GPU failed (${info.failure}); ${info.cpuChunks} chunks ran on the CPU path instead\n`);
   } else {
-    results = await runCpu(slate, profile, { ...common, workers: opts.workers });
+    results = await runCpu(slate, profile, { ...common, chunk, workers: opts.workers });
   }
   progress.stop();
   const seconds = (Date.now() - started) / 1000;
@@ -167,8 +174,10 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
     seed: opts.seed,
     worlds: opts.worlds,
     backend: opts.gpu === undefined ? 'cpu' : 'gpu',
-    ...(opts.gpu === undefined ? { workers: opts.workers } : { adapter: opts.gpu.adapter, gpu_chunks_retried_on_cpu: gpuInfo?.cpuChunks ?? 0, kernels_on_cpu: gpuInfo?.cpuKernels ?? [] }),
-    chunk_worlds: opts.chunk,
+    ...(opts.gpu === undefined
+      ? { workers: opts.workers }
+      : { adapter: opts.gpu.adapter, gpu_chunks_retried_on_cpu: gpuInfo?.cpuChunks ?? 0, gpu_failure: gpuInfo?.failure ?? null, kernels_on_cpu: gpuInfo?.cpuKernels ?? [] }),
+    chunk_worlds: chunk,
     runtime_s: seconds,
     player_worlds_per_s: (slate.nPlayers * opts.worlds) / Math.max(seconds, 1e-9),
     slate: { players: slate.nPlayers, teams: slate.nTeams, games: slate.nGames },

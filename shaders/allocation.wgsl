@@ -1,15 +1,17 @@
 // Kernel 3 of the engine on the GPU: usage shares and the multinomial allocation of team totals, one
 // invocation per (world, team, target). The WGSL twin of sharesKernel in engine/kernels/kernels.ts (requires
-// rng.wgsl and samplers.wgsl):
+// rng.wgsl, samplers.wgsl and world.wgsl):
 //   logit_j = (base_j + log(minutes_j) + noise_std * z_j) / temperature over players active with minutes >=
 //   cutoff; softmax; counts by conditional binomials, the last eligible player taking the remainder, so the
-//   counts sum to the team total exactly. Layouts as on the CPU: minutes, active [world][player];
-//   totals [world][team][target]; counts [world][player][target]; base, rates [target][player].
+//   counts sum to the team total exactly. A target outside `shared_mask` is drawn per player instead
+//   (negative binomial around rate x minutes x pace x offense x anchor) and the team total becomes their sum,
+//   as independentCounts on the CPU. Layouts in world.wgsl.
 
 override WORKGROUP_SIZE: u32 = 64u;
 const MAX_TEAM: u32 = 32u;
 const STREAM_SHARE_NOISE: u32 = 7u;
 const STREAM_ALLOCATION: u32 = 8u;
+const STREAM_INDEPENDENT: u32 = 9u;
 
 struct Params {
   key: vec2<u32>,
@@ -17,24 +19,51 @@ struct Params {
   worlds: u32,
   n_players: u32,
   n_home: u32,
+  team_ids: vec2<u32>,
   noise_std: f32,
   temperature: f32,
   cutoff: f32,
   fallback_even: u32,
+  shared_mask: u32, // bit k: target k is split by shares
+  independent_dispersion: f32,
+  anchor: vec2<f32>, // home, away (FGA and FTA means of independent counts)
+};
+
+struct Player {
+  id: u32,
   _pad0: u32,
   _pad1: u32,
+  _pad2: u32,
+  base: vec4<f32>, // share base logit per target (fga, fta, tov, -)
+  rate: vec4<f32>, // per-minute rate per target
 };
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> player_ids: array<u32>;
-@group(0) @binding(2) var<storage, read> team_ids: array<u32>;
-@group(0) @binding(3) var<storage, read> base: array<f32>;
-@group(0) @binding(4) var<storage, read> rates: array<f32>;
-@group(0) @binding(5) var<storage, read> minutes: array<f32>;
-@group(0) @binding(6) var<storage, read> active_flags: array<u32>;
-@group(0) @binding(7) var<storage, read> totals: array<u32>;
-@group(0) @binding(8) var<storage, read_write> counts: array<u32>;
-@group(0) @binding(9) var<storage, read_write> fallbacks: array<atomic<u32>>;
+@group(0) @binding(1) var<storage, read> players: array<Player>;
+@group(0) @binding(2) var<storage, read> minutes: array<f32>;
+@group(0) @binding(3) var<storage, read> active_flags: array<u32>;
+@group(0) @binding(4) var<storage, read> world_info: array<WorldInfo>;
+@group(0) @binding(5) var<storage, read_write> totals: array<u32>;
+@group(0) @binding(6) var<storage, read_write> counts: array<u32>;
+@group(0) @binding(7) var<storage, read_write> fallbacks: array<atomic<u32>>;
+
+// The old way for a target not shared: each player's count ~ NB(mean), the team total their sum.
+fn independent_counts(w: u32, wg: u32, team: u32, k: u32, lo: u32, hi: u32) {
+  let np = params.n_players;
+  let info = world_info[w];
+  var scale = info.pace;
+  if (k != 2u) { scale = scale * info.offense[team] * params.anchor[team]; }
+  var total = 0u;
+  for (var j = lo; j < hi; j = j + 1u) {
+    var mean = 0.0;
+    if (active_flags[w * np + j] == 1u) { mean = players[j].rate[k] * minutes[w * np + j] * scale; }
+    let u = philox(vec4<u32>(wg, players[j].id, STREAM_INDEPENDENT, 0u), params.key);
+    let x = negative_binomial(mean, params.independent_dispersion, u01(u[k]));
+    counts[(w * np + j) * 3u + k] = x;
+    total = total + x;
+  }
+  totals[(w * 2u + team) * 3u + k] = total;
+}
 
 fn share_noise(world: u32, pid: u32, tgt: u32) -> f32 {
   let b = philox(vec4<u32>(world, pid, STREAM_SHARE_NOISE, select(0u, 1u, tgt == 2u)), params.key);
@@ -44,7 +73,7 @@ fn share_noise(world: u32, pid: u32, tgt: u32) -> f32 {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let idx = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+  let idx = flat_index(gid, groups, WORKGROUP_SIZE);
   if (idx >= params.worlds * 6u) {
     return;
   }
@@ -55,6 +84,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let lo = select(params.n_home, 0u, team == 0u);
   let hi = select(params.n_players, params.n_home, team == 0u);
   let np = params.n_players;
+  if ((params.shared_mask & (1u << k)) == 0u) {
+    independent_counts(w, wg, team, k, lo, hi);
+    return;
+  }
 
   var probs: array<f32, MAX_TEAM>;
   var logits: array<f32, MAX_TEAM>;
@@ -69,8 +102,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     }
     eligible = eligible + 1u;
     var noise = 0.0;
-    if (params.noise_std > 0.0) { noise = share_noise(wg, player_ids[j], k); }
-    let l = (base[k * np + j] + log(m) + params.noise_std * noise) / params.temperature;
+    if (params.noise_std > 0.0) { noise = share_noise(wg, players[j].id, k); }
+    let l = (players[j].base[k] + log(m) + params.noise_std * noise) / params.temperature;
     logits[s] = l;
     probs[s] = 0.0;
     max_logit = max(max_logit, l);
@@ -82,7 +115,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       let s = j - lo;
       let m = select(0.0, minutes[w * np + j], active_flags[w * np + j] == 1u);
       var v = 0.0;
-      if (m > 0.0) { v = select(max(rates[k * np + j], 1e-6) * m, 1.0, params.fallback_even == 1u); }
+      if (m > 0.0) { v = select(max(players[j].rate[k], 1e-6) * m, 1.0, params.fallback_even == 1u); }
       probs[s] = v;
       sum = sum + v;
     }
@@ -112,7 +145,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   var remaining = totals[(w * 2u + team) * 3u + k];
   var remaining_p = 1.0;
-  let entity = team_ids[team];
+  let entity = params.team_ids[team];
   var words = vec4<u32>(0u);
   for (var j = lo; j < hi; j = j + 1u) {
     let s = j - lo;

@@ -57,11 +57,8 @@ struct Player {
 @group(0) @binding(2) var<storage, read> rates: array<f32>;
 @group(0) @binding(3) var<storage, read_write> minutes: array<f32>;
 @group(0) @binding(4) var<storage, read_write> active_flags: array<u32>;
-@group(0) @binding(5) var<storage, read_write> ot_out: array<u32>;
-@group(0) @binding(6) var<storage, read_write> pace_out: array<f32>;
-@group(0) @binding(7) var<storage, read_write> offense_out: array<f32>;
-@group(0) @binding(8) var<storage, read_write> efficiency_out: array<f32>;
-@group(0) @binding(9) var<storage, read_write> totals: array<u32>;
+@group(0) @binding(5) var<storage, read_write> world_info: array<WorldInfo>;
+@group(0) @binding(6) var<storage, read_write> totals: array<u32>;
 
 fn lognormal(sd: f32, z: f32) -> f32 {
   return exp(sd * z - sd * sd / 2.0);
@@ -135,7 +132,7 @@ fn normalise(base: u32, lo: u32, hi: u32, target_minutes: f32, cap: f32) {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let w = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+  let w = flat_index(gid, groups, WORKGROUP_SIZE);
   if (w >= params.worlds) {
     return;
   }
@@ -156,7 +153,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       }
     }
   }
-  ot_out[w] = ot;
   var margin = -params.spread_home;
   var blowout = 0.0;
   if ((params.flags & 4u) != 0u) {
@@ -190,7 +186,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let u = philox(vec4<u32>(wg, params.game_key, STREAM_PACE, 0u), params.key);
     pace = lognormal(params.pace_sd, box_muller(u.x, u.y));
   }
-  pace_out[w] = pace;
+  var info: WorldInfo;
+  info.ot = ot;
+  info.pace = pace;
+  info.margin = margin;
   for (var team = 0u; team < 2u; team = team + 1u) {
     let entity = params.team_ids[team];
     var offense = 1.0;
@@ -200,8 +199,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       offense = lognormal(params.offense_sd, box_muller(u.x, u.y));
       efficiency = lognormal(params.efficiency_sd, box_muller(u.z, u.w));
     }
-    offense_out[w * 2u + team] = offense;
-    efficiency_out[w * 2u + team] = efficiency;
+    info.offense[team] = offense;
+    info.efficiency[team] = efficiency;
     let lo = select(params.n_home, 0u, team == 0u);
     let hi = select(np, params.n_home, team == 0u);
     let u0 = philox(vec4<u32>(wg, entity, STREAM_TEAM_TOTALS, 0u), params.key);
@@ -216,4 +215,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       totals[(w * 2u + team) * 3u + k] = u32(max(0.0, draw));
     }
   }
+  world_info[w] = info;
 }

@@ -1,5 +1,7 @@
 // Discrete samplers by inversion with one uniform, the WGSL twins of engine/samplers.ts (in f32; a rare draw
 // whose uniform sits within float error of a CDF step may differ from the CPU's: the parity test measures it).
+// Unbounded walks stop where the f32 CDF stops growing: a uniform above the largest f32 CDF value (1 - 2^-24
+// can be) would otherwise walk to MAX_WALK, where f64 on the CPU stops a step or two past the mean's tail.
 
 const MAX_WALK: u32 = 400u;
 
@@ -30,7 +32,9 @@ fn poisson(mean: f32, u: f32) -> u32 {
     if (u < cdf || k >= MAX_WALK) { break; }
     k = k + 1u;
     pmf = pmf * mean / f32(k);
-    cdf = cdf + pmf;
+    let next = cdf + pmf;
+    if (next == cdf && f32(k) > mean) { break; }
+    cdf = next;
   }
   return k;
 }
@@ -47,7 +51,9 @@ fn negative_binomial(mean: f32, phi: f32, u: f32) -> u32 {
     if (u < cdf || k >= MAX_WALK) { break; }
     pmf = pmf * p * (f32(k) + r) / f32(k + 1u);
     k = k + 1u;
-    cdf = cdf + pmf;
+    let next = cdf + pmf;
+    if (next == cdf && f32(k) > mean) { break; }
+    cdf = next;
   }
   return k;
 }

@@ -1,13 +1,11 @@
 // Kernels 4 and 5 of the engine on the GPU: the stat line and DraftKings scoring, one invocation per
-// player-world; the WGSL twin of statLineKernel and scoringKernel (requires rng.wgsl and samplers.wgsl).
-// Layouts as on the CPU: minutes, active [world][player]; counts [world][player][target];
-// efficiency [world][team]; pace [world]; rates [stat][player] for OREB, DREB, AST, STL, BLK;
-// stats [world][player][13] in the order fga, fg3a, fta, tov, fgm, fg3m, ftm, pts, oreb, dreb, ast, stl, blk.
+// player-world; the WGSL twin of statLineKernel and scoringKernel (requires rng.wgsl, samplers.wgsl and
+// world.wgsl). Layouts in world.wgsl; rates [stat][player] for OREB, DREB, AST, STL, BLK.
+// A second entry point, pilot_points, gives the Vegas-anchoring pilot its expected points per team-world.
 
 override WORKGROUP_SIZE: u32 = 64u;
 const STREAM_STAT_LINE: u32 = 10u;
 const STREAM_COUNTS: u32 = 11u;
-const NSTAT: u32 = 13u;
 
 struct Params {
   key: vec2<u32>,
@@ -37,10 +35,10 @@ struct Player {
 @group(0) @binding(3) var<storage, read> minutes: array<f32>;
 @group(0) @binding(4) var<storage, read> active_flags: array<u32>;
 @group(0) @binding(5) var<storage, read> counts: array<u32>;
-@group(0) @binding(6) var<storage, read> efficiency: array<f32>;
-@group(0) @binding(7) var<storage, read> pace: array<f32>;
-@group(0) @binding(8) var<storage, read_write> stats: array<u32>;
-@group(0) @binding(9) var<storage, read_write> dk: array<f32>;
+@group(0) @binding(6) var<storage, read> world_info: array<WorldInfo>;
+@group(0) @binding(7) var<storage, read_write> stats: array<u32>;
+@group(0) @binding(8) var<storage, read_write> dk: array<f32>;
+@group(0) @binding(9) var<storage, read_write> pilot_points_out: array<f32>; // pilot_points only
 
 fn dispersion(k: u32) -> f32 {
   return params.dispersion[k / 4u][k % 4u];
@@ -48,7 +46,7 @@ fn dispersion(k: u32) -> f32 {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let x = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+  let x = flat_index(gid, groups, WORKGROUP_SIZE);
   let np = params.n_players;
   if (x >= params.worlds * np) {
     return;
@@ -61,7 +59,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let fga = counts[x * 3u];
   let fta = counts[x * 3u + 1u];
   let tov = counts[x * 3u + 2u];
-  let eff = efficiency[w * 2u + team];
+  let info = world_info[w];
+  let eff = info.efficiency[team];
   let u = philox(vec4<u32>(wg, pl.id, STREAM_STAT_LINE, 0u), params.key);
   let fg3a = binomial(fga, pl.fg3_share, u01(u.x));
   let fg3m = binomial(fg3a, min(0.99, pl.fg3_pct * eff), u01(u.y));
@@ -84,7 +83,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var c: array<u32, 5>;
   for (var k = 0u; k < 5u; k = k + 1u) {
     var mean = 0.0;
-    if (is_active) { mean = rates[k * np + j] * m * pace[w]; }
+    if (is_active) { mean = rates[k * np + j] * m * info.pace; }
     let bits = select(v2.x, v[min(k, 3u)], k < 4u);
     c[k] = negative_binomial(mean, dispersion(k), u01(bits));
     stats[at + 8u + k] = c[k];
@@ -98,4 +97,27 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     score = score + 1.5;
   }
   dk[x] = score;
+}
+
+// The pilot's points per team-world expected from its attempts (not drawn makes), as anchorScales on the CPU:
+// sum over the team of FGA x (3PA share x 3 x 3P% + (1 - share) x 2 x 2P%) x efficiency + FTA x FT%.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn pilot_points(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let idx = flat_index(gid, groups, WORKGROUP_SIZE);
+  if (idx >= params.worlds * 2u) {
+    return;
+  }
+  let w = idx / 2u;
+  let team = idx % 2u;
+  let np = params.n_players;
+  let lo = select(params.n_home, 0u, team == 0u);
+  let hi = select(np, params.n_home, team == 0u);
+  let eff = world_info[w].efficiency[team];
+  var points = 0.0;
+  for (var j = lo; j < hi; j = j + 1u) {
+    let pl = players[j];
+    let per_fga = pl.fg3_share * 3.0 * min(0.99, pl.fg3_pct * eff) + (1.0 - pl.fg3_share) * 2.0 * min(0.99, pl.fg2_pct * eff);
+    points = points + f32(counts[(w * np + j) * 3u]) * per_fga + f32(counts[(w * np + j) * 3u + 1u]) * pl.ft_pct;
+  }
+  pilot_points_out[idx] = points;
 }

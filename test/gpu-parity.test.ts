@@ -6,10 +6,8 @@ import type { GpuContext } from '../engine/gpu/device.ts';
 import { dispatchGrid, runKernel } from '../engine/gpu/runner.ts';
 import { CounterRng, philox, u01 } from '../engine/rng.ts';
 import { binomial, negativeBinomial, poisson } from '../engine/samplers.ts';
-import { allocationGpu } from '../engine/gpu/allocation.ts';
+import { runStagesOnBatch } from '../engine/gpu/game.ts';
 import { NSTAT, newBatch, runKernels } from '../engine/kernels/kernels.ts';
-import { statLineGpu } from '../engine/gpu/statline.ts';
-import { minutesTotalsGpu } from '../engine/gpu/minutes-totals.ts';
 import { loadProfile } from '../engine/profile.ts';
 import { loadSlate } from '../engine/slate.ts';
 import { Lake } from '../src/data/lake.ts';
@@ -94,7 +92,8 @@ describe('the allocation kernel on WebGPU against the CPU path', () => {
     for (let g = 0; g < slate.nGames; g++) {
       const b = newBatch(slate, g, W);
       runKernels(slate, profile, new CounterRng(seed), b, 1000, new Float64Array(slate.nTeams).fill(1));
-      const gpu = await allocationGpu((ctx as GpuContext).device, slate, profile, seed, b, 1000);
+      const gpu = newBatch(slate, g, W);
+      await runStagesOnBatch((ctx as GpuContext).device, slate, profile, seed, b, 1000, [1, 1], ['allocation'], { fromBatch: true, out: gpu });
       for (let w = 0; w < W; w++) {
         for (let team = 0; team < 2; team++) {
           const lo = team === 0 ? 0 : b.nHome;
@@ -116,7 +115,7 @@ describe('the allocation kernel on WebGPU against the CPU path', () => {
     }
     console.log(`allocation WGSL vs CPU: ${differ} of ${teamWorlds} team-world-target allocations differ (${((1e4 * differ) / teamWorlds).toFixed(2)} per 10,000); conservation violations on GPU ${conservation}`);
     expect(conservation).toBe(0);
-    expect(differ / teamWorlds).toBeLessThan(1e-3); // 0.85 per 10,000 on llvmpipe
+    expect(differ / teamWorlds).toBeLessThan(1e-4); // 0.85 per 10,000 on llvmpipe
   });
 });
 
@@ -133,19 +132,20 @@ describe('the stat-line and scoring kernel on WebGPU against the CPU path', () =
     for (let g = 0; g < slate.nGames; g++) {
       const b = newBatch(slate, g, W);
       runKernels(slate, profile, new CounterRng(31), b, 0, new Float64Array(slate.nTeams).fill(1));
-      const gpu = await statLineGpu((ctx as GpuContext).device, slate, profile, 31, b, 0);
+      const gpu = newBatch(slate, g, W);
+      await runStagesOnBatch((ctx as GpuContext).device, slate, profile, 31, b, 0, [1, 1], ['statline'], { fromBatch: true, out: gpu });
       for (let x = 0; x < W * b.nP; x++) {
         playerWorlds++;
         const st = (k: number): number => gpu.stats[x * NSTAT + k] as number;
         if (st(0) !== b.counts[x * 3] || st(2) !== b.counts[x * 3 + 1] || st(3) !== b.counts[x * 3 + 2] || st(1) > st(0) || st(5) > st(1) || st(4) > st(0) || st(7) !== 2 * (st(4) - st(5)) + 3 * st(5) + st(6)) inconsistent++;
-        let same = gpu.dk[x] === Math.fround(b.dk[x] as number);
+        let same = gpu.dk[x] === b.dk[x];
         for (let k = 0; k < NSTAT; k++) if (st(k) !== b.stats[x * NSTAT + k]) same = false;
         if (!same) differ++;
       }
     }
     console.log(`stat line WGSL vs CPU: ${differ} of ${playerWorlds} player-worlds differ (${((1e4 * differ) / playerWorlds).toFixed(2)} per 10,000)`);
     expect(inconsistent).toBe(0);
-    expect(differ / playerWorlds).toBeLessThan(1e-3);
+    expect(differ / playerWorlds).toBeLessThan(1e-4);
   });
 });
 
@@ -165,7 +165,7 @@ describe('the minutes and team-totals kernel on WebGPU against the CPU path', ()
       const cpu = newBatch(slate, g, W);
       runKernels(slate, profile, new CounterRng(5), cpu, 0, anchor);
       const gpu = newBatch(slate, g, W);
-      await minutesTotalsGpu((ctx as GpuContext).device, slate, profile, 5, gpu, 0, anchor);
+      await runStagesOnBatch((ctx as GpuContext).device, slate, profile, 5, gpu, 0, [1, 1], ['minutes'], { fromBatch: false, out: gpu });
       for (let w = 0; w < W; w++) {
         if (gpu.ot[w] !== cpu.ot[w]) totalsDiffer++;
         for (let team = 0; team < 2; team++) {

@@ -12,6 +12,10 @@ export const DK_MIN = -10;
 export const DK_BINS = 4 * 210 + 1; // -10 .. 200
 export const MIN_BIN = 0.1;
 export const MIN_BINS = 800; // 0 .. 80 minutes
+/** Per-player FGA histogram bins (0 .. 63, the last bin holds 63 and more). */
+export const FGA_BINS = 64;
+/** Per-team histogram bins of the FGA/FTA/TOV totals (0 .. 255). */
+export const TEAM_TOTAL_BINS = 256;
 
 export interface GameAccumulator {
   g: number;
@@ -22,6 +26,8 @@ export interface GameAccumulator {
   dkHist: Uint32Array; // [player][bin]
   minSum: Float64Array; // [player]
   minHist: Uint32Array; // [player][bin]
+  fgaHist: Uint32Array; // [player][FGA_BINS]
+  teamTotalHist: Uint32Array; // [team][target][TEAM_TOTAL_BINS]
   statSum: Float64Array; // [player][stat]
   activeCount: Uint32Array;
   doubleDouble: Uint32Array;
@@ -46,7 +52,7 @@ export interface WorldRows {
   pace: Float32Array; // [world]
 }
 
-function newAccumulator(g: number, nP: number, anchor: Float64Array): GameAccumulator {
+export function newAccumulator(g: number, nP: number, anchor: Float64Array): GameAccumulator {
   return {
     g,
     nP,
@@ -56,6 +62,8 @@ function newAccumulator(g: number, nP: number, anchor: Float64Array): GameAccumu
     dkHist: new Uint32Array(nP * DK_BINS),
     minSum: new Float64Array(nP),
     minHist: new Uint32Array(nP * MIN_BINS),
+    fgaHist: new Uint32Array(nP * FGA_BINS),
+    teamTotalHist: new Uint32Array(2 * 3 * TEAM_TOTAL_BINS),
     statSum: new Float64Array(nP * NSTAT),
     activeCount: new Uint32Array(nP),
     doubleDouble: new Uint32Array(nP),
@@ -92,6 +100,8 @@ export function reduceBatch(acc: GameAccumulator, b: GameBatch): void {
       teamMinutes[team] = (teamMinutes[team] as number) + m;
       if (b.active[x] === 1) acc.activeCount[j] = (acc.activeCount[j] as number) + 1;
       const at = x * NSTAT;
+      const fb = j * FGA_BINS + Math.min(FGA_BINS - 1, b.stats[at + STAT_INDEX.fga] as number);
+      acc.fgaHist[fb] = (acc.fgaHist[fb] as number) + 1;
       for (let k = 0; k < NSTAT; k++) acc.statSum[j * NSTAT + k] = (acc.statSum[j * NSTAT + k] as number) + (b.stats[at + k] as number);
       const pts = b.stats[at + STAT_INDEX.pts] as number;
       const reb = (b.stats[at + STAT_INDEX.oreb] as number) + (b.stats[at + STAT_INDEX.dreb] as number);
@@ -105,7 +115,12 @@ export function reduceBatch(acc: GameAccumulator, b: GameBatch): void {
     for (let team = 0; team < 2; team++) {
       acc.teamPtsSum[team] = (acc.teamPtsSum[team] as number) + (teamPts[team] as number);
       acc.teamPtsSumSq[team] = (acc.teamPtsSumSq[team] as number) + (teamPts[team] as number) ** 2;
-      for (let k = 0; k < 3; k++) if (teamCounts[team * 3 + k] !== b.totals[(w * 2 + team) * 3 + k]) acc.conservationViolations++;
+      for (let k = 0; k < 3; k++) {
+        const total = b.totals[(w * 2 + team) * 3 + k] as number;
+        if (teamCounts[team * 3 + k] !== total) acc.conservationViolations++;
+        const tb = (team * 3 + k) * TEAM_TOTAL_BINS + Math.min(TEAM_TOTAL_BINS - 1, total);
+        acc.teamTotalHist[tb] = (acc.teamTotalHist[tb] as number) + 1;
+      }
       if (Math.abs((teamMinutes[team] as number) - (240 + 25 * (b.ot[w] as number))) > 1e-6) acc.minutesViolations++;
     }
     if ((b.ot[w] as number) > 0) acc.overtimeWorlds++;
@@ -114,12 +129,17 @@ export function reduceBatch(acc: GameAccumulator, b: GameBatch): void {
   acc.fallbacks += b.fallbacks;
 }
 
+/** Worlds of the anchoring pilot: the profile's, but never more than the run simulates. */
+export function pilotWorlds(prof: Profile, worlds: number): number {
+  return Math.min(prof.vegas_anchoring.pilot_worlds, Math.max(worlds, 256));
+}
+
 /**
  * Vegas anchoring: scales each team's FGA/FTA means so its mean simulated points equal its implied total, from
  * a pilot on its own counters (worlds above PILOT_WORLD_OFFSET). Calibrating the means before
  * sampling keeps every stat an integer and the spread of team points intact.
  */
-export function anchorScales(s: Slate, prof: Profile, seed: number, g: number, chunk: number): Float64Array {
+export function anchorScales(s: Slate, prof: Profile, seed: number, g: number, chunk: number, worlds: number): Float64Array {
   const anchor = new Float64Array([1, 1]);
   const teams = [2 * g, 2 * g + 1];
   if (!prof.vegas_anchoring.enabled || teams.some((t) => !Number.isFinite(s.teamItt[t] as number))) return anchor;
@@ -129,8 +149,9 @@ export function anchorScales(s: Slate, prof: Profile, seed: number, g: number, c
   const unscaled = new Float64Array(s.nTeams).fill(1);
   const sums = [0, 0];
   let done = 0;
-  while (done < prof.vegas_anchoring.pilot_worlds) {
-    const n = Math.min(chunk, prof.vegas_anchoring.pilot_worlds - done);
+  const total = pilotWorlds(prof, worlds);
+  while (done < total) {
+    const n = Math.min(chunk, total - done);
     const b = newBatch(s, g, n);
     runKernels(s, prof, rng, b, PILOT_WORLD_OFFSET + done, unscaled);
     // Points expected given each world's attempts (not the drawn makes): the make noise, the largest part
@@ -160,7 +181,7 @@ export interface GameResult {
   worldRows?: WorldRows;
 }
 
-function newWorldRows(worlds: number, nP: number): WorldRows {
+export function newWorldRows(worlds: number, nP: number): WorldRows {
   return {
     minutes: new Float32Array(worlds * nP),
     stats: new Int32Array(worlds * nP * NSTAT),
@@ -171,7 +192,7 @@ function newWorldRows(worlds: number, nP: number): WorldRows {
   };
 }
 
-function storeChunk(rows: WorldRows, b: GameBatch, done: number): void {
+export function storeChunk(rows: WorldRows, b: GameBatch, done: number): void {
   const nP = b.nP;
   rows.minutes.set(b.minutes, done * nP);
   rows.stats.set(b.stats, done * nP * NSTAT);
@@ -187,7 +208,7 @@ function storeChunk(rows: WorldRows, b: GameBatch, done: number): void {
 }
 
 /** The anchor scales of game g placed in a slate-wide array (1 elsewhere). */
-function fullAnchor(s: Slate, g: number, anchor: Float64Array): Float64Array {
+export function fullAnchor(s: Slate, g: number, anchor: Float64Array): Float64Array {
   const full = new Float64Array(s.nTeams).fill(1);
   full[2 * g] = anchor[0] as number;
   full[2 * g + 1] = anchor[1] as number;
@@ -196,7 +217,7 @@ function fullAnchor(s: Slate, g: number, anchor: Float64Array): Float64Array {
 
 /** All worlds of game g, chunk by chunk, on the CPU. */
 export function simulateGame(s: Slate, prof: Profile, seed: number, g: number, worlds: number, chunk: number, saveWorlds: boolean, onChunk?: (n: number) => void): GameResult {
-  const anchor = anchorScales(s, prof, seed, g, chunk);
+  const anchor = anchorScales(s, prof, seed, g, chunk, worlds);
   const full = fullAnchor(s, g, anchor);
   const rng = new CounterRng(seed);
   const nP = newBatch(s, g, 0).nP;
@@ -212,43 +233,4 @@ export function simulateGame(s: Slate, prof: Profile, seed: number, g: number, w
     onChunk?.(n);
   }
   return rows === undefined ? { acc } : { acc, worldRows: rows };
-}
-
-/**
- * The same, with each chunk's kernels run by `runChunk` (the WebGPU path); a chunk whose kernels fail (device
- * lost, out of memory) is rerun on the CPU and counted, so no world is lost.
- */
-export async function simulateGameWith(
-  s: Slate,
-  prof: Profile,
-  seed: number,
-  g: number,
-  worlds: number,
-  chunk: number,
-  saveWorlds: boolean,
-  runChunk: (b: GameBatch, world0: number, anchor: Float64Array) => Promise<void>,
-  onChunk?: (n: number) => void,
-): Promise<GameResult & { cpuChunks: number }> {
-  const anchor = anchorScales(s, prof, seed, g, chunk);
-  const full = fullAnchor(s, g, anchor);
-  const nP = newBatch(s, g, 0).nP;
-  const acc = newAccumulator(g, nP, anchor);
-  const rows = saveWorlds ? newWorldRows(worlds, nP) : undefined;
-  let cpuChunks = 0;
-  for (let done = 0; done < worlds; ) {
-    const n = Math.min(chunk, worlds - done);
-    let b = newBatch(s, g, n);
-    try {
-      await runChunk(b, done, full);
-    } catch {
-      cpuChunks++;
-      b = newBatch(s, g, n);
-      runKernels(s, prof, new CounterRng(seed), b, done, full);
-    }
-    reduceBatch(acc, b);
-    if (rows !== undefined) storeChunk(rows, b, done);
-    done += n;
-    onChunk?.(n);
-  }
-  return { ...(rows === undefined ? { acc } : { acc, worldRows: rows }), cpuChunks };
 }

@@ -13,6 +13,21 @@ export class GpuDeviceLostError extends Error {
   }
 }
 
+/** A WebGPU validation error (a bug in how a kernel was set up, not a user mistake); names the kernel. */
+export class GpuValidationError extends Error {
+  override readonly name = 'GpuValidationError';
+}
+
+/** The device could not allocate a buffer: fewer worlds per chunk may fit. */
+export class GpuOutOfMemoryError extends Error {
+  override readonly name = 'GpuOutOfMemoryError';
+}
+
+/** A WGSL module that failed to compile; the message names the kernel and the line. */
+export class GpuShaderError extends Error {
+  override readonly name = 'GpuShaderError';
+}
+
 export interface GpuContext {
   adapter: GPUAdapter | null;
   device: GPUDevice;
@@ -54,7 +69,9 @@ export async function requestGpuDevice(opts: { device?: GPUDevice; powerPreferen
     for (const key of ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupsPerDimension', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxStorageBuffersPerShaderStage'] as const) {
       limits[key] = adapter.limits[key];
     }
-    device = await adapter.requestDevice({ requiredLimits: limits });
+    // Timestamp queries, where offered, let `slatesim bench` time each kernel on the device.
+    const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+    device = await adapter.requestDevice({ requiredLimits: limits, requiredFeatures });
   }
   const uncaptured: string[] = [];
   device.addEventListener('uncapturederror', (ev) => {

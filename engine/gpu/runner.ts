@@ -2,6 +2,7 @@
 // rng.wgsl are concatenated in front), pipelines cached per device (a lost device takes its cache with it),
 // dispatches split over the per-dimension workgroup limit the adapter reports, outputs read back through a
 // staging buffer. Bindings: 0 = the uniform block, then the inputs (read-only storage), then the outputs.
+import { GpuShaderError, GpuValidationError } from './device.ts';
 import { shaderSource } from './shader-source.ts';
 
 export interface KernelSpec {
@@ -19,9 +20,13 @@ export interface KernelRun {
   workgroupSize: number;
 }
 
+/** Compiler warnings of every kernel compiled in this process (the tests require none). */
+export const shaderWarnings: string[] = [];
+
 const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
 
-async function pipelineFor(device: GPUDevice, spec: KernelSpec): Promise<GPUComputePipeline> {
+/** The compute pipeline of a kernel on a device, compiled once per device; errors name the kernel. */
+export async function pipelineFor(device: GPUDevice, spec: KernelSpec): Promise<GPUComputePipeline> {
   const key = `${spec.sources.join('+')}|${spec.entryPoint ?? 'main'}|${JSON.stringify(spec.constants ?? {})}`;
   let cache = pipelines.get(device);
   if (cache === undefined) {
@@ -34,11 +39,19 @@ async function pipelineFor(device: GPUDevice, spec: KernelSpec): Promise<GPUComp
   const module = device.createShaderModule({ code });
   const info = await module.getCompilationInfo();
   const errors = info.messages.filter((m) => m.type === 'error');
-  if (errors.length > 0) throw new Error(`${spec.sources.join('+')}: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
+  const kernel = `${spec.sources[spec.sources.length - 1] ?? '?'}.wgsl${spec.entryPoint === undefined ? '' : ` (${spec.entryPoint})`}`;
+  for (const m of info.messages.filter((x) => x.type === 'warning')) shaderWarnings.push(`${kernel} ${m.lineNum}:${m.linePos} ${m.message}`);
+  if (errors.length > 0) throw new GpuShaderError(`${kernel}: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
   device.pushErrorScope('validation');
-  const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: spec.entryPoint ?? 'main', constants: spec.constants ?? {} } });
+  let pipeline: GPUComputePipeline;
+  try {
+    pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: spec.entryPoint ?? 'main', constants: spec.constants ?? {} } });
+  } catch (e) {
+    await device.popErrorScope();
+    throw new GpuShaderError(`${kernel}: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const err = await device.popErrorScope();
-  if (err !== null) throw new Error(`${spec.sources.join('+')}: ${err.message}`);
+  if (err !== null) throw new GpuShaderError(`${kernel}: ${err.message}`);
   cache.set(key, pipeline);
   return pipeline;
 }
@@ -74,7 +87,7 @@ export async function runKernel(device: GPUDevice, spec: KernelSpec, run: Kernel
     outputs.forEach((b, k) => enc.copyBufferToBuffer(b, 0, staging[k] as GPUBuffer, 0, b.size));
     device.queue.submit([enc.finish()]);
     const err = await device.popErrorScope();
-    if (err !== null) throw new Error(`WebGPU validation error: ${err.message}`);
+    if (err !== null) throw new GpuValidationError(`${spec.sources[spec.sources.length - 1] ?? '?'}.wgsl: ${err.message}`);
     const out: ArrayBuffer[] = [];
     for (const [k, s] of staging.entries()) {
       await s.mapAsync(GPUMapMode.READ);

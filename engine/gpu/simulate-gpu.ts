@@ -1,57 +1,122 @@
-// The WebGPU path of the engine: per chunk of worlds, kernels 1-2 (minutes, team totals), 3 (shares and
-// allocation) and 4-5 (stat line, DK scoring) run as WGSL on the device; the reduction folds the chunk on the
-// CPU. Independent per-player counts (shares off) have no WGSL kernel yet and run on the CPU.
+// The WebGPU path of the engine: per game, the Vegas-anchoring pilot and then chunks of worlds through every
+// kernel on the device (minutes and totals, shares and allocation or independent counts, stat line and
+// scoring, reduction), reading back only each chunk's sums and histograms. Chunks are sized from the
+// adapter's buffer limits. A chunk that fails (device lost, out of memory, validation) is rerun on the CPU
+// path and counted; once the device is lost, the remaining chunks all run on the CPU, so no world is lost.
 import { CounterRng } from '../rng.ts';
-import { sharesKernel } from '../kernels/kernels.ts';
+import { PILOT_WORLD_OFFSET, newBatch, runKernels } from '../kernels/kernels.ts';
 import type { Profile } from '../profile.ts';
 import type { Slate } from '../slate.ts';
-import { simulateGameWith, type GameResult } from '../cpu/simulate.ts';
-import { TARGETS } from '../profile.ts';
-import { allocationGpu } from './allocation.ts';
-import { minutesTotalsGpu } from './minutes-totals.ts';
-import { statLineGpu } from './statline.ts';
+import { anchorScales, fullAnchor, pilotWorlds, newAccumulator, newWorldRows, reduceBatch, storeChunk, type GameResult } from '../cpu/simulate.ts';
+import { GpuDeviceLostError, GpuOutOfMemoryError, GpuShaderError, GpuValidationError } from './device.ts';
+import { GpuGame, addChunkSums, deviceLoss, gpuChunkWorlds } from './game.ts';
 
 export interface GpuRunInfo {
   results: GameResult[];
+  /** chunks rerun on the CPU after a GPU failure */
   cpuChunks: number;
+  /** the first GPU failure, if any (the run went on on the CPU) */
+  failure?: string;
+  /** parts of the pipeline that ran on the CPU for every chunk */
   cpuKernels: string[];
+  /** worlds per chunk on the device (the largest game's) */
+  chunkWorlds: number;
+}
+
+const isGpuFailure = (e: unknown): boolean => e instanceof GpuDeviceLostError || e instanceof GpuOutOfMemoryError || e instanceof GpuValidationError;
+
+/** Vegas anchoring on the device: the pilot's expected points per team-world, summed in world order. */
+async function gpuAnchor(game: GpuGame, s: Slate, prof: Profile, worlds: number): Promise<[number, number]> {
+  const g = game.g;
+  if (!prof.vegas_anchoring.enabled || [2 * g, 2 * g + 1].some((t) => !Number.isFinite(s.teamItt[t] as number))) return [1, 1];
+  const sums = [0, 0];
+  const total = pilotWorlds(prof, worlds);
+  for (let done = 0; done < total; ) {
+    const n = Math.min(game.capacity, total - done);
+    await game.run(PILOT_WORLD_OFFSET + done, n, [1, 1], ['minutes', 'allocation', 'pilot']);
+    const pts = await game.readPilot(n);
+    for (let w = 0; w < n; w++) {
+      sums[0] = (sums[0] as number) + (pts[2 * w] as number);
+      sums[1] = (sums[1] as number) + (pts[2 * w + 1] as number);
+    }
+    done += n;
+  }
+  return [0, 1].map((team) => {
+    const mean = (sums[team] as number) / total;
+    return mean > 0 ? (s.teamItt[2 * g + team] as number) / mean : 1;
+  }) as [number, number];
 }
 
 export async function runGpu(
   device: GPUDevice,
   s: Slate,
   prof: Profile,
-  opts: { seed: number; worlds: number; chunk: number; saveWorlds: boolean; onProgress?: (n: number) => void },
+  opts: { seed: number; worlds: number; chunk?: number; saveWorlds: boolean; onProgress?: (n: number) => void },
 ): Promise<GpuRunInfo> {
-  const allShared = prof.usage_shares.enabled && TARGETS.every((t) => prof.usage_shares.targets.includes(t));
   const results: GameResult[] = [];
   let cpuChunks = 0;
+  let failure: string | undefined;
+  let chunkWorlds = 0;
+  const note = (e: unknown): void => {
+    if (!isGpuFailure(e)) throw e;
+    failure ??= e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  };
   for (let g = 0; g < s.nGames; g++) {
-    const r = await simulateGameWith(
-      s,
-      prof,
-      opts.seed,
-      g,
-      opts.worlds,
-      opts.chunk,
-      opts.saveWorlds,
-      async (b, world0, anchor) => {
-        await minutesTotalsGpu(device, s, prof, opts.seed, b, world0, anchor);
-        if (allShared) {
-          const a = await allocationGpu(device, s, prof, opts.seed, b, world0);
-          b.counts.set(a.counts);
-          b.fallbacks = a.fallbacks;
-        } else {
-          sharesKernel(s, prof, new CounterRng(opts.seed), b, world0, anchor);
+    const nP = newBatch(s, g, 0).nP;
+    const capacity = gpuChunkWorlds(device.limits, nP, opts.chunk);
+    chunkWorlds = Math.max(chunkWorlds, capacity);
+    let game: GpuGame | undefined;
+    let anchor: [number, number] | undefined;
+    if (deviceLoss(device) === undefined) {
+      try {
+        game = await GpuGame.create(device, s, prof, opts.seed, g, capacity);
+        anchor = await gpuAnchor(game, s, prof, opts.worlds);
+      } catch (e) {
+        if (e instanceof GpuShaderError) throw e; // a broken kernel is a bug to report, not a chunk to retry
+        note(e);
+        game?.destroy();
+        game = undefined;
+      }
+    }
+    // Without a device the CPU pilot gives the scales (the CPU path's own).
+    anchor ??= Array.from(anchorScales(s, prof, opts.seed, g, capacity, opts.worlds)) as [number, number];
+    const full = fullAnchor(s, g, Float64Array.from(anchor));
+    const acc = newAccumulator(g, nP, Float64Array.from(anchor));
+    const rows = opts.saveWorlds ? newWorldRows(opts.worlds, nP) : undefined;
+    for (let done = 0; done < opts.worlds; ) {
+      const n = Math.min(capacity, opts.worlds - done);
+      let onGpu = false;
+      if (game !== undefined) {
+        try {
+          await game.run(done, n, anchor, ['minutes', 'allocation', 'statline', 'reduce']);
+          const sums = await game.readSums(n);
+          if (rows !== undefined) {
+            const b = newBatch(s, g, n);
+            await game.readBatch(b);
+            storeChunk(rows, b, done);
+          }
+          addChunkSums(acc, sums);
+          onGpu = true;
+        } catch (e) {
+          note(e);
+          if (deviceLoss(device) !== undefined) {
+            game.destroy();
+            game = undefined;
+          }
         }
-        const st = await statLineGpu(device, s, prof, opts.seed, b, world0);
-        b.stats.set(st.stats);
-        b.dk.set(st.dk);
-      },
-      opts.onProgress,
-    );
-    cpuChunks += r.cpuChunks;
-    results.push(r);
+      }
+      if (!onGpu) {
+        cpuChunks++;
+        const b = newBatch(s, g, n);
+        runKernels(s, prof, new CounterRng(opts.seed), b, done, full);
+        reduceBatch(acc, b);
+        if (rows !== undefined) storeChunk(rows, b, done);
+      }
+      done += n;
+      opts.onProgress?.(n);
+    }
+    game?.destroy();
+    results.push(rows === undefined ? { acc } : { acc, worldRows: rows });
   }
-  return { results, cpuChunks, cpuKernels: allShared ? ['vegas_anchoring_pilot', 'reduction'] : ['vegas_anchoring_pilot', 'independent_counts', 'reduction'] };
+  return { results, cpuChunks, ...(failure !== undefined ? { failure } : {}), cpuKernels: [], chunkWorlds };
 }

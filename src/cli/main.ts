@@ -37,7 +37,7 @@ interface SimCliOptions {
   seed: string;
   backend: string;
   workers?: string;
-  chunk: string;
+  chunk?: string;
   out?: string;
   run?: string;
   saveWorlds?: boolean;
@@ -71,6 +71,13 @@ function positiveInt(flag: string, value: string, max: number, allowZero = false
 
 export const PACKAGE_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 export const DEFAULT_SHARE_MODEL = resolve(PACKAGE_ROOT, 'public/data/models/shares_v1.json');
+
+/** The shipped share model, when shares are on and it was trained before `date` (a model never sees its date). */
+async function shippedShareModel(sharesOn: boolean, date: string): Promise<ShareModel | undefined> {
+  if (!sharesOn || !existsSync(DEFAULT_SHARE_MODEL)) return undefined;
+  const shipped = parseShareModel(await readFile(DEFAULT_SHARE_MODEL, 'utf8'), DEFAULT_SHARE_MODEL);
+  return shipped.training.end_date < date ? shipped : undefined;
+}
 
 function parseSeasons(value: string): number[] {
   const seasons = value.split(',').map((s) => s.trim());
@@ -252,7 +259,7 @@ function program(): Command {
     .option('--seed <n>', 'random seed (same seed, same bytes)', '1')
     .option('--backend <name>', 'auto | cpu | gpu', 'auto')
     .option('--workers <n>', 'CPU worker threads (default: all cores)')
-    .option('--chunk <n>', 'worlds per kernel batch', '2048')
+    .option('--chunk <n>', 'worlds per kernel batch (default: 2048 on the CPU; on the GPU as many as the adapter\'s limits allow, up to 65536)')
     .option('--out <dir>', 'output root (default: <lake>/artifacts/sim/projections, or out/sim/projections for the embedded lake)')
     .option('--run <name>', 'run name (default: <profile>-s<seed>-w<worlds>)')
     .option('--save-worlds', 'also write every world (worlds.parquet, team_worlds.parquet)')
@@ -266,7 +273,7 @@ function program(): Command {
       const lakeObj = new Lake(new NodeFileStore(lakeDir));
       const worlds = positiveInt('--worlds', o.worlds, 10_000_000);
       const seed = positiveInt('--seed', o.seed, Number.MAX_SAFE_INTEGER, true);
-      const chunk = positiveInt('--chunk', o.chunk, 1 << 20);
+      const chunk = o.chunk === undefined ? undefined : positiveInt('--chunk', o.chunk, 1 << 20);
       const workers = o.workers === undefined ? defaultWorkers() : positiveInt('--workers', o.workers, 256);
       if (!['auto', 'cpu', 'gpu'].includes(o.backend)) throw new UserError(`--backend must be auto, cpu or gpu, got ${JSON.stringify(o.backend)}`);
       let date = parseDate('--date', o.date);
@@ -283,11 +290,7 @@ function program(): Command {
       const profile = await loadProfile(o.profile, o.profiles ?? DEFAULT_PROFILES_FILE);
       let shareModel: ShareModel | undefined;
       if (o.sharesModel !== undefined) shareModel = parseShareModel(await readTextFile(o.sharesModel, '--shares-model'), o.sharesModel);
-      else if (profile.usage_shares.enabled && existsSync(DEFAULT_SHARE_MODEL)) {
-        const shipped = parseShareModel(await readFile(DEFAULT_SHARE_MODEL, 'utf8'), DEFAULT_SHARE_MODEL);
-        // Never simulate a date with a model that saw it: the shipped model only serves dates after its training.
-        if (shipped.training.end_date < date) shareModel = shipped;
-      }
+      else shareModel = await shippedShareModel(profile.usage_shares.enabled, date);
       if ((await lakeObj.partitions(RATES_TRAINING_BASE, { startDate: date, endDate: date })).length === 0) {
         throw new UserError(`--date ${date}: no available players in gold/rates_training_base for that date`);
       }
@@ -310,7 +313,7 @@ function program(): Command {
         profileName: o.profile,
         worlds,
         seed,
-        chunk,
+        ...(chunk !== undefined ? { chunk } : {}),
         workers,
         out,
         run: o.run ?? `${o.profile}-s${seed}-w${worlds}${playerOut.size > 0 ? `-out${[...playerOut].join('_')}` : ''}`,

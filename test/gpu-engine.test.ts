@@ -1,0 +1,202 @@
+// The device-resident WebGPU engine: the reduction kernel against reduceBatch, independent counts (shares
+// off) against the CPU, results independent of the chunk size (to the bit), a million worlds of one game in
+// bounded memory, and a device lost mid-run (its chunks rerun on the CPU, no world lost). In CI a missing
+// adapter fails.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestGpuDevice, type GpuContext } from '../engine/gpu/device.ts';
+import { GpuGame, addChunkSums, gpuChunkWorlds, runStagesOnBatch } from '../engine/gpu/game.ts';
+import { runGpu } from '../engine/gpu/simulate-gpu.ts';
+import { shaderWarnings } from '../engine/gpu/runner.ts';
+import { CounterRng } from '../engine/rng.ts';
+import { newBatch, runKernels } from '../engine/kernels/kernels.ts';
+import { newAccumulator, reduceBatch, simulateGame, type GameAccumulator } from '../engine/cpu/simulate.ts';
+import { loadProfile, type Profile } from '../engine/profile.ts';
+import { SLATE_COLUMNS, loadSlate, slateFromRows, type Slate } from '../engine/slate.ts';
+import { frameRows } from '../src/data/schema.ts';
+import { RATES_TRAINING_BASE } from '../src/data/tables.ts';
+import { Lake } from '../src/data/lake.ts';
+import { initParquetNode } from '../src/data/parquet-node.ts';
+import { NodeFileStore } from '../src/data/store-node.ts';
+import { EMBEDDED_LAKE, gpuForTests } from './helpers.ts';
+
+let ctx: GpuContext | undefined;
+let unavailable = '';
+let slate: Slate;
+let shares: Profile;
+beforeAll(async () => {
+  const got = await gpuForTests();
+  ctx = got.ctx;
+  unavailable = got.reason;
+  await initParquetNode();
+  slate = await loadSlate(new Lake(new NodeFileStore(EMBEDDED_LAKE)), '2024-01-31');
+  shares = await loadProfile('usage_shares_v1');
+});
+afterAll(() => ctx?.device.destroy());
+
+const device = (): GPUDevice => (ctx as GpuContext).device;
+const skipReason = (): string => `no WebGPU adapter (${unavailable}); CI requires one`;
+
+/** Every array and count of two accumulators, compared exactly (minutes sums to float error). */
+function expectSameAccumulator(a: GameAccumulator, b: GameAccumulator, minutesTolerance = 0): void {
+  expect(a.worlds).toBe(b.worlds);
+  for (const k of ['dkSum', 'dkSumSq', 'dkHist', 'statSum', 'activeCount', 'doubleDouble', 'tripleDouble', 'teamPtsSum', 'teamPtsSumSq', 'fgaHist', 'teamTotalHist'] as const) {
+    expect(Array.from(a[k]), k).toEqual(Array.from(b[k]));
+  }
+  for (const k of ['conservationViolations', 'minutesViolations', 'fallbacks', 'overtimeWorlds'] as const) expect(a[k], k).toBe(b[k]);
+  a.minSum.forEach((v, j) => expect(Math.abs(v - (b.minSum[j] as number)), 'minSum').toBeLessThanOrEqual(minutesTolerance));
+}
+
+describe('the reduction kernel on WebGPU against reduceBatch', () => {
+  it('gives the same integer sums and histograms from the same worlds, over partial blocks', async (t) => {
+    if (ctx === undefined) return t.skip(skipReason());
+    const W = 3001; // not a multiple of the kernel's 256-world block
+    for (let g = 0; g < 3; g++) {
+      const b = newBatch(slate, g, W);
+      runKernels(slate, shares, new CounterRng(9), b, 0, new Float64Array(slate.nTeams).fill(1));
+      const cpu = newAccumulator(g, b.nP, new Float64Array([1, 1]));
+      reduceBatch(cpu, b);
+      // The device holds minutes in f32: the CPU's bins of the same f32 minutes compare exactly.
+      const b32 = { ...b, minutes: Float64Array.from(Float32Array.from(b.minutes)) };
+      const cpu32 = newAccumulator(g, b.nP, new Float64Array([1, 1]));
+      reduceBatch(cpu32, b32);
+      const game = await GpuGame.create(device(), slate, shares, 9, g, W);
+      try {
+        game.uploadBatch(b);
+        await game.run(0, W, [1, 1], ['reduce']);
+        const gpu = newAccumulator(g, b.nP, new Float64Array([1, 1]));
+        addChunkSums(gpu, await game.readSums(W));
+        gpu.fallbacks = cpu.fallbacks; // counted by the allocation kernel, not the reduction
+        // minutes to 1/65536 per world (fixed point) plus f32 rounding
+        expectSameAccumulator(gpu, cpu, W * 1e-4);
+        expect(Array.from(gpu.minHist)).toEqual(Array.from(cpu32.minHist));
+        expect(cpu.conservationViolations).toBe(0);
+      } finally {
+        game.destroy();
+      }
+    }
+  });
+});
+
+describe('independent counts (shares off) on WebGPU against the CPU path', () => {
+  it('draws the same per-player counts and makes team totals their sums', async (t) => {
+    if (ctx === undefined) return t.skip(skipReason());
+    const baseline = await loadProfile('baseline');
+    expect(baseline.usage_shares.enabled).toBe(false);
+    const W = 2048;
+    let counts = 0;
+    let differ = 0;
+    let unconserved = 0;
+    for (let g = 0; g < slate.nGames; g++) {
+      const anchor: [number, number] = [1.03, 0.97];
+      const full = new Float64Array(slate.nTeams).fill(1);
+      full[2 * g] = anchor[0];
+      full[2 * g + 1] = anchor[1];
+      const b = newBatch(slate, g, W);
+      runKernels(slate, baseline, new CounterRng(12), b, 0, full);
+      const gpu = newBatch(slate, g, W);
+      await runStagesOnBatch(device(), slate, baseline, 12, b, 0, anchor, ['allocation'], { fromBatch: true, out: gpu });
+      for (let w = 0; w < W; w++) {
+        for (let team = 0; team < 2; team++) {
+          const lo = team === 0 ? 0 : b.nHome;
+          const hi = team === 0 ? b.nHome : b.nP;
+          for (let k = 0; k < 3; k++) {
+            let sum = 0;
+            for (let j = lo; j < hi; j++) {
+              const x = (w * b.nP + j) * 3 + k;
+              counts++;
+              if (gpu.counts[x] !== b.counts[x]) differ++;
+              sum += gpu.counts[x] as number;
+            }
+            if (sum !== gpu.totals[(w * 2 + team) * 3 + k]) unconserved++;
+          }
+        }
+      }
+    }
+    console.log(`independent counts WGSL vs CPU: ${differ} of ${counts} player counts differ (${((1e4 * differ) / counts).toFixed(2)} per 10,000)`);
+    expect(unconserved).toBe(0);
+    expect(differ / counts).toBeLessThan(1e-4);
+  });
+});
+
+describe('chunking on WebGPU', () => {
+  it('gives bit-identical accumulators for any chunk size, and agrees with the CPU path', async (t) => {
+    if (ctx === undefined) return t.skip(skipReason());
+    const prof = { ...shares, vegas_anchoring: { ...shares.vegas_anchoring, pilot_worlds: 2000 } };
+    const a = await runGpu(device(), slate, prof, { seed: 21, worlds: 3000, chunk: 1000, saveWorlds: false });
+    const b = await runGpu(device(), slate, prof, { seed: 21, worlds: 3000, chunk: 2999, saveWorlds: false });
+    expect(a.cpuChunks + b.cpuChunks).toBe(0);
+    a.results.forEach((r, g) => {
+      expectSameAccumulator(r.acc, (b.results[g] as (typeof b.results)[number]).acc);
+      expect(Array.from(r.acc.anchor)).toEqual(Array.from((b.results[g] as (typeof b.results)[number]).acc.anchor));
+    });
+    // The CPU path from the same counters: anchor scales and DK means agree to float error.
+    const g = 4;
+    const cpu = simulateGame(slate, prof, 21, g, 3000, 512, false).acc;
+    const gpu = (a.results[g] as (typeof a.results)[number]).acc;
+    for (let team = 0; team < 2; team++) expect(Math.abs((gpu.anchor[team] as number) / (cpu.anchor[team] as number) - 1)).toBeLessThan(1e-5);
+    let maxDiff = 0;
+    for (let j = 0; j < cpu.nP; j++) maxDiff = Math.max(maxDiff, Math.abs((gpu.dkSum[j] as number) - (cpu.dkSum[j] as number)) / 4 / 3000);
+    expect(maxDiff).toBeLessThan(0.05);
+  });
+
+  it('runs a million worlds of one game in chunks without holding the worlds, identical for two chunkings', async (t) => {
+    if (ctx === undefined) return t.skip(skipReason());
+    // A one-game slate, as a user simulating one game gets it.
+    const frame = await new Lake(new NodeFileStore(EMBEDDED_LAKE)).read(RATES_TRAINING_BASE, { startDate: slate.date, endDate: slate.date }, { columns: [...SLATE_COLUMNS] });
+    const one = slateFromRows(slate.date, frameRows(frame).filter((r) => r.game_id === slate.gameId[0]));
+    expect(one.nGames).toBe(1);
+    const worlds = 1_000_000;
+    const nP = one.nPlayers;
+    const chunk = gpuChunkWorlds(device().limits, nP);
+    expect(chunk * nP * 13 * 4).toBeLessThanOrEqual(device().limits.maxStorageBufferBindingSize);
+    const rss0 = process.memoryUsage().rss;
+    const big = await runGpu(device(), one, shares, { seed: 8, worlds, saveWorlds: false });
+    const rssGrowth = process.memoryUsage().rss - rss0;
+    const other = await runGpu(device(), one, shares, { seed: 8, worlds, chunk: 40_000, saveWorlds: false });
+    const acc = (big.results[0] as (typeof big.results)[number]).acc;
+    console.log(`1,000,000 worlds x ${nP} players on the GPU in chunks of ${big.chunkWorlds}: RSS grew ${(rssGrowth / 2 ** 20).toFixed(0)} MB (all worlds' stat lines would be ${((worlds * nP * 13 * 4) / 2 ** 20).toFixed(0)} MB)`);
+    expect(big.cpuChunks + other.cpuChunks).toBe(0);
+    expect(acc.worlds).toBe(worlds);
+    expect(acc.conservationViolations).toBe(0);
+    expect(acc.minutesViolations).toBe(0);
+    expect(rssGrowth).toBeLessThan((worlds * nP * 13 * 4) / 2);
+    expectSameAccumulator(acc, (other.results[0] as (typeof other.results)[number]).acc);
+  }, 600_000);
+});
+
+describe('the WGSL kernels', () => {
+  it('compile with no warnings from Dawn', async (t) => {
+    if (ctx === undefined) return t.skip(skipReason());
+    const game = await GpuGame.create(device(), slate, shares, 1, 0, 64); // compiles every kernel of the engine
+    game.destroy();
+    expect(shaderWarnings).toEqual([]);
+  });
+});
+
+describe('a device lost mid-run', () => {
+  it('reruns the remaining chunks on the CPU, says so, and loses no world', async (t) => {
+    if (ctx === undefined) return t.skip(skipReason());
+    const own = await requestGpuDevice();
+    const prof = { ...shares, vegas_anchoring: { ...shares.vegas_anchoring, pilot_worlds: 1000 } };
+    let chunks = 0;
+    const r = await runGpu(own.device, slate, prof, {
+      seed: 3,
+      worlds: 2000,
+      chunk: 500,
+      saveWorlds: false,
+      onProgress: () => {
+        if (++chunks === 2) own.device.destroy();
+      },
+    });
+    console.log(`device destroyed after 2 chunks: ${r.cpuChunks} chunks ran on the CPU; failure: ${r.failure ?? 'none'}`);
+    expect(r.failure).toMatch(/GpuDeviceLostError/);
+    expect(r.cpuChunks).toBe(slate.nGames * 4 - 2);
+    for (const res of r.results) {
+      expect(res.acc.worlds).toBe(2000);
+      expect(res.acc.conservationViolations).toBe(0);
+    }
+    // Games after the loss ran wholly on the CPU (pilot included): the CPU path's exact result.
+    const last = slate.nGames - 1;
+    expectSameAccumulator((r.results[last] as (typeof r.results)[number]).acc, simulateGame(slate, prof, 3, last, 2000, 500, false).acc);
+  });
+});
