@@ -27,6 +27,7 @@ import { runBacktest } from '../backtest/run.ts';
 import { parseShareModel, type ShareModel } from '../shares/model.ts';
 import { evaluateShareModel, formatEval, loadTeamGames, trainShareModel } from '../shares/train.ts';
 import { runSmokeAffine } from '../../engine/gpu/smoke.ts';
+import { runBench, runChild, type ChildConfig, type Scope } from '../../bench/bench.ts';
 
 interface SimCliOptions {
   lake?: string;
@@ -377,6 +378,77 @@ function program(): Command {
       const written = await writeBacktest(o.json, report);
       console.log(formatBacktest(report));
       console.log(`wrote ${written.join(', ')}`);
+    });
+
+  cli
+    .command('bench')
+    .description('throughput of the whole pipeline on a real slate: CPU (1 and all workers) against WebGPU, with a per-kernel breakdown')
+    .requiredOption('--json <file>', 'output JSON (a markdown table and an SVG plot are written beside it)')
+    .option('--lake <dir>', 'lake root (default: the embedded 2023-24 slice)')
+    .option('--date <date>', 'slate date (default: the last date in the lake)')
+    .option('--profile <name>', 'profile in config/profiles.json', 'usage_shares_v1')
+    .option('--worlds <list>', 'worlds per game, comma-separated', '1000,10000,100000')
+    .option('--backends <list>', 'cpu, gpu or both', 'cpu,gpu')
+    .option('--scopes <list>', 'slate (every game), game (the largest game), or both', 'slate,game')
+    .option('--reps <n>', 'timed repetitions after the warm-up (the median is reported)', '3')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--quick', 'CI mode: 1,000 worlds, one repetition, the full slate only')
+    .action(async (o: { json: string; lake?: string; date?: string; profile: string; worlds: string; backends: string; scopes: string; reps: string; seed: string; quick?: boolean }) => {
+      await initParquetNode();
+      const lakeDir = o.lake ?? resolve(PACKAGE_ROOT, EMBEDDED_LAKE_DIR);
+      const lakeObj = new Lake(new NodeFileStore(lakeDir));
+      const list = (flag: string, v: string, allowed: readonly string[]): string[] => {
+        const items = v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+        const badItem = items.find((x) => !allowed.includes(x));
+        if (items.length === 0 || badItem !== undefined) throw new UserError(`${flag} must list ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
+        return items;
+      };
+      const worlds = o.quick === true ? [1000] : o.worlds.split(',').map((w) => positiveInt('--worlds', w.trim(), 10_000_000));
+      const backends = list('--backends', o.backends, ['cpu', 'gpu']) as ('cpu' | 'gpu')[];
+      const scopes = (o.quick === true ? ['slate'] : list('--scopes', o.scopes, ['slate', 'game'])) as Scope[];
+      const reps = o.quick === true ? 1 : positiveInt('--reps', o.reps, 100);
+      const seed = positiveInt('--seed', o.seed, Number.MAX_SAFE_INTEGER, true);
+      let date = parseDate('--date', o.date);
+      if (date === undefined) {
+        const parts = await lakeObj.partitions(RATES_TRAINING_BASE);
+        date = parts[parts.length - 1]?.partition.game_date;
+        if (date === undefined) throw new UserError(`${lakeDir}: no gold/rates_training_base (run slatesim lake build)`);
+      }
+      const profile = await loadProfile(o.profile);
+      const shareModel = await shippedShareModel(profile.usage_shares.enabled, date);
+      if (backends.includes('gpu')) {
+        // Fail here, once and clearly, rather than in every child.
+        const ctx = await requestGpuDevice();
+        ctx.device.destroy();
+      }
+      await runBench({
+        lake: lakeObj,
+        lakeDir,
+        date,
+        profile,
+        profileName: o.profile,
+        ...(shareModel !== undefined ? { shareModel } : {}),
+        worlds,
+        backends,
+        scopes,
+        reps,
+        seed,
+        json: o.json,
+        binPath: resolve(PACKAGE_ROOT, 'bin/slatesim.js'),
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+    });
+
+  cli
+    .command('bench-child', { hidden: true })
+    .description('one bench configuration (JSON on stdin, result JSON on stdout)')
+    .action(async () => {
+      let input = '';
+      for await (const chunk of process.stdin) input += String(chunk);
+      const cfg = JSON.parse(input) as ChildConfig;
+      await initParquetNode();
+      const result = await runChild(cfg, new Lake(new NodeFileStore(cfg.lake)));
+      process.stdout.write(`${JSON.stringify(result)}\n`);
     });
 
   cli

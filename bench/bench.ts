@@ -1,0 +1,328 @@
+// `slatesim bench`: the engine's throughput on a real slate, CPU (one worker and all workers) against WebGPU
+// (the adapter present), measured in one run so the ratios are fair. Each configuration runs in its own child
+// process (a warm-up, then repetitions; the median is reported) so its peak memory is its own. The timed work
+// is the whole pipeline of `slatesim sim` for the slate: the Vegas pilot, minutes, totals, shares and
+// allocation, stat lines, scoring and the reduction to per-player sums and histograms; not the slate loading
+// or the file writing. A per-kernel breakdown follows: CPU kernels timed on one thread, GPU kernels by
+// timestamp queries when the adapter offers them.
+import { spawn } from 'node:child_process';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { UserError } from '../src/data/errors.ts';
+import type { Lake } from '../src/data/lake.ts';
+import { frameRows } from '../src/data/schema.ts';
+import { RATES_TRAINING_BASE } from '../src/data/tables.ts';
+import type { ShareModel } from '../src/shares/model.ts';
+import { CounterRng } from '../engine/rng.ts';
+import { minutesKernel, newBatch, scoringKernel, sharesKernel, statLineKernel, teamTotalsKernel } from '../engine/kernels/kernels.ts';
+import { newAccumulator, reduceBatch } from '../engine/cpu/simulate.ts';
+import { runCpu } from '../engine/cpu/pool.ts';
+import { CPU_CHUNK } from '../engine/sim.ts';
+import type { Profile } from '../engine/profile.ts';
+import { SLATE_COLUMNS, slateFromRows, type Slate } from '../engine/slate.ts';
+import { describeAdapter, requestGpuDevice } from '../engine/gpu/device.ts';
+import { GpuGame } from '../engine/gpu/game.ts';
+import { runGpu } from '../engine/gpu/simulate-gpu.ts';
+import { plotThroughput } from './plot.ts';
+
+export type Scope = 'slate' | 'game';
+export type BenchBackend = 'cpu1' | 'cpu' | 'gpu';
+
+export interface ChildConfig {
+  lake: string;
+  date: string;
+  profile: Profile;
+  shareModel?: ShareModel;
+  scope: Scope;
+  backend: BenchBackend;
+  worlds: number;
+  reps: number;
+  seed: number;
+}
+
+export interface BenchResult {
+  backend: 'cpu' | 'gpu';
+  workers: number | null;
+  adapter: string | null;
+  scope: Scope;
+  players: number;
+  worlds: number;
+  reps: number;
+  seconds: number; // median
+  seconds_all: number[];
+  player_worlds_per_s: number;
+  peak_rss_mb: number;
+  gpu_chunks_retried_on_cpu?: number;
+}
+
+/** The slate (every game) or its largest game, from gold rates_training_base. */
+export async function benchSlate(lake: Lake, date: string, scope: Scope, shareModel?: ShareModel): Promise<Slate> {
+  const rows = frameRows(await lake.read(RATES_TRAINING_BASE, { startDate: date, endDate: date }, { columns: [...SLATE_COLUMNS] }));
+  if (rows.length === 0) throw new UserError(`--date ${date}: no available players in gold/rates_training_base for that date`);
+  const full = slateFromRows(date, rows, new Set(), shareModel);
+  if (scope === 'slate') return full;
+  let best = 0;
+  for (let g = 1; g < full.nGames; g++) {
+    const size = (h: number): number => (full.playerEnd[2 * h + 1] as number) - (full.playerStart[2 * h] as number);
+    if (size(g) > size(best)) best = g;
+  }
+  return slateFromRows(date, rows.filter((r) => r.game_id === full.gameId[best]), new Set(), shareModel);
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
+/** One configuration, in this process: a warm-up run, then `reps` timed runs. */
+export async function runChild(cfg: ChildConfig, lake: Lake): Promise<BenchResult> {
+  const slate = await benchSlate(lake, cfg.date, cfg.scope, cfg.shareModel);
+  const workers = cfg.backend === 'cpu1' ? 1 : availableParallelism();
+  let device: GPUDevice | undefined;
+  let adapter: string | null = null;
+  if (cfg.backend === 'gpu') {
+    const ctx = await requestGpuDevice();
+    device = ctx.device;
+    adapter = describeAdapter(ctx.adapter);
+  }
+  let retried = 0;
+  const once = async (worlds: number): Promise<number> => {
+    const t0 = performance.now();
+    if (device !== undefined) retried += (await runGpu(device, slate, cfg.profile, { seed: cfg.seed, worlds, saveWorlds: false })).cpuChunks;
+    else await runCpu(slate, cfg.profile, { seed: cfg.seed, worlds, chunk: CPU_CHUNK, saveWorlds: false, workers });
+    return (performance.now() - t0) / 1000;
+  };
+  await once(Math.min(cfg.worlds, 1000)); // warm-up: pipelines compiled, workers started, JIT warm
+  const seconds: number[] = [];
+  for (let r = 0; r < cfg.reps; r++) seconds.push(await once(cfg.worlds));
+  device?.destroy();
+  const med = median(seconds);
+  return {
+    backend: cfg.backend === 'gpu' ? 'gpu' : 'cpu',
+    workers: cfg.backend === 'gpu' ? null : workers,
+    adapter,
+    scope: cfg.scope,
+    players: slate.nPlayers,
+    worlds: cfg.worlds,
+    reps: cfg.reps,
+    seconds: med,
+    seconds_all: seconds,
+    player_worlds_per_s: (slate.nPlayers * cfg.worlds) / med,
+    // maxRSS is in KB; the process's peak, workers included
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    ...(cfg.backend === 'gpu' ? { gpu_chunks_retried_on_cpu: retried } : {}),
+  };
+}
+
+/** Runs one configuration in a child process (`slatesim bench-child`), so peak memory is measured alone. */
+function inChild(binPath: string, cfg: ChildConfig): Promise<BenchResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [binPath, 'bench-child'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !line.startsWith('{')) {
+        const why = err.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('Warning: maxDynamic')).slice(-3).join(' | ');
+        reject(new UserError(`bench ${cfg.backend} ${cfg.scope} ${cfg.worlds} worlds failed (exit ${code}): ${why}`));
+        return;
+      }
+      resolve(JSON.parse(line) as BenchResult);
+    });
+    child.stdin.end(JSON.stringify(cfg));
+  });
+}
+
+/** Per-kernel time on one CPU thread for `worlds` worlds of the slate (ms), in the order of the pipeline. */
+export function cpuKernelBreakdown(s: Slate, prof: Profile, worlds: number, seed: number): Record<string, number> {
+  const t: Record<string, number> = { minutes: 0, team_totals: 0, shares_allocation: 0, stat_line: 0, scoring: 0, reduction: 0 };
+  const time = (k: string, f: () => void): void => {
+    const t0 = performance.now();
+    f();
+    t[k] = (t[k] as number) + performance.now() - t0;
+  };
+  const rng = new CounterRng(seed);
+  const anchor = new Float64Array(s.nTeams).fill(1);
+  for (let g = 0; g < s.nGames; g++) {
+    const b0 = newBatch(s, g, 0);
+    const acc = newAccumulator(g, b0.nP, new Float64Array([1, 1]));
+    for (let done = 0; done < worlds; done += CPU_CHUNK) {
+      const b = newBatch(s, g, Math.min(CPU_CHUNK, worlds - done));
+      time('minutes', () => minutesKernel(s, prof, rng, b, done));
+      time('team_totals', () => teamTotalsKernel(s, prof, rng, b, done, anchor));
+      time('shares_allocation', () => sharesKernel(s, prof, rng, b, done, anchor));
+      time('stat_line', () => statLineKernel(s, prof, rng, b, done));
+      time('scoring', () => scoringKernel(prof, b));
+      time('reduction', () => reduceBatch(acc, b));
+    }
+  }
+  return t;
+}
+
+/** Per-kernel device time (ms) for `worlds` worlds of the slate, summed over games; undefined without timestamps. */
+export async function gpuKernelBreakdown(s: Slate, prof: Profile, worlds: number, seed: number): Promise<{ adapter: string; ms: Record<string, number> } | undefined> {
+  const ctx = await requestGpuDevice();
+  try {
+    const ms: Record<string, number> = { minutes_and_team_totals: 0, shares_allocation: 0, stat_line_and_scoring: 0, reduction: 0 };
+    const names = { minutes: 'minutes_and_team_totals', allocation: 'shares_allocation', statline: 'stat_line_and_scoring', reduce: 'reduction' } as const;
+    for (let g = 0; g < s.nGames; g++) {
+      const game = await GpuGame.create(ctx.device, s, prof, seed, g, worlds);
+      try {
+        await game.timeStages(0, worlds, [1, 1], ['minutes', 'allocation', 'statline', 'reduce']); // warm-up
+        const t = await game.timeStages(0, worlds, [1, 1], ['minutes', 'allocation', 'statline', 'reduce']);
+        if (t === undefined) return undefined;
+        for (const [st, v] of Object.entries(t)) ms[names[st as keyof typeof names]] = (ms[names[st as keyof typeof names]] as number) + v;
+      } finally {
+        game.destroy();
+      }
+    }
+    return { adapter: describeAdapter(ctx.adapter), ms };
+  } finally {
+    ctx.device.destroy();
+  }
+}
+
+export interface BenchOptions {
+  lake: Lake;
+  lakeDir: string;
+  date: string;
+  profile: Profile;
+  profileName: string;
+  shareModel?: ShareModel;
+  worlds: number[];
+  backends: ('cpu' | 'gpu')[];
+  reps: number;
+  seed: number;
+  json: string;
+  binPath: string;
+  scopes: Scope[];
+  log: (line: string) => void;
+}
+
+async function writeAtomic(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, text);
+  await rename(tmp, path);
+}
+
+export async function runBench(o: BenchOptions): Promise<Record<string, unknown>> {
+  const configs: { backend: BenchBackend; scope: Scope; worlds: number }[] = [];
+  const cpuBackends: BenchBackend[] = availableParallelism() > 1 ? ['cpu1', 'cpu'] : ['cpu1'];
+  for (const scope of o.scopes) {
+    for (const worlds of o.worlds) {
+      if (o.backends.includes('cpu')) for (const b of cpuBackends) configs.push({ backend: b, scope, worlds });
+      if (o.backends.includes('gpu')) configs.push({ backend: 'gpu', scope, worlds });
+    }
+  }
+  const results: BenchResult[] = [];
+  for (const [k, c] of configs.entries()) {
+    const label = `${c.backend === 'cpu1' ? 'cpu x1' : c.backend === 'cpu' ? `cpu x${availableParallelism()}` : 'gpu'} ${c.scope} ${c.worlds} worlds`;
+    o.log(`bench [${k + 1}/${configs.length}] ${label} (warm-up + ${o.reps} reps)`);
+    const cfg: ChildConfig = { lake: o.lakeDir, date: o.date, profile: o.profile, scope: c.scope, backend: c.backend, worlds: c.worlds, reps: o.reps, seed: o.seed, ...(o.shareModel !== undefined ? { shareModel: o.shareModel } : {}) };
+    const r = await inChild(o.binPath, cfg);
+    o.log(`  ${(r.player_worlds_per_s / 1e6).toFixed(2)}M player-worlds/s, median ${r.seconds.toFixed(2)} s, peak RSS ${r.peak_rss_mb.toFixed(0)} MB`);
+    results.push(r);
+  }
+  // The GPU against the CPU with all workers, the same slate and worlds, this run.
+  const ratios = results
+    .filter((r) => r.backend === 'gpu')
+    .map((g) => {
+      const cpu = results.find((r) => r.backend === 'cpu' && r.workers === Math.max(...results.filter((x) => x.backend === 'cpu').map((x) => x.workers ?? 0)) && r.scope === g.scope && r.worlds === g.worlds);
+      return { scope: g.scope, worlds: g.worlds, gpu_over_cpu: cpu === undefined ? null : g.player_worlds_per_s / cpu.player_worlds_per_s };
+    });
+  const largest = Math.max(...o.worlds);
+  const slate = await benchSlate(o.lake, o.date, 'slate', o.shareModel);
+  o.log(`bench: per-kernel breakdown at ${Math.min(largest, 20000)} worlds`);
+  const breakdownWorlds = Math.min(largest, 20000);
+  const kernels: Record<string, unknown> = { worlds: breakdownWorlds, scope: 'slate', cpu_single_thread_ms: cpuKernelBreakdown(slate, o.profile, breakdownWorlds, o.seed) };
+  if (o.backends.includes('gpu')) {
+    const g = await gpuKernelBreakdown(slate, o.profile, Math.min(breakdownWorlds, 65536), o.seed);
+    kernels.gpu_device_ms = g?.ms ?? null;
+    kernels.gpu_timing = g === undefined ? 'no timestamp-query on this adapter' : 'timestamp queries, one compute pass per kernel';
+  }
+  const c0 = cpus()[0];
+  const report = {
+    machine: { cpu: c0?.model ?? 'unknown', cores: availableParallelism(), memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
+    slate: { players: slate.nPlayers, teams: slate.nTeams, games: slate.nGames, date: o.date, profile: o.profileName },
+    results,
+    ratios,
+    kernels,
+    targets: targetsOf(results, largest),
+  };
+  const mdPath = o.json.replace(/\.json$/i, '') + '.md';
+  const svgPath = o.json.replace(/\.json$/i, '') + '.svg';
+  await writeAtomic(o.json, `${JSON.stringify(report, null, 2)}\n`);
+  await writeAtomic(mdPath, markdown(report));
+  await writeAtomic(svgPath, plotThroughput(results));
+  o.log(`wrote ${o.json}, ${mdPath}, ${svgPath}`);
+  return report;
+}
+
+function targetsOf(results: BenchResult[], worlds: number): Record<string, unknown> {
+  const at = (backend: 'cpu' | 'gpu', w: number, many: boolean): BenchResult | undefined =>
+    results.find((r) => r.scope === 'slate' && r.backend === backend && r.worlds === w && (backend === 'gpu' || (many ? (r.workers ?? 0) > 1 || availableParallelism() === 1 : r.workers === 1)));
+  const cpu = at('cpu', worlds, true);
+  const gpu = at('gpu', worlds, true);
+  const perWorld = (b: 'cpu' | 'gpu'): number | null => {
+    const lo = at(b, 10000, true);
+    const hi = at(b, 100000, true);
+    return lo === undefined || hi === undefined ? null : hi.player_worlds_per_s / lo.player_worlds_per_s;
+  };
+  return {
+    worlds,
+    cpu_all_workers_player_worlds_per_s: cpu?.player_worlds_per_s ?? null,
+    cpu_target: 10e6,
+    cpu_met: cpu === undefined ? null : cpu.player_worlds_per_s >= 10e6,
+    gpu_player_worlds_per_s: gpu?.player_worlds_per_s ?? null,
+    gpu_target: 20e6,
+    gpu_met: gpu === undefined ? null : gpu.player_worlds_per_s >= 20e6,
+    gpu_faster_than_cpu: cpu === undefined || gpu === undefined ? null : gpu.player_worlds_per_s > cpu.player_worlds_per_s,
+    peak_rss_mb_max: Math.max(...results.filter((r) => r.worlds === worlds).map((r) => r.peak_rss_mb)),
+    peak_rss_target_mb: 2048,
+    throughput_100k_over_10k: { cpu: perWorld('cpu'), gpu: perWorld('gpu') },
+  };
+}
+
+function markdown(r: { machine: Record<string, unknown>; slate: Record<string, unknown>; results: BenchResult[]; ratios: { scope: string; worlds: number; gpu_over_cpu: number | null }[]; kernels: Record<string, unknown> }): string {
+  const m = r.machine;
+  const lines = [
+    `# slatesim bench`,
+    '',
+    `Machine: ${String(m.cpu)}, ${String(m.cores)} cores, ${String(m.memory_gb)} GB, Node ${String(m.node)}. Slate ${String(r.slate.date)}: ${String(r.slate.games)} games, ${String(r.slate.players)} players, profile ${String(r.slate.profile)}.`,
+    '',
+    '| backend | scope | players | worlds | median s | player-worlds/s | peak RSS MB |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...r.results.map((x) => `| ${x.backend === 'gpu' ? 'gpu' : `cpu x${String(x.workers)}`} | ${x.scope} | ${x.players} | ${x.worlds} | ${x.seconds.toFixed(3)} | ${(x.player_worlds_per_s / 1e6).toFixed(2)}M | ${x.peak_rss_mb.toFixed(0)} |`),
+    '',
+    ...(r.ratios.length > 0 ? ['| scope | worlds | GPU / CPU (all workers) |', '|---|---:|---:|', ...r.ratios.map((x) => `| ${x.scope} | ${x.worlds} | ${x.gpu_over_cpu === null ? '—' : x.gpu_over_cpu.toFixed(2)} |`), ''] : []),
+    `Adapter: ${r.results.find((x) => x.adapter !== null)?.adapter ?? 'none'}`,
+    '',
+    `Per-kernel time (${String(r.kernels.worlds)} worlds, full slate):`,
+    '',
+    '| kernel | CPU one thread ms | GPU device ms |',
+    '|---|---:|---:|',
+    ...kernelRows(r.kernels),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function kernelRows(k: Record<string, unknown>): string[] {
+  const cpu = (k.cpu_single_thread_ms ?? {}) as Record<string, number>;
+  const gpu = (k.gpu_device_ms ?? {}) as Record<string, number>;
+  const rows: [string, number | undefined, number | undefined][] = [
+    ['minutes + team totals', (cpu.minutes ?? 0) + (cpu.team_totals ?? 0), gpu.minutes_and_team_totals],
+    ['shares + allocation', cpu.shares_allocation, gpu.shares_allocation],
+    ['stat line + scoring', (cpu.stat_line ?? 0) + (cpu.scoring ?? 0), gpu.stat_line_and_scoring],
+    ['reduction', cpu.reduction, gpu.reduction],
+  ];
+  return rows.map(([name, c, g]) => `| ${name} | ${c === undefined ? '—' : c.toFixed(0)} | ${g === undefined ? '—' : g.toFixed(0)} |`);
+}
+
+export const BENCH_FILES = (json: string): string[] => [json, json.replace(/\.json$/i, '') + '.md', json.replace(/\.json$/i, '') + '.svg'].map((p) => join(p));
