@@ -62,9 +62,10 @@ export const ProfileSchema = z
         fga_dispersion: num(0, 5, 0.05, 'variance / mean of a team-world FGA total given its mean'),
         fta_dispersion: num(0, 5, 0.5, 'variance / mean of a team-world FTA total'),
         tov_dispersion: num(0, 5, 1, 'variance / mean of a team-world TOV total'),
+        fga_efficiency_elasticity: num(0, 1.5, 0, "a team-world with FGA above its mean makes a smaller share of them: efficiency x (FGA / mean)^-elasticity (extra attempts come from offensive rebounds of misses)"),
       })
       .strict()
-      .default({ source: 'sum_of_player_means', fga_dispersion: 0.05, fta_dispersion: 0.5, tov_dispersion: 1 }),
+      .default({ source: 'sum_of_player_means', fga_dispersion: 0.05, fta_dispersion: 0.5, tov_dispersion: 1, fga_efficiency_elasticity: 0 }),
     usage_shares: z
       .object({
         enabled: bool(false, 'share team FGA/FTA/TOV totals among active players (conserved); off = independent draws per player'),

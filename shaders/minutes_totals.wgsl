@@ -39,6 +39,7 @@ struct Params {
   _pad: f32,
   dispersion: vec4<f32>, // fga, fta, tov, -
   anchor: vec4<f32>, // home, away, -, -
+  fga_efficiency_elasticity: f32,
 };
 
 struct Player {
@@ -211,8 +212,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       for (var j = lo; j < hi; j = j + 1u) { mean = mean + rates[k * np + j] * minutes[base + j]; }
       mean = mean * pace * select(offense * params.anchor[team], 1.0, k == 2u);
       // floor(x + 0.5) is Math.round (WGSL's round() rounds halves to even).
-      let draw = floor(mean + sqrt(params.dispersion[k] * mean) * zs[k] + 0.5);
-      totals[(w * 2u + team) * 3u + k] = u32(max(0.0, draw));
+      let draw = max(0.0, floor(mean + sqrt(params.dispersion[k] * mean) * zs[k] + 0.5));
+      totals[(w * 2u + team) * 3u + k] = u32(draw);
+      // More FGA than expected come with more misses (offensive rebounds): efficiency falls with the ratio.
+      if (k == 0u && params.fga_efficiency_elasticity > 0.0 && mean > 0.0) {
+        info.efficiency[team] = efficiency * pow(max(draw, 1.0) / mean, -params.fga_efficiency_elasticity);
+      }
     }
   }
   world_info[w] = info;

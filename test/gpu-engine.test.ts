@@ -118,6 +118,39 @@ describe('independent counts (shares off) on WebGPU against the CPU path', () =>
   });
 });
 
+describe('the FGA-efficiency coupling on WebGPU against the CPU path', () => {
+  it('draws the same minutes, totals and efficiencies with it on', async (t) => {
+    if (ctx === undefined) return t.skip(skipReason());
+    const prof = {
+      ...shares,
+      team_opportunities: { ...shares.team_opportunities, fga_dispersion: 0.6, fga_efficiency_elasticity: 0.8 },
+    };
+    const W = 4096;
+    let teamWorlds = 0;
+    let totalsDiffer = 0;
+    let effOff = 0;
+    let minutesOff = 0;
+    for (let g = 0; g < 4; g++) {
+      const cpu = newBatch(slate, g, W);
+      runKernels(slate, prof, new CounterRng(17), cpu, 0, new Float64Array(slate.nTeams).fill(1));
+      const gpu = newBatch(slate, g, W);
+      await runStagesOnBatch(device(), slate, prof, 17, gpu, 0, [1, 1], ['minutes'], { fromBatch: false, out: gpu });
+      for (let x = 0; x < W * cpu.nP; x++) if (Math.abs((gpu.minutes[x] as number) - (cpu.minutes[x] as number)) > 1e-3) minutesOff++;
+      for (let w = 0; w < W; w++) {
+        for (let team = 0; team < 2; team++) {
+          teamWorlds++;
+          if (Math.abs((gpu.efficiency[w * 2 + team] as number) / (cpu.efficiency[w * 2 + team] as number) - 1) > 1e-5) effOff++;
+          for (let k = 0; k < 3; k++) if (gpu.totals[(w * 2 + team) * 3 + k] !== cpu.totals[(w * 2 + team) * 3 + k]) totalsDiffer++;
+        }
+      }
+    }
+    console.log(`FGA-efficiency coupling WGSL vs CPU: ${totalsDiffer} of ${3 * teamWorlds} totals, ${effOff} efficiencies and ${minutesOff} minutes differ`);
+    expect(totalsDiffer / (3 * teamWorlds)).toBeLessThan(1e-4);
+    expect(effOff / teamWorlds).toBeLessThan(1e-4);
+    expect(minutesOff).toBe(0);
+  });
+});
+
 describe('chunking on WebGPU', () => {
   it('gives bit-identical accumulators for any chunk size, and agrees with the CPU path', async (t) => {
     if (ctx === undefined) return t.skip(skipReason());

@@ -112,7 +112,7 @@ export class GpuGame {
       return buf;
     };
     const uniform = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
-    this.uniforms = { minutes: make(128, uniform), allocation: make(64, uniform), statline: make(64, uniform), reduce: make(16, uniform) };
+    this.uniforms = { minutes: make(144, uniform), allocation: make(64, uniform), statline: make(64, uniform), reduce: make(16, uniform) };
     this.b = {
       minutes: make(C * nP * 4, storage),
       active: make(C * nP * 4, storage),
@@ -219,7 +219,7 @@ export class GpuGame {
   /** The uniforms of every kernel for worlds [world0, world0 + n) with Vegas scales (home, away). */
   private writeParams(world0: number, n: number, anchor: readonly [number, number]): void {
     const { s, prof, g, nP, nHome, rng, device } = this;
-    const m = new DataView(new ArrayBuffer(128)); // minutes_totals.wgsl Params
+    const m = new DataView(new ArrayBuffer(144)); // minutes_totals.wgsl Params
     const flags = (prof.minutes.use_play_prob_masking ? 1 : 0) | (prof.overtime.enabled ? 2 : 0) | (prof.game_script.enabled ? 4 : 0) | (prof.team_context.enabled ? 8 : 0);
     [rng.k0, rng.k1, world0, n, nP, nHome, s.gameKey[g] as number, flags, s.teamId[2 * g] as number, s.teamId[2 * g + 1] as number, prof.rotation.max_size, prof.rotation.protected_size].forEach((v, k) =>
       m.setUint32(4 * k, v, true),
@@ -230,7 +230,9 @@ export class GpuGame {
       m.setFloat32(48 + 4 * k, v, true),
     );
     const to = prof.team_opportunities;
-    [to.fga_dispersion, to.fta_dispersion, to.tov_dispersion, 0, anchor[0], anchor[1], 0, 0].forEach((v, k) => m.setFloat32(96 + 4 * k, v, true));
+    [to.fga_dispersion, to.fta_dispersion, to.tov_dispersion, 0, anchor[0], anchor[1], 0, 0, to.fga_efficiency_elasticity].forEach((v, k) =>
+      m.setFloat32(96 + 4 * k, v, true),
+    );
     device.queue.writeBuffer(this.uniforms.minutes, 0, m.buffer);
 
     const us = prof.usage_shares;

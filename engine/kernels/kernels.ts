@@ -190,6 +190,7 @@ function rateOf(s: Slate, i: number, t: Target): number {
 export function teamTotalsKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameBatch, world0: number, anchor: Float64Array): void {
   const gameKey = s.gameKey[b.g] as number;
   const disp = [prof.team_opportunities.fga_dispersion, prof.team_opportunities.fta_dispersion, prof.team_opportunities.tov_dispersion];
+  const elasticity = prof.team_opportunities.fga_efficiency_elasticity;
   for (let w = 0; w < b.worlds; w++) {
     const wg = world0 + w;
     let pace = 1;
@@ -221,8 +222,10 @@ export function teamTotalsKernel(s: Slate, prof: Profile, rng: CounterRng, b: Ga
         let mean = 0;
         for (let j = lo; j < hi; j++) mean += rateOf(s, b.p0 + j, target) * (b.minutes[w * b.nP + j] as number);
         mean *= pace * (target === 'tov' ? 1 : offense * (anchor[t] as number));
-        const draw = Math.round(mean + Math.sqrt((disp[k] as number) * mean) * (zs[k] as number));
-        b.totals[(w * 2 + team) * 3 + k] = Math.max(0, draw);
+        const draw = Math.max(0, Math.round(mean + Math.sqrt((disp[k] as number) * mean) * (zs[k] as number)));
+        b.totals[(w * 2 + team) * 3 + k] = draw;
+        // More FGA than expected come with more misses (offensive rebounds): efficiency falls with the ratio.
+        if (k === 0 && elasticity > 0 && mean > 0) b.efficiency[w * 2 + team] = efficiency * Math.pow(Math.max(draw, 1) / mean, -elasticity);
       });
     }
   }
@@ -366,6 +369,7 @@ export function statLineKernel(s: Slate, prof: Profile, rng: CounterRng, b: Game
   const c = prof.counts;
   const disp = [c.oreb_dispersion, c.dreb_dispersion, c.ast_dispersion, c.stl_dispersion, c.blk_dispersion];
   const rates = [s.countRate.oreb, s.countRate.dreb, s.countRate.ast, s.countRate.stl, s.countRate.blk];
+  const words = new Uint32Array(5);
   for (let w = 0; w < b.worlds; w++) {
     const wg = world0 + w;
     for (let j = 0; j < nP; j++) {
@@ -391,12 +395,16 @@ export function statLineKernel(s: Slate, prof: Profile, rng: CounterRng, b: Game
       b.stats[at + STAT_INDEX.pts] = 2 * fg2m + 3 * fg3m + ftm;
       const minutes = b.minutes[w * nP + j] as number;
       const active = b.active[w * nP + j] === 1;
-      // block() returns the generator's one buffer: copy the first block before drawing the second.
-      const v = Uint32Array.from(rng.block(wg, pid, STREAM.counts, 0));
-      const v2 = rng.block(wg, pid, STREAM.counts, 1);
+      // block() returns the generator's one buffer: keep the first block's words before drawing the second.
+      const v = rng.block(wg, pid, STREAM.counts, 0);
+      words[0] = v[0] as number;
+      words[1] = v[1] as number;
+      words[2] = v[2] as number;
+      words[3] = v[3] as number;
+      words[4] = rng.block(wg, pid, STREAM.counts, 1)[0] as number;
       for (let k = 0; k < 5; k++) {
         const mean = active ? ((rates[k] as Float64Array)[i] as number) * minutes * (b.pace[w] as number) : 0;
-        const bits = k < 4 ? (v[k] as number) : (v2[0] as number);
+        const bits = words[k] as number;
         b.stats[at + STAT_INDEX.oreb + k] = negativeBinomial(mean, disp[k] as number, u01(bits));
       }
     }
