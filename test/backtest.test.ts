@@ -8,7 +8,7 @@ import { NodeFileStore } from '../src/data/store-node.ts';
 import { silentProgress } from '../src/cli/progress.ts';
 import { writeBacktest } from '../src/backtest/report.ts';
 import { runBacktest } from '../src/backtest/run.ts';
-import { crpsDiscrete, crpsNormal, discreteFromSamples, meanOf, normalQuantile, pearson, pitDiscrete, pitHistogram, quantileOf, type Discrete } from '../src/backtest/scoring.ts';
+import { intervalCoverage, crpsDiscrete, crpsNormal, discreteFromSamples, meanOf, normalQuantile, pearson, pitDiscrete, pitHistogram, quantileOf, type Discrete } from '../src/backtest/scoring.ts';
 import { parseShareModel } from '../src/shares/model.ts';
 import { loadProfile } from '../engine/profile.ts';
 import { EMBEDDED, EMBEDDED_LAKE, tempDir } from './helpers.ts';
@@ -41,6 +41,25 @@ describe('scoring functions', () => {
     const sum = probs.reduce((a, b) => a + b, 0);
     expect(crpsDiscrete(d(values, probs.map((p) => p / sum)), 4.2)).toBeCloseTo(crpsNormal(3, 2, 4.2), 3);
     expect(normalQuantile(10, 3, 0.9)).toBeCloseTo(10 + 3 * 1.2815515655, 5);
+  });
+
+  it('scores interval coverage by the randomised PIT, so atoms count by the part inside', () => {
+    const x = d([0, 1, 2], [0.6, 0.3, 0.1]);
+    // y = 0: PIT uniform on [0, 0.6]; [0.25, 0.75] holds 0.35 of it, [0.1, 0.9] 0.5, [0.05, 0.95] 0.55.
+    expect(intervalCoverage(x, 0, 0.25, 0.75)).toBeCloseTo(0.35 / 0.6, 12);
+    expect(intervalCoverage(x, 0, 0.1, 0.9)).toBeCloseTo(0.5 / 0.6, 12);
+    // y = 1: PIT on [0.6, 0.9]: [0.25, 0.75] holds 0.15 of 0.3; [0.1, 0.9] all of it.
+    expect(intervalCoverage(x, 1, 0.25, 0.75)).toBeCloseTo(0.5, 12);
+    expect(intervalCoverage(x, 1, 0.1, 0.9)).toBeCloseTo(1, 12);
+    // y = 2: PIT on [0.9, 1]: [0.05, 0.95] holds half; y off the support: its CDF value decides.
+    expect(intervalCoverage(x, 2, 0.05, 0.95)).toBeCloseTo(0.5, 12);
+    expect(intervalCoverage(x, 0.5, 0.25, 0.75)).toBe(1);
+    expect(intervalCoverage(x, 3, 0.05, 0.95)).toBe(0);
+    // Endpoint-inclusive counting would call y = 0 inside [p25, p75] = [0, 1] every time.
+    expect([quantileOf(x, 0.25), quantileOf(x, 0.75)]).toEqual([0, 1]);
+    // Calibrated: outcomes drawn from x itself give mean coverage exactly hi - lo.
+    const mean = 0.6 * intervalCoverage(x, 0, 0.25, 0.75) + 0.3 * intervalCoverage(x, 1, 0.25, 0.75) + 0.1 * intervalCoverage(x, 2, 0.25, 0.75);
+    expect(mean).toBeCloseTo(0.5, 12);
   });
 
   it('gives the mid-PIT and its ten-bin histogram', () => {

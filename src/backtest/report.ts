@@ -32,6 +32,8 @@ export function formatBacktest(r: BacktestReport): string {
   for (const [k, s] of Object.entries(r.baselines)) lines.push(row(k, s));
   lines.push('by projected minutes:');
   for (const [k, s] of Object.entries(r.by_minutes_bucket)) lines.push(row(`  ${k} (n ${s.n})`, s));
+  const inc = r.coverage_endpoints_included;
+  lines.push(`(endpoints-included coverage, biased up by atoms: ${pct(inc.p05_p95 ?? NaN)} ${pct(inc.p10_p90 ?? NaN)} ${pct(inc.p25_p75 ?? NaN)})`);
   lines.push(`PIT deciles: ${r.pit_histogram.map((v) => v.toFixed(3)).join(' ')}`);
   const t = r.team;
   lines.push(`team points: mean - implied ${t.points_mean_minus_implied.toFixed(2)} (ratio ${t.points_mean_over_implied.toFixed(4)}), sd sim ${t.points_sd_sim.toFixed(2)} vs real ${t.points_sd_real.toFixed(2)}`);

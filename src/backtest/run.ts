@@ -12,7 +12,7 @@ import type { Profile } from '../../engine/profile.ts';
 import { dkPoints } from '../../engine/scoring.ts';
 import { loadSlate, type Slate } from '../../engine/slate.ts';
 import type { ShareModel } from '../shares/model.ts';
-import { crpsDiscrete, crpsNormal, discreteFromSamples, meanOf, normalQuantile, pearson, pitDiscrete, pitHistogram, quantileOf, type Discrete } from './scoring.ts';
+import { intervalCoverage, crpsDiscrete, crpsNormal, discreteFromSamples, meanOf, normalQuantile, pearson, pitDiscrete, pitHistogram, quantileOf, type Discrete } from './scoring.ts';
 
 export const MINUTES_BUCKETS = [
   { name: '0-15', lo: 0, hi: 15 },
@@ -30,14 +30,18 @@ const CORR_TOP = 7;
 
 interface Tally {
   n: number;
+  /** randomised-PIT coverage, summed (the reported coverage) */
   inside: Record<string, number>;
+  /** outcomes inside [quantile(lo), quantile(hi)] with both endpoints included (biased up by atoms) */
+  insideInclusive: Record<string, number>;
   absErr: number;
   crps: number;
 }
-const newTally = (): Tally => ({ n: 0, inside: { p05_p95: 0, p10_p90: 0, p25_p75: 0 }, absErr: 0, crps: 0 });
+const newTally = (): Tally => ({ n: 0, inside: { p05_p95: 0, p10_p90: 0, p25_p75: 0 }, insideInclusive: { p05_p95: 0, p10_p90: 0, p25_p75: 0 }, absErr: 0, crps: 0 });
 const summary = (t: Tally) => ({
   n: t.n,
   coverage: Object.fromEntries(INTERVALS.map(([k]) => [k, t.n > 0 ? (t.inside[k] as number) / t.n : Number.NaN])),
+  coverage_endpoints_included: Object.fromEntries(INTERVALS.map(([k]) => [k, t.n > 0 ? (t.insideInclusive[k] as number) / t.n : Number.NaN])),
   mae_mean: t.n > 0 ? t.absErr / t.n : Number.NaN,
   crps: t.n > 0 ? t.crps / t.n : Number.NaN,
 });
@@ -72,6 +76,7 @@ export interface BacktestReport {
   worlds: number;
   dates: string[];
   coverage: Record<string, number>;
+  coverage_endpoints_included: Record<string, number>;
   mae_mean: number;
   crps: number;
   pit_histogram: number[];
@@ -154,7 +159,10 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
       const a = actual.get(slate.playerId[i] as number) ?? { dk: 0, fga: 0, pts: 0 };
       const score = (t: Tally, d: Discrete): void => {
         t.n++;
-        for (const [key, lo, hi] of INTERVALS) if (a.dk >= quantileOf(d, lo) && a.dk <= quantileOf(d, hi)) t.inside[key] = (t.inside[key] as number) + 1;
+        for (const [key, lo, hi] of INTERVALS) {
+          t.inside[key] = (t.inside[key] as number) + intervalCoverage(d, a.dk, lo, hi);
+          if (a.dk >= quantileOf(d, lo) && a.dk <= quantileOf(d, hi)) t.insideInclusive[key] = (t.insideInclusive[key] as number) + 1;
+        }
         t.absErr += Math.abs(meanOf(d) - a.dk);
         t.crps += crpsDiscrete(d, a.dk);
       };
@@ -166,7 +174,11 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
       const mu = meanOf(d);
       const sd = Math.max(0.3 * mu, 0.5);
       naive.n++;
-      for (const [key, lo, hi] of INTERVALS) if (a.dk >= normalQuantile(mu, sd, lo) && a.dk <= normalQuantile(mu, sd, hi)) naive.inside[key] = (naive.inside[key] as number) + 1;
+      for (const [key, lo, hi] of INTERVALS) {
+        const inside = a.dk >= normalQuantile(mu, sd, lo) && a.dk <= normalQuantile(mu, sd, hi) ? 1 : 0;
+        naive.inside[key] = (naive.inside[key] as number) + inside;
+        naive.insideInclusive[key] = (naive.insideInclusive[key] as number) + inside;
+      }
       naive.absErr += Math.abs(mu - a.dk);
       naive.crps += crpsNormal(mu, sd, a.dk);
       pits.push(pitDiscrete(d, a.dk));
@@ -226,6 +238,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
     worlds: opts.worlds,
     dates,
     coverage: m.coverage,
+    coverage_endpoints_included: m.coverage_endpoints_included,
     mae_mean: m.mae_mean,
     crps: m.crps,
     pit_histogram: pitHistogram(pits),

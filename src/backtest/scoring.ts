@@ -89,6 +89,28 @@ export function pitDiscrete(d: Discrete, y: number): number {
   return below + at / 2;
 }
 
+/**
+ * Coverage of the central interval [lo, hi] (probability levels) for an outcome y under a discrete
+ * distribution, by the randomised PIT: y's PIT is uniform on [P(X < y), P(X <= y)], and the coverage is the
+ * chance it lands in [lo, hi]. For a calibrated forecast its mean is exactly hi - lo, where counting y inside
+ * [quantile(lo), quantile(hi)] with the endpoints included overstates coverage whenever an atom (zero points
+ * for a player who sits) straddles a quantile (Czado, Gneiting and Held 2009).
+ */
+export function intervalCoverage(d: Discrete, y: number, lo: number, hi: number): number {
+  let below = 0;
+  let at = 0;
+  for (let k = 0; k < d.values.length; k++) {
+    const v = d.values[k] as number;
+    if (v < y - 1e-9) below += d.probs[k] as number;
+    else if (Math.abs(v - y) <= 1e-9) at += d.probs[k] as number;
+  }
+  if (at <= 0) return below >= lo && below <= hi ? 1 : 0;
+  return Math.max(0, Math.min(hi, below + at) - Math.max(lo, below)) / at;
+}
+
+/** The same for a continuous CDF value u = F(y). */
+export const intervalCoverageContinuous = (u: number, lo: number, hi: number): number => (u >= lo && u <= hi ? 1 : 0);
+
 /** Ten equal bins of PIT values, as fractions. */
 export function pitHistogram(pits: readonly number[]): number[] {
   const h = new Array<number>(10).fill(0);
