@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { UserError } from '../src/data/errors.ts';
 import type { Lake } from '../src/data/lake.ts';
 import { frameRows } from '../src/data/schema.ts';
@@ -324,5 +324,3 @@ function kernelRows(k: Record<string, unknown>): string[] {
   ];
   return rows.map(([name, c, g]) => `| ${name} | ${c === undefined ? '—' : c.toFixed(0)} | ${g === undefined ? '—' : g.toFixed(0)} |`);
 }
-
-export const BENCH_FILES = (json: string): string[] => [json, json.replace(/\.json$/i, '') + '.md', json.replace(/\.json$/i, '') + '.svg'].map((p) => join(p));

@@ -78,6 +78,7 @@ export class GpuGame {
   private readonly uniforms: Record<'minutes' | 'allocation' | 'statline' | 'reduce', GPUBuffer>;
   private readonly b: Record<'minutes' | 'active' | 'worldInfo' | 'totals' | 'counts' | 'stats' | 'dk' | 'pilot' | 'hist' | 'acc' | 'fallbacks', GPUBuffer>;
   private readonly staging: Record<'hist' | 'acc' | 'fallbacks' | 'pilot', GPUBuffer>;
+  private inputs: Record<'mPlayers' | 'mRates' | 'aPlayers' | 'sPlayers' | 'sRates', GPUBuffer> | undefined;
   private pipelines: Record<Stage, GPUComputePipeline> | undefined;
   private bindGroups: Record<Stage, GPUBindGroup> | undefined;
   private readonly rng: CounterRng;
@@ -191,8 +192,6 @@ export class GpuGame {
     };
     this.inputs = { mPlayers: upload(mPlayers), mRates: upload(mRates), aPlayers: upload(aPlayers), sPlayers: upload(sPlayers), sRates: upload(sRates) };
   }
-
-  private inputs: Record<'mPlayers' | 'mRates' | 'aPlayers' | 'sPlayers' | 'sRates', GPUBuffer> | undefined;
 
   private async buildPipelines(): Promise<void> {
     const { device, b, uniforms } = this;
