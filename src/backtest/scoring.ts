@@ -79,6 +79,12 @@ export function normalQuantile(mu: number, sd: number, q: number): number {
 
 /** Mid-PIT of y under a discrete distribution: P(X < y) + P(X = y) / 2 (uniform when calibrated). */
 export function pitDiscrete(d: Discrete, y: number): number {
+  const [below, at] = massAround(d, y);
+  return below + at / 2;
+}
+
+/** [P(X < y), P(X = y)] of a discrete distribution. */
+function massAround(d: Discrete, y: number): [number, number] {
   let below = 0;
   let at = 0;
   for (let k = 0; k < d.values.length; k++) {
@@ -86,7 +92,7 @@ export function pitDiscrete(d: Discrete, y: number): number {
     if (v < y - 1e-9) below += d.probs[k] as number;
     else if (Math.abs(v - y) <= 1e-9) at += d.probs[k] as number;
   }
-  return below + at / 2;
+  return [below, at];
 }
 
 /**
@@ -97,19 +103,10 @@ export function pitDiscrete(d: Discrete, y: number): number {
  * for a player who sits) straddles a quantile (Czado, Gneiting and Held 2009).
  */
 export function intervalCoverage(d: Discrete, y: number, lo: number, hi: number): number {
-  let below = 0;
-  let at = 0;
-  for (let k = 0; k < d.values.length; k++) {
-    const v = d.values[k] as number;
-    if (v < y - 1e-9) below += d.probs[k] as number;
-    else if (Math.abs(v - y) <= 1e-9) at += d.probs[k] as number;
-  }
+  const [below, at] = massAround(d, y);
   if (at <= 0) return below >= lo && below <= hi ? 1 : 0;
   return Math.max(0, Math.min(hi, below + at) - Math.max(lo, below)) / at;
 }
-
-/** The same for a continuous CDF value u = F(y). */
-export const intervalCoverageContinuous = (u: number, lo: number, hi: number): number => (u >= lo && u <= hi ? 1 : 0);
 
 /** Ten equal bins of PIT values, as fractions. */
 export function pitHistogram(pits: readonly number[]): number[] {
