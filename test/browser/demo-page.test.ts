@@ -2,38 +2,19 @@
 // (SwiftShader here), a temperature change flattens the shares, ruling a player out raises every teammate's
 // share, and the page is screenshotted at laptop and phone width. A second run with WebGPU disabled takes the
 // CPU path in a web worker and must agree with the WebGPU run. In CI a missing chromium or adapter fails.
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REQUIRE_GPU, ROOT, tempDir } from '../helpers.ts';
-import { CHROMIUM, chromiumAvailable, launchChromium } from './chromium.ts';
-import { serveStatic } from './static-server.ts';
+import { describe, expect, it } from 'vitest';
+import { launchChromium } from './chromium.ts';
+import { SHOTS, missingChromium, useBuiltSite } from './site.ts';
+import { REQUIRE_GPU } from '../helpers.ts';
 
-let site: { url: string; close: () => Promise<void> } | undefined;
-const SHOTS = join(ROOT, 'test-output');
-const missing = chromiumAvailable() ? undefined : `no chromium at ${CHROMIUM} (bash .ci/install-system-deps.sh installs it)`;
+const built = useBuiltSite('demo-site');
 // SwiftShader is slow: a few thousand worlds keep the test quick; the page allows up to 100,000.
 const WORLDS = 3000;
 const PAGE = `?date=2024-01-31&worlds=${WORLDS}`;
 /** Shares of the first run (as listed, default knobs) on WebGPU, for the CPU run to compare with. */
 let webgpuShares: Map<number, number> | undefined;
-
-beforeAll(async () => {
-  if (missing !== undefined) {
-    if (REQUIRE_GPU) throw new Error(missing);
-    return;
-  }
-  const outDir = await tempDir('demo-site');
-  await build({ root: ROOT, logLevel: 'error', build: { outDir, emptyOutDir: true } });
-  site = await serveStatic(outDir);
-  await mkdir(SHOTS, { recursive: true });
-}, 180_000);
-
-afterAll(async () => {
-  await site?.close();
-});
 
 interface EffectRow {
   id: number;
@@ -95,7 +76,8 @@ async function screenshots(page: Page, name: string): Promise<void> {
 
 describe('the usage demo in Chromium', () => {
   it('runs on a WebGPU adapter; temperature flattens the shares; ruling a player out raises his teammates', async (t) => {
-    if (site === undefined) return t.skip(missing ?? 'no site');
+    const site = built.current();
+    if (site === undefined) return t.skip(missingChromium ?? 'no site');
     const ctx = await launchChromium({ webgpu: true });
     try {
       const page = await ctx.newPage();
@@ -142,7 +124,8 @@ describe('the usage demo in Chromium', () => {
   });
 
   it('with WebGPU disabled runs the CPU kernels in a web worker, with the same results', async (t) => {
-    if (site === undefined) return t.skip(missing ?? 'no site');
+    const site = built.current();
+    if (site === undefined) return t.skip(missingChromium ?? 'no site');
     const ctx = await launchChromium({ webgpu: false });
     try {
       const page = await ctx.newPage();
@@ -174,7 +157,8 @@ describe('the usage demo in Chromium', () => {
   });
 
   it('names a bad date, game or player in the address in one line', async (t) => {
-    if (site === undefined) return t.skip(missing ?? 'no site');
+    const site = built.current();
+    if (site === undefined) return t.skip(missingChromium ?? 'no site');
     const ctx = await launchChromium({ webgpu: false });
     try {
       const page = await ctx.newPage();

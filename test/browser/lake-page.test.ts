@@ -1,36 +1,17 @@
 // The built page in real headless Chromium: the same lake loader reads the embedded Parquet over HTTP through
 // parquet-wasm, and the same WebGPU device code runs the smoke kernel on navigator.gpu (SwiftShader here).
 // With WebGPU disabled the page says so and still reads the lake. In CI a missing chromium fails the test.
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REQUIRE_GPU, ROOT, tempDir } from '../helpers.ts';
-import { chromiumAvailable, launchChromium } from './chromium.ts';
-import { serveStatic } from './static-server.ts';
+import { describe, expect, it } from 'vitest';
+import { launchChromium } from './chromium.ts';
+import { SHOTS, missingChromium, useBuiltSite } from './site.ts';
 
-let site: { url: string; close: () => Promise<void> } | undefined;
-const SHOTS = join(ROOT, 'test-output');
-const missing = chromiumAvailable() ? undefined : 'no chromium at /usr/bin/chromium (bash .ci/install-system-deps.sh installs it)';
-
-beforeAll(async () => {
-  if (missing !== undefined) {
-    if (REQUIRE_GPU) throw new Error(missing);
-    return;
-  }
-  const outDir = await tempDir('site');
-  await build({ root: ROOT, logLevel: 'error', build: { outDir, emptyOutDir: true } });
-  site = await serveStatic(outDir);
-  await mkdir(SHOTS, { recursive: true });
-}, 180_000);
-
-afterAll(async () => {
-  await site?.close();
-});
+const built = useBuiltSite('site');
 
 describe('the lake page in Chromium', () => {
   it('reads a date of the embedded lake and runs the kernel on WebGPU', async (t) => {
-    if (site === undefined) return t.skip(missing ?? 'no site');
+    const site = built.current();
+    if (site === undefined) return t.skip(missingChromium ?? 'no site');
     const ctx = await launchChromium({ webgpu: true });
     try {
       const page = await ctx.newPage();
@@ -57,7 +38,8 @@ describe('the lake page in Chromium', () => {
   });
 
   it('still reads the lake with WebGPU disabled, and says the CPU path will be used', async (t) => {
-    if (site === undefined) return t.skip(missing ?? 'no site');
+    const site = built.current();
+    if (site === undefined) return t.skip(missingChromium ?? 'no site');
     const ctx = await launchChromium({ webgpu: false });
     try {
       const page = await ctx.newPage();
