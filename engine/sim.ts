@@ -176,7 +176,13 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
     backend: opts.gpu === undefined ? 'cpu' : 'gpu',
     ...(opts.gpu === undefined
       ? { workers: opts.workers }
-      : { adapter: opts.gpu.adapter, gpu_chunks_retried_on_cpu: gpuInfo?.cpuChunks ?? 0, gpu_failure: gpuInfo?.failure ?? null, kernels_on_cpu: gpuInfo?.cpuKernels ?? [] }),
+      : {
+          adapter: opts.gpu.adapter,
+          gpu_chunks_retried_on_cpu: gpuInfo?.cpuChunks ?? 0,
+          gpu_failure: gpuInfo?.failure ?? null,
+          kernels_on_cpu: gpuInfo?.cpuKernels ?? [],
+          gpu_buffers: gpuInfo?.buffers ?? null,
+        }),
     chunk_worlds: chunk,
     runtime_s: seconds,
     player_worlds_per_s: (slate.nPlayers * opts.worlds) / Math.max(seconds, 1e-9),

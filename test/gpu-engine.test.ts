@@ -158,6 +158,9 @@ describe('chunking on WebGPU', () => {
     const a = await runGpu(device(), slate, prof, { seed: 21, worlds: 3000, chunk: 1000, saveWorlds: false });
     const b = await runGpu(device(), slate, prof, { seed: 21, worlds: 3000, chunk: 2999, saveWorlds: false });
     expect(a.cpuChunks + b.cpuChunks).toBe(0);
+    // One game's set of device buffers serves all ten games.
+    expect(a.buffers.created).toBeGreaterThan(0);
+    expect(a.buffers.reused).toBe(a.buffers.created * (slate.nGames - 1));
     a.results.forEach((r, g) => {
       expectSameAccumulator(r.acc, (b.results[g] as (typeof b.results)[number]).acc);
       expect(Array.from(r.acc.anchor)).toEqual(Array.from((b.results[g] as (typeof b.results)[number]).acc.anchor));

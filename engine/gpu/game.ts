@@ -12,7 +12,7 @@ import { CounterRng } from '../rng.ts';
 import type { Slate } from '../slate.ts';
 import { DK_BINS, FGA_BINS, MIN_BINS, TEAM_TOTAL_BINS, type GameAccumulator } from '../cpu/simulate.ts';
 import { GpuDeviceLostError, GpuOutOfMemoryError, GpuValidationError } from './device.ts';
-import { dispatchGrid, pipelineFor, type KernelSpec } from './runner.ts';
+import { BufferPool, dispatchGrid, pipelineFor, type KernelSpec } from './runner.ts';
 
 const WORKGROUP_SIZE = 64;
 /** Worlds per reduction invocation (its local u32 sums must not overflow: see reduce.wgsl). */
@@ -84,6 +84,8 @@ export class GpuGame {
   private readonly rng: CounterRng;
   readonly histWords: number;
   readonly accWords: number;
+  /** players the buffers have room for */
+  private readonly room: number;
 
   private constructor(
     readonly device: GPUDevice,
@@ -92,6 +94,9 @@ export class GpuGame {
     seed: number,
     readonly g: number,
     readonly capacity: number,
+    private readonly pool: BufferPool,
+    private readonly ownsPool: boolean,
+    roomPlayers: number,
   ) {
     const p0 = s.playerStart[2 * g] as number;
     this.p0 = p0;
@@ -103,12 +108,15 @@ export class GpuGame {
     this.rng = new CounterRng(seed);
     watchLoss(device);
     const C = capacity;
-    const nP = this.nP;
-    this.histWords = nP * (DK_BINS + MIN_BINS + FGA_BINS) + 6 * TEAM_TOTAL_BINS;
-    this.accWords = 2 * (nP * PLAYER_FIELDS + 2 * TEAM_FIELDS + 1);
+    this.histWords = this.nP * (DK_BINS + MIN_BINS + FGA_BINS) + 6 * TEAM_TOTAL_BINS;
+    this.accWords = 2 * (this.nP * PLAYER_FIELDS + 2 * TEAM_FIELDS + 1);
+    // Sized for `roomPlayers` (at least this game's players) so one set of buffers serves every game of a run.
+    const nP = Math.max(roomPlayers, this.nP);
+    const histRoom = nP * (DK_BINS + MIN_BINS + FGA_BINS) + 6 * TEAM_TOTAL_BINS;
+    const accRoom = 2 * (nP * PLAYER_FIELDS + 2 * TEAM_FIELDS + 1);
     const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     const make = (size: number, usage: number): GPUBuffer => {
-      const buf = device.createBuffer({ size: Math.max(16, Math.ceil(size / 16) * 16), usage });
+      const buf = pool.acquire(size, usage);
       this.buffers.push(buf);
       return buf;
     };
@@ -123,21 +131,33 @@ export class GpuGame {
       stats: make(C * nP * NSTAT * 4, storage),
       dk: make(C * nP * 4, storage),
       pilot: make(C * 8, storage),
-      hist: make(this.histWords * 4, storage),
-      acc: make(this.accWords * 4, storage),
+      hist: make(histRoom * 4, storage),
+      acc: make(accRoom * 4, storage),
       fallbacks: make(4, storage),
     };
     const read = GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST;
-    this.staging = { hist: make(this.histWords * 4, read), acc: make(this.accWords * 4, read), fallbacks: make(4, read), pilot: make(C * 8, read) };
+    this.staging = { hist: make(histRoom * 4, read), acc: make(accRoom * 4, read), fallbacks: make(4, read), pilot: make(C * 8, read) };
+    this.room = nP;
   }
 
-  /** Buffers and pipelines for game g with room for `capacity` worlds per chunk; out of memory is typed. */
-  static async create(device: GPUDevice, s: Slate, prof: Profile, seed: number, g: number, capacity: number): Promise<GpuGame> {
+  /**
+   * Buffers and pipelines for game g with room for `capacity` worlds per chunk; out of memory is typed. With a
+   * pool (and `roomPlayers`, the most players of any game it will serve), buffers come from it and go back to it.
+   */
+  static async create(
+    device: GPUDevice,
+    s: Slate,
+    prof: Profile,
+    seed: number,
+    g: number,
+    capacity: number,
+    shared?: { pool: BufferPool; roomPlayers: number },
+  ): Promise<GpuGame> {
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
     let game: GpuGame | undefined;
     try {
-      game = new GpuGame(device, s, prof, seed, g, capacity);
+      game = new GpuGame(device, s, prof, seed, g, capacity, shared?.pool ?? new BufferPool(device), shared === undefined, shared?.roomPlayers ?? 0);
       game.writeStatic();
     } finally {
       const validation = await device.popErrorScope();
@@ -154,8 +174,10 @@ export class GpuGame {
     return game;
   }
 
+  /** Returns the buffers to the shared pool, or destroys them when the game has its own. */
   destroy(): void {
-    for (const buf of this.buffers) buf.destroy();
+    if (this.ownsPool) this.pool.destroy();
+    else for (const buf of this.buffers) this.pool.release(buf);
     this.buffers.length = 0;
   }
 
@@ -184,13 +206,13 @@ export class GpuGame {
       [s.fg3Share[i], s.fg2Pct[i], s.fg3Pct[i], s.ftPct[i]].forEach((v, k) => sPlayers.setFloat32(32 * j + 4 + 4 * k, v as number, true));
       (['oreb', 'dreb', 'ast', 'stl', 'blk'] as const).forEach((st, k) => (sRates[k * nP + j] = s.countRate[st][i] as number));
     }
-    const upload = (data: ArrayBufferView<ArrayBuffer>): GPUBuffer => {
-      const buf = device.createBuffer({ size: Math.max(16, Math.ceil(data.byteLength / 16) * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    const upload = (data: ArrayBufferView<ArrayBuffer>, perPlayer: number): GPUBuffer => {
+      const buf = this.pool.acquire(perPlayer * this.room, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
       this.buffers.push(buf);
       device.queue.writeBuffer(buf, 0, data.buffer, data.byteOffset, data.byteLength);
       return buf;
     };
-    this.inputs = { mPlayers: upload(mPlayers), mRates: upload(mRates), aPlayers: upload(aPlayers), sPlayers: upload(sPlayers), sRates: upload(sRates) };
+    this.inputs = { mPlayers: upload(mPlayers, 32), mRates: upload(mRates, 12), aPlayers: upload(aPlayers, 48), sPlayers: upload(sPlayers, 32), sRates: upload(sRates, 20) };
   }
 
   private async buildPipelines(): Promise<void> {

@@ -56,6 +56,49 @@ export async function pipelineFor(device: GPUDevice, spec: KernelSpec): Promise<
   return pipeline;
 }
 
+/**
+ * Device buffers kept for reuse, keyed by size and usage: the games of a run size their buffers alike, so the
+ * first game's set serves every later one. Counters say how many were created and reused.
+ */
+export class BufferPool {
+  private readonly free = new Map<string, GPUBuffer[]>();
+  private readonly keys = new Map<GPUBuffer, string>();
+  created = 0;
+  reused = 0;
+  bytes = 0;
+  constructor(readonly device: GPUDevice) {}
+
+  acquire(size: number, usage: number): GPUBuffer {
+    const bytes = Math.max(16, Math.ceil(size / 16) * 16);
+    const key = `${bytes}|${usage}`;
+    const hit = this.free.get(key)?.pop();
+    if (hit !== undefined) {
+      this.reused++;
+      return hit;
+    }
+    const buf = this.device.createBuffer({ size: bytes, usage });
+    this.keys.set(buf, key);
+    this.created++;
+    this.bytes += bytes;
+    return buf;
+  }
+
+  /** Gives a buffer back (its contents are not cleared: every user writes before it reads). */
+  release(buf: GPUBuffer): void {
+    const key = this.keys.get(buf);
+    if (key === undefined) return;
+    const list = this.free.get(key) ?? [];
+    list.push(buf);
+    this.free.set(key, list);
+  }
+
+  destroy(): void {
+    for (const buf of this.keys.keys()) buf.destroy();
+    this.keys.clear();
+    this.free.clear();
+  }
+}
+
 /** Workgroup grid for `groups` workgroups within the adapter's per-dimension limit (kernels flatten x + y). */
 export function dispatchGrid(groups: number, maxPerDimension: number): [number, number] {
   if (groups <= maxPerDimension) return [Math.max(groups, 1), 1];

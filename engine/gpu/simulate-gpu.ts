@@ -10,6 +10,7 @@ import type { Slate } from '../slate.ts';
 import { anchorScales, fullAnchor, pilotWorlds, newAccumulator, newWorldRows, reduceBatch, storeChunk, type GameResult } from '../cpu/simulate.ts';
 import { GpuDeviceLostError, GpuOutOfMemoryError, GpuShaderError, GpuValidationError } from './device.ts';
 import { GpuGame, addChunkSums, deviceLoss, gpuChunkWorlds } from './game.ts';
+import { BufferPool } from './runner.ts';
 
 export interface GpuRunInfo {
   results: GameResult[];
@@ -19,8 +20,10 @@ export interface GpuRunInfo {
   failure?: string;
   /** parts of the pipeline that ran on the CPU for every chunk */
   cpuKernels: string[];
-  /** worlds per chunk on the device (the largest game's) */
+  /** worlds per chunk on the device (the same for every game) */
   chunkWorlds: number;
+  /** device buffers created and reused across the run's games, and the bytes created */
+  buffers: { created: number; reused: number; bytes: number };
 }
 
 const isGpuFailure = (e: unknown): boolean => e instanceof GpuDeviceLostError || e instanceof GpuOutOfMemoryError || e instanceof GpuValidationError;
@@ -56,20 +59,31 @@ export async function runGpu(
   const results: GameResult[] = [];
   let cpuChunks = 0;
   let failure: string | undefined;
-  let chunkWorlds = 0;
   const note = (e: unknown): void => {
     if (!isGpuFailure(e)) throw e;
     failure ??= e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   };
-  for (let g = 0; g < s.nGames; g++) {
-    const nP = newBatch(s, g, 0).nP;
-    const capacity = gpuChunkWorlds(device.limits, nP, opts.chunk);
-    chunkWorlds = Math.max(chunkWorlds, capacity);
+  // One set of device buffers, sized for the largest game, serves every game in turn.
+  const sizes = Array.from({ length: s.nGames }, (_, g) => newBatch(s, g, 0).nP);
+  const roomPlayers = Math.max(...sizes);
+  const capacity = gpuChunkWorlds(device.limits, roomPlayers, opts.chunk);
+  const pool = new BufferPool(device);
+  try {
+    for (let g = 0; g < s.nGames; g++) {
+      results.push(await runGame(g));
+    }
+  } finally {
+    pool.destroy();
+  }
+  return { results, cpuChunks, ...(failure !== undefined ? { failure } : {}), cpuKernels: [], chunkWorlds: capacity, buffers: { created: pool.created, reused: pool.reused, bytes: pool.bytes } };
+
+  async function runGame(g: number): Promise<GameResult> {
+    const nP = sizes[g] as number;
     let game: GpuGame | undefined;
     let anchor: [number, number] | undefined;
     if (deviceLoss(device) === undefined) {
       try {
-        game = await GpuGame.create(device, s, prof, opts.seed, g, capacity);
+        game = await GpuGame.create(device, s, prof, opts.seed, g, capacity, { pool, roomPlayers });
         anchor = await gpuAnchor(game, s, prof, opts.worlds);
       } catch (e) {
         if (e instanceof GpuShaderError) throw e; // a broken kernel is a bug to report, not a chunk to retry
@@ -116,7 +130,6 @@ export async function runGpu(
       opts.onProgress?.(n);
     }
     game?.destroy();
-    results.push(rows === undefined ? { acc } : { acc, worldRows: rows });
+    return rows === undefined ? { acc } : { acc, worldRows: rows };
   }
-  return { results, cpuChunks, ...(failure !== undefined ? { failure } : {}), cpuKernels: [], chunkWorlds };
 }
