@@ -7,10 +7,11 @@
 // timestamp queries when the adapter offers them.
 import { spawn } from 'node:child_process';
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { UserError } from '../src/data/errors.ts';
 import type { Lake } from '../src/data/lake.ts';
+import { NodeFileStore } from '../src/data/store-node.ts';
+import { quantile } from '../src/models/linear.ts';
 import { frameRows } from '../src/data/schema.ts';
 import { RATES_TRAINING_BASE } from '../src/data/tables.ts';
 import type { ShareModel } from '../src/shares/model.ts';
@@ -70,11 +71,6 @@ export async function benchSlate(lake: Lake, date: string, scope: Scope, shareMo
   return slateFromRows(date, rows.filter((r) => r.game_id === full.gameId[best]), new Set(), shareModel);
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 /** One configuration, in this process: a warm-up run, then `reps` timed runs. */
 export async function runChild(cfg: ChildConfig, lake: Lake): Promise<BenchResult> {
@@ -98,7 +94,7 @@ export async function runChild(cfg: ChildConfig, lake: Lake): Promise<BenchResul
   const seconds: number[] = [];
   for (let r = 0; r < cfg.reps; r++) seconds.push(await once(cfg.worlds));
   device?.destroy();
-  const med = median(seconds);
+  const med = quantile(seconds, 0.5);
   return {
     backend: cfg.backend === 'gpu' ? 'gpu' : 'cpu',
     workers: cfg.backend === 'gpu' ? null : workers,
@@ -204,12 +200,6 @@ export interface BenchOptions {
   log: (line: string) => void;
 }
 
-async function writeAtomic(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
-}
 
 export async function runBench(o: BenchOptions): Promise<Record<string, unknown>> {
   const configs: { backend: BenchBackend; scope: Scope; worlds: number }[] = [];
@@ -257,9 +247,11 @@ export async function runBench(o: BenchOptions): Promise<Record<string, unknown>
   };
   const mdPath = o.json.replace(/\.json$/i, '') + '.md';
   const svgPath = o.json.replace(/\.json$/i, '') + '.svg';
-  await writeAtomic(o.json, `${JSON.stringify(report, null, 2)}\n`);
-  await writeAtomic(mdPath, markdown(report));
-  await writeAtomic(svgPath, plotThroughput(results));
+  const store = new NodeFileStore(dirname(resolve(o.json)));
+  const text = (t: string): Uint8Array => new TextEncoder().encode(t);
+  await store.writeFileAtomic(basename(o.json), text(`${JSON.stringify(report, null, 2)}\n`));
+  await store.writeFileAtomic(basename(mdPath), text(markdown(report)));
+  await store.writeFileAtomic(basename(svgPath), text(plotThroughput(results)));
   o.log(`wrote ${o.json}, ${mdPath}, ${svgPath}`);
   return report;
 }
