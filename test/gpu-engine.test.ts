@@ -2,7 +2,7 @@
 // off) against the CPU, results independent of the chunk size (to the bit), a million worlds of one game in
 // bounded memory, and a device lost mid-run (its chunks rerun on the CPU, no world lost). In CI a missing
 // adapter fails.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { requestGpuDevice, type GpuContext } from '../engine/gpu/device.ts';
 import { GpuGame, addChunkSums, gpuChunkWorlds, runStagesOnBatch } from '../engine/gpu/game.ts';
 import { runGpu } from '../engine/gpu/simulate-gpu.ts';
@@ -17,24 +17,18 @@ import { RATES_TRAINING_BASE } from '../src/data/tables.ts';
 import { Lake } from '../src/data/lake.ts';
 import { initParquetNode } from '../src/data/parquet-node.ts';
 import { NodeFileStore } from '../src/data/store-node.ts';
-import { EMBEDDED_LAKE, gpuForTests } from './helpers.ts';
+import { EMBEDDED_LAKE, useGpuDevice } from './helpers.ts';
 
-let ctx: GpuContext | undefined;
-let unavailable = '';
+const webgpu = useGpuDevice();
 let slate: Slate;
 let shares: Profile;
 beforeAll(async () => {
-  const got = await gpuForTests();
-  ctx = got.ctx;
-  unavailable = got.reason;
   await initParquetNode();
   slate = await loadSlate(new Lake(new NodeFileStore(EMBEDDED_LAKE)), '2024-01-31');
   shares = await loadProfile('usage_shares_v1');
 });
-afterAll(() => ctx?.device.destroy());
 
-const device = (): GPUDevice => (ctx as GpuContext).device;
-const skipReason = (): string => `no WebGPU adapter (${unavailable}); CI requires one`;
+const device = (): GPUDevice => (webgpu.ctx as GpuContext).device;
 
 /** Every array and count of two accumulators, compared exactly (minutes sums to float error). */
 function expectSameAccumulator(a: GameAccumulator, b: GameAccumulator, minutesTolerance = 0): void {
@@ -48,7 +42,7 @@ function expectSameAccumulator(a: GameAccumulator, b: GameAccumulator, minutesTo
 
 describe('the reduction kernel on WebGPU against reduceBatch', () => {
   it('gives the same integer sums and histograms from the same worlds, over partial blocks', async (t) => {
-    if (ctx === undefined) return t.skip(skipReason());
+    if (webgpu.ctx === undefined) return t.skip(webgpu.skipReason);
     const W = 3001; // not a multiple of the kernel's 256-world block
     for (let g = 0; g < 3; g++) {
       const b = newBatch(slate, g, W);
@@ -79,7 +73,7 @@ describe('the reduction kernel on WebGPU against reduceBatch', () => {
 
 describe('independent counts (shares off) on WebGPU against the CPU path', () => {
   it('draws the same per-player counts and makes team totals their sums', async (t) => {
-    if (ctx === undefined) return t.skip(skipReason());
+    if (webgpu.ctx === undefined) return t.skip(webgpu.skipReason);
     const baseline = await loadProfile('baseline');
     expect(baseline.usage_shares.enabled).toBe(false);
     const W = 2048;
@@ -120,7 +114,7 @@ describe('independent counts (shares off) on WebGPU against the CPU path', () =>
 
 describe('the FGA-efficiency coupling on WebGPU against the CPU path', () => {
   it('draws the same minutes, totals and efficiencies with it on', async (t) => {
-    if (ctx === undefined) return t.skip(skipReason());
+    if (webgpu.ctx === undefined) return t.skip(webgpu.skipReason);
     const prof = {
       ...shares,
       team_opportunities: { ...shares.team_opportunities, fga_dispersion: 0.6, fga_efficiency_elasticity: 0.8 },
@@ -153,7 +147,7 @@ describe('the FGA-efficiency coupling on WebGPU against the CPU path', () => {
 
 describe('chunking on WebGPU', () => {
   it('gives bit-identical accumulators for any chunk size, and agrees with the CPU path', async (t) => {
-    if (ctx === undefined) return t.skip(skipReason());
+    if (webgpu.ctx === undefined) return t.skip(webgpu.skipReason);
     const prof = { ...shares, vegas_anchoring: { ...shares.vegas_anchoring, pilot_worlds: 2000 } };
     const a = await runGpu(device(), slate, prof, { seed: 21, worlds: 3000, chunk: 1000, saveWorlds: false });
     const b = await runGpu(device(), slate, prof, { seed: 21, worlds: 3000, chunk: 2999, saveWorlds: false });
@@ -176,7 +170,7 @@ describe('chunking on WebGPU', () => {
   });
 
   it('runs a million worlds of one game in chunks without holding the worlds, identical for two chunkings', async (t) => {
-    if (ctx === undefined) return t.skip(skipReason());
+    if (webgpu.ctx === undefined) return t.skip(webgpu.skipReason);
     // A one-game slate, as a user simulating one game gets it.
     const frame = await new Lake(new NodeFileStore(EMBEDDED_LAKE)).read(RATES_TRAINING_BASE, { startDate: slate.date, endDate: slate.date }, { columns: [...SLATE_COLUMNS] });
     const one = slateFromRows(slate.date, frameRows(frame).filter((r) => r.game_id === slate.gameId[0]));
@@ -202,7 +196,7 @@ describe('chunking on WebGPU', () => {
 
 describe('the WGSL kernels', () => {
   it('compile with no warnings from Dawn', async (t) => {
-    if (ctx === undefined) return t.skip(skipReason());
+    if (webgpu.ctx === undefined) return t.skip(webgpu.skipReason);
     const game = await GpuGame.create(device(), slate, shares, 1, 0, 64); // compiles every kernel of the engine
     game.destroy();
     expect(shaderWarnings).toEqual([]);
@@ -211,7 +205,7 @@ describe('the WGSL kernels', () => {
 
 describe('a device lost mid-run', () => {
   it('reruns the remaining chunks on the CPU, says so, and loses no world', async (t) => {
-    if (ctx === undefined) return t.skip(skipReason());
+    if (webgpu.ctx === undefined) return t.skip(webgpu.skipReason);
     const own = await requestGpuDevice();
     const prof = { ...shares, vegas_anchoring: { ...shares.vegas_anchoring, pilot_worlds: 1000 } };
     let chunks = 0;

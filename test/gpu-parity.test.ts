@@ -1,7 +1,7 @@
 // The WebGPU path against the CPU path on the adapter (llvmpipe here and in CI), kernel by kernel and whole:
 // Philox bit for bit, samplers, minutes and totals, shares and allocation, stat line and scoring, and a full
 // simulation. Paths differ only by rare float flips, which each test measures. In CI a missing adapter fails.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GpuContext } from '../engine/gpu/device.ts';
 import { dispatchGrid, runKernel } from '../engine/gpu/runner.ts';
 import { CounterRng, philox, u01 } from '../engine/rng.ts';
@@ -15,16 +15,9 @@ import { initParquetNode } from '../src/data/parquet-node.ts';
 import { NodeFileStore } from '../src/data/store-node.ts';
 import { runSim } from '../engine/sim.ts';
 import { silentProgress } from '../src/cli/progress.ts';
-import { EMBEDDED_LAKE, gpuForTests, tempDir } from './helpers.ts';
+import { EMBEDDED_LAKE, useGpuDevice, tempDir } from './helpers.ts';
 
-let ctx: GpuContext | undefined;
-let unavailable = '';
-beforeAll(async () => {
-  const got = await gpuForTests();
-  ctx = got.ctx;
-  unavailable = got.reason;
-});
-afterAll(() => ctx?.device.destroy());
+const webgpu = useGpuDevice();
 
 describe('dispatch grid', () => {
   it('splits past the per-dimension workgroup limit', () => {
@@ -37,7 +30,7 @@ describe('dispatch grid', () => {
 
 describe('WGSL randomness against the CPU', () => {
   it('gives the same Philox blocks and (almost always) the same discrete draws', async (t) => {
-    if (ctx === undefined) return t.skip(`no WebGPU adapter (${unavailable}); CI requires one`);
+    if (webgpu.ctx === undefined) return t.skip(webgpu.skipReason);
     const n = 200_000;
     const seed = 123456789;
     const rng = new CounterRng(seed);
@@ -54,7 +47,7 @@ describe('WGSL randomness against the CPU', () => {
     }
     const uniform = new Uint32Array([rng.k0, rng.k1, n, 0]);
     const [blocksBuf, samplesBuf] = await runKernel(
-      ctx.device,
+      webgpu.ctx.device,
       { sources: ['rng', 'samplers', 'rng_check'], constants: { WORKGROUP_SIZE: 64 } },
       { uniform: uniform.buffer, inputs: [counters, new Uint8Array(draws)], outputBytes: [16 * n, 16 * n], invocations: n, workgroupSize: 64 },
     );
@@ -80,7 +73,7 @@ describe('WGSL randomness against the CPU', () => {
 
 describe('the allocation kernel on WebGPU against the CPU path', () => {
   it('conserves every team total exactly and matches the CPU allocations in all but a rare float flip', async (t) => {
-    if (ctx === undefined) return t.skip(`no WebGPU adapter (${unavailable}); CI requires one`);
+    if (webgpu.ctx === undefined) return t.skip(webgpu.skipReason);
     await initParquetNode();
     const slate = await loadSlate(new Lake(new NodeFileStore(EMBEDDED_LAKE)), '2024-01-31');
     const profile = await loadProfile('usage_shares_v1');
@@ -93,7 +86,7 @@ describe('the allocation kernel on WebGPU against the CPU path', () => {
       const b = newBatch(slate, g, W);
       runKernels(slate, profile, new CounterRng(seed), b, 1000, new Float64Array(slate.nTeams).fill(1));
       const gpu = newBatch(slate, g, W);
-      await runStagesOnBatch((ctx as GpuContext).device, slate, profile, seed, b, 1000, [1, 1], ['allocation'], { fromBatch: true, out: gpu });
+      await runStagesOnBatch((webgpu.ctx as GpuContext).device, slate, profile, seed, b, 1000, [1, 1], ['allocation'], { fromBatch: true, out: gpu });
       for (let w = 0; w < W; w++) {
         for (let team = 0; team < 2; team++) {
           const lo = team === 0 ? 0 : b.nHome;
@@ -121,7 +114,7 @@ describe('the allocation kernel on WebGPU against the CPU path', () => {
 
 describe('the stat-line and scoring kernel on WebGPU against the CPU path', () => {
   it('gives integer stat lines consistent with the counts, DK points matching the CPU in all but rare flips', async (t) => {
-    if (ctx === undefined) return t.skip(`no WebGPU adapter (${unavailable}); CI requires one`);
+    if (webgpu.ctx === undefined) return t.skip(webgpu.skipReason);
     await initParquetNode();
     const slate = await loadSlate(new Lake(new NodeFileStore(EMBEDDED_LAKE)), '2024-01-31');
     const profile = await loadProfile('usage_shares_v1');
@@ -133,7 +126,7 @@ describe('the stat-line and scoring kernel on WebGPU against the CPU path', () =
       const b = newBatch(slate, g, W);
       runKernels(slate, profile, new CounterRng(31), b, 0, new Float64Array(slate.nTeams).fill(1));
       const gpu = newBatch(slate, g, W);
-      await runStagesOnBatch((ctx as GpuContext).device, slate, profile, 31, b, 0, [1, 1], ['statline'], { fromBatch: true, out: gpu });
+      await runStagesOnBatch((webgpu.ctx as GpuContext).device, slate, profile, 31, b, 0, [1, 1], ['statline'], { fromBatch: true, out: gpu });
       for (let x = 0; x < W * b.nP; x++) {
         playerWorlds++;
         const st = (k: number): number => gpu.stats[x * NSTAT + k] as number;
@@ -151,7 +144,7 @@ describe('the stat-line and scoring kernel on WebGPU against the CPU path', () =
 
 describe('the minutes and team-totals kernel on WebGPU against the CPU path', () => {
   it('keeps 240 (+25/OT) within caps in every team-world and matches the CPU totals in almost every world', async (t) => {
-    if (ctx === undefined) return t.skip(`no WebGPU adapter (${unavailable}); CI requires one`);
+    if (webgpu.ctx === undefined) return t.skip(webgpu.skipReason);
     await initParquetNode();
     const slate = await loadSlate(new Lake(new NodeFileStore(EMBEDDED_LAKE)), '2024-01-31');
     const profile = await loadProfile('usage_shares_v1');
@@ -165,7 +158,7 @@ describe('the minutes and team-totals kernel on WebGPU against the CPU path', ()
       const cpu = newBatch(slate, g, W);
       runKernels(slate, profile, new CounterRng(5), cpu, 0, anchor);
       const gpu = newBatch(slate, g, W);
-      await runStagesOnBatch((ctx as GpuContext).device, slate, profile, 5, gpu, 0, [1, 1], ['minutes'], { fromBatch: false, out: gpu });
+      await runStagesOnBatch((webgpu.ctx as GpuContext).device, slate, profile, 5, gpu, 0, [1, 1], ['minutes'], { fromBatch: false, out: gpu });
       for (let w = 0; w < W; w++) {
         if (gpu.ot[w] !== cpu.ot[w]) totalsDiffer++;
         for (let team = 0; team < 2; team++) {
@@ -193,14 +186,14 @@ describe('the minutes and team-totals kernel on WebGPU against the CPU path', ()
 
 describe('slatesim sim on WebGPU against the CPU path', () => {
   it('writes the same files with means and quantiles that agree, and conserves every total', async (t) => {
-    if (ctx === undefined) return t.skip(`no WebGPU adapter (${unavailable}); CI requires one`);
+    if (webgpu.ctx === undefined) return t.skip(webgpu.skipReason);
     await initParquetNode();
     const lake = new Lake(new NodeFileStore(EMBEDDED_LAKE));
     const profile = await loadProfile('usage_shares_v1');
     const fast = { ...profile, vegas_anchoring: { ...profile.vegas_anchoring, pilot_worlds: 1024 } };
     const base = { lake, date: '2024-01-31', profile: fast, profileName: 'usage_shares_v1', worlds: 3000, seed: 4, chunk: 1024, workers: 1, run: 'p', saveWorlds: false, progress: silentProgress };
     const cpu = await runSim({ ...base, out: await tempDir('pcpu') });
-    const gpu = await runSim({ ...base, out: await tempDir('pgpu'), gpu: { device: (ctx as GpuContext).device, adapter: 'test' } });
+    const gpu = await runSim({ ...base, out: await tempDir('pgpu'), gpu: { device: (webgpu.ctx as GpuContext).device, adapter: 'test' } });
     expect(gpu.metrics).toMatchObject({ backend: 'gpu', gpu_chunks_retried_on_cpu: 0, conservation: { target_violations: 0 } });
     expect(gpu.rows.length).toBe(cpu.rows.length);
     let maxMeanDiff = 0;

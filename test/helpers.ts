@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { GpuUnavailableError, requestGpuDevice, type GpuContext } from '../engine/gpu/device.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -51,4 +51,19 @@ export async function gpuForTests(): Promise<{ ctx?: GpuContext; reason: string 
     if (!(e instanceof GpuUnavailableError) || REQUIRE_GPU) throw e;
     return { reason: e.message };
   }
+}
+
+/**
+ * The WebGPU device of a test file, opened before its tests and destroyed after them (see gpuForTests):
+ * `ctx` is undefined only off CI on a machine with no adapter, and `skipReason` then says why.
+ */
+export function useGpuDevice(): { ctx?: GpuContext; skipReason: string } {
+  const gpu: { ctx?: GpuContext; skipReason: string } = { skipReason: '' };
+  beforeAll(async () => {
+    const got = await gpuForTests();
+    if (got.ctx !== undefined) gpu.ctx = got.ctx;
+    gpu.skipReason = `no WebGPU adapter (${got.reason}); CI requires one`;
+  });
+  afterAll(() => gpu.ctx?.device.destroy());
+  return gpu;
 }
