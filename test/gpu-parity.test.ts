@@ -1,6 +1,7 @@
 // The WebGPU path against the CPU path on the adapter (llvmpipe here and in CI), kernel by kernel and whole:
 // Philox bit for bit, samplers, minutes and totals, shares and allocation, stat line and scoring, and a full
 // simulation. Paths differ only by rare float flips, which each test measures. In CI a missing adapter fails.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { GpuContext } from '../engine/gpu/device.ts';
 import { dispatchGrid, runKernel } from '../engine/gpu/runner.ts';
@@ -16,6 +17,10 @@ import { NodeFileStore } from '../src/data/store-node.ts';
 import { runSim } from '../engine/sim.ts';
 import { silentProgress } from '../src/cli/progress.ts';
 import { EMBEDDED_LAKE, useGpuDevice, tempDir } from './helpers.ts';
+import { registerShaderSource } from '../engine/gpu/shader-source.ts';
+
+// A test-only kernel lives with the tests; the loader finds it once registered.
+registerShaderSource('rng_check', readFileSync(new URL('./shaders/rng_check.wgsl', import.meta.url), 'utf8'));
 
 const webgpu = useGpuDevice();
 
@@ -48,7 +53,7 @@ describe('WGSL randomness against the CPU', () => {
     const uniform = new Uint32Array([rng.k0, rng.k1, n, 0]);
     const [blocksBuf, samplesBuf] = await runKernel(
       webgpu.ctx.device,
-      { sources: ['rng', 'samplers', 'rng_check'], constants: { WORKGROUP_SIZE: 64 } },
+      { sources: ['contract', 'rng', 'samplers', 'rng_check'], constants: { WORKGROUP_SIZE: 64 } },
       { uniform: uniform.buffer, inputs: [counters, new Uint8Array(draws)], outputBytes: [16 * n, 16 * n], invocations: n, workgroupSize: 64 },
     );
     const blocks = new Uint32Array(blocksBuf as ArrayBuffer);

@@ -11,6 +11,7 @@ import { anchorScales, fullAnchor, pilotWorlds, newAccumulator, newWorldRows, re
 import { GpuDeviceLostError, GpuOutOfMemoryError, GpuShaderError, GpuValidationError } from './device.ts';
 import { GpuGame, addChunkSums, deviceLoss, gpuChunkWorlds } from './game.ts';
 import { BufferPool } from './runner.ts';
+import { GPU_PIPELINE, PILOT_PIPELINE } from '../kernels/stages.ts';
 
 export interface GpuRunInfo {
   results: GameResult[];
@@ -36,7 +37,7 @@ async function gpuAnchor(game: GpuGame, s: Slate, prof: Profile, worlds: number)
   const total = pilotWorlds(prof, worlds);
   for (let done = 0; done < total; ) {
     const n = Math.min(game.capacity, total - done);
-    await game.run(PILOT_WORLD_OFFSET + done, n, [1, 1], ['minutes', 'allocation', 'pilot']);
+    await game.run(PILOT_WORLD_OFFSET + done, n, [1, 1], PILOT_PIPELINE);
     const pts = await game.readPilot(n);
     for (let w = 0; w < n; w++) {
       sums[0] = (sums[0] as number) + (pts[2 * w] as number);
@@ -102,7 +103,7 @@ export async function runGpu(
       let onGpu = false;
       if (game !== undefined) {
         try {
-          await game.run(done, n, anchor, ['minutes', 'allocation', 'statline', 'reduce']);
+          await game.run(done, n, anchor, GPU_PIPELINE);
           const sums = await game.readSums(n);
           if (rows !== undefined) {
             const b = newBatch(s, g, n);

@@ -1,5 +1,5 @@
 // Running one game's worlds in the browser: on WebGPU through navigator.gpu with the engine's WGSL kernels
-// (every shaders/*.wgsl registered as a string), or, without an adapter, on the CPU kernels in a web worker.
+// (every kernel unit's WGSL and shaders/*.wgsl registered as strings; the prelude is generated), or, without an adapter, on the CPU kernels in a web worker.
 // One device for the page; a GPU run that fails (device lost, out of memory) is rerun in the worker and the
 // page says so.
 import type { GameAccumulator } from '../../engine/cpu/simulate.ts';
@@ -11,8 +11,9 @@ import type { Slate } from '../../engine/slate.ts';
 import { UserError } from '../data/errors.ts';
 import type { SimReply, SimRequest } from './sim-worker.ts';
 
-// Every kernel file, so kernels added to shaders/ are available without touching the demo.
-const SHADERS = import.meta.glob<string>('../../shaders/*.wgsl', { query: '?raw', import: 'default', eager: true });
+// Every kernel unit's WGSL (engine/kernels/<unit>/<unit>.wgsl) and the smoke shader, so a unit added there is
+// available without touching the demo.
+const SHADERS = import.meta.glob<string>(['../../engine/kernels/*/*.wgsl', '../../shaders/*.wgsl'], { query: '?raw', import: 'default', eager: true });
 for (const [path, wgsl] of Object.entries(SHADERS)) registerShaderSource(path.replace(/^.*\//, '').replace(/\.wgsl$/, ''), wgsl);
 
 export type BackendKind = 'webgpu' | 'cpu-worker';

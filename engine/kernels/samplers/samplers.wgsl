@@ -3,8 +3,6 @@
 // Unbounded walks stop where the f32 CDF stops growing: a uniform above the largest f32 CDF value (1 - 2^-24
 // can be) would otherwise walk to MAX_WALK, where f64 on the CPU stops a step or two past the mean's tail.
 
-const MAX_WALK: u32 = 400u;
-
 fn binomial(n: u32, p: f32, u: f32) -> u32 {
   if (n == 0u || p <= 0.0) { return 0u; }
   if (p >= 1.0) { return n; }

@@ -1,45 +1,16 @@
 // Kernel 3 of the engine on the GPU: usage shares and the multinomial allocation of team totals, one
 // invocation per (world, team, target). The WGSL twin of sharesKernel in engine/kernels/kernels.ts (requires
-// rng.wgsl, samplers.wgsl and world.wgsl):
+// the prelude, rng.wgsl and samplers.wgsl; AllocationParams and AllocationPlayer are in contract.ts):
 //   logit_j = (base_j + log(minutes_j) + noise_std * z_j) / temperature over players active with minutes >=
 //   cutoff; softmax; counts by conditional binomials, the last eligible player taking the remainder, so the
 //   counts sum to the team total exactly. A target outside `shared_mask` is drawn per player instead
 //   (negative binomial around rate x minutes x pace x offense x anchor) and the team total becomes their sum,
-//   as independentCounts on the CPU. Layouts in world.wgsl.
+//   as independentCounts on the CPU. Layouts in engine/kernels/batch.ts.
 
 override WORKGROUP_SIZE: u32 = 64u;
-const MAX_TEAM: u32 = 32u;
-const STREAM_SHARE_NOISE: u32 = 7u;
-const STREAM_ALLOCATION: u32 = 8u;
-const STREAM_INDEPENDENT: u32 = 9u;
 
-struct Params {
-  key: vec2<u32>,
-  world0: u32,
-  worlds: u32,
-  n_players: u32,
-  n_home: u32,
-  team_ids: vec2<u32>,
-  noise_std: f32,
-  temperature: f32,
-  cutoff: f32,
-  fallback_even: u32,
-  shared_mask: u32, // bit k: target k is split by shares
-  independent_dispersion: f32,
-  anchor: vec2<f32>, // home, away (FGA and FTA means of independent counts)
-};
-
-struct Player {
-  id: u32,
-  _pad0: u32,
-  _pad1: u32,
-  _pad2: u32,
-  base: vec4<f32>, // share base logit per target (fga, fta, tov, -)
-  rate: vec4<f32>, // per-minute rate per target
-};
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> players: array<Player>;
+@group(0) @binding(0) var<uniform> params: AllocationParams;
+@group(0) @binding(1) var<storage, read> players: array<AllocationPlayer>;
 @group(0) @binding(2) var<storage, read> minutes: array<f32>;
 @group(0) @binding(3) var<storage, read> active_flags: array<u32>;
 @group(0) @binding(4) var<storage, read> world_info: array<WorldInfo>;
@@ -52,7 +23,7 @@ fn independent_counts(w: u32, wg: u32, team: u32, k: u32, lo: u32, hi: u32) {
   let np = params.n_players;
   let info = world_info[w];
   var scale = info.pace;
-  if (k != 2u) { scale = scale * info.offense[team] * params.anchor[team]; }
+  if (k != TARGET_TOV) { scale = scale * info.offense[team] * params.anchor[team]; }
   var total = 0u;
   for (var j = lo; j < hi; j = j + 1u) {
     var mean = 0.0;
@@ -66,8 +37,8 @@ fn independent_counts(w: u32, wg: u32, team: u32, k: u32, lo: u32, hi: u32) {
 }
 
 fn share_noise(world: u32, pid: u32, tgt: u32) -> f32 {
-  let b = philox(vec4<u32>(world, pid, STREAM_SHARE_NOISE, select(0u, 1u, tgt == 2u)), params.key);
-  if (tgt == 1u) { return box_muller(b.z, b.w); }
+  let b = philox(vec4<u32>(world, pid, STREAM_SHARE_NOISE, select(0u, 1u, tgt == TARGET_TOV)), params.key);
+  if (tgt == TARGET_FTA) { return box_muller(b.z, b.w); }
   return box_muller(b.x, b.y);
 }
 
@@ -115,7 +86,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       let s = j - lo;
       let m = select(0.0, minutes[w * np + j], active_flags[w * np + j] == 1u);
       var v = 0.0;
-      if (m > 0.0) { v = select(max(players[j].rate[k], 1e-6) * m, 1.0, params.fallback_even == 1u); }
+      if (m > 0.0) { v = select(max(players[j].rate[k], RATE_FLOOR) * m, 1.0, params.fallback_even == 1u); }
       probs[s] = v;
       sum = sum + v;
     }

@@ -1,60 +1,16 @@
 // Kernels 1 and 2 of the engine on the GPU, one invocation per game-world: overtime, the game-script margin,
 // each player's activity and split-normal minutes, blowout cuts, the rotation limit, each team's minutes
-// scaled to 240 + 25 per overtime within caps; then pace, offense and efficiency factors and the integer team
-// totals of FGA, FTA and TOV. The WGSL twin of minutesKernel and teamTotalsKernel (requires rng.wgsl).
+// scaled to team_minutes(ot) within player_cap(ot); then pace, offense and efficiency factors and the integer team
+// totals of FGA, FTA and TOV. The WGSL twin of minutes_totals.ts (requires the prelude and rng.wgsl; its
+// MinutesParams and MinutesPlayer are declared in engine/kernels/contract.ts).
 // Layouts: minutes, active [world][player]; ot, margin, pace [world]; offense, efficiency [world][team];
 // totals [world][team][target]; rates [target][player].
 
 override WORKGROUP_SIZE: u32 = 64u;
-const STREAM_MINUTES: u32 = 1u;
-const STREAM_OVERTIME: u32 = 2u;
-const STREAM_MARGIN: u32 = 3u;
-const STREAM_PACE: u32 = 4u;
-const STREAM_OFFENSE: u32 = 5u;
-const STREAM_TEAM_TOTALS: u32 = 6u;
 const Z90: f32 = 1.2815515655446004;
 
-struct Params {
-  key: vec2<u32>,
-  world0: u32,
-  worlds: u32,
-  n_players: u32,
-  n_home: u32,
-  game_key: u32,
-  flags: u32, // 1 masking, 2 overtime, 4 game script, 8 team context
-  team_ids: vec2<u32>,
-  rotation_max: u32,
-  rotation_protected: u32,
-  spread_home: f32,
-  ot_probability: f32,
-  ot_extra: f32,
-  spread_scale: f32,
-  margin_sd: f32,
-  blowout_threshold: f32,
-  starter_drop: f32,
-  max_starter_drop: f32,
-  pace_sd: f32,
-  offense_sd: f32,
-  efficiency_sd: f32,
-  _pad: f32,
-  dispersion: vec4<f32>, // fga, fta, tov, -
-  anchor: vec4<f32>, // home, away, -, -
-  fga_efficiency_elasticity: f32,
-};
-
-struct Player {
-  id: u32,
-  starter: u32,
-  p10: f32,
-  p50: f32,
-  p90: f32,
-  play_prob: f32,
-  _pad0: f32,
-  _pad1: f32,
-};
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> players: array<Player>;
+@group(0) @binding(0) var<uniform> params: MinutesParams;
+@group(0) @binding(1) var<storage, read> players: array<MinutesPlayer>;
 @group(0) @binding(2) var<storage, read> rates: array<f32>;
 @group(0) @binding(3) var<storage, read_write> minutes: array<f32>;
 @group(0) @binding(4) var<storage, read_write> active_flags: array<u32>;
@@ -141,7 +97,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let np = params.n_players;
   let base = w * np;
   var ot = 0u;
-  if ((params.flags & 2u) != 0u) {
+  if (params.overtime_enabled != 0u) {
     let u = philox(vec4<u32>(wg, params.game_key, STREAM_OVERTIME, 0u), params.key);
     if (u01(u.x) < params.ot_probability) {
       ot = 1u;
@@ -156,17 +112,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   var margin = -params.spread_home;
   var blowout = 0.0;
-  if ((params.flags & 4u) != 0u) {
+  if (params.game_script_enabled != 0u) {
     let u = philox(vec4<u32>(wg, params.game_key, STREAM_MARGIN, 0u), params.key);
     margin = margin + params.margin_sd * box_muller(u.x, u.y);
     blowout = min(params.max_starter_drop, max(0.0, abs(margin) - params.blowout_threshold) * params.starter_drop);
   }
-  let cap = 48.0 + 5.0 * f32(ot);
-  let target_minutes = 240.0 + 25.0 * f32(ot);
+  let cap = player_cap(ot);
+  let target_minutes = team_minutes(ot);
   for (var j = 0u; j < np; j = j + 1u) {
     let pl = players[j];
     let u = philox(vec4<u32>(wg, pl.id, STREAM_MINUTES, 0u), params.key);
-    let is_active = (params.flags & 1u) == 0u || u01(u.x) < pl.play_prob;
+    let is_active = params.play_prob_masking == 0u || u01(u.x) < pl.play_prob;
     var m = 0.0;
     if (is_active) {
       let z = box_muller(u.y, u.z) * params.spread_scale;
@@ -183,7 +139,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   normalise(base, params.n_home, np, target_minutes, cap);
 
   var pace = 1.0;
-  if ((params.flags & 8u) != 0u) {
+  if (params.team_context_enabled != 0u) {
     let u = philox(vec4<u32>(wg, params.game_key, STREAM_PACE, 0u), params.key);
     pace = lognormal(params.pace_sd, box_muller(u.x, u.y));
   }
@@ -195,7 +151,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let entity = params.team_ids[team];
     var offense = 1.0;
     var efficiency = 1.0;
-    if ((params.flags & 8u) != 0u) {
+    if (params.team_context_enabled != 0u) {
       let u = philox(vec4<u32>(wg, entity, STREAM_OFFENSE, 0u), params.key);
       offense = lognormal(params.offense_sd, box_muller(u.x, u.y));
       efficiency = lognormal(params.efficiency_sd, box_muller(u.z, u.w));

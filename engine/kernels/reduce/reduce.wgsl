@@ -1,5 +1,5 @@
 // Kernel 6, the reduction on the GPU: folds a chunk of worlds into per-player and per-team histograms and sums
-// without copying the worlds back; the WGSL twin of reduceBatch in engine/cpu/simulate.ts (requires world.wgsl).
+// without copying the worlds back; the WGSL twin of reduceBatch in reduce.ts (requires the prelude).
 // One invocation per (block of BLOCK worlds, player or team): it sums its block locally in u32, then adds the
 // sums into 64-bit accumulators (two u32 words, carry by atomics) and the histogram bins by atomicAdd. Every
 // quantity is an integer, so the result does not depend on the order of the additions, the block size or the
@@ -8,29 +8,15 @@
 // hist layout (u32): [player][DK_BINS] DK points in 0.25 steps from -10 | [player][MIN_BINS] minutes in 0.1
 //   steps | [player][FGA_BINS] FGA | [team][target][TEAM_BINS] team totals.
 // acc layout (u64 as lo, hi words): [player][PLAYER_FIELDS] | [team][TEAM_FIELDS] | overtime worlds.
-//   player fields: 13 stat sums, sum of (4 dk + 40), sum of its square, minutes x 65536, active worlds,
-//   double-doubles, triple-doubles. team fields: points, points squared, conservation violations, minutes
-//   violations.
+//   player fields: NSTAT stat sums then ACC_* (sum of 4 dk - 4 DK_MIN, its square, minutes x MINUTES_FIXED,
+//   active worlds, double-doubles, triple-doubles); team fields TEAM_ACC_* (points, points squared,
+//   conservation violations, minutes violations). Every index and bin is declared in contract.ts.
 
 override WORKGROUP_SIZE: u32 = 64u;
 override BLOCK: u32 = 256u;
-const DK_BINS: u32 = 841u;
-const DK_OFFSET: i32 = 40; // 4 x -DK_MIN
-const MIN_BINS: u32 = 800u;
-const FGA_BINS: u32 = 64u;
-const TEAM_BINS: u32 = 256u;
-const PLAYER_FIELDS: u32 = 19u;
-const TEAM_FIELDS: u32 = 4u;
-const MINUTES_FIXED: f32 = 65536.0;
+const DK_OFFSET: i32 = -4 * DK_MIN;
 
-struct Params {
-  worlds: u32,
-  n_players: u32,
-  n_home: u32,
-  blocks: u32,
-};
-
-@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(0) var<uniform> params: ReduceParams;
 @group(0) @binding(1) var<storage, read> minutes: array<f32>;
 @group(0) @binding(2) var<storage, read> active_flags: array<u32>;
 @group(0) @binding(3) var<storage, read> stats: array<u32>;
@@ -48,7 +34,7 @@ fn add64(field: u32, v: u32) {
 
 fn reduce_player(j: u32, w0: u32, w1: u32) {
   let np = params.n_players;
-  var sums: array<u32, 13>;
+  var sums: array<u32, NSTAT>;
   var dk_sum = 0u;
   var dk_sq = 0u;
   var minutes_fixed = 0u;
@@ -67,31 +53,31 @@ fn reduce_player(j: u32, w0: u32, w1: u32) {
     atomicAdd(&hist[dk_hist + min(DK_BINS - 1u, v)], 1u);
     let m = minutes[x];
     minutes_fixed = minutes_fixed + u32(floor(m * MINUTES_FIXED + 0.5));
-    atomicAdd(&hist[min_hist + min(MIN_BINS - 1u, u32(floor(m / 0.1)))], 1u);
+    atomicAdd(&hist[min_hist + min(MIN_BINS - 1u, u32(floor(m / MIN_BIN)))], 1u);
     active_worlds = active_worlds + select(0u, 1u, active_flags[x] == 1u);
     let at = x * NSTAT;
     for (var k = 0u; k < NSTAT; k = k + 1u) { sums[k] = sums[k] + stats[at + k]; }
-    atomicAdd(&hist[fga_hist + min(FGA_BINS - 1u, stats[at])], 1u);
-    let reb = stats[at + 8u] + stats[at + 9u];
-    let doubles = select(0u, 1u, stats[at + STAT_PTS] >= 10u) + select(0u, 1u, reb >= 10u) + select(0u, 1u, stats[at + 10u] >= 10u) + select(0u, 1u, stats[at + 11u] >= 10u) + select(0u, 1u, stats[at + 12u] >= 10u);
+    atomicAdd(&hist[fga_hist + min(FGA_BINS - 1u, stats[at + STAT_FGA])], 1u);
+    let line = DkLine(stats[at + STAT_PTS], stats[at + STAT_FG3M], stats[at + STAT_OREB] + stats[at + STAT_DREB], stats[at + STAT_AST], stats[at + STAT_STL], stats[at + STAT_BLK], stats[at + STAT_TOV]);
+    let doubles = dk_doubles(line);
     dd = dd + select(0u, 1u, doubles >= 2u);
     td = td + select(0u, 1u, doubles >= 3u);
   }
   let f = j * PLAYER_FIELDS;
   for (var k = 0u; k < NSTAT; k = k + 1u) { add64(f + k, sums[k]); }
-  add64(f + 13u, dk_sum);
-  add64(f + 14u, dk_sq);
-  add64(f + 15u, minutes_fixed);
-  add64(f + 16u, active_worlds);
-  add64(f + 17u, dd);
-  add64(f + 18u, td);
+  add64(f + ACC_DK_SUM, dk_sum);
+  add64(f + ACC_DK_SQ, dk_sq);
+  add64(f + ACC_MINUTES, minutes_fixed);
+  add64(f + ACC_ACTIVE, active_worlds);
+  add64(f + ACC_DOUBLE, dd);
+  add64(f + ACC_TRIPLE, td);
 }
 
 fn reduce_team(team: u32, w0: u32, w1: u32) {
   let np = params.n_players;
   let lo = select(params.n_home, 0u, team == 0u);
   let hi = select(np, params.n_home, team == 0u);
-  let team_hist = np * (DK_BINS + MIN_BINS + FGA_BINS) + team * 3u * TEAM_BINS;
+  let team_hist = np * (DK_BINS + MIN_BINS + FGA_BINS) + team * NTARGET * TEAM_TOTAL_BINS;
   var pts_sum = 0u;
   var pts_sq = 0u;
   var conservation = 0u;
@@ -100,30 +86,30 @@ fn reduce_team(team: u32, w0: u32, w1: u32) {
   for (var w = w0; w < w1; w = w + 1u) {
     var pts = 0u;
     var counts = vec3<u32>(0u);
-    var team_minutes = 0.0;
+    var minutes_total = 0.0;
     for (var j = lo; j < hi; j = j + 1u) {
       let at = (w * np + j) * NSTAT;
       pts = pts + stats[at + STAT_PTS];
-      counts = counts + vec3<u32>(stats[at], stats[at + 2u], stats[at + 3u]);
-      team_minutes = team_minutes + minutes[w * np + j];
+      counts = counts + vec3<u32>(stats[at + STAT_FGA], stats[at + STAT_FTA], stats[at + STAT_TOV]);
+      minutes_total = minutes_total + minutes[w * np + j];
     }
     pts_sum = pts_sum + pts;
     pts_sq = pts_sq + pts * pts;
-    for (var k = 0u; k < 3u; k = k + 1u) {
+    for (var k = 0u; k < NTARGET; k = k + 1u) {
       let total = totals[(w * 2u + team) * 3u + k];
       conservation = conservation + select(0u, 1u, counts[k] != total);
-      atomicAdd(&hist[team_hist + k * TEAM_BINS + min(TEAM_BINS - 1u, total)], 1u);
+      atomicAdd(&hist[team_hist + k * TEAM_TOTAL_BINS + min(TEAM_TOTAL_BINS - 1u, total)], 1u);
     }
     let ot = world_info[w].ot;
-    // Minutes are f32 here: a team's sum of ~13 players is exact to about 1e-4 minutes.
-    minutes_off = minutes_off + select(0u, 1u, abs(team_minutes - (240.0 + 25.0 * f32(ot))) > 0.01);
+    // Minutes are f32 here: a team's sum of ~13 players is exact to about 2e-4 minutes (MINUTES_TOLERANCE).
+    minutes_off = minutes_off + select(0u, 1u, abs(minutes_total - team_minutes(ot)) > MINUTES_TOLERANCE);
     overtime = overtime + select(0u, 1u, ot > 0u);
   }
   let f = np * PLAYER_FIELDS + team * TEAM_FIELDS;
-  add64(f, pts_sum);
-  add64(f + 1u, pts_sq);
-  add64(f + 2u, conservation);
-  add64(f + 3u, minutes_off);
+  add64(f + TEAM_ACC_PTS, pts_sum);
+  add64(f + TEAM_ACC_PTS_SQ, pts_sq);
+  add64(f + TEAM_ACC_CONSERVATION, conservation);
+  add64(f + TEAM_ACC_MINUTES_OFF, minutes_off);
   if (team == 0u) { add64(np * PLAYER_FIELDS + 2u * TEAM_FIELDS, overtime); }
 }
 

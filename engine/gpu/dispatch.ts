@@ -1,0 +1,53 @@
+// Running a game's stages on the device: one pipeline and bind group per stage of engine/kernels/stages.ts
+// (its sources, entry point, constants and bindings come from the stage list), dispatched in the list's shape
+// over the adapter's per-dimension workgroup limit; and the watch on device loss every call checks.
+import { STAGES, stageSpec, type StageName } from '../kernels/stages.ts';
+import { WORKGROUP_SIZE } from '../kernels/contract.ts';
+import { GpuDeviceLostError, GpuValidationError } from './device.ts';
+import type { GameBuffers } from './buffers.ts';
+import { dispatchGrid, pipelineFor } from './runner.ts';
+
+const lost = new WeakMap<GPUDevice, string>();
+export function watchLoss(device: GPUDevice): void {
+  if (lost.has(device)) return;
+  lost.set(device, '');
+  void device.lost.then((info) => lost.set(device, `${info.reason}: ${info.message || 'no message'}`));
+}
+/** Why the device was lost, or undefined while it lives. */
+export function deviceLoss(device: GPUDevice): string | undefined {
+  const why = lost.get(device);
+  return why === undefined || why === '' ? undefined : why;
+}
+export function checkAlive(device: GPUDevice): void {
+  const why = deviceLoss(device);
+  if (why !== undefined) throw new GpuDeviceLostError(why, `WebGPU device lost (${why})`);
+}
+
+export interface StagePrograms {
+  pipelines: Record<StageName, GPUComputePipeline>;
+  bindGroups: Record<StageName, GPUBindGroup>;
+}
+
+/** Every stage's pipeline (cached per device) and its bind group over the game's buffers. */
+export async function buildPrograms(device: GPUDevice, buf: GameBuffers, what: string): Promise<StagePrograms> {
+  const pipelines = await Promise.all(STAGES.map((st) => pipelineFor(device, { sources: st.sources, ...(st.entryPoint === undefined ? {} : { entryPoint: st.entryPoint }), constants: st.constants })));
+  const byName = (name: string): GPUBuffer => (buf.inputs as Record<string, GPUBuffer>)[name] ?? (buf.chunk as Record<string, GPUBuffer>)[name] as GPUBuffer;
+  device.pushErrorScope('validation');
+  const bindGroups = Object.fromEntries(
+    STAGES.map((st, k) => {
+      const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: buf.uniforms[st.uniform] } }, ...st.bindings.map(([binding, name]) => ({ binding, resource: { buffer: byName(name) } }))];
+      return [st.name, device.createBindGroup({ layout: (pipelines[k] as GPUComputePipeline).getBindGroupLayout(0), entries })];
+    }),
+  ) as Record<StageName, GPUBindGroup>;
+  const err = await device.popErrorScope();
+  if (err !== null) throw new GpuValidationError(`binding the kernels of ${what}: ${err.message}`);
+  return { pipelines: Object.fromEntries(STAGES.map((st, k) => [st.name, pipelines[k]])) as Record<StageName, GPUComputePipeline>, bindGroups };
+}
+
+/** Records one stage's dispatch over a chunk of n worlds of a game of nP players. */
+export function dispatchStage(device: GPUDevice, pass: GPUComputePassEncoder, prog: StagePrograms, name: StageName, n: number, nP: number): void {
+  pass.setPipeline(prog.pipelines[name]);
+  pass.setBindGroup(0, prog.bindGroups[name]);
+  const [gx, gy] = dispatchGrid(Math.ceil(stageSpec(name).invocations(n, nP) / WORKGROUP_SIZE), device.limits.maxComputeWorkgroupsPerDimension);
+  pass.dispatchWorkgroups(gx, gy);
+}

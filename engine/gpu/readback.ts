@@ -1,0 +1,142 @@
+// Moving a game's worlds and sums between the device and the CPU: the chunk's histograms and 64-bit sums
+// (decoded into a GameAccumulator by the contract's field indices), the pilot's points, and, for
+// --save-worlds and the parity tests, every world of a chunk both ways.
+import { ACC, DK_BINS, DK_MIN, FGA_BINS, MIN_BINS, MINUTES_FIXED, NSTAT, NTARGET, PLAYER_FIELDS, TEAM_ACC_INDEX, TEAM_FIELDS, TEAM_TOTAL_BINS, WORLD_INFO } from '../kernels/contract.ts';
+import { layoutOf, packRows } from '../kernels/layout.ts';
+import type { GameBatch } from '../kernels/batch.ts';
+import type { GameAccumulator } from '../kernels/reduce/reduce.ts';
+import { WORLD_INFO_BYTES } from './buffers.ts';
+import { checkAlive } from './dispatch.ts';
+
+/** The sums and histograms of one chunk, read back from the device. */
+export interface ChunkSums {
+  worlds: number;
+  hist: Uint32Array;
+  acc: Uint32Array; // u64 fields as [lo, hi] word pairs
+  fallbacks: number;
+}
+
+/** Copies device buffers to mappable ones and reads them (throws a typed error if the device is lost). */
+export async function readBuffers(device: GPUDevice, pairs: [GPUBuffer, GPUBuffer, number][]): Promise<ArrayBuffer[]> {
+  const enc = device.createCommandEncoder();
+  for (const [src, dst, bytes] of pairs) enc.copyBufferToBuffer(src, 0, dst, 0, Math.ceil(bytes / 4) * 4);
+  device.queue.submit([enc.finish()]);
+  const out: ArrayBuffer[] = [];
+  for (const [, dst, bytes] of pairs) {
+    try {
+      await dst.mapAsync(GPUMapMode.READ, 0, Math.max(16, Math.ceil(bytes / 16) * 16));
+    } catch (e) {
+      checkAlive(device);
+      throw e;
+    }
+    try {
+      out.push(dst.getMappedRange(0, Math.ceil(bytes / 4) * 4).slice(0, bytes));
+    } finally {
+      dst.unmap();
+    }
+  }
+  checkAlive(device);
+  return out;
+}
+
+const WI = layoutOf(WORLD_INFO);
+const wi = (name: string): number => WI.offsetOf(name);
+
+/** Every world of a chunk (device buffers) into a CPU batch. */
+export async function readWorlds(device: GPUDevice, chunk: Record<'minutes' | 'active' | 'worldInfo' | 'totals' | 'counts' | 'stats' | 'dk', GPUBuffer>, bt: GameBatch): Promise<void> {
+  const n = bt.worlds;
+  const nP = bt.nP;
+  const read = GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST;
+  const sizes: [GPUBuffer, number][] = [
+    [chunk.minutes, n * nP * 4],
+    [chunk.active, n * nP * 4],
+    [chunk.worldInfo, n * WORLD_INFO_BYTES],
+    [chunk.totals, n * 2 * NTARGET * 4],
+    [chunk.counts, n * nP * NTARGET * 4],
+    [chunk.stats, n * nP * NSTAT * 4],
+    [chunk.dk, n * nP * 4],
+  ];
+  const tmp = sizes.map(([, bytes]) => device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: read }));
+  try {
+    const [minutes, active, info, totals, counts, stats, dk] = await readBuffers(device, sizes.map(([src, bytes], k) => [src, tmp[k] as GPUBuffer, bytes]));
+    bt.minutes.set(new Float32Array(minutes as ArrayBuffer));
+    bt.active.set(new Uint32Array(active as ArrayBuffer));
+    const dv = new DataView(info as ArrayBuffer);
+    for (let w = 0; w < n; w++) {
+      const at = w * WORLD_INFO_BYTES;
+      bt.ot[w] = dv.getUint32(at + wi('ot'), true);
+      bt.pace[w] = dv.getFloat32(at + wi('pace'), true);
+      bt.margin[w] = dv.getFloat32(at + wi('margin'), true);
+      for (let team = 0; team < 2; team++) {
+        bt.offense[w * 2 + team] = dv.getFloat32(at + wi('offense') + 4 * team, true);
+        bt.efficiency[w * 2 + team] = dv.getFloat32(at + wi('efficiency') + 4 * team, true);
+      }
+    }
+    bt.totals.set(new Uint32Array(totals as ArrayBuffer));
+    bt.counts.set(new Uint32Array(counts as ArrayBuffer));
+    bt.stats.set(new Uint32Array(stats as ArrayBuffer));
+    bt.dk.set(new Float32Array(dk as ArrayBuffer));
+  } finally {
+    for (const t of tmp) t.destroy();
+  }
+}
+
+/** Puts a CPU batch's kernel outputs on the device, so one kernel can be checked alone on the CPU's inputs. */
+export function uploadWorlds(device: GPUDevice, chunk: Record<'minutes' | 'active' | 'worldInfo' | 'totals' | 'counts' | 'stats' | 'dk', GPUBuffer>, bt: GameBatch): void {
+  const q = device.queue;
+  q.writeBuffer(chunk.minutes, 0, Float32Array.from(bt.minutes));
+  q.writeBuffer(chunk.active, 0, Uint32Array.from(bt.active));
+  const info = packRows(WORLD_INFO, bt.worlds, (w) => ({
+    ot: bt.ot[w] as number,
+    pace: bt.pace[w] as number,
+    margin: bt.margin[w] as number,
+    offense: [bt.offense[w * 2] as number, bt.offense[w * 2 + 1] as number] as const,
+    efficiency: [bt.efficiency[w * 2] as number, bt.efficiency[w * 2 + 1] as number] as const,
+  }));
+  q.writeBuffer(chunk.worldInfo, 0, info);
+  q.writeBuffer(chunk.totals, 0, Uint32Array.from(bt.totals));
+  q.writeBuffer(chunk.counts, 0, Uint32Array.from(bt.counts));
+  q.writeBuffer(chunk.stats, 0, Uint32Array.from(bt.stats));
+  q.writeBuffer(chunk.dk, 0, Float32Array.from(bt.dk));
+}
+
+const u64 = (acc: Uint32Array, field: number): number => (acc[2 * field] as number) + (acc[2 * field + 1] as number) * 4294967296;
+
+/** Adds one chunk's device sums into a game accumulator (the same quantities reduceBatch adds on the CPU). */
+export function addChunkSums(acc: GameAccumulator, sums: ChunkSums): void {
+  const { nP } = acc;
+  const n = sums.worlds;
+  const h = sums.hist;
+  for (let k = 0; k < nP * DK_BINS; k++) acc.dkHist[k] = (acc.dkHist[k] as number) + (h[k] as number);
+  let off = nP * DK_BINS;
+  for (let k = 0; k < nP * MIN_BINS; k++) acc.minHist[k] = (acc.minHist[k] as number) + (h[off + k] as number);
+  off += nP * MIN_BINS;
+  for (let k = 0; k < nP * FGA_BINS; k++) acc.fgaHist[k] = (acc.fgaHist[k] as number) + (h[off + k] as number);
+  off += nP * FGA_BINS;
+  for (let k = 0; k < 2 * NTARGET * TEAM_TOTAL_BINS; k++) acc.teamTotalHist[k] = (acc.teamTotalHist[k] as number) + (h[off + k] as number);
+  const a = sums.acc;
+  // The device sums v = 4 dk + o (o = -4 DK_MIN, so v >= 0); 4 dk = v - o and (4 dk)^2 = v^2 - 2 o v + o^2.
+  const o = -4 * DK_MIN;
+  for (let j = 0; j < nP; j++) {
+    const f = j * PLAYER_FIELDS;
+    for (let k = 0; k < NSTAT; k++) acc.statSum[j * NSTAT + k] = (acc.statSum[j * NSTAT + k] as number) + u64(a, f + k);
+    const v = u64(a, f + ACC.dk_sum);
+    const v2 = u64(a, f + ACC.dk_sq);
+    acc.dkSum[j] = (acc.dkSum[j] as number) + v - o * n;
+    acc.dkSumSq[j] = (acc.dkSumSq[j] as number) + v2 - 2 * o * v + o * o * n;
+    acc.minSum[j] = (acc.minSum[j] as number) + u64(a, f + ACC.minutes) / MINUTES_FIXED;
+    acc.activeCount[j] = (acc.activeCount[j] as number) + u64(a, f + ACC.active);
+    acc.doubleDouble[j] = (acc.doubleDouble[j] as number) + u64(a, f + ACC.double);
+    acc.tripleDouble[j] = (acc.tripleDouble[j] as number) + u64(a, f + ACC.triple);
+  }
+  for (let team = 0; team < 2; team++) {
+    const f = nP * PLAYER_FIELDS + team * TEAM_FIELDS;
+    acc.teamPtsSum[team] = (acc.teamPtsSum[team] as number) + u64(a, f + TEAM_ACC_INDEX.pts);
+    acc.teamPtsSumSq[team] = (acc.teamPtsSumSq[team] as number) + u64(a, f + TEAM_ACC_INDEX.pts_sq);
+    acc.conservationViolations += u64(a, f + TEAM_ACC_INDEX.conservation);
+    acc.minutesViolations += u64(a, f + TEAM_ACC_INDEX.minutes_off);
+  }
+  acc.overtimeWorlds += u64(a, nP * PLAYER_FIELDS + 2 * TEAM_FIELDS);
+  acc.worlds += n;
+  acc.fallbacks += sums.fallbacks;
+}

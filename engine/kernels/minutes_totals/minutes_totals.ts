@@ -1,0 +1,165 @@
+// Kernels 1 and 2 on the CPU, the twins of minutes_totals.wgsl: minutes per player-world, then pace, offense,
+// efficiency and the integer team totals of FGA, FTA and TOV per team-world.
+import { splitNormal } from '../samplers/samplers.ts';
+import { CounterRng, boxMuller, u01 } from '../rng/rng.ts';
+import type { Profile } from '../../profile.ts';
+import { TARGETS } from '../../profile.ts';
+import type { Slate } from '../../slate.ts';
+import { STREAM, playerCap, teamMinutes } from '../contract.ts';
+import { lognormal, rateOf, type GameBatch } from '../batch.ts';
+
+/**
+ * Kernel 1, minutes: overtime and game script per game-world; per player active ~ Bernoulli(play_prob) and
+ * minutes from the split normal through p10/p50/p90; blowouts cut starters; the rotation limit; then each
+ * team's minutes scaled to teamMinutes(ot) with no player above playerCap(ot) or below 0 (contract.ts).
+ */
+export function minutesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameBatch, world0: number): void {
+  const { nP, p0, nHome } = b;
+  const gameKey = s.gameKey[b.g] as number;
+  const order = new Int32Array(nP);
+  for (let w = 0; w < b.worlds; w++) {
+    const wg = world0 + w;
+    let ot = 0;
+    if (prof.overtime.enabled) {
+      const u = rng.block(wg, gameKey, STREAM.overtime, 0);
+      if (u01(u[0] as number) < prof.overtime.probability) {
+        ot = 1;
+        for (let k = 1; k < 4 && u01(u[k] as number) < prof.overtime.extra_probability; k++) ot++;
+      }
+    }
+    b.ot[w] = ot;
+    let margin = -(s.spreadHome[b.g] as number);
+    if (prof.game_script.enabled) {
+      const u = rng.block(wg, gameKey, STREAM.margin, 0);
+      margin += prof.game_script.margin_sd * boxMuller(u[0] as number, u[1] as number);
+    }
+    b.margin[w] = margin;
+    const blowout = prof.game_script.enabled ? Math.min(prof.game_script.max_starter_drop, Math.max(0, Math.abs(margin) - prof.game_script.blowout_threshold) * prof.game_script.starter_drop_per_point) : 0;
+    const cap = playerCap(ot);
+    const target = teamMinutes(ot);
+    for (let j = 0; j < nP; j++) {
+      const i = p0 + j;
+      const u = rng.block(wg, s.playerId[i] as number, STREAM.minutes, 0);
+      const isActive = !prof.minutes.use_play_prob_masking || u01(u[0] as number) < (s.playProb[i] as number);
+      let m = 0;
+      if (isActive) {
+        const z = boxMuller(u[1] as number, u[2] as number) * prof.minutes.spread_scale;
+        m = Math.min(cap, Math.max(0, splitNormal(s.p10[i] as number, s.p50[i] as number, s.p90[i] as number, z)));
+        if (s.isStarter[i] === 1) m *= 1 - blowout;
+      }
+      b.minutes[w * nP + j] = m;
+      b.active[w * nP + j] = isActive && m > 0 ? 1 : 0;
+    }
+    for (let team = 0; team < 2; team++) {
+      const lo = team === 0 ? 0 : nHome;
+      const hi = team === 0 ? nHome : nP;
+      rotationLimit(b, w, lo, hi, prof.rotation.max_size, prof.rotation.protected_size, order);
+      normaliseTeamMinutes(s, b, w, lo, hi, target, cap);
+    }
+  }
+}
+
+/** Keeps the protected top players by projection, then the most drawn minutes, up to max_size; sits the rest. */
+function rotationLimit(b: GameBatch, w: number, lo: number, hi: number, maxSize: number, protectedSize: number, order: Int32Array): void {
+  const base = w * b.nP;
+  let n = 0;
+  for (let j = lo; j < hi; j++) if (b.active[base + j] === 1) order[n++] = j;
+  if (n <= maxSize) return;
+  // Players are in projected-minutes order, so the first `protectedSize` active ones are protected.
+  const rest = Array.from(order.subarray(Math.min(protectedSize, n), n));
+  rest.sort((x, y) => (b.minutes[base + y] as number) - (b.minutes[base + x] as number) || x - y);
+  for (let k = maxSize - Math.min(protectedSize, n); k < rest.length; k++) {
+    const j = rest[k] as number;
+    b.minutes[base + j] = 0;
+    b.active[base + j] = 0;
+  }
+}
+
+/**
+ * Scales a team's minutes to `target` with each player in [0, cap]: capped players stay at the cap and the
+ * rest absorb the difference. With too few active players to fill the target, the next players by projection
+ * come in at their projected minutes.
+ */
+export function normaliseTeamMinutes(s: Slate, b: GameBatch, w: number, lo: number, hi: number, target: number, cap: number): void {
+  const base = w * b.nP;
+  let capacity = 0;
+  for (let j = lo; j < hi; j++) if (b.active[base + j] === 1) capacity += cap;
+  for (let j = lo; j < hi && capacity < target; j++) {
+    if (b.active[base + j] === 1) continue;
+    b.active[base + j] = 1;
+    b.minutes[base + j] = Math.max(1, s.p50[b.p0 + j] as number);
+    capacity += cap;
+  }
+  for (let iter = 0; iter < 20; iter++) {
+    let fixed = 0;
+    let free = 0;
+    for (let j = lo; j < hi; j++) {
+      if (b.active[base + j] !== 1) continue;
+      const m = b.minutes[base + j] as number;
+      if (m >= cap) fixed += cap;
+      else free += m;
+    }
+    if (free <= 0) break;
+    const scale = (target - fixed) / free;
+    let changed = false;
+    for (let j = lo; j < hi; j++) {
+      if (b.active[base + j] !== 1) continue;
+      const m = b.minutes[base + j] as number;
+      if (m >= cap) continue;
+      const next = m * scale;
+      if (next >= cap) changed = true;
+      b.minutes[base + j] = Math.min(cap, next);
+    }
+    if (!changed) break;
+  }
+}
+
+/**
+ * Kernel 2, team opportunities: pace per game-world, offense and efficiency per team-world; team totals of
+ * FGA/FTA/TOV drawn as integers around the sum of players' rate x world minutes (x pace, x offense, x the
+ * Vegas anchor scale for FGA and FTA).
+ */
+export function teamTotalsKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameBatch, world0: number, anchor: Float64Array): void {
+  const gameKey = s.gameKey[b.g] as number;
+  const disp = [prof.team_opportunities.fga_dispersion, prof.team_opportunities.fta_dispersion, prof.team_opportunities.tov_dispersion];
+  const elasticity = prof.team_opportunities.fga_efficiency_elasticity;
+  for (let w = 0; w < b.worlds; w++) {
+    const wg = world0 + w;
+    let pace = 1;
+    if (prof.team_context.enabled) {
+      const u = rng.block(wg, gameKey, STREAM.pace, 0);
+      pace = lognormal(prof.team_context.pace_sd, boxMuller(u[0] as number, u[1] as number));
+    }
+    b.pace[w] = pace;
+    for (let team = 0; team < 2; team++) {
+      const t = 2 * b.g + team;
+      let offense = 1;
+      let efficiency = 1;
+      if (prof.team_context.enabled) {
+        const u = rng.block(wg, s.teamId[t] as number, STREAM.offense, 0);
+        offense = lognormal(prof.team_context.offense_sd, boxMuller(u[0] as number, u[1] as number));
+        efficiency = lognormal(prof.team_context.efficiency_sd, boxMuller(u[2] as number, u[3] as number));
+      }
+      b.offense[w * 2 + team] = offense;
+      b.efficiency[w * 2 + team] = efficiency;
+      const lo = team === 0 ? 0 : b.nHome;
+      const hi = team === 0 ? b.nHome : b.nP;
+      const u0 = rng.block(wg, s.teamId[t] as number, STREAM.teamTotals, 0);
+      const z0 = boxMuller(u0[0] as number, u0[1] as number);
+      const z1 = boxMuller(u0[2] as number, u0[3] as number);
+      const u1 = rng.block(wg, s.teamId[t] as number, STREAM.teamTotals, 1);
+      const z2 = boxMuller(u1[0] as number, u1[1] as number);
+      const zs = [z0, z1, z2];
+      TARGETS.forEach((target, k) => {
+        let mean = 0;
+        for (let j = lo; j < hi; j++) mean += rateOf(s, b.p0 + j, target) * (b.minutes[w * b.nP + j] as number);
+        mean *= pace * (target === 'tov' ? 1 : offense * (anchor[t] as number));
+        const draw = Math.max(0, Math.round(mean + Math.sqrt((disp[k] as number) * mean) * (zs[k] as number)));
+        b.totals[(w * 2 + team) * 3 + k] = draw;
+        // More FGA than expected come with more misses (offensive rebounds): efficiency falls with the ratio.
+        if (k === 0 && elasticity > 0 && mean > 0) b.efficiency[w * 2 + team] = efficiency * Math.pow(Math.max(draw, 1) / mean, -elasticity);
+      });
+    }
+  }
+}
+

@@ -1,0 +1,106 @@
+// Kernel 6 on the CPU, the twin of reduce.wgsl: folds a batch of worlds into a game's accumulator (per-player
+// sums and histograms, per-team points, conservation and minutes checks) in world order.
+import { DK_BINS, DK_MIN, FGA_BINS, MIN_BIN, MIN_BINS, MINUTES_TOLERANCE, NSTAT, STAT_INDEX, TEAM_TOTAL_BINS, teamMinutes as teamMinutesOf } from '../contract.ts';
+import { doubles, statLineAt, type StatLine } from '../scoring/scoring.ts';
+import type { GameBatch } from '../batch.ts';
+
+export interface GameAccumulator {
+  g: number;
+  nP: number;
+  worlds: number;
+  dkSum: Float64Array; // [player] sum of 4 x dk (integers, exact)
+  dkSumSq: Float64Array; // [player] sum of (4 x dk)^2
+  dkHist: Uint32Array; // [player][bin]
+  minSum: Float64Array; // [player]
+  minHist: Uint32Array; // [player][bin]
+  fgaHist: Uint32Array; // [player][FGA_BINS]
+  teamTotalHist: Uint32Array; // [team][target][TEAM_TOTAL_BINS]
+  statSum: Float64Array; // [player][stat]
+  activeCount: Uint32Array;
+  doubleDouble: Uint32Array;
+  tripleDouble: Uint32Array;
+  teamPtsSum: Float64Array; // [team]
+  teamPtsSumSq: Float64Array;
+  conservationViolations: number;
+  minutesViolations: number;
+  fallbacks: number;
+  overtimeWorlds: number;
+  anchor: Float64Array; // [team] the scale applied to FGA/FTA means
+}
+
+export function newAccumulator(g: number, nP: number, anchor: Float64Array): GameAccumulator {
+  return {
+    g,
+    nP,
+    worlds: 0,
+    dkSum: new Float64Array(nP),
+    dkSumSq: new Float64Array(nP),
+    dkHist: new Uint32Array(nP * DK_BINS),
+    minSum: new Float64Array(nP),
+    minHist: new Uint32Array(nP * MIN_BINS),
+    fgaHist: new Uint32Array(nP * FGA_BINS),
+    teamTotalHist: new Uint32Array(2 * 3 * TEAM_TOTAL_BINS),
+    statSum: new Float64Array(nP * NSTAT),
+    activeCount: new Uint32Array(nP),
+    doubleDouble: new Uint32Array(nP),
+    tripleDouble: new Uint32Array(nP),
+    teamPtsSum: new Float64Array(2),
+    teamPtsSumSq: new Float64Array(2),
+    conservationViolations: 0,
+    minutesViolations: 0,
+    fallbacks: 0,
+    overtimeWorlds: 0,
+    anchor,
+  };
+}
+
+/** Kernel 6, the reduction: folds a batch into the accumulator in world order, checking conservation. */
+export function reduceBatch(acc: GameAccumulator, b: GameBatch): void {
+  const { nP } = b;
+  const line: StatLine = { pts: 0, fg3m: 0, reb: 0, ast: 0, stl: 0, blk: 0, tov: 0 };
+  for (let w = 0; w < b.worlds; w++) {
+    const teamPts = [0, 0];
+    const teamCounts = [0, 0, 0, 0, 0, 0];
+    const teamMinutes = [0, 0];
+    for (let j = 0; j < nP; j++) {
+      const x = w * nP + j;
+      const team = j < b.nHome ? 0 : 1;
+      const dk4 = Math.round((b.dk[x] as number) * 4);
+      acc.dkSum[j] = (acc.dkSum[j] as number) + dk4;
+      acc.dkSumSq[j] = (acc.dkSumSq[j] as number) + dk4 * dk4;
+      const bin = Math.min(DK_BINS - 1, Math.max(0, dk4 - 4 * DK_MIN));
+      acc.dkHist[j * DK_BINS + bin] = (acc.dkHist[j * DK_BINS + bin] as number) + 1;
+      const m = b.minutes[x] as number;
+      acc.minSum[j] = (acc.minSum[j] as number) + m;
+      const mb = Math.min(MIN_BINS - 1, Math.floor(m / MIN_BIN));
+      acc.minHist[j * MIN_BINS + mb] = (acc.minHist[j * MIN_BINS + mb] as number) + 1;
+      teamMinutes[team] = (teamMinutes[team] as number) + m;
+      if (b.active[x] === 1) acc.activeCount[j] = (acc.activeCount[j] as number) + 1;
+      const at = x * NSTAT;
+      const fb = j * FGA_BINS + Math.min(FGA_BINS - 1, b.stats[at + STAT_INDEX.fga] as number);
+      acc.fgaHist[fb] = (acc.fgaHist[fb] as number) + 1;
+      for (let k = 0; k < NSTAT; k++) acc.statSum[j * NSTAT + k] = (acc.statSum[j * NSTAT + k] as number) + (b.stats[at + k] as number);
+      const pts = b.stats[at + STAT_INDEX.pts] as number;
+      const d = doubles(statLineAt(b.stats, at, line));
+      if (d >= 2) acc.doubleDouble[j] = (acc.doubleDouble[j] as number) + 1;
+      if (d >= 3) acc.tripleDouble[j] = (acc.tripleDouble[j] as number) + 1;
+      teamPts[team] = (teamPts[team] as number) + pts;
+      for (let k = 0; k < 3; k++) teamCounts[team * 3 + k] = (teamCounts[team * 3 + k] as number) + (b.counts[x * 3 + k] as number);
+    }
+    for (let team = 0; team < 2; team++) {
+      acc.teamPtsSum[team] = (acc.teamPtsSum[team] as number) + (teamPts[team] as number);
+      acc.teamPtsSumSq[team] = (acc.teamPtsSumSq[team] as number) + (teamPts[team] as number) ** 2;
+      for (let k = 0; k < 3; k++) {
+        const total = b.totals[(w * 2 + team) * 3 + k] as number;
+        if (teamCounts[team * 3 + k] !== total) acc.conservationViolations++;
+        const tb = (team * 3 + k) * TEAM_TOTAL_BINS + Math.min(TEAM_TOTAL_BINS - 1, total);
+        acc.teamTotalHist[tb] = (acc.teamTotalHist[tb] as number) + 1;
+      }
+      if (Math.abs((teamMinutes[team] as number) - teamMinutesOf(b.ot[w] as number)) > MINUTES_TOLERANCE) acc.minutesViolations++;
+    }
+    if ((b.ot[w] as number) > 0) acc.overtimeWorlds++;
+  }
+  acc.worlds += b.worlds;
+  acc.fallbacks += b.fallbacks;
+}
+

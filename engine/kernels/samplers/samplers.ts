@@ -1,0 +1,66 @@
+// Discrete samplers that take their uniforms from the caller (counter-based draws), one uniform per draw,
+// by inversion: exact for the small counts a box score has, branch-light, and the same arithmetic in WGSL.
+// Degenerate parameters return early.
+
+import { MAX_WALK } from '../contract.ts';
+
+/**
+ * Binomial(n, p) by inversion of its CDF with one uniform u in [0, 1). For p > 1/2 it draws the failures
+ * instead (n - Binomial(n, 1 - p)) so (1-p)^n stays far from underflow even in float32.
+ */
+export function binomial(n: number, p: number, u: number): number {
+  if (n <= 0 || p <= 0) return 0;
+  if (p >= 1) return n;
+  const flip = p > 0.5;
+  const q = flip ? 1 - p : p;
+  const ratio = q / (1 - q);
+  let pmf = Math.pow(1 - q, n);
+  let cdf = pmf;
+  let k = 0;
+  while (u >= cdf && k < n) {
+    pmf *= (ratio * (n - k)) / (k + 1);
+    k++;
+    cdf += pmf;
+  }
+  return flip ? n - k : k;
+}
+
+/** Poisson(mean) by inversion with one uniform. */
+export function poisson(mean: number, u: number): number {
+  if (!(mean > 0)) return 0;
+  let pmf = Math.exp(-mean);
+  let cdf = pmf;
+  let k = 0;
+  while (u >= cdf && k < MAX_WALK) {
+    k++;
+    pmf *= mean / k;
+    cdf += pmf;
+  }
+  return k;
+}
+
+/**
+ * Negative binomial with the given mean and dispersion phi >= 0 (variance = mean + phi * mean^2), by
+ * inversion with one uniform; phi = 0 is Poisson.
+ */
+export function negativeBinomial(mean: number, phi: number, u: number): number {
+  if (!(mean > 0)) return 0;
+  if (!(phi > 0)) return poisson(mean, u);
+  const r = 1 / phi;
+  const p = mean / (mean + r); // success probability of the count
+  let pmf = Math.pow(1 - p, r);
+  let cdf = pmf;
+  let k = 0;
+  while (u >= cdf && k < MAX_WALK) {
+    pmf *= (p * (k + r)) / (k + 1);
+    k++;
+    cdf += pmf;
+  }
+  return k;
+}
+
+/** A split normal through (p10, p50, p90): z < 0 scales by the left spread, z >= 0 by the right. */
+export function splitNormal(p10: number, p50: number, p90: number, z: number): number {
+  const Z90 = 1.2815515655446004;
+  return z < 0 ? p50 + (z * (p50 - p10)) / Z90 : p50 + (z * (p90 - p50)) / Z90;
+}

@@ -1,0 +1,82 @@
+// Kernel 4 on the CPU, the twin of statline.wgsl: the integer stat line of every player-world; and the
+// Vegas-anchoring pilot's expected points (the twin of its pilot_points entry point).
+import { binomial, negativeBinomial } from '../samplers/samplers.ts';
+import { CounterRng, u01 } from '../rng/rng.ts';
+import type { Profile } from '../../profile.ts';
+import type { Slate } from '../../slate.ts';
+import { COUNT_STATS, NSTAT, SHOT_PCT_CAP, STAT_INDEX, STREAM } from '../contract.ts';
+import { teamOf, type GameBatch } from '../batch.ts';
+
+/**
+ * Kernel 4, the stat line: 3PA ~ Binomial(FGA, his 3PA share); makes ~ Binomial with his shooting
+ * percentages x the team-world efficiency; FTM ~ Binomial(FTA, FT%); OREB, DREB, AST, STL, BLK ~ negative
+ * binomial from rate x minutes x pace. Every stat is an integer.
+ */
+export function statLineKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameBatch, world0: number): void {
+  const { nP } = b;
+  const c = prof.counts;
+  const disp = [c.oreb_dispersion, c.dreb_dispersion, c.ast_dispersion, c.stl_dispersion, c.blk_dispersion];
+  const rates = COUNT_STATS.map((st) => s.countRate[st]);
+  const words = new Uint32Array(5);
+  for (let w = 0; w < b.worlds; w++) {
+    const wg = world0 + w;
+    for (let j = 0; j < nP; j++) {
+      const i = b.p0 + j;
+      const pid = s.playerId[i] as number;
+      const at = (w * nP + j) * NSTAT;
+      const fga = b.counts[(w * nP + j) * 3] as number;
+      const fta = b.counts[(w * nP + j) * 3 + 1] as number;
+      const tov = b.counts[(w * nP + j) * 3 + 2] as number;
+      const eff = b.efficiency[w * 2 + teamOf(b, j)] as number;
+      const u = rng.block(wg, pid, STREAM.statLine, 0);
+      const fg3a = binomial(fga, s.fg3Share[i] as number, u01(u[0] as number));
+      const fg3m = binomial(fg3a, Math.min(SHOT_PCT_CAP, (s.fg3Pct[i] as number) * eff), u01(u[1] as number));
+      const fg2m = binomial(fga - fg3a, Math.min(SHOT_PCT_CAP, (s.fg2Pct[i] as number) * eff), u01(u[2] as number));
+      const ftm = binomial(fta, s.ftPct[i] as number, u01(u[3] as number));
+      b.stats[at + STAT_INDEX.fga] = fga;
+      b.stats[at + STAT_INDEX.fg3a] = fg3a;
+      b.stats[at + STAT_INDEX.fta] = fta;
+      b.stats[at + STAT_INDEX.tov] = tov;
+      b.stats[at + STAT_INDEX.fgm] = fg2m + fg3m;
+      b.stats[at + STAT_INDEX.fg3m] = fg3m;
+      b.stats[at + STAT_INDEX.ftm] = ftm;
+      b.stats[at + STAT_INDEX.pts] = 2 * fg2m + 3 * fg3m + ftm;
+      const minutes = b.minutes[w * nP + j] as number;
+      const active = b.active[w * nP + j] === 1;
+      // block() returns the generator's one buffer: keep the first block's words before drawing the second.
+      const v = rng.block(wg, pid, STREAM.counts, 0);
+      words[0] = v[0] as number;
+      words[1] = v[1] as number;
+      words[2] = v[2] as number;
+      words[3] = v[3] as number;
+      words[4] = rng.block(wg, pid, STREAM.counts, 1)[0] as number;
+      for (let k = 0; k < 5; k++) {
+        const mean = active ? ((rates[k] as Float64Array)[i] as number) * minutes * (b.pace[w] as number) : 0;
+        const bits = words[k] as number;
+        b.stats[at + STAT_INDEX.oreb + k] = negativeBinomial(mean, disp[k] as number, u01(bits));
+      }
+    }
+  }
+}
+
+
+/**
+ * The pilot's points of one team-world expected from its attempts (not drawn makes), summed over the team's
+ * players: FGA x (3PA share x 3 x 3P% + (1 - share) x 2 x 2P%) x efficiency + FTA x FT%. Added one player at a
+ * time onto `sum` (a running total over worlds), so the result does not depend on how worlds are batched.
+ */
+export function pilotPoints(s: Slate, b: GameBatch, w: number, team: number, sum: number): number {
+  const lo = team === 0 ? 0 : b.nHome;
+  const hi = team === 0 ? b.nHome : b.nP;
+  const eff = b.efficiency[w * 2 + team] as number;
+  let points = sum;
+  for (let j = lo; j < hi; j++) {
+    const i = b.p0 + j;
+    const x = w * b.nP + j;
+    const share3 = s.fg3Share[i] as number;
+    const perFga = share3 * 3 * Math.min(SHOT_PCT_CAP, (s.fg3Pct[i] as number) * eff) + (1 - share3) * 2 * Math.min(SHOT_PCT_CAP, (s.fg2Pct[i] as number) * eff);
+    // Left to right, as a running sum: (points + FGA x perFga) + FTA x FT%.
+    points = points + (b.counts[x * 3] as number) * perFga + (b.counts[x * 3 + 1] as number) * (s.ftPct[i] as number);
+  }
+  return points;
+}
