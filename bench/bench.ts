@@ -16,8 +16,9 @@ import { frameRows } from '../src/data/schema.ts';
 import { RATES_TRAINING_BASE } from '../src/data/tables.ts';
 import type { ShareModel } from '../src/shares/model.ts';
 import { CounterRng } from '../engine/rng.ts';
-import { minutesKernel, newBatch, scoringKernel, sharesKernel, statLineKernel, teamTotalsKernel } from '../engine/kernels/kernels.ts';
-import { newAccumulator, reduceBatch } from '../engine/cpu/simulate.ts';
+import { newBatch } from '../engine/kernels/kernels.ts';
+import { GPU_PIPELINE, STAGES, stageSpec, type StageName } from '../engine/kernels/stages.ts';
+import { newAccumulator } from '../engine/cpu/simulate.ts';
 import { runCpu } from '../engine/cpu/pool.ts';
 import { CPU_CHUNK } from '../engine/sim.ts';
 import type { Profile } from '../engine/profile.ts';
@@ -134,14 +135,12 @@ function inChild(binPath: string, cfg: ChildConfig): Promise<BenchResult> {
   });
 }
 
-/** Per-kernel time on one CPU thread for `worlds` worlds of the slate (ms), in the order of the pipeline. */
+/**
+ * Per-kernel time on one CPU thread for `worlds` worlds of the slate (ms), one column per CPU twin of the stage
+ * list (engine/kernels/stages.ts), in its order.
+ */
 export function cpuKernelBreakdown(s: Slate, prof: Profile, worlds: number, seed: number): Record<string, number> {
-  const t: Record<string, number> = { minutes: 0, team_totals: 0, shares_allocation: 0, stat_line: 0, scoring: 0, reduction: 0 };
-  const time = (k: string, f: () => void): void => {
-    const t0 = performance.now();
-    f();
-    t[k] = (t[k] as number) + performance.now() - t0;
-  };
+  const t: Record<string, number> = Object.fromEntries(STAGES.flatMap((st) => st.cpu.map((c) => [c.bench, 0])));
   const rng = new CounterRng(seed);
   const anchor = new Float64Array(s.nTeams).fill(1);
   for (let g = 0; g < s.nGames; g++) {
@@ -149,30 +148,37 @@ export function cpuKernelBreakdown(s: Slate, prof: Profile, worlds: number, seed
     const acc = newAccumulator(g, b0.nP, new Float64Array([1, 1]));
     for (let done = 0; done < worlds; done += CPU_CHUNK) {
       const b = newBatch(s, g, Math.min(CPU_CHUNK, worlds - done));
-      time('minutes', () => minutesKernel(s, prof, rng, b, done));
-      time('team_totals', () => teamTotalsKernel(s, prof, rng, b, done, anchor));
-      time('shares_allocation', () => sharesKernel(s, prof, rng, b, done, anchor));
-      time('stat_line', () => statLineKernel(s, prof, rng, b, done));
-      time('scoring', () => scoringKernel(prof, b));
-      time('reduction', () => reduceBatch(acc, b));
+      const k = { s, prof, rng, b, world0: done, anchor, acc };
+      for (const st of STAGES) {
+        for (const c of st.cpu) {
+          const t0 = performance.now();
+          c.run(k);
+          t[c.bench] = (t[c.bench] as number) + performance.now() - t0;
+        }
+      }
     }
   }
   return t;
 }
 
-/** Per-kernel device time (ms) for `worlds` worlds of the slate, summed over games; undefined without timestamps. */
+/**
+ * Per-kernel device time (ms) for `worlds` worlds of the slate, summed over games, one column per stage of the
+ * device pipeline (engine/kernels/stages.ts); undefined without timestamps.
+ */
 export async function gpuKernelBreakdown(s: Slate, prof: Profile, worlds: number, seed: number): Promise<{ adapter: string; ms: Record<string, number> } | undefined> {
   const ctx = await requestGpuDevice();
   try {
-    const ms: Record<string, number> = { minutes_and_team_totals: 0, shares_allocation: 0, stat_line_and_scoring: 0, reduction: 0 };
-    const names = { minutes: 'minutes_and_team_totals', allocation: 'shares_allocation', statline: 'stat_line_and_scoring', reduce: 'reduction' } as const;
+    const ms: Record<string, number> = Object.fromEntries(GPU_PIPELINE.map((name) => [stageSpec(name).gpuBench, 0]));
     for (let g = 0; g < s.nGames; g++) {
       const game = await GpuGame.create(ctx.device, s, prof, seed, g, worlds);
       try {
-        await game.timeStages(0, worlds, [1, 1], ['minutes', 'allocation', 'statline', 'reduce']); // warm-up
-        const t = await game.timeStages(0, worlds, [1, 1], ['minutes', 'allocation', 'statline', 'reduce']);
+        await game.timeStages(0, worlds, [1, 1], GPU_PIPELINE); // warm-up
+        const t = await game.timeStages(0, worlds, [1, 1], GPU_PIPELINE);
         if (t === undefined) return undefined;
-        for (const [st, v] of Object.entries(t)) ms[names[st as keyof typeof names]] = (ms[names[st as keyof typeof names]] as number) + v;
+        for (const [st, v] of Object.entries(t)) {
+          const col = stageSpec(st as StageName).gpuBench;
+          ms[col] = (ms[col] as number) + v;
+        }
       } finally {
         game.destroy();
       }

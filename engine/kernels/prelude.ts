@@ -2,7 +2,7 @@
 // constants and structs (contract.ts) and the DraftKings table's scoring (scoring/scoring.ts), plus the few
 // helpers every kernel shares. The loader serves it as the shader source named 'contract'.
 import { STRUCTS, contractConstants } from './contract.ts';
-import { constWgsl, structWgsl } from './layout.ts';
+import { constWgsl, structWgsl, type StructDecl } from './layout.ts';
 import { DK_CLASSIC, scoringWgsl, type DkTable } from './scoring/scoring.ts';
 
 export const PRELUDE_NAME = 'contract';
@@ -22,14 +22,17 @@ fn player_cap(ot: u32) -> f32 {
 }
 `;
 
-/** The prelude's text; a test passes extra structs (a new knob) or another table. */
-export function preludeWgsl(opts: { table?: DkTable; structs?: readonly { text: string }[] } = {}): string {
+/**
+ * The prelude's text. A test may pass another DraftKings table, or declarations that take the place of the
+ * declared structs of the same name (a struct with a new knob).
+ */
+export function preludeWgsl(opts: { table?: DkTable; replace?: readonly StructDecl<never>[] } = {}): string {
+  const structs = STRUCTS.map((d) => opts.replace?.find((r) => r.name === d.name) ?? d);
   return [
     '// Generated from engine/kernels/contract.ts and engine/kernels/scoring/scoring.ts: edit those, not this.',
     ...contractConstants().map(constWgsl),
     '',
-    ...STRUCTS.map((d) => structWgsl(d)),
-    ...(opts.structs ?? []).map((x) => x.text),
+    ...structs.map((d) => structWgsl(d)),
     scoringWgsl(opts.table ?? DK_CLASSIC),
     HELPERS,
   ].join('\n');
