@@ -19,6 +19,7 @@ import { loadProfile, parseProfile, type Profile } from '../engine/profile.ts';
 import { SLATE_COLUMNS, loadSlate, slateFromRows, type Slate } from '../engine/slate.ts';
 import { NSTAT, STAT_INDEX, newBatch, runKernels, softmaxShares } from '../engine/kernels/kernels.ts';
 import { runSim, PROJECTIONS_SCHEMA } from '../engine/sim.ts';
+import { playerCap, teamMinutes } from '../engine/kernels/contract.ts';
 import { EMBEDDED_LAKE, filesBelow, tempDir } from './helpers.ts';
 
 const DATE = '2024-01-31';
@@ -146,7 +147,7 @@ describe('worlds of the embedded slate', () => {
     for (const profile of [shares, baseline]) {
       for (const b of batches(profile)) {
         for (let w = 0; w < W; w++) {
-          const cap = 48 + 5 * (b.ot[w] as number);
+          const cap = playerCap(b.ot[w] as number);
           for (let team = 0; team < 2; team++) {
             const lo = team === 0 ? 0 : b.nHome;
             const hi = team === 0 ? b.nHome : b.nP;
@@ -158,7 +159,8 @@ describe('worlds of the embedded slate', () => {
               minutes += m;
               for (let k = 0; k < 3; k++) sums[k] = (sums[k] as number) + (b.counts[(w * b.nP + j) * 3 + k] as number);
             }
-            if (Math.abs(minutes - 240 - 25 * (b.ot[w] as number)) > 1e-6) badMinutes++;
+            // f64 on the CPU: far tighter than the engine's MINUTES_TOLERANCE, which also covers f32 on the device.
+            if (Math.abs(minutes - teamMinutes(b.ot[w] as number)) > 1e-6) badMinutes++;
             for (let k = 0; k < 3; k++) if (sums[k] !== b.totals[(w * 2 + team) * 3 + k]) badTotals++;
             checked++;
           }

@@ -18,6 +18,7 @@ import { runSim } from '../engine/sim.ts';
 import { silentProgress } from '../src/cli/progress.ts';
 import { EMBEDDED_LAKE, useGpuDevice, tempDir } from './helpers.ts';
 import { registerShaderSource } from '../engine/gpu/shader-source.ts';
+import { MINUTES_TOLERANCE, playerCap, teamMinutes } from '../engine/kernels/contract.ts';
 
 // A test-only kernel lives with the tests; the loader finds it once registered.
 registerShaderSource('rng_check', readFileSync(new URL('./shaders/rng_check.wgsl', import.meta.url), 'utf8'));
@@ -173,11 +174,11 @@ describe('the minutes and team-totals kernel on WebGPU against the CPU path', ()
           let sum = 0;
           for (let j = lo; j < hi; j++) {
             const m = gpu.minutes[w * gpu.nP + j] as number;
-            if (m < 0 || m > 48 + 5 * (gpu.ot[w] as number) + 1e-3) minutesOff++;
+            if (m < 0 || m > playerCap(gpu.ot[w] as number) + 1e-3) minutesOff++;
             sum += m;
             if (gpu.active[w * gpu.nP + j] !== cpu.active[w * cpu.nP + j]) activeDiffer++;
           }
-          if (Math.abs(sum - 240 - 25 * (gpu.ot[w] as number)) > 1e-2) minutesOff++;
+          if (Math.abs(sum - teamMinutes(gpu.ot[w] as number)) > MINUTES_TOLERANCE) minutesOff++;
           for (let k = 0; k < 3; k++) if (gpu.totals[(w * 2 + team) * 3 + k] !== cpu.totals[(w * 2 + team) * 3 + k]) totalsDiffer++;
         }
       }
