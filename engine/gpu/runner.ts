@@ -1,5 +1,5 @@
-// Running a WGSL kernel: modules assembled from shaders/*.wgsl (WGSL has no imports, so shared files such as
-// rng.wgsl are concatenated in front), pipelines cached per device (a lost device takes its cache with it),
+// Running a WGSL kernel: modules assembled from named sources (shader-source.ts: the generated prelude, the
+// kernel units' .wgsl; WGSL has no imports, so shared sources such as rng are concatenated in front), pipelines cached per device (a lost device takes its cache with it),
 // dispatches split over the per-dimension workgroup limit the adapter reports, outputs read back through a
 // staging buffer. Bindings: 0 = the uniform block, then the inputs (read-only storage), then the outputs.
 import { GpuShaderError, GpuValidationError } from './device.ts';

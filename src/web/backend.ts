@@ -1,5 +1,6 @@
 // Running one game's worlds in the browser: on WebGPU through navigator.gpu with the engine's WGSL kernels
-// (every kernel unit's WGSL and shaders/*.wgsl registered as strings; the prelude is generated), or, without an adapter, on the CPU kernels in a web worker.
+// (every kernel unit's WGSL and shaders/*.wgsl registered as strings; the prelude is generated), or, without
+// an adapter, on the CPU kernels in a web worker.
 // One device for the page; a GPU run that fails (device lost, out of memory) is rerun in the worker and the
 // page says so.
 import type { GameAccumulator } from '../../engine/cpu/simulate.ts';

@@ -1,7 +1,7 @@
 // Kernels 1 and 2 of the engine on the GPU, one invocation per game-world: overtime, the game-script margin,
 // each player's activity and split-normal minutes, blowout cuts, the rotation limit, each team's minutes
-// scaled to team_minutes(ot) within player_cap(ot); then pace, offense and efficiency factors and the integer team
-// totals of FGA, FTA and TOV. The WGSL twin of minutes_totals.ts (requires the prelude and rng.wgsl; its
+// scaled to team_minutes(ot) within player_cap(ot); then pace, offense and efficiency factors and the integer
+// team totals of FGA, FTA and TOV. The WGSL twin of minutes_totals.ts (requires the prelude and rng.wgsl; its
 // MinutesParams and MinutesPlayer are declared in engine/kernels/contract.ts).
 // Layouts: minutes, active [world][player]; ot, margin, pace [world]; offense, efficiency [world][team];
 // totals [world][team][target]; rates [target][player].
