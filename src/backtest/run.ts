@@ -5,7 +5,7 @@ import { UserError } from '../data/errors.ts';
 import type { Lake } from '../data/lake.ts';
 import { frameRows } from '../data/schema.ts';
 import { PLAYER_GAMES, RATES_TRAINING_BASE } from '../data/tables.ts';
-import type { Progress } from '../cli/progress.ts';
+import type { Progress } from '../data/progress.ts';
 import { runCpu } from '../../engine/cpu/pool.ts';
 import { NSTAT, STAT_INDEX } from '../../engine/kernels/kernels.ts';
 import type { Profile } from '../../engine/profile.ts';

@@ -19,7 +19,7 @@ import { formatUsageSharePrep, usageSharePrep } from '../diagnostics/usage-share
 import { GpuUnavailableError, describeAdapter, requestGpuDevice } from '../../engine/gpu/device.ts';
 import { defaultWorkers } from '../../engine/cpu/pool.ts';
 import { DEFAULT_PROFILES_FILE, loadProfile } from '../../engine/profile.ts';
-import { runSim } from '../../engine/sim.ts';
+import { runSim } from './run-sim.ts';
 import { RATES_TRAINING_BASE } from '../data/tables.ts';
 import { buildUsageSharesBase } from '../shares/base.ts';
 import { formatBacktest, writeBacktest } from '../backtest/report.ts';
