@@ -6,7 +6,8 @@ import type { Lake } from '../data/lake.ts';
 import { frameRows } from '../data/schema.ts';
 import { PLAYER_GAMES, RATES_TRAINING_BASE } from '../data/tables.ts';
 import type { Progress } from '../data/progress.ts';
-import { runCpu } from '../../engine/cpu/pool.ts';
+import { cpuBackend, type Backend, type GameResult } from '../../engine/core/backend.ts';
+import { simulate } from '../../engine/core/simulate.ts';
 import { NSTAT, STAT_INDEX } from '../../engine/kernels/kernels.ts';
 import type { Profile } from '../../engine/profile.ts';
 import { dkPoints } from '../../engine/scoring.ts';
@@ -63,6 +64,8 @@ export interface BacktestOptions {
   seed: number;
   workers: number;
   chunk: number;
+  /** where the worlds run (default: the CPU path with `workers` and `chunk`) */
+  backend?: Backend;
   maxDates?: number;
   /** Share model for a date, or undefined for rate_weighted (the caller keeps models away from dates they saw). */
   shareModelFor: (date: string) => ShareModel | undefined;
@@ -98,7 +101,7 @@ async function actualsOf(lake: Lake, date: string): Promise<Map<number, Actual>>
 }
 
 /** Per player of a slate: his worlds' DK points and FGA. */
-function worldsByPlayer(s: Slate, results: Awaited<ReturnType<typeof runCpu>>, worlds: number): { dk: Float64Array[]; fga: Float64Array[]; teamPts: Float64Array[] } {
+function worldsByPlayer(s: Slate, results: readonly GameResult[], worlds: number): { dk: Float64Array[]; fga: Float64Array[]; teamPts: Float64Array[] } {
   const dk: Float64Array[] = [];
   const fga: Float64Array[] = [];
   const teamPts: Float64Array[] = [];
@@ -145,12 +148,13 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
   const team = { n: 0, diff: 0, ratio: 0, sdSim: 0, realResid: [] as number[] };
   const corr = { teammate_fga: { sim: [] as number[], a: [] as number[], b: [] as number[] }, teammate_fpts: { sim: [] as number[], a: [] as number[], b: [] as number[] }, opponent_fpts: { sim: [] as number[], a: [] as number[], b: [] as number[] } };
 
+  // Every world of every date is kept for scoring; the backend only changes how fast they come.
+  const backend = opts.backend ?? cpuBackend({ workers: opts.workers, chunk: opts.chunk });
   opts.progress.start('backtest', dates.length, 'dates');
   for (const [k, date] of dates.entries()) {
     const slate = await loadSlate(opts.lake, date, new Set(), opts.shareModelFor(date));
     const actual = await actualsOf(opts.lake, date);
-    const run = async (profile: Profile) =>
-      worldsByPlayer(slate, await runCpu(slate, profile, { seed: opts.seed, worlds: opts.worlds, chunk: opts.chunk, saveWorlds: true, workers: opts.workers }), opts.worlds);
+    const run = async (profile: Profile) => worldsByPlayer(slate, (await simulate(slate, profile, backend, { seed: opts.seed, worlds: opts.worlds, saveWorlds: true })).games, opts.worlds);
     const sim = await run(opts.profile);
     const simBase = await run(opts.baselineProfile);
     const residDk: number[] = [];
