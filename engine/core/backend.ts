@@ -1,9 +1,9 @@
 // The backend-neutral face of the engine: a `Backend` simulates a slate's games in chunks of worlds and hands
-// back one accumulator per game (the same `GameAccumulator` whichever backend ran it). CPU worker threads and
-// WebGPU are the two today; a remote worker pool would be a third with the same `run`. What a backend wants
+// back one accumulator per game (the same `GameAccumulator` whichever backend ran it). CPU worker threads
+// (engine/core/cpu-workers.ts, Node only), the CPU inline (browsers) and WebGPU are the ones today; a remote
+// worker pool would be one more with the same `run`. This file stays importable in a browser. What a backend wants
 // recorded about itself (workers, adapter, retried chunks) comes back as `metrics`, for the caller to write.
-import { defaultWorkers, runCpu } from '../cpu/pool.ts';
-import type { GameResult } from '../cpu/simulate.ts';
+import { simulateGame, type GameResult } from '../cpu/simulate.ts';
 import { runGpu } from '../gpu/simulate-gpu.ts';
 import type { Profile } from '../profile.ts';
 import type { Slate } from '../slate.ts';
@@ -41,16 +41,19 @@ export interface Backend {
   run(slate: Slate, profile: Profile, request: ChunkRequest): Promise<BackendRun>;
 }
 
-/** The TypeScript path on worker threads (inline with one worker); results do not depend on `workers`. */
-export function cpuBackend(opts: { workers?: number; chunk?: number } = {}): Backend {
-  const workers = opts.workers ?? defaultWorkers();
+/**
+ * The TypeScript path in this thread, game after game: what a browser web worker runs (no worker threads
+ * there). The same worlds, bytes for bytes, as `cpuBackend` in engine/core/cpu-workers.ts.
+ */
+export function inlineCpuBackend(opts: { chunk?: number } = {}): Backend {
   const chunk = opts.chunk ?? CPU_CHUNK;
   return {
     kind: 'cpu',
-    label: `cpu (${workers} workers)`,
+    label: 'cpu (inline)',
     async run(slate, profile, r) {
-      const results = await runCpu(slate, profile, { seed: r.seed, worlds: r.worlds, chunk, saveWorlds: r.saveWorlds, workers, ...(r.onProgress !== undefined ? { onProgress: r.onProgress } : {}) });
-      return { results, chunkWorlds: chunk, metrics: { workers } };
+      const results: GameResult[] = [];
+      for (let g = 0; g < slate.nGames; g++) results.push(simulateGame(slate, profile, r.seed, g, r.worlds, chunk, r.saveWorlds, (n) => r.onProgress?.(n)));
+      return { results, chunkWorlds: chunk, metrics: { workers: 1 } };
     },
   };
 }

@@ -9,7 +9,8 @@ import { col, frameFromRows, type TableSchema, type Value } from '../data/schema
 import type { Progress } from '../data/progress.ts';
 import { NodeFileStore } from '../data/store-node.ts';
 import type { ShareModel } from '../shares/model.ts';
-import { cpuBackend, gpuBackend, type WorldRows } from '../../engine/core/backend.ts';
+import { gpuBackend, type WorldRows } from '../../engine/core/backend.ts';
+import { cpuBackend } from '../../engine/core/cpu-workers.ts';
 import { PROJECTIONS_SCHEMA } from '../../engine/core/projections.ts';
 import { STATS, NSTAT } from '../../engine/kernels/kernels.ts';
 import type { Profile } from '../../engine/profile.ts';
