@@ -19,44 +19,17 @@ import { CounterRng } from '../engine/rng.ts';
 import { newBatch } from '../engine/kernels/kernels.ts';
 import { GPU_PIPELINE, STAGES, stageSpec, type StageName } from '../engine/kernels/stages.ts';
 import { newAccumulator } from '../engine/cpu/simulate.ts';
-import { runCpu } from '../engine/cpu/pool.ts';
-import { CPU_CHUNK } from '../engine/sim.ts';
+import { CPU_CHUNK, gpuBackend } from '../engine/core/backend.ts';
+import { cpuBackend } from '../engine/core/cpu-workers.ts';
+import { simulate } from '../engine/core/simulate.ts';
 import type { Profile } from '../engine/profile.ts';
 import { SLATE_COLUMNS, slateFromRows, type Slate } from '../engine/slate.ts';
 import { describeAdapter, requestGpuDevice } from '../engine/gpu/device.ts';
 import { GpuGame } from '../engine/gpu/game.ts';
-import { runGpu } from '../engine/gpu/simulate-gpu.ts';
 import { plotThroughput } from './plot.ts';
+import type { BenchBackend, BenchResult, ChildConfig, Scope } from './types.ts';
 
-export type Scope = 'slate' | 'game';
-export type BenchBackend = 'cpu1' | 'cpu' | 'gpu';
-
-export interface ChildConfig {
-  lake: string;
-  date: string;
-  profile: Profile;
-  shareModel?: ShareModel;
-  scope: Scope;
-  backend: BenchBackend;
-  worlds: number;
-  reps: number;
-  seed: number;
-}
-
-export interface BenchResult {
-  backend: 'cpu' | 'gpu';
-  workers: number | null;
-  adapter: string | null;
-  scope: Scope;
-  players: number;
-  worlds: number;
-  reps: number;
-  seconds: number; // median
-  seconds_all: number[];
-  player_worlds_per_s: number;
-  peak_rss_mb: number;
-  gpu_chunks_retried_on_cpu?: number;
-}
+export type { BenchBackend, BenchResult, ChildConfig, Scope } from './types.ts';
 
 /** The slate (every game) or its largest game, from gold rates_training_base. */
 export async function benchSlate(lake: Lake, date: string, scope: Scope, shareModel?: ShareModel): Promise<Slate> {
@@ -84,11 +57,12 @@ export async function runChild(cfg: ChildConfig, lake: Lake): Promise<BenchResul
     device = ctx.device;
     adapter = describeAdapter(ctx.adapter);
   }
+  const backend = device !== undefined ? gpuBackend(device, { adapter: adapter ?? '' }) : cpuBackend({ workers, chunk: CPU_CHUNK });
   let retried = 0;
   const once = async (worlds: number): Promise<number> => {
     const t0 = performance.now();
-    if (device !== undefined) retried += (await runGpu(device, slate, cfg.profile, { seed: cfg.seed, worlds, saveWorlds: false })).cpuChunks;
-    else await runCpu(slate, cfg.profile, { seed: cfg.seed, worlds, chunk: CPU_CHUNK, saveWorlds: false, workers });
+    const r = await simulate(slate, cfg.profile, backend, { seed: cfg.seed, worlds });
+    retried += (r.backendMetrics.gpu_chunks_retried_on_cpu as number | undefined) ?? 0;
     return (performance.now() - t0) / 1000;
   };
   await once(Math.min(cfg.worlds, 1000)); // warm-up: pipelines compiled, workers started, JIT warm

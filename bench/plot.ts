@@ -1,5 +1,5 @@
 // Throughput against worlds as a small standalone SVG: one line per backend and scope, log-scaled worlds.
-import type { BenchResult } from './bench.ts';
+import type { BenchResult } from './types.ts';
 
 const W = 600;
 const H = 360;

@@ -23,13 +23,17 @@ describe('slatesim bench --quick', () => {
     const report = JSON.parse(await readFile(json, 'utf8')) as {
       machine: Record<string, unknown>;
       slate: { players: number; teams: number; games: number };
-      results: { backend: string; adapter: string | null; worlds: number; seconds: number; player_worlds_per_s: number; peak_rss_mb: number; players: number }[];
+      results: { backend: string; workers: number | null; adapter: string | null; worlds: number; seconds: number; player_worlds_per_s: number; peak_rss_mb: number; players: number }[];
       ratios: { gpu_over_cpu: number | null }[];
       kernels: Record<string, unknown>;
     };
     expect(report.slate).toMatchObject({ players: 258, teams: 20, games: 10 });
     expect(report.machine.cores).toBeGreaterThan(0);
-    expect(report.results.length).toBe(backends === 'cpu' ? report.results.length : report.results.filter((r) => r.backend === 'cpu').length + 1);
+    // Quick mode: one slate at 1,000 worlds per configuration: CPU x1, CPU x all cores (when there is more
+    // than one), and the GPU when it is there.
+    const cores = report.machine.cores as number;
+    const expected = [{ backend: 'cpu', workers: 1 }, ...(cores > 1 ? [{ backend: 'cpu', workers: cores }] : []), ...(ctx !== undefined ? [{ backend: 'gpu', workers: null }] : [])];
+    expect(report.results.map((r) => ({ backend: r.backend, workers: r.workers }))).toEqual(expected);
     for (const r of report.results) {
       expect(r.worlds).toBe(1000);
       expect(r.seconds).toBeGreaterThan(0);

@@ -18,7 +18,7 @@ import { DK_CLASSIC, dkPoints } from '../engine/scoring.ts';
 import { loadProfile, parseProfile, type Profile } from '../engine/profile.ts';
 import { SLATE_COLUMNS, loadSlate, slateFromRows, type Slate } from '../engine/slate.ts';
 import { NSTAT, STAT_INDEX, newBatch, runKernels, softmaxShares } from '../engine/kernels/kernels.ts';
-import { runSim, PROJECTIONS_SCHEMA } from '../engine/sim.ts';
+import { runSim, PROJECTIONS_SCHEMA } from '../src/cli/run-sim.ts';
 import { playerCap, teamMinutes } from '../engine/kernels/contract.ts';
 import { EMBEDDED_LAKE, filesBelow, tempDir } from './helpers.ts';
 

@@ -14,7 +14,7 @@ import { loadSlate } from '../engine/slate.ts';
 import { Lake } from '../src/data/lake.ts';
 import { initParquetNode } from '../src/data/parquet-node.ts';
 import { NodeFileStore } from '../src/data/store-node.ts';
-import { runSim } from '../engine/sim.ts';
+import { runSim } from '../src/cli/run-sim.ts';
 import { silentProgress } from '../src/cli/progress.ts';
 import { EMBEDDED_LAKE, useGpuDevice, tempDir } from './helpers.ts';
 import { registerShaderSource } from '../engine/gpu/shader-source.ts';

@@ -15,7 +15,7 @@ import { silentProgress } from '../src/cli/progress.ts';
 import { buildLake } from '../src/lake/build.ts';
 import { importSalaries, parseDkCsv, type SalariesResult } from '../src/lake/salaries.ts';
 import { loadProfile } from '../engine/profile.ts';
-import { runSim } from '../engine/sim.ts';
+import { runSim } from '../src/cli/run-sim.ts';
 import { FIXTURES, tempDir } from './helpers.ts';
 
 const FIX = join(FIXTURES, 'dk-2023-01-18');

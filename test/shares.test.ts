@@ -19,7 +19,7 @@ import { binomialAbsDeviation, spearman, teamGameMetrics } from '../src/shares/m
 import { baseLogits, buildTeamGame, modelShares, parseShareModel, rateWeightedShares, teamGamesOf, type ShareModel, type TeamGame } from '../src/shares/model.ts';
 import { evaluateShareModel, trainShareModel } from '../src/shares/train.ts';
 import { loadProfile } from '../engine/profile.ts';
-import { runSim } from '../engine/sim.ts';
+import { runSim } from '../src/cli/run-sim.ts';
 import { EMBEDDED, EMBEDDED_LAKE, tempDir } from './helpers.ts';
 
 let lake: Lake;

@@ -5,8 +5,10 @@ import { UserError } from '../data/errors.ts';
 import type { Lake } from '../data/lake.ts';
 import { frameRows } from '../data/schema.ts';
 import { PLAYER_GAMES, RATES_TRAINING_BASE } from '../data/tables.ts';
-import type { Progress } from '../cli/progress.ts';
-import { runCpu } from '../../engine/cpu/pool.ts';
+import type { Progress } from '../data/progress.ts';
+import type { Backend, GameResult } from '../../engine/core/backend.ts';
+import { cpuBackend } from '../../engine/core/cpu-workers.ts';
+import { simulate } from '../../engine/core/simulate.ts';
 import { NSTAT, STAT_INDEX } from '../../engine/kernels/kernels.ts';
 import type { Profile } from '../../engine/profile.ts';
 import { dkPoints } from '../../engine/scoring.ts';
@@ -63,6 +65,8 @@ export interface BacktestOptions {
   seed: number;
   workers: number;
   chunk: number;
+  /** where the worlds run (default: the CPU path with `workers` and `chunk`) */
+  backend?: Backend;
   maxDates?: number;
   /** Share model for a date, or undefined for rate_weighted (the caller keeps models away from dates they saw). */
   shareModelFor: (date: string) => ShareModel | undefined;
@@ -98,7 +102,7 @@ async function actualsOf(lake: Lake, date: string): Promise<Map<number, Actual>>
 }
 
 /** Per player of a slate: his worlds' DK points and FGA. */
-function worldsByPlayer(s: Slate, results: Awaited<ReturnType<typeof runCpu>>, worlds: number): { dk: Float64Array[]; fga: Float64Array[]; teamPts: Float64Array[] } {
+function worldsByPlayer(s: Slate, results: readonly GameResult[], worlds: number): { dk: Float64Array[]; fga: Float64Array[]; teamPts: Float64Array[] } {
   const dk: Float64Array[] = [];
   const fga: Float64Array[] = [];
   const teamPts: Float64Array[] = [];
@@ -127,7 +131,34 @@ const meanArr = (a: ArrayLike<number>): number => {
   return s / a.length;
 };
 
-export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport> {
+type Pairs = { sim: number[]; a: number[]; b: number[] };
+type SlateWorlds = ReturnType<typeof worldsByPlayer>;
+
+/** Everything the backtest sums over dates before it reports. */
+interface State {
+  main: Tally;
+  base: Tally;
+  naive: Tally;
+  buckets: Record<string, Tally>;
+  pits: number[];
+  scatter: { mean: number; actual: number }[];
+  team: { n: number; diff: number; ratio: number; sdSim: number; realResid: number[] };
+  corr: Record<'teammate_fga' | 'teammate_fpts' | 'opponent_fpts', Pairs>;
+}
+
+const newState = (): State => ({
+  main: newTally(),
+  base: newTally(),
+  naive: newTally(),
+  buckets: Object.fromEntries(MINUTES_BUCKETS.map((b) => [b.name, newTally()])),
+  pits: [],
+  scatter: [],
+  team: { n: 0, diff: 0, ratio: 0, sdSim: 0, realResid: [] },
+  corr: { teammate_fga: { sim: [], a: [], b: [] }, teammate_fpts: { sim: [], a: [], b: [] }, opponent_fpts: { sim: [], a: [], b: [] } },
+});
+
+/** The slate dates in range, or an even sample of `maxDates` of them. */
+async function backtestDates(opts: BacktestOptions): Promise<string[]> {
   const parts = await opts.lake.partitions(RATES_TRAINING_BASE, { startDate: opts.startDate, endDate: opts.endDate });
   let dates = parts.map((p) => p.partition.game_date as string);
   if (dates.length === 0) throw new UserError(`no slate dates between ${opts.startDate} and ${opts.endDate} in ${opts.lake.store.root}`);
@@ -136,98 +167,119 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
     const step = dates.length / opts.maxDates;
     dates = Array.from({ length: opts.maxDates }, (_, k) => dates[Math.floor(k * step)] as string);
   }
-  const main = newTally();
-  const base = newTally();
-  const naive = newTally();
-  const buckets = Object.fromEntries(MINUTES_BUCKETS.map((b) => [b.name, newTally()]));
-  const pits: number[] = [];
-  const scatter: { mean: number; actual: number }[] = [];
-  const team = { n: 0, diff: 0, ratio: 0, sdSim: 0, realResid: [] as number[] };
-  const corr = { teammate_fga: { sim: [] as number[], a: [] as number[], b: [] as number[] }, teammate_fpts: { sim: [] as number[], a: [] as number[], b: [] as number[] }, opponent_fpts: { sim: [] as number[], a: [] as number[], b: [] as number[] } };
+  return dates;
+}
 
+/** Scores every player of a date against his simulated DK points (and the baselines); returns the residuals. */
+function scorePlayers(st: State, slate: Slate, actual: Map<number, Actual>, sim: SlateWorlds, simBase: SlateWorlds): { residDk: number[]; residFga: number[] } {
+  const { main, base, naive, buckets, pits, scatter } = st;
+  const residDk: number[] = [];
+  const residFga: number[] = [];
+  for (let i = 0; i < slate.nPlayers; i++) {
+    const a = actual.get(slate.playerId[i] as number) ?? { dk: 0, fga: 0, pts: 0 };
+    const score = (t: Tally, d: Discrete): void => {
+      t.n++;
+      for (const [key, lo, hi] of INTERVALS) {
+        t.inside[key] = (t.inside[key] as number) + intervalCoverage(d, a.dk, lo, hi);
+        if (a.dk >= quantileOf(d, lo) && a.dk <= quantileOf(d, hi)) t.insideInclusive[key] = (t.insideInclusive[key] as number) + 1;
+      }
+      t.absErr += Math.abs(meanOf(d) - a.dk);
+      t.crps += crpsDiscrete(d, a.dk);
+    };
+    const d = discreteFromSamples(sim.dk[i] as Float64Array);
+    score(main, d);
+    const bucket = MINUTES_BUCKETS.find((b) => (slate.p50[i] as number) >= b.lo && (slate.p50[i] as number) < b.hi);
+    if (bucket !== undefined) score(buckets[bucket.name] as Tally, d);
+    score(base, discreteFromSamples(simBase.dk[i] as Float64Array));
+    const mu = meanOf(d);
+    const sd = Math.max(0.3 * mu, 0.5);
+    naive.n++;
+    for (const [key, lo, hi] of INTERVALS) {
+      const inside = a.dk >= normalQuantile(mu, sd, lo) && a.dk <= normalQuantile(mu, sd, hi) ? 1 : 0;
+      naive.inside[key] = (naive.inside[key] as number) + inside;
+      naive.insideInclusive[key] = (naive.insideInclusive[key] as number) + inside;
+    }
+    naive.absErr += Math.abs(mu - a.dk);
+    naive.crps += crpsNormal(mu, sd, a.dk);
+    pits.push(pitDiscrete(d, a.dk));
+    scatter.push({ mean: mu, actual: a.dk });
+    residDk.push(a.dk - mu);
+    residFga.push(a.fga - meanArr(sim.fga[i] as Float64Array));
+  }
+  return { residDk, residFga };
+}
+
+/** Simulated team points against the implied totals and the real scores' spread. */
+function scoreTeams(st: State, slate: Slate, actual: Map<number, Actual>, sim: SlateWorlds): void {
+  const { team } = st;
+  for (let t = 0; t < slate.nTeams; t++) {
+    const pts = sim.teamPts[t] as Float64Array;
+    const m = meanArr(pts);
+    let v = 0;
+    for (let w = 0; w < pts.length; w++) v += ((pts[w] as number) - m) ** 2;
+    let real = 0;
+    for (let i = slate.playerStart[t] as number; i < (slate.playerEnd[t] as number); i++) real += actual.get(slate.playerId[i] as number)?.pts ?? 0;
+    const implied = slate.teamItt[t] as number;
+    if (!Number.isFinite(implied)) continue;
+    team.n++;
+    team.diff += m - implied;
+    team.ratio += m / implied;
+    team.sdSim += Math.sqrt(v / pts.length);
+    team.realResid.push(real - implied);
+  }
+}
+
+/** Correlations: pairs among each rotation's top players (projection order), within and across teams. */
+function scoreCorrelations(st: State, slate: Slate, sim: SlateWorlds, residDk: number[], residFga: number[]): void {
+  const { corr } = st;
+  const top = (t: number): number[] => {
+    const out: number[] = [];
+    for (let i = slate.playerStart[t] as number; i < Math.min(slate.playerEnd[t] as number, (slate.playerStart[t] as number) + CORR_TOP); i++) out.push(i);
+    return out;
+  };
+  const pair = (c: { sim: number[]; a: number[]; b: number[] }, x: Float64Array[], resid: number[], i: number, j: number): void => {
+    const r = pearson(Array.from(x[i] as Float64Array), Array.from(x[j] as Float64Array));
+    if (Number.isFinite(r)) c.sim.push(r);
+    c.a.push(resid[i] as number, resid[j] as number);
+    c.b.push(resid[j] as number, resid[i] as number);
+  };
+  for (let g = 0; g < slate.nGames; g++) {
+    const [h, aw] = [top(2 * g), top(2 * g + 1)];
+    for (const side of [h, aw]) {
+      for (let x = 0; x < side.length; x++) {
+        for (let y = x + 1; y < side.length; y++) {
+          pair(corr.teammate_fga, sim.fga, residFga, side[x] as number, side[y] as number);
+          pair(corr.teammate_fpts, sim.dk, residDk, side[x] as number, side[y] as number);
+        }
+      }
+    }
+    for (const i of h) for (const j of aw) pair(corr.opponent_fpts, sim.dk, residDk, i, j);
+  }
+}
+
+export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport> {
+  const dates = await backtestDates(opts);
+  const st = newState();
+  // Every world of every date is kept for scoring; the backend only changes how fast they come.
+  const backend = opts.backend ?? cpuBackend({ workers: opts.workers, chunk: opts.chunk });
   opts.progress.start('backtest', dates.length, 'dates');
   for (const [k, date] of dates.entries()) {
     const slate = await loadSlate(opts.lake, date, new Set(), opts.shareModelFor(date));
     const actual = await actualsOf(opts.lake, date);
-    const run = async (profile: Profile) =>
-      worldsByPlayer(slate, await runCpu(slate, profile, { seed: opts.seed, worlds: opts.worlds, chunk: opts.chunk, saveWorlds: true, workers: opts.workers }), opts.worlds);
+    const run = async (profile: Profile) => worldsByPlayer(slate, (await simulate(slate, profile, backend, { seed: opts.seed, worlds: opts.worlds, saveWorlds: true })).games, opts.worlds);
     const sim = await run(opts.profile);
     const simBase = await run(opts.baselineProfile);
-    const residDk: number[] = [];
-    const residFga: number[] = [];
-    for (let i = 0; i < slate.nPlayers; i++) {
-      const a = actual.get(slate.playerId[i] as number) ?? { dk: 0, fga: 0, pts: 0 };
-      const score = (t: Tally, d: Discrete): void => {
-        t.n++;
-        for (const [key, lo, hi] of INTERVALS) {
-          t.inside[key] = (t.inside[key] as number) + intervalCoverage(d, a.dk, lo, hi);
-          if (a.dk >= quantileOf(d, lo) && a.dk <= quantileOf(d, hi)) t.insideInclusive[key] = (t.insideInclusive[key] as number) + 1;
-        }
-        t.absErr += Math.abs(meanOf(d) - a.dk);
-        t.crps += crpsDiscrete(d, a.dk);
-      };
-      const d = discreteFromSamples(sim.dk[i] as Float64Array);
-      score(main, d);
-      const bucket = MINUTES_BUCKETS.find((b) => (slate.p50[i] as number) >= b.lo && (slate.p50[i] as number) < b.hi);
-      if (bucket !== undefined) score(buckets[bucket.name] as Tally, d);
-      score(base, discreteFromSamples(simBase.dk[i] as Float64Array));
-      const mu = meanOf(d);
-      const sd = Math.max(0.3 * mu, 0.5);
-      naive.n++;
-      for (const [key, lo, hi] of INTERVALS) {
-        const inside = a.dk >= normalQuantile(mu, sd, lo) && a.dk <= normalQuantile(mu, sd, hi) ? 1 : 0;
-        naive.inside[key] = (naive.inside[key] as number) + inside;
-        naive.insideInclusive[key] = (naive.insideInclusive[key] as number) + inside;
-      }
-      naive.absErr += Math.abs(mu - a.dk);
-      naive.crps += crpsNormal(mu, sd, a.dk);
-      pits.push(pitDiscrete(d, a.dk));
-      scatter.push({ mean: mu, actual: a.dk });
-      residDk.push(a.dk - mu);
-      residFga.push(a.fga - meanArr(sim.fga[i] as Float64Array));
-    }
-    for (let t = 0; t < slate.nTeams; t++) {
-      const pts = sim.teamPts[t] as Float64Array;
-      const m = meanArr(pts);
-      let v = 0;
-      for (let w = 0; w < pts.length; w++) v += ((pts[w] as number) - m) ** 2;
-      let real = 0;
-      for (let i = slate.playerStart[t] as number; i < (slate.playerEnd[t] as number); i++) real += actual.get(slate.playerId[i] as number)?.pts ?? 0;
-      const implied = slate.teamItt[t] as number;
-      if (!Number.isFinite(implied)) continue;
-      team.n++;
-      team.diff += m - implied;
-      team.ratio += m / implied;
-      team.sdSim += Math.sqrt(v / pts.length);
-      team.realResid.push(real - implied);
-    }
-    // Correlations: pairs among each rotation's top players (projection order), within and across teams.
-    const top = (t: number): number[] => {
-      const out: number[] = [];
-      for (let i = slate.playerStart[t] as number; i < Math.min(slate.playerEnd[t] as number, (slate.playerStart[t] as number) + CORR_TOP); i++) out.push(i);
-      return out;
-    };
-    const pair = (c: { sim: number[]; a: number[]; b: number[] }, x: Float64Array[], resid: number[], i: number, j: number): void => {
-      const r = pearson(Array.from(x[i] as Float64Array), Array.from(x[j] as Float64Array));
-      if (Number.isFinite(r)) c.sim.push(r);
-      c.a.push(resid[i] as number, resid[j] as number);
-      c.b.push(resid[j] as number, resid[i] as number);
-    };
-    for (let g = 0; g < slate.nGames; g++) {
-      const [h, aw] = [top(2 * g), top(2 * g + 1)];
-      for (const side of [h, aw]) {
-        for (let x = 0; x < side.length; x++) {
-          for (let y = x + 1; y < side.length; y++) {
-            pair(corr.teammate_fga, sim.fga, residFga, side[x] as number, side[y] as number);
-            pair(corr.teammate_fpts, sim.dk, residDk, side[x] as number, side[y] as number);
-          }
-        }
-      }
-      for (const i of h) for (const j of aw) pair(corr.opponent_fpts, sim.dk, residDk, i, j);
-    }
+    const { residDk, residFga } = scorePlayers(st, slate, actual, sim, simBase);
+    scoreTeams(st, slate, actual, sim);
+    scoreCorrelations(st, slate, sim, residDk, residFga);
     opts.progress.update(k + 1);
   }
   opts.progress.stop();
+  return report(st, opts, dates);
+}
+
+function report(st: State, opts: BacktestOptions, dates: string[]): BacktestReport {
+  const { main, base, naive, buckets, pits, scatter, team, corr } = st;
   const realSd = Math.sqrt(team.realResid.reduce((a, r) => a + r * r, 0) / team.realResid.length - (team.realResid.reduce((a, r) => a + r, 0) / team.realResid.length) ** 2);
   const c = (x: { sim: number[]; a: number[]; b: number[] }) => ({ sim: meanArr(x.sim), real: pearson(x.a, x.b) });
   const m = summary(main);

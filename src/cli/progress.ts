@@ -2,14 +2,9 @@
 // every tenth of the way, so logs stay readable. Always on stderr: stdout carries results.
 import cliProgress from 'cli-progress';
 
-export interface Progress {
-  start(label: string, total: number, unit: string): void;
-  update(done: number): void;
-  stop(): void;
-  log(message: string): void;
-}
+import type { Progress } from '../data/progress.ts';
 
-export const silentProgress: Progress = { start() {}, update() {}, stop() {}, log() {} };
+export { silentProgress, type Progress } from '../data/progress.ts';
 
 export function consoleProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
   if (stream.isTTY && process.env.CI === undefined) {

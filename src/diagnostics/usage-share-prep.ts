@@ -5,6 +5,7 @@ import { UserError } from '../data/errors.ts';
 import type { Lake } from '../data/lake.ts';
 import { frameRows, type Value } from '../data/schema.ts';
 import { PLAYER_GAMES, RATES_TRAINING_BASE } from '../data/tables.ts';
+import { reconstruct } from '../shares/reconstruct.ts';
 
 export const SHARE_TARGETS = ['fga', 'fta', 'tov'] as const;
 export type ShareTarget = (typeof SHARE_TARGETS)[number];
@@ -20,15 +21,6 @@ export interface DateDiagnostics {
   zeroTotalTeamGames: Record<ShareTarget, number>;
   topShareMean: Record<ShareTarget, number>;
   over10pctMean: Record<ShareTarget, number>;
-}
-
-/** Per-minute label x minutes, the seed's reconstruction. */
-export function reconstruct(row: Record<string, Value>, target: ShareTarget): number {
-  const m = row.minutes_actual as number;
-  if (m === 0) return 0;
-  const r = (k: string): number => (row[k] as number | null) ?? 0;
-  if (target === 'fga') return (r('fga2_per_min') + r('fga3_per_min')) * m;
-  return r(`${target}_per_min`) * m;
 }
 
 const LABEL_COLUMNS = new Set([

@@ -17,7 +17,7 @@ import { BRONZE_BOX_SCORES, BRONZE_LINES, ODDS_SNAPSHOT, PLAYER_GAMES, RATES_TRA
 import { parseMinutesModel } from '../features/minutes-model.ts';
 import { computeGold, writeGold, type MinutesSeasonMetrics } from './gold.ts';
 import { readCsvBytes } from '../data/csv.ts';
-import type { Progress } from '../cli/progress.ts';
+import type { Progress } from '../data/progress.ts';
 import { parseBoxScores, type BoxScoreReport } from './boxscores.ts';
 import { buildOddsSnapshot, parseLines, type GameKey, type LinesReport } from './lines.ts';
 

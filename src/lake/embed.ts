@@ -12,7 +12,7 @@ import { readCsvBytes } from '../data/csv.ts';
 import { Lake } from '../data/lake.ts';
 import { NodeFileStore } from '../data/store-node.ts';
 import { FILE_LIST } from '../data/store-http.ts';
-import type { Progress } from '../cli/progress.ts';
+import type { Progress } from '../data/progress.ts';
 import { buildLake } from './build.ts';
 import type { Value } from '../data/schema.ts';
 import { teamGamesOf } from '../shares/model.ts';

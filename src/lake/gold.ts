@@ -5,7 +5,7 @@ import { Lake } from '../data/lake.ts';
 import { frameToParquet } from '../data/parquet.ts';
 import { frameFromRows, type Value } from '../data/schema.ts';
 import { MINUTES_V1, ODDS_SNAPSHOT, PLAYER_GAMES, RATES_TRAINING_BASE } from '../data/tables.ts';
-import type { Progress } from '../cli/progress.ts';
+import type { Progress } from '../data/progress.ts';
 import { fitMinutesModel, heuristicMinutesModel, mae, predictMinutes, type MinutesModel } from '../features/minutes-model.ts';
 import { computeRatesBase, type FeatureRow, type OddsRow } from '../features/rates-base.ts';
 

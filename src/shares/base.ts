@@ -5,8 +5,8 @@ import { UserError } from '../data/errors.ts';
 import type { Lake } from '../data/lake.ts';
 import { frameFromRows, frameRows, type Value } from '../data/schema.ts';
 import { RATES_TRAINING_BASE, USAGE_SHARES_TRAINING_BASE } from '../data/tables.ts';
-import type { Progress } from '../cli/progress.ts';
-import { reconstruct } from '../diagnostics/usage-share-prep.ts';
+import type { Progress } from '../data/progress.ts';
+import { reconstruct } from './reconstruct.ts';
 import { SHARE_TARGETS } from './features.ts';
 import { groupByTeamGame } from './model.ts';
 

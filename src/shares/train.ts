@@ -5,8 +5,8 @@ import { UserError } from '../data/errors.ts';
 import type { Lake } from '../data/lake.ts';
 import { frameRows } from '../data/schema.ts';
 import { RATES_TRAINING_BASE } from '../data/tables.ts';
-import type { Progress } from '../cli/progress.ts';
-import { CounterRng, u01 } from '../../engine/rng.ts';
+import type { Progress } from '../data/progress.ts';
+import { CounterRng, u01 } from '../models/rng.ts';
 import { SHARE_FEATURES, SHARE_INPUT_COLUMNS, SHARE_TARGETS, type ShareTarget } from './features.ts';
 import { meanMetrics, teamGameMetrics, type ShareMetrics } from './metrics.ts';
 import {

@@ -1,6 +1,8 @@
-// The CPU path in the browser: a web worker runs one game's worlds through the same TypeScript kernels as the
-// CLI (engine/cpu/simulate.ts), so the page stays responsive, and posts progress and the accumulator back.
-import { simulateGame, type GameAccumulator } from '../../engine/cpu/simulate.ts';
+// The CPU path in the browser: a web worker runs one game's worlds through the engine's run loop on the inline
+// CPU backend (the same TypeScript kernels as the CLI), so the page stays responsive, and posts progress and
+// the accumulator back.
+import { inlineCpuBackend, type GameAccumulator } from '../../engine/core/backend.ts';
+import { simulate } from '../../engine/core/simulate.ts';
 import type { Profile } from '../../engine/profile.ts';
 import type { Slate } from '../../engine/slate.ts';
 
@@ -21,15 +23,16 @@ export type SimReply =
 
 // The DOM lib types `self` as a Window; a dedicated worker's scope has this shape.
 const scope = self as unknown as {
-  onmessage: ((ev: MessageEvent<SimRequest>) => void) | null;
+  onmessage: ((ev: MessageEvent<SimRequest>) => void | Promise<void>) | null;
   postMessage(message: SimReply, transfer?: Transferable[]): void;
 };
 
-scope.onmessage = (ev) => {
+scope.onmessage = async (ev) => {
   const { id, slate, profile, seed, worlds, chunk } = ev.data;
   try {
-    let done = 0;
-    const { acc } = simulateGame(slate, profile, seed, 0, worlds, chunk, false, (n) => scope.postMessage({ id, kind: 'progress', done: (done += n) }));
+    const progress = { start() {}, stop() {}, log() {}, update: (done: number) => scope.postMessage({ id, kind: 'progress', done }) };
+    const run = await simulate(slate, profile, inlineCpuBackend({ chunk }), { seed, worlds, progress });
+    const acc = (run.games[0] as { acc: GameAccumulator }).acc;
     const buffers = Object.values(acc).filter((v): v is Float64Array | Uint32Array => ArrayBuffer.isView(v)).map((v) => v.buffer as ArrayBuffer);
     scope.postMessage({ id, kind: 'done', acc }, buffers);
   } catch (e) {

@@ -1,0 +1,89 @@
+// The backend-neutral face of the engine: a `Backend` simulates a slate's games in chunks of worlds and hands
+// back one accumulator per game (the same `GameAccumulator` whichever backend ran it). CPU worker threads
+// (engine/core/cpu-workers.ts, Node only), the CPU inline (browsers) and WebGPU are the ones today; a remote
+// worker pool would be one more with the same `run`. This file stays importable in a browser. What a backend wants
+// recorded about itself (workers, adapter, retried chunks) comes back as `metrics`, for the caller to write.
+import { simulateGame, type GameResult } from '../cpu/simulate.ts';
+import { runGpu } from '../gpu/simulate-gpu.ts';
+import type { Profile } from '../profile.ts';
+import type { Slate } from '../slate.ts';
+
+export type { GameAccumulator, GameResult, WorldRows } from '../cpu/simulate.ts';
+
+/** Worlds per chunk on the CPU path: small enough to stay in cache, large enough to amortise the calls. */
+export const CPU_CHUNK = 2048;
+
+export interface ChunkRequest {
+  seed: number;
+  /** worlds per game */
+  worlds: number;
+  /** keep every world's stat lines (memory grows with worlds x players) */
+  saveWorlds: boolean;
+  /** called with the number of game-worlds each finished chunk added */
+  onProgress?: (gameWorlds: number) => void;
+}
+
+export interface BackendRun {
+  /** one per game, in slate order */
+  results: GameResult[];
+  /** worlds per chunk actually used */
+  chunkWorlds: number;
+  /** what the run's metrics record about the backend, in the order written */
+  metrics: Record<string, unknown>;
+  /** a condition the user should hear about though the run completed (e.g. chunks rerun on the CPU) */
+  warning?: string;
+}
+
+export interface Backend {
+  readonly kind: 'cpu' | 'gpu';
+  /** one line for humans, e.g. "cpu (8 workers)" */
+  readonly label: string;
+  run(slate: Slate, profile: Profile, request: ChunkRequest): Promise<BackendRun>;
+}
+
+/**
+ * The TypeScript path in this thread, game after game: what a browser web worker runs (no worker threads
+ * there). The same worlds, bytes for bytes, as `cpuBackend` in engine/core/cpu-workers.ts.
+ */
+export function inlineCpuBackend(opts: { chunk?: number } = {}): Backend {
+  const chunk = opts.chunk ?? CPU_CHUNK;
+  return {
+    kind: 'cpu',
+    label: 'cpu (inline)',
+    async run(slate, profile, r) {
+      const results: GameResult[] = [];
+      for (let g = 0; g < slate.nGames; g++) results.push(simulateGame(slate, profile, r.seed, g, r.worlds, chunk, r.saveWorlds, (n) => r.onProgress?.(n)));
+      return { results, chunkWorlds: chunk, metrics: { workers: 1 } };
+    },
+  };
+}
+
+/** WebGPU on `device` (the caller owns it and destroys it). A failed chunk reruns on the CPU path. */
+export function gpuBackend(device: GPUDevice, opts: { adapter?: string; chunk?: number } = {}): Backend {
+  const adapter = opts.adapter ?? 'WebGPU';
+  return {
+    kind: 'gpu',
+    label: `gpu (${adapter.replace(/^WebGPU adapter: /, '').split(';')[0]})`,
+    async run(slate, profile, r) {
+      const { results, ...info } = await runGpu(device, slate, profile, {
+        seed: r.seed,
+        worlds: r.worlds,
+        saveWorlds: r.saveWorlds,
+        ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}),
+        ...(r.onProgress !== undefined ? { onProgress: r.onProgress } : {}),
+      });
+      return {
+        results,
+        chunkWorlds: info.chunkWorlds,
+        metrics: {
+          adapter,
+          gpu_chunks_retried_on_cpu: info.cpuChunks,
+          gpu_failure: info.failure ?? null,
+          kernels_on_cpu: info.cpuKernels,
+          gpu_buffers: info.buffers,
+        },
+        ...(info.failure !== undefined ? { warning: `the GPU failed (${info.failure}); ${info.cpuChunks} chunks ran on the CPU path instead` } : {}),
+      };
+    },
+  };
+}

@@ -1,0 +1,77 @@
+// Argument parsing shared by the commands: every user mistake in a flag becomes a UserError naming the flag
+// and the value (one line, exit 2), and the package's own files (embedded lake, shipped share model) are
+// found from here whether slatesim runs from a checkout or from an installed package.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../data/errors.ts';
+import type { Lake } from '../data/lake.ts';
+import { RATES_TRAINING_BASE } from '../data/tables.ts';
+import { parseShareModel, type ShareModel } from '../shares/model.ts';
+
+export function dateRange(start: string, end: string): [string, string] {
+  const a = parseDate('--start-date', start) as string;
+  const b = parseDate('--end-date', end) as string;
+  if (a > b) throw new UserError(`--start-date ${a} is after --end-date ${b}`);
+  return [a, b];
+}
+
+export async function readTextFile(path: string, flag: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    throw new UserError(`${flag} ${path}: file not found`);
+  }
+}
+
+export function positiveInt(flag: string, value: string, max: number, allowZero = false): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n > max || (!allowZero && n < 1)) {
+    throw new UserError(`${flag} must be an integer in ${allowZero ? 0 : 1}..${max}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+export const PACKAGE_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+export const DEFAULT_SHARE_MODEL = resolve(PACKAGE_ROOT, 'public/data/models/shares_v1.json');
+
+/** The shipped share model, when shares are on and it was trained before `date` (a model never sees its date). */
+export async function shippedShareModel(sharesOn: boolean, date: string): Promise<ShareModel | undefined> {
+  if (!sharesOn || !existsSync(DEFAULT_SHARE_MODEL)) return undefined;
+  const shipped = parseShareModel(await readFile(DEFAULT_SHARE_MODEL, 'utf8'), DEFAULT_SHARE_MODEL);
+  return shipped.training.end_date < date ? shipped : undefined;
+}
+
+export function parseSeasons(value: string): number[] {
+  const seasons = value.split(',').map((s) => s.trim());
+  for (const s of seasons) {
+    if (!/^\d{4}$/.test(s)) throw new UserError(`--seasons must be comma-separated years like 2023,2024, got ${JSON.stringify(value)}`);
+  }
+  return seasons.map(Number);
+}
+
+export function parseDate(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const ok = /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
+  if (!ok) throw new UserError(`${flag} must be a date YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** `--flag a,b`: a non-empty list of allowed items. */
+export function parseList(flag: string, v: string, allowed: readonly string[]): string[] {
+  const items = v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  const badItem = items.find((x) => !allowed.includes(x));
+  if (items.length === 0 || badItem !== undefined) throw new UserError(`${flag} must list ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
+  return items;
+}
+
+/** `--date`, or the last date with gold/rates_training_base in the lake when it is absent. */
+export async function slateDate(lake: Lake, lakeDir: string, value: string | undefined): Promise<string> {
+  const date = parseDate('--date', value);
+  if (date !== undefined) return date;
+  const parts = await lake.partitions(RATES_TRAINING_BASE);
+  const last = parts[parts.length - 1]?.partition.game_date;
+  if (last === undefined) throw new UserError(`${lakeDir}: no gold/rates_training_base (run slatesim lake build)`);
+  return last;
+}

@@ -1,0 +1,33 @@
+// `slatesim diagnostics usage-share-prep`: the usage-share data checks.
+import type { Command } from 'commander';
+import { UserError } from '../../data/errors.ts';
+import { Lake } from '../../data/lake.ts';
+import { initParquetNode } from '../../data/parquet-node.ts';
+import { NodeFileStore } from '../../data/store-node.ts';
+import { formatUsageSharePrep, usageSharePrep } from '../../diagnostics/usage-share-prep.ts';
+import { parseDate } from '../args.ts';
+
+export function registerDiagnostics(parent: Command): void {
+  parent
+    .command('diagnostics')
+    .description('data checks')
+    .command('usage-share-prep')
+    .description('rebuild FGA/FTA/TOV from per-minute labels x minutes, check them against the box score, summarise shares')
+    .requiredOption('--lake <dir>', 'lake root')
+    .requiredOption('--start-date <date>', 'first date')
+    .requiredOption('--end-date <date>', 'last date')
+    .option('--max-days <n>', 'at most this many dates')
+    .action(async (o: { lake: string; startDate: string; endDate: string; maxDays?: string }) => {
+      const start = parseDate('--start-date', o.startDate) as string;
+      const end = parseDate('--end-date', o.endDate) as string;
+      let maxDays: number | undefined;
+      if (o.maxDays !== undefined) {
+        maxDays = Number(o.maxDays);
+        if (!Number.isInteger(maxDays) || maxDays < 1) throw new UserError(`--max-days must be a positive integer, got ${JSON.stringify(o.maxDays)}`);
+      }
+      await initParquetNode();
+      const rows = await usageSharePrep(new Lake(new NodeFileStore(o.lake)), start, end, maxDays);
+      console.log(formatUsageSharePrep(rows));
+      if (rows.some((d) => d.mismatches.fga + d.mismatches.fta + d.mismatches.tov > 0)) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,49 @@
+// `slatesim lake build`: box-score and lines CSVs into the lake's bronze, silver and gold tables.
+import type { Command } from 'commander';
+import { buildLake } from '../../lake/build.ts';
+import { formatMinutesMetrics } from '../../lake/info.ts';
+import { consoleProgress } from '../progress.ts';
+import { parseDate, parseSeasons } from '../args.ts';
+
+export function registerLakeBuild(parent: Command): void {
+  parent
+    .command('build')
+    .description('ingest box-score and lines CSVs into bronze and silver tables')
+    .requiredOption('--source <dir>', 'directory with box_scores_<season>.csv(.gz) and lines_*.csv(.gz)')
+    .requiredOption('--lake <dir>', 'lake root to write')
+    .option('--seasons <list>', 'seasons (end years) to build, e.g. 2023,2024')
+    .option('--start-date <date>', 'keep only games on or after this date')
+    .option('--end-date <date>', 'keep only games on or before this date')
+    .option('--force', 'rebuild seasons whose inputs did not change')
+    .option('--minutes-model <file>', 'minutes model for seasons with no earlier season in the lake (default: the shipped one)')
+    .action(async (o: { source: string; lake: string; seasons?: string; startDate?: string; endDate?: string; force?: boolean; minutesModel?: string }) => {
+      const started = Date.now();
+      const startDate = parseDate('--start-date', o.startDate);
+      const endDate = parseDate('--end-date', o.endDate);
+      const result = await buildLake({
+        source: o.source,
+        lake: o.lake,
+        ...(o.seasons !== undefined ? { seasons: parseSeasons(o.seasons) } : {}),
+        ...(startDate !== undefined ? { startDate } : {}),
+        ...(endDate !== undefined ? { endDate } : {}),
+        force: o.force === true,
+        ...(o.minutesModel !== undefined ? { minutesModelFile: o.minutesModel } : {}),
+        progress: consoleProgress(),
+      });
+      for (const s of result.built) {
+        const m = result.manifest.seasons[String(s)];
+        if (m === undefined) continue;
+        const b = m.box_scores;
+        const l = m.lines;
+        console.log(
+          `season ${s}: ${b.rows} player-game rows, ${b.games} games, ${m.dates.length} dates; available ${b.available}, unavailable ${b.unavailable}; ` +
+            `overtime team-games ${b.overtimeTeamGames}; team minutes off 240(+25/OT) by >1.5: ${b.minutesWarnings}; ` +
+            (l === null ? 'no lines file' : `lines matched ${l.matchedGames}, games without line ${l.gamesWithoutLine}, lines without game ${l.linesWithoutGame}`),
+        );
+      }
+      if (result.gold !== null) console.log(formatMinutesMetrics(result.gold.minutes_metrics));
+      console.log(
+        `lake ${o.lake}: built ${result.built.length} season(s), skipped ${result.skipped.length} unchanged, ${result.filesWritten} files written in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+      );
+    });
+}

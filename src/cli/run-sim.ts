@@ -1,0 +1,194 @@
+// `slatesim sim`'s output: one date's simulation (engine/sim.ts) written atomically as
+// <out>/game_date=D/run=R/{projections.parquet, projections.csv, metrics.json} (+ worlds with --save-worlds).
+// The engine computes; this file decides what lands on disk and what metrics.json records.
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Lake } from '../data/lake.ts';
+import { frameToParquet } from '../data/parquet.ts';
+import { col, frameFromRows, type TableSchema, type Value } from '../data/schema.ts';
+import type { Progress } from '../data/progress.ts';
+import { NodeFileStore } from '../data/store-node.ts';
+import type { ShareModel } from '../shares/model.ts';
+import { gpuBackend, type WorldRows } from '../../engine/core/backend.ts';
+import { cpuBackend } from '../../engine/core/cpu-workers.ts';
+import { PROJECTIONS_SCHEMA } from '../../engine/core/projections.ts';
+import { STATS, NSTAT } from '../../engine/kernels/kernels.ts';
+import type { Profile } from '../../engine/profile.ts';
+import { simulateDate } from '../../engine/sim.ts';
+import type { Slate } from '../../engine/slate.ts';
+
+export { PROJECTIONS_SCHEMA };
+
+const WORLDS_SCHEMA: TableSchema = {
+  name: 'worlds',
+  columns: [
+    col('world', 'int32'),
+    col('game_id', 'utf8'),
+    col('team_id', 'int64'),
+    col('player_id', 'int64'),
+    col('minutes', 'float32'),
+    ...STATS.map((c) => col(c, 'int32')),
+    col('dk_fpts', 'float32'),
+  ],
+};
+
+const TEAM_WORLDS_SCHEMA: TableSchema = {
+  name: 'team_worlds',
+  columns: [
+    col('world', 'int32'),
+    col('game_id', 'utf8'),
+    col('team_id', 'int64'),
+    col('fga_total', 'int32'),
+    col('fta_total', 'int32'),
+    col('tov_total', 'int32'),
+    col('pts', 'int32'),
+    col('pace_factor', 'float32'),
+  ],
+};
+
+export interface SimOptions {
+  lake: Lake;
+  date: string;
+  profile: Profile;
+  profileName: string;
+  worlds: number;
+  seed: number;
+  /** worlds per chunk (default: 2048 on the CPU, sized from the adapter's limits on the GPU) */
+  chunk?: number;
+  workers: number;
+  out: string;
+  run: string;
+  saveWorlds: boolean;
+  dkCsv?: { text: string; file: string };
+  playerOut?: ReadonlySet<number>;
+  /** The WebGPU device when the GPU path runs (absent: the CPU path). */
+  gpu?: { device: GPUDevice; adapter: string };
+  /** Share model for the usage-share base logits (rate_weighted without one). */
+  shareModel?: ShareModel;
+  progress: Progress;
+}
+
+export interface SimResult {
+  dir: string;
+  rows: Record<string, Value>[];
+  metrics: Record<string, unknown>;
+}
+
+export async function runSim(opts: SimOptions): Promise<SimResult> {
+  const { profile } = opts;
+  const backend = opts.gpu !== undefined ? gpuBackend(opts.gpu.device, { adapter: opts.gpu.adapter, ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}) }) : cpuBackend({ workers: opts.workers, ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}) });
+  const sim = await simulateDate({
+    lake: opts.lake,
+    date: opts.date,
+    profile,
+    backend,
+    worlds: opts.worlds,
+    seed: opts.seed,
+    saveWorlds: opts.saveWorlds,
+    ...(opts.dkCsv !== undefined ? { dkCsv: opts.dkCsv } : {}),
+    ...(opts.playerOut !== undefined ? { playerOut: opts.playerOut } : {}),
+    ...(opts.shareModel !== undefined ? { shareModel: opts.shareModel } : {}),
+    progress: opts.progress,
+  });
+  const { run } = sim;
+  if (run.warning !== undefined) process.stderr.write(`slatesim: ${run.warning}\n`);
+  const slate = run.slate;
+  const metrics = {
+    date: opts.date,
+    profile: opts.profileName,
+    seed: opts.seed,
+    worlds: opts.worlds,
+    backend: backend.kind,
+    ...run.backendMetrics,
+    chunk_worlds: run.chunkWorlds,
+    runtime_s: run.seconds,
+    player_worlds_per_s: (slate.nPlayers * opts.worlds) / Math.max(run.seconds, 1e-9),
+    slate: { players: slate.nPlayers, teams: slate.nTeams, games: slate.nGames },
+    players_ruled_out: [...(opts.playerOut ?? [])],
+    conservation: { team_worlds_checked: slate.nTeams * opts.worlds, target_violations: sim.conservationViolations, minutes_violations: sim.minutesViolations },
+    fallbacks: { team_worlds_with_no_eligible_player: sim.fallbacks, fallback: profile.usage_shares.fallback },
+    share_base: slate.shareSource,
+    overtime_rate: sim.overtimeWorlds / (slate.nGames * opts.worlds),
+    vegas_anchoring: { enabled: profile.vegas_anchoring.enabled, max_abs_relative_error: sim.maxAnchorError },
+    teams: sim.teams,
+    profile_settings: profile,
+  };
+  const dir = await writeOutputs(opts, slate, sim.rows, metrics, run.games.map((r) => r.worldRows));
+  return { dir, rows: sim.rows, metrics };
+}
+
+function csvValue(v: Value): string {
+  if (v === null) return '';
+  if (typeof v === 'string') return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  return String(v);
+}
+
+export function toCsv(schema: TableSchema, rows: readonly Record<string, Value>[]): string {
+  const names = schema.columns.map((c) => c.name);
+  return `${[names.join(','), ...rows.map((r) => names.map((n) => csvValue(r[n] ?? null)).join(','))].join('\n')}\n`;
+}
+
+/** Writes into a temporary run directory, then renames it into place: a failed run leaves nothing. */
+async function writeOutputs(opts: SimOptions, slate: Slate, rows: Record<string, Value>[], metrics: Record<string, unknown>, worldRows: (WorldRows | undefined)[]): Promise<string> {
+  const parent = join(opts.out, `game_date=${opts.date}`);
+  const dir = join(parent, `run=${opts.run}`);
+  const tmp = `${dir}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  try {
+    const store = new NodeFileStore(tmp);
+    await store.writeFileAtomic('projections.parquet', frameToParquet(frameFromRows(PROJECTIONS_SCHEMA, rows)));
+    await store.writeFileAtomic('projections.csv', new TextEncoder().encode(toCsv(PROJECTIONS_SCHEMA, rows)));
+    if (opts.saveWorlds) {
+      const [w, t] = worldFrames(slate, opts.worlds, worldRows);
+      await store.writeFileAtomic('worlds.parquet', frameToParquet(w));
+      await store.writeFileAtomic('team_worlds.parquet', frameToParquet(t));
+    }
+    await store.writeFileAtomic('metrics.json', new TextEncoder().encode(`${JSON.stringify(metrics, null, 2)}\n`));
+    await rm(dir, { recursive: true, force: true });
+    await rename(tmp, dir);
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return dir;
+}
+
+function worldFrames(s: Slate, worlds: number, parts: (WorldRows | undefined)[]): [ReturnType<typeof frameFromRows>, ReturnType<typeof frameFromRows>] {
+  const wr: Record<string, Value>[] = [];
+  const tr: Record<string, Value>[] = [];
+  parts.forEach((rows, g) => {
+    if (rows === undefined) return;
+    const p0 = s.playerStart[2 * g] as number;
+    const nP = (s.playerEnd[2 * g + 1] as number) - p0;
+    for (let w = 0; w < worlds; w++) {
+      for (let j = 0; j < nP; j++) {
+        const i = p0 + j;
+        const at = (w * nP + j) * NSTAT;
+        const r: Record<string, Value> = {
+          world: w,
+          game_id: s.gameId[g] as string,
+          team_id: s.teamId[s.playerTeam[i] as number] as number,
+          player_id: s.playerId[i] as number,
+          minutes: rows.minutes[w * nP + j] as number,
+          dk_fpts: rows.dk[w * nP + j] as number,
+        };
+        for (const [k, name] of STATS.entries()) r[name] = rows.stats[at + k] as number;
+        wr.push(r);
+      }
+      for (let team = 0; team < 2; team++) {
+        tr.push({
+          world: w,
+          game_id: s.gameId[g] as string,
+          team_id: s.teamId[2 * g + team] as number,
+          fga_total: rows.totals[(w * 2 + team) * 3] as number,
+          fta_total: rows.totals[(w * 2 + team) * 3 + 1] as number,
+          tov_total: rows.totals[(w * 2 + team) * 3 + 2] as number,
+          pts: rows.teamPts[w * 2 + team] as number,
+          pace_factor: rows.pace[w] as number,
+        });
+      }
+    }
+  });
+  return [frameFromRows(WORLDS_SCHEMA, wr), frameFromRows(TEAM_WORLDS_SCHEMA, tr)];
+}
