@@ -200,11 +200,11 @@ const STAT_COLUMNS = ['fgm', 'fga', 'fg3m', 'fg3a', 'ftm', 'fta', 'oreb', 'dreb'
  * rebounds that are not offensive + defensive, points that are not 2 x FGM + 3PM + FTM. Each names the row's
  * line and the column at fault; checks skip a null (a feed may omit pf, say).
  */
-function impossibleStat(get: Rows['get'], i: number): { column: string; detail: string } | null {
+function impossibleStat(get: Rows['get'], i: number): string | null {
   const v = (k: string): number | null => get<number | null>(k, i);
   for (const k of STAT_COLUMNS) {
     const x = v(k);
-    if (x !== null && x < 0) return { column: k, detail: `${x} is negative` };
+    if (x !== null && x < 0) return `column "${k}" is ${x}, below 0`;
   }
   const pairs: [string, string, string][] = [
     ['fgm', 'fga', 'made more than attempted'],
@@ -216,31 +216,31 @@ function impossibleStat(get: Rows['get'], i: number): { column: string; detail: 
   for (const [a, b, why] of pairs) {
     const x = v(a);
     const y = v(b);
-    if (x !== null && y !== null && x > y) return { column: a, detail: `${x} > ${b} ${y} (${why})` };
+    if (x !== null && y !== null && x > y) return `column "${a}" is ${x}, more than ${b} ${y} (${why})`;
   }
   const [oreb, dreb, reb] = [v('oreb'), v('dreb'), v('reb')];
   if (oreb !== null && dreb !== null && reb !== null && reb !== oreb + dreb) {
-    return { column: 'reb', detail: `${reb} is not oreb ${oreb} + dreb ${dreb}` };
+    return `column "reb" is ${reb}, not oreb ${oreb} + dreb ${dreb}`;
   }
   const [fgm, fg3m, ftm, pts] = [v('fgm'), v('fg3m'), v('ftm'), v('pts')];
   if (fgm !== null && fg3m !== null && ftm !== null && pts !== null && pts !== 2 * fgm + fg3m + ftm) {
-    return { column: 'pts', detail: `${pts} is not 2 x fgm ${fgm} + fg3m ${fg3m} + ftm ${ftm}` };
+    return `column "pts" is ${pts}, not 2 x fgm ${fgm} + fg3m ${fg3m} + ftm ${ftm}`;
   }
   return null;
 }
 
 function checkStatLines(rows: Rows): void {
-  let first: { i: number; column: string; detail: string } | null = null;
+  let first: { i: number; detail: string } | null = null;
   let count = 0;
   for (let i = 0; i < rows.n; i++) {
     const bad = impossibleStat(rows.get, i);
     if (bad === null) continue;
     count++;
-    first ??= { i, ...bad };
+    first ??= { i, detail: bad };
   }
   if (first === null) return;
   const more = count > 1 ? ` (${count - 1} more impossible row(s))` : '';
-  throw new UserError(`${rows.file} line ${rows.lines[first.i]}: column "${first.column}" ${first.detail}: impossible stat line${more}`);
+  throw new UserError(`${rows.file} line ${rows.lines[first.i]}: impossible stat line, ${first.detail}${more}`);
 }
 
 interface TeamGame {
