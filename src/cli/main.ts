@@ -108,7 +108,7 @@ function program(): Command {
     .command('build')
     .description('ingest box-score and lines CSVs into bronze and silver tables')
     .requiredOption(
-      '--source <dirs>',
+      '--source <dir>',
       'folder with box_scores_<season>.csv(.gz) and lines*.csv(.gz); repeat the flag or give a comma list for several',
       (v: string, prev: string[] | undefined) => [...(prev ?? []), ...v.split(',').filter((d) => d !== '')],
     )
