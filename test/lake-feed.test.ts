@@ -83,7 +83,7 @@ describe('a real feed with defects, from two source folders', () => {
       const gameLog = rows.filter((r) => /game logs/.test((r.source as string | null) ?? ''));
       expect(gameLog.length).toBeGreaterThan(0);
       for (const r of gameLog) expect(r.starter, `${table.dir} ${r.game_id} ${r.player_name}`).toBeNull();
-      // The box-score part says who started: five a team-game.
+      // The box-score part says who started or not in every row.
       const boxPart = rows.filter((r) => !/game logs/.test((r.source as string | null) ?? ''));
       expect(boxPart.every((r) => typeof r.starter === 'boolean')).toBe(true);
     }
