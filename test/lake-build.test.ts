@@ -195,7 +195,11 @@ describe('corrupt input', () => {
   const header = (lines: string[]): string[] => (lines[0] as string).split(',');
   const setField = (line: string, idx: number, v: string): string => line.split(',').map((x, i) => (i === idx ? v : x)).join(',');
 
-  const cases: [string, (lines: string[]) => string[], RegExp][] = [
+  const setFields = (lines: string[], n: number, values: Record<string, string>): string[] =>
+    lines.map((l, k) => (k === n ? Object.entries(values).reduce((acc, [c, v]) => setField(acc, header(lines).indexOf(c), v), l) : l));
+
+  // The last element: whether the case needs --strict (a real feed's damaged game is quarantined without it).
+  const cases: [string, (lines: string[]) => string[], RegExp, boolean][] = [
     [
       'a missing column',
       (lines) => {
@@ -203,34 +207,65 @@ describe('corrupt input', () => {
         return lines.map((l) => l.split(',').filter((_, j) => j !== i).join(','));
       },
       /^box_scores_2024\.csv\.gz: missing column "fga"$/,
+      false,
     ],
     [
       'text in a number column',
       (lines) => lines.map((l, n) => (n === 7 ? setField(l, header(lines).indexOf('fga'), 'abc') : l)),
       /^box_scores_2024\.csv\.gz line 8: column "fga" must be an integer, got "abc"$/,
+      false,
     ],
     [
       'a duplicated row',
       (lines) => [...lines.slice(0, 10), lines[5] as string, ...lines.slice(10)],
       /^box_scores_2024\.csv\.gz: duplicated player-game row \(line 11\): game_id 0022300061 player_id \d+ \(.+\) also at line 6$/,
+      true,
     ],
     [
       'an unknown team',
       (lines) => lines.map((l, n) => (n === 3 ? setField(l, header(lines).indexOf('team_abbreviation'), 'XYZ') : l)),
       /^box_scores_2024\.csv\.gz: unknown team \(line 4\): team 1610612743 "XYZ"/,
+      false,
     ],
     [
       'a team whose minutes do not add up',
       (lines) => lines.map((l, n) => (n === 2 ? setField(l, header(lines).indexOf('minutes'), '0.5') : l)),
       /team-game\(s\) whose minutes are not 240 \(\+25 per overtime\) within 5; first game_id 0022300061/,
+      true,
+    ],
+    // Impossible stat lines (line 8 is Christian Braun: 2-5 FG, 0-1 3P, 1-2 FT, 1+2 reb, 5 pts).
+    [
+      'more made than attempted',
+      (lines) => setFields(lines, 7, { fgm: '30', fga: '4' }),
+      /^box_scores_2024\.csv\.gz line 8: impossible stat line, column "fgm" is 30, more than fga 4 \(made more than attempted\)$/,
+      false,
+    ],
+    ['a negative count', (lines) => setFields(lines, 7, { dreb: '-4' }), /^box_scores_2024\.csv\.gz line 8: impossible stat line, column "dreb" is -4, below 0$/, false],
+    [
+      'more threes than field goals',
+      (lines) => setFields(lines, 7, { fg3m: '3', fg3a: '4' }),
+      /^box_scores_2024\.csv\.gz line 8: impossible stat line, column "fg3m" is 3, more than fgm 2 \(more threes than field goals\)$/,
+      false,
+    ],
+    [
+      'rebounds that are not offensive + defensive',
+      (lines) => setFields(lines, 7, { reb: '9' }),
+      /^box_scores_2024\.csv\.gz line 8: impossible stat line, column "reb" is 9, not oreb 1 \+ dreb 2$/,
+      false,
+    ],
+    [
+      'points that are not 2 x FGM + 3PM + FTM',
+      (lines) => setFields(lines, 7, { pts: '7' }),
+      /^box_scores_2024\.csv\.gz line 8: impossible stat line, column "pts" is 7, not 2 x fgm 2 \+ fg3m 0 \+ ftm 1$/,
+      false,
     ],
   ];
 
-  for (const [what, edit, message] of cases) {
-    it(`refuses ${what}, naming it, and leaves no lake files`, async () => {
+  for (const [what, edit, message, strict] of cases) {
+    it(`refuses ${what}${strict ? ' with --strict' : ''}, naming it, and leaves no lake files`, async () => {
       const src = await corruptSource(edit);
       const out = join(await tempDir('out'), 'lake');
-      const err = await buildLake({ source: src, lake: out, progress: silentProgress }).catch((e: unknown) => e);
+      const err = await buildLake({ source: src, lake: out, strict, progress: silentProgress }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UserError);
       expect((err as Error).message).toMatch(message);
       expect(await filesBelow(out)).toEqual([]);

@@ -27,7 +27,7 @@ export const BOX_SCORE_COLUMNS: readonly ColumnSpec[] = [
   col('player_name', 'utf8'),
   col('position', 'utf8', true, 'roster position (G, F, C, G-F, Guard-Forward, ...)'),
   col('start_position', 'utf8', true, 'G/F/C when he started'),
-  col('starter', 'bool'),
+  col('starter', 'bool', true, 'started the game; null when the feed does not say (a game log), never guessed'),
   col('played', 'bool'),
   col('dnp_reason', 'utf8', true, "the box score's comment, e.g. DNP - Coach's Decision"),
   col('minutes', 'float64', true, 'decimal minutes; null when he did not play'),

@@ -2,7 +2,24 @@
 import type { Lake } from '../data/lake.ts';
 import { ALL_LAKE_TABLES } from '../data/tables.ts';
 import { MANIFEST, type LakeManifest } from './build.ts';
+import type { BoxScoreReport } from './boxscores.ts';
 import type { MinutesSeasonMetrics } from './gold.ts';
+
+/** One line per quarantined team-game (file, game_id, date, why), then the feed's gaps when it has any. */
+export function feedReportLines(b: BoxScoreReport): string[] {
+  // Manifests of older builders lack these fields; they read as none.
+  const out = (b.quarantined ?? []).map((q) => `quarantined: ${q.file} line ${q.line}, game_id ${q.game_id} ${q.team}, ${q.game_dates.join(' and ')}: ${q.why}`);
+  const gaps = [
+    [b.quarantinedRows, 'rows kept out of silver'],
+    [b.roundedMinutesRows, 'played rows with rounded minutes'],
+    [b.rowsWithoutStarter, 'rows without starter'],
+    [b.rowsWithoutPosition, 'rows without position'],
+    [b.teamGamesWithoutDnpRows, 'team-games without DNP rows'],
+  ] as const;
+  const said = gaps.filter(([n]) => (n ?? 0) > 0).map(([n, what]) => `${n} ${what}`);
+  if (said.length > 0) out.push(`feed: ${said.join(', ')}`);
+  return out;
+}
 
 /** The per-season minutes projection table: p50 MAE (players who played) and p10-p90 coverage. */
 export function formatMinutesMetrics(metrics: readonly MinutesSeasonMetrics[]): string {
@@ -26,6 +43,7 @@ export async function lakeSummary(lake: Lake): Promise<string> {
         `  season ${season}: ${s.dates[0]} .. ${s.dates[s.dates.length - 1]} (${s.dates.length} dates), ${b.games} games, ` +
           `${s.rows.player_games} player-game rows (${b.available} available), ${s.rows.odds_snapshot} lines`,
       );
+      for (const line of feedReportLines(b)) out.push(`    ${line}`);
     }
   }
   const gold = (await lake.store.exists(MANIFEST))

@@ -1,5 +1,6 @@
 // Closing-lines CSV -> silver/odds_snapshot, joined to the box scores' games by game_id (or, where a line has
-// no game_id, by date and teams). Counts of games without lines and lines without games are reported.
+// no game_id, by date and teams). Counts of games without lines and lines without games are reported. Any
+// number of lines files may feed one build: a game in two files must carry the same values in both.
 import { UserError } from '../data/errors.ts';
 import { parseTypedCsv } from '../data/csv.ts';
 import type { Frame, Value } from '../data/schema.ts';
@@ -33,6 +34,7 @@ export interface GameKey {
 }
 
 export interface LinesReport {
+  /** The lines files read, comma-separated. */
   file: string;
   rowsRead: number;
   rowsInSeasons: number;
@@ -42,8 +44,65 @@ export interface LinesReport {
   missingTotal: number;
 }
 
-export function parseLines(text: string, file: string): { frame: Frame; lines: number[]; file: string } {
+/** Typed lines rows; `rowFiles` names each row's file when several files were merged. */
+export interface ParsedLines {
+  frame: Frame;
+  lines: number[];
+  file: string;
+  rowFiles?: string[];
+}
+
+export function parseLines(text: string, file: string): ParsedLines {
   return parseTypedCsv(text, { name: 'lines', columns: LINES_COLUMNS }, file, OPTIONAL_LINES_COLUMNS);
+}
+
+/** Where a lines row points: its game_id, else its date and (normalised) teams. */
+function lineGameKey(c: Record<string, Value[]>, i: number): string {
+  const gid = c.game_id?.[i] as string | null;
+  if (gid !== null) return gid;
+  const team = (col: string): string => {
+    const raw = c[col]?.[i] as string;
+    return String(teamByAbbreviation(raw)?.teamId ?? raw);
+  };
+  return `${c.game_date?.[i] as string}|${team('home_team')}|${team('away_team')}`;
+}
+
+/**
+ * Concatenates several files' lines. A game in two files is kept once when every value but `source` agrees,
+ * and is an error naming both places when one differs (two closing lines cannot both be the close).
+ */
+export function mergeLines(parts: readonly ParsedLines[]): ParsedLines {
+  const columns = LINES_COLUMNS.map((s) => s.name);
+  const out: Record<string, Value[]> = Object.fromEntries(columns.map((k) => [k, [] as Value[]]));
+  const lines: number[] = [];
+  const rowFiles: string[] = [];
+  const firstSeen = new Map<string, { file: string; line: number; values: Value[] }>();
+  for (const part of parts) {
+    const c = part.frame.columns as Record<string, Value[]>;
+    const local = new Set<string>();
+    for (let i = 0; i < part.frame.numRows; i++) {
+      const key = lineGameKey(c, i);
+      const values = columns.map((k) => (k === 'source' ? null : (c[k]?.[i] ?? null)));
+      const prev = firstSeen.get(key);
+      if (prev !== undefined && !local.has(key)) {
+        const at = columns.findIndex((_, j) => values[j] !== prev.values[j]);
+        if (at >= 0) {
+          throw new UserError(
+            `${prev.file} line ${prev.line} and ${part.file} line ${part.lines[i]}: game ${key} has different lines (column "${columns[at]}": ${JSON.stringify(prev.values[at])} vs ${JSON.stringify(values[at])})`,
+          );
+        }
+        continue; // the same line twice: keep the first
+      }
+      // A repeat inside one file is left for buildOddsSnapshot, which refuses a second line for a game.
+      local.add(key);
+      if (prev === undefined) firstSeen.set(key, { file: part.file, line: part.lines[i] as number, values });
+      for (const k of columns) (out[k] as Value[]).push(c[k]?.[i] ?? null);
+      lines.push(part.lines[i] as number);
+      rowFiles.push(part.file);
+    }
+  }
+  const schema = parts[0]?.frame.schema ?? { name: 'lines', columns: LINES_COLUMNS };
+  return { frame: { schema, numRows: lines.length, columns: out }, lines, file: parts.map((p) => p.file).join(', '), rowFiles };
 }
 
 /** Known at tip: the tip's local time when the feed has it, else the start of the game date. */
@@ -56,18 +115,19 @@ export function asOfTs(gameDate: string, tipTimeLocal: string | null): string {
  * line whose game_id's teams disagree with the box score, or two lines for one game is an error.
  */
 export function buildOddsSnapshot(
-  parsed: { frame: Frame; lines: number[]; file: string },
+  parsed: ParsedLines,
   games: ReadonlyMap<string, GameKey>,
   seasons: ReadonlySet<number>,
 ): { frame: Frame; report: LinesReport } {
   const { frame, lines, file } = parsed;
+  const fileOf = (i: number): string => parsed.rowFiles?.[i] ?? file;
   const c = frame.columns as Record<string, Value[]>;
   const get = <T extends Value>(name: string, i: number): T => (c[name] as Value[])[i] as T;
   const byDateTeams = new Map<string, GameKey>();
   for (const g of games.values()) byDateTeams.set(`${g.gameDate}|${g.homeTeamId}|${g.awayTeamId}`, g);
 
   const rows: Record<string, Value>[] = [];
-  const used = new Map<string, number>();
+  const used = new Map<string, string>();
   let rowsInSeasons = 0;
   let linesWithoutGame = 0;
   let missingTotal = 0;
@@ -78,7 +138,7 @@ export function buildOddsSnapshot(
     const away = teamByAbbreviation(get<string>('away_team', i));
     if (home === undefined || away === undefined) {
       throw new UserError(
-        `${file} line ${lines[i]}: unknown team ${JSON.stringify(home === undefined ? get('home_team', i) : get('away_team', i))} in column "${home === undefined ? 'home_team' : 'away_team'}"`,
+        `${fileOf(i)} line ${lines[i]}: unknown team ${JSON.stringify(home === undefined ? get('home_team', i) : get('away_team', i))} in column "${home === undefined ? 'home_team' : 'away_team'}"`,
       );
     }
     const gid = get<string | null>('game_id', i);
@@ -89,12 +149,12 @@ export function buildOddsSnapshot(
     }
     if (game.homeTeamId !== home.teamId || game.awayTeamId !== away.teamId) {
       throw new UserError(
-        `${file} line ${lines[i]}: game_id ${game.gameId} is ${get('away_team', i)}@${get('home_team', i)} here but team ${game.awayTeamId}@${game.homeTeamId} in the box scores`,
+        `${fileOf(i)} line ${lines[i]}: game_id ${game.gameId} is ${get('away_team', i)}@${get('home_team', i)} here but team ${game.awayTeamId}@${game.homeTeamId} in the box scores`,
       );
     }
     const prev = used.get(game.gameId);
-    if (prev !== undefined) throw new UserError(`${file} line ${lines[i]}: second line for game_id ${game.gameId} (first at line ${prev})`);
-    used.set(game.gameId, lines[i] as number);
+    if (prev !== undefined) throw new UserError(`${fileOf(i)} line ${lines[i]}: second line for game_id ${game.gameId} (first at ${prev})`);
+    used.set(game.gameId, `${fileOf(i)} line ${lines[i]}`);
     const spread = get<number | null>('home_spread', i);
     const total = get<number | null>('total', i);
     if (total === null) missingTotal++;

@@ -1,6 +1,7 @@
-// The seven seasons of ../shared/data (2018-2024): the whole lake builds, the checked facts of the data's
-// README hold in it, every table reads back in DuckDB, and the DraftKings join holds on the real
-// 2023-01-18 slate. Runs in the `full` group (.ci/run adds it where ../shared exists).
+// The nine seasons of ../shared/data (2018-2024) and ../shared/recent (2025 and the 2026 part season), built
+// into one lake from both folders: the checked facts of both READMEs hold in it (the 2025-26 feed's damaged
+// games quarantined exactly, its gaps counted), every table reads back in DuckDB, and the DraftKings join
+// holds on the real 2023-01-18 slate. Runs in the `full` group (.ci/run adds it where ../shared exists).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -18,6 +19,9 @@ import { buildLake, type BuildResult } from '../../src/lake/build.ts';
 import { importSalaries } from '../../src/lake/salaries.ts';
 import { SHARED_DATA, tempDir } from '../helpers.ts';
 
+// ../shared/recent beside ../shared/data unless told otherwise.
+const SHARED_RECENT = process.env.SLATESIM_SHARED_RECENT ?? join(SHARED_DATA, '../recent');
+const SOURCES = [SHARED_DATA, SHARED_RECENT];
 let lakeDir: string;
 let result: BuildResult;
 let seconds: number;
@@ -26,19 +30,80 @@ beforeAll(async () => {
   if (!existsSync(join(SHARED_DATA, 'box_scores_2024.csv.gz'))) {
     throw new Error(`the full test group needs the shared data at ${SHARED_DATA} (set SLATESIM_SHARED_DATA)`);
   }
+  if (!existsSync(join(SHARED_RECENT, 'box_scores_2026.csv.gz'))) {
+    throw new Error(`the full test group needs the recent seasons at ${SHARED_RECENT} (set SLATESIM_SHARED_RECENT)`);
+  }
   await initParquetNode();
   lakeDir = await tempDir('full');
   const t0 = Date.now();
-  result = await buildLake({ source: SHARED_DATA, lake: lakeDir, progress: silentProgress });
+  result = await buildLake({ source: SOURCES, lake: lakeDir, progress: silentProgress });
   seconds = (Date.now() - t0) / 1000;
-  console.log(`full lake: 7 seasons, silver and gold, ${result.filesWritten} files in ${seconds.toFixed(1)}s (targets: silver < 3 min, whole lake < 5 min)`);
+  console.log(`full lake: 9 seasons, silver and gold, ${result.filesWritten} files in ${seconds.toFixed(1)}s (targets: silver < 3 min, whole lake < 5 min)`);
 }, 600_000);
 
-describe('the full lake, 2018-2024', () => {
+describe('the full lake, 2018-2026', () => {
   it('builds every season with every row', () => {
-    expect(result.built).toEqual([2018, 2019, 2020, 2021, 2022, 2023, 2024]);
+    expect(result.built).toEqual([2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026]);
     const rows = Object.fromEntries(Object.entries(result.manifest.seasons).map(([s, m]) => [s, m.box_scores.rows]));
-    expect(rows).toEqual({ '2018': 30980, '2019': 30808, '2020': 26538, '2021': 28859, '2022': 31321, '2023': 34024, '2024': 34843 });
+    expect(rows).toEqual({ '2018': 30980, '2019': 30808, '2020': 26538, '2021': 28859, '2022': 31321, '2023': 34024, '2024': 34843, '2025': 35114, '2026': 25450 });
+    for (let s = 2018; s <= 2025; s++) expect(result.manifest.seasons[String(s)]?.box_scores.quarantined, String(s)).toEqual([]);
+  });
+
+  it("holds ../shared/recent's 2024-25 facts: games, team-games, played and DNP rows, every game with its line", () => {
+    const m = result.manifest.seasons['2025'];
+    expect(m?.box_scores).toMatchObject({ rows: 35114, games: 1321, teamGames: 2642, played: 28261, quarantinedRows: 0 });
+    expect((m?.box_scores.rows ?? 0) - (m?.box_scores.played ?? 0)).toBe(6853);
+    expect(m?.dates[0]).toBe('2024-10-22');
+    expect(m?.dates.at(-1)).toBe('2025-06-22');
+    expect(m?.lines).toMatchObject({ rowsInSeasons: 1321, matchedGames: 1321, gamesWithoutLine: 0, linesWithoutGame: 0 });
+  });
+
+  it("quarantines exactly the five damaged team-games ../shared/recent's README names for 2025-26, and counts its gaps", async () => {
+    const b = result.manifest.seasons['2026']?.box_scores;
+    expect(b?.quarantined.map((q) => [q.game_id, q.team, q.game_dates.join(','), q.why.split(':')[0]])).toEqual([
+      ['0022500644', 'GSW', '2026-01-24,2026-01-25', "repeats another game's rows"],
+      ['0022500644', 'MIN', '2026-01-24,2026-01-25', "repeats another game's rows"],
+      ['0022500947', 'ORL', '2026-03-11', 'partial box score'],
+      ['0022500949', 'NYK', '2026-03-11', 'partial box score'],
+      ['0022500949', 'UTA', '2026-03-11', 'partial box score'],
+    ]);
+    expect(b?.quarantined.map((q) => q.why)).toEqual([
+      "repeats another game's rows: 14 rows dated 2026-01-24 and 14 rows dated 2026-01-25, 14 player(s) listed twice",
+      "repeats another game's rows: 13 rows dated 2026-01-24 and 13 rows dated 2026-01-25, 13 player(s) listed twice",
+      'partial box score: 206.0 minutes where 240 are expected, 8 players with 105 points',
+      'partial box score: 151.0 minutes where 240 are expected, 7 players with 84 points',
+      'partial box score: 54.0 minutes where 240 are expected, 3 players with 25 points',
+    ]);
+    expect(b).toMatchObject({
+      rows: 25450,
+      games: 1012,
+      teamGames: 2024,
+      roundedMinutesRows: 4628,
+      rowsWithoutStarter: 4628,
+      rowsWithoutPosition: 4629,
+    });
+    const m = result.manifest.seasons['2026'];
+    expect(m?.dates[0]).toBe('2025-10-21');
+    expect(m?.dates.at(-1)).toBe('2026-03-15');
+    expect(m?.lines).toMatchObject({ rowsInSeasons: 0, matchedGames: 0, gamesWithoutLine: 1009 });
+    // Bronze keeps every row: 3,494 DNP rows, all from the box-score part, and starter null only in the game-log part.
+    const conn = await (await DuckDBInstance.create(':memory:')).connect();
+    const [bronze] = (
+      await conn.runAndReadAll(
+        `SELECT count(*)::INT AS n, count(*) FILTER (WHERE NOT played)::INT AS dnp, count(*) FILTER (WHERE starter IS NULL)::INT AS no_starter,
+                count(*) FILTER (WHERE starter IS NULL AND source NOT LIKE '%game logs%')::INT AS no_starter_box
+         FROM read_parquet('${lakeDir}/bronze/box_scores/season=2026/*.parquet')`,
+      )
+    ).getRowObjectsJson();
+    expect(bronze).toEqual({ n: 25450, dnp: 3494, no_starter: 4628, no_starter_box: 0 });
+    const [silver] = (
+      await conn.runAndReadAll(
+        `SELECT count(*)::INT AS n, count(DISTINCT game_id)::INT AS games,
+                count(*) FILTER (WHERE game_id IN ('0022500644', '0022500947', '0022500949'))::INT AS quarantined
+         FROM read_parquet('${lakeDir}/silver/player_games/season=2026/*/*.parquet')`,
+      )
+    ).getRowObjectsJson();
+    expect(silver).toEqual({ n: 25450 - 81, games: 1009, quarantined: 0 });
   });
 
   it('has the real regular-season game counts, and team minutes within 1 of 240 (+25/OT) everywhere', async () => {
@@ -58,15 +123,22 @@ describe('the full lake, 2018-2024', () => {
       { season: 2022, games: 1230 },
       { season: 2023, games: 1230 },
       { season: 2024, games: 1230 },
+      { season: 2025, games: 1230 },
+      { season: 2026, games: 1011 - 3 }, // three quarantined
     ]);
+    // 2018-2025 are exact box scores: within 1 minute everywhere. 2026's game-log part has whole minutes, which
+    // leave a team-game up to 3 off: 1,978 of its 2,024 team-games are within 1, less CLE of the quarantined
+    // 0022500947 (241 minutes), and every kept one within 3.
     const [off] = (
       await conn.runAndReadAll(
-        `SELECT count(*)::INT AS team_games, count(*) FILTER (WHERE abs(m - 240 - 25 * ot) > 1)::INT AS off
-         FROM (SELECT game_id, team_id, sum(coalesce(minutes, 0)) AS m, any_value(overtime_periods) AS ot
-               FROM read_parquet('${glob}', hive_partitioning = true) GROUP BY 1, 2)`,
+        `SELECT count(*) FILTER (WHERE season < 2026)::INT AS team_games, count(*) FILTER (WHERE season < 2026 AND abs(m - 240 - 25 * ot) > 1)::INT AS off,
+                count(*) FILTER (WHERE season = 2026)::INT AS tg_2026, count(*) FILTER (WHERE season = 2026 AND abs(m - 240 - 25 * ot) <= 1)::INT AS within1_2026,
+                count(*) FILTER (WHERE season = 2026 AND abs(m - 240 - 25 * ot) > 3)::INT AS off3_2026
+         FROM (SELECT season, game_id, team_id, sum(coalesce(minutes, 0)) AS m, any_value(overtime_periods) AS ot
+               FROM read_parquet('${glob}', hive_partitioning = true) GROUP BY 1, 2, 3)`,
       )
     ).getRowObjectsJson();
-    expect(off).toEqual({ team_games: 2 * (1230 + 1230 + 1059 + 1080 + 1230 + 1320 + 1319), off: 0 });
+    expect(off).toEqual({ team_games: 2 * (1230 + 1230 + 1059 + 1080 + 1230 + 1320 + 1319 + 1321), off: 0, tg_2026: 2024 - 6, within1_2026: 1978 - 1, off3_2026: 0 });
   });
 
   it("agrees with the lines archive's final scores, an independent source", async () => {
@@ -86,7 +158,7 @@ describe('the full lake, 2018-2024', () => {
          JOIN read_parquet('${lakeDir}/bronze/lines/*/*.parquet') l USING (game_id)`,
       )
     ).getRowObjectsJson();
-    expect(lines.length).toBe(8468); // every game of the seven seasons has a closing line
+    expect(lines.length).toBe(8468 + 1321); // every game of 2018-2025 has a closing line (2026 has no lines file)
     let agree = 0;
     for (const l of lines) {
       if (pts.get(`${l.game_id}|${l.h}`) === l.hs && pts.get(`${l.game_id}|${l.a}`) === l.as_) agree++;
@@ -165,7 +237,7 @@ describe('the full lake, 2018-2024', () => {
   }, 600_000);
 
   it('is incremental: a second build rewrites nothing', async () => {
-    const again = await buildLake({ source: SHARED_DATA, lake: lakeDir, progress: silentProgress });
+    const again = await buildLake({ source: SOURCES, lake: lakeDir, progress: silentProgress });
     expect(again.built).toEqual([]);
     expect(again.filesWritten).toBe(0);
   });

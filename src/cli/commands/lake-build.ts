@@ -1,7 +1,7 @@
 // `slatesim lake build`: box-score and lines CSVs into the lake's bronze, silver and gold tables.
 import type { Command } from 'commander';
 import { buildLake } from '../../lake/build.ts';
-import { formatMinutesMetrics } from '../../lake/info.ts';
+import { feedReportLines, formatMinutesMetrics } from '../../lake/info.ts';
 import { consoleProgress } from '../progress.ts';
 import { parseDate, parseSeasons } from '../args.ts';
 
@@ -9,14 +9,19 @@ export function registerLakeBuild(parent: Command): void {
   parent
     .command('build')
     .description('ingest box-score and lines CSVs into bronze and silver tables')
-    .requiredOption('--source <dir>', 'directory with box_scores_<season>.csv(.gz) and lines_*.csv(.gz)')
+    .requiredOption(
+      '--source <dir>',
+      'folder with box_scores_<season>.csv(.gz) and lines*.csv(.gz); repeat the flag or give a comma list for several',
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), ...v.split(',').filter((d) => d !== '')],
+    )
     .requiredOption('--lake <dir>', 'lake root to write')
     .option('--seasons <list>', 'seasons (end years) to build, e.g. 2023,2024')
     .option('--start-date <date>', 'keep only games on or after this date')
     .option('--end-date <date>', 'keep only games on or before this date')
     .option('--force', 'rebuild seasons whose inputs did not change')
+    .option('--strict', 'refuse a season with a partial or repeated game instead of quarantining the game')
     .option('--minutes-model <file>', 'minutes model for seasons with no earlier season in the lake (default: the shipped one)')
-    .action(async (o: { source: string; lake: string; seasons?: string; startDate?: string; endDate?: string; force?: boolean; minutesModel?: string }) => {
+    .action(async (o: { source: string[]; lake: string; seasons?: string; startDate?: string; endDate?: string; force?: boolean; strict?: boolean; minutesModel?: string }) => {
       const started = Date.now();
       const startDate = parseDate('--start-date', o.startDate);
       const endDate = parseDate('--end-date', o.endDate);
@@ -27,6 +32,7 @@ export function registerLakeBuild(parent: Command): void {
         ...(startDate !== undefined ? { startDate } : {}),
         ...(endDate !== undefined ? { endDate } : {}),
         force: o.force === true,
+        strict: o.strict === true,
         ...(o.minutesModel !== undefined ? { minutesModelFile: o.minutesModel } : {}),
         progress: consoleProgress(),
       });
@@ -40,6 +46,7 @@ export function registerLakeBuild(parent: Command): void {
             `overtime team-games ${b.overtimeTeamGames}; team minutes off 240(+25/OT) by >1.5: ${b.minutesWarnings}; ` +
             (l === null ? 'no lines file' : `lines matched ${l.matchedGames}, games without line ${l.gamesWithoutLine}, lines without game ${l.linesWithoutGame}`),
         );
+        for (const line of feedReportLines(b)) console.log(`  ${line}`);
       }
       if (result.gold !== null) console.log(formatMinutesMetrics(result.gold.minutes_metrics));
       console.log(
