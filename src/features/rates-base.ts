@@ -85,7 +85,9 @@ export function outcomeOf(games: Frame, rows: readonly number[]): Parameters<Rat
 export function advanceState(state: RatesState, games: Frame): void {
   for (const day of dateGroups(games)) {
     state.beginDate(day.season);
-    for (const rows of day.teamGames) state.update(outcomeOf(games, rows));
+    const outcomes = day.teamGames.map((rows) => outcomeOf(games, rows));
+    for (const o of outcomes) state.touch(o);
+    for (const o of outcomes) state.update(o);
   }
 }
 

@@ -226,6 +226,16 @@ export class RatesState {
     return t;
   }
 
+  /**
+   * Registers a team-game's players in the order row emission meets them (the unavailable, then the available),
+   * for a walk that emits no rows: the players map's order fixes the order of the season-end shooter sums, and
+   * floating-point sums in another order would differ from gold's in the last bits.
+   */
+  touch(tg: TeamGameOutcome): void {
+    for (const o of tg.players) if (!o.available) this.playerState(o.player_id, tg.season, o.position);
+    for (const o of tg.players) if (o.available) this.playerState(o.player_id, tg.season, o.position);
+  }
+
   /** Adds a finished team-game's outcomes (after every feature of its date exists). */
   update(tg: TeamGameOutcome): void {
     const { season, date } = tg;
