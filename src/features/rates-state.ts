@@ -1,0 +1,304 @@
+// The state of the rates base: per-player, per-team and per-league accumulators that the date walk updates with
+// each team-game's outcomes. Everything a pregame feature of date D reads lives here, and it holds only rows
+// dated before D (the caller updates it with D's rows only after D's features exist).
+import type { Value } from '../data/schema.ts';
+
+/** Per-minute rates carried as priors and recent form. `fga` is all field-goal attempts. */
+export const RATE_STATS = ['fga', 'fga3', 'fta', 'tov', 'ast', 'oreb', 'dreb', 'stl', 'blk'] as const;
+export type RateStat = (typeof RATE_STATS)[number];
+
+/** Half-lives, in games, of the recent-form averages. */
+export const MINUTES_HALF_LIFE = 4;
+export const RATE_HALF_LIFE = 10;
+const DECAY_M = 0.5 ** (1 / MINUTES_HALF_LIFE);
+const DECAY_R = 0.5 ** (1 / RATE_HALF_LIFE);
+
+export type PosGroup = 'guard' | 'wing' | 'big';
+
+export interface FeatureRow {
+  [column: string]: Value;
+}
+
+/** Roster position ("Guard-Forward", "G-F", "C", ...) -> primary letter, flags and group. */
+export function positionInfo(position: string | null): { primary: string; g: boolean; f: boolean; c: boolean; group: PosGroup } {
+  const p = (position ?? '').toUpperCase();
+  const tokens = p.split('-').map((t) => t.trim()[0] ?? '');
+  const g = tokens.includes('G');
+  const f = tokens.includes('F');
+  const c = tokens.includes('C');
+  const primary = tokens[0] === 'G' || tokens[0] === 'F' || tokens[0] === 'C' ? tokens[0] : 'U';
+  const group: PosGroup = c ? 'big' : g && !f ? 'guard' : 'wing';
+  return { primary, g, f, c, group };
+}
+
+export interface Acc {
+  min: number;
+  games: number; // games with minutes > 0
+  availGames: number; // games he was available for
+  starts: number;
+  fga: number;
+  fga3: number;
+  fta: number;
+  tov: number;
+  ast: number;
+  oreb: number;
+  dreb: number;
+  stl: number;
+  blk: number;
+  fgm2: number;
+  fg3m: number;
+  ftm: number;
+}
+
+export const newAcc = (): Acc => ({
+  min: 0, games: 0, availGames: 0, starts: 0, fga: 0, fga3: 0, fta: 0, tov: 0, ast: 0, oreb: 0, dreb: 0, stl: 0, blk: 0, fgm2: 0, fg3m: 0, ftm: 0,
+});
+
+export interface PlayerState {
+  season: number;
+  acc: Acc;
+  prev: Acc | null; // last season he appeared in
+  group: PosGroup;
+  /** The last non-null roster position seen (pregame rows use it: tonight's roster has only a DK position). */
+  position: string | null;
+  // Decayed sums over available games (carried across seasons with an extra halving at the boundary).
+  mW: number;
+  mSum: number;
+  pW: number; // decayed count of games he played
+  pSum: number; // decayed minutes in games he played
+  lastMinutes: number | null;
+  /** Decayed count of available games whose starter flag is known (a game log without it is left out). */
+  startW: number;
+  startSum: number;
+  /** Decayed count of available games from a source that lists DNPs (see TeamGameOutcome.listsDnps). */
+  playedW: number;
+  playedSum: number;
+  rW: Record<RateStat, number>; // decayed counts
+  rMin: number; // decayed minutes for rates
+  last5: number[]; // minutes of his last five available games, this season
+  lastPlayed: string | null;
+}
+
+export interface TeamState {
+  season: number;
+  paceSum: number;
+  games: number;
+  prevPace: number | null;
+  // season sums of team usage (fga + 0.44 fta + tov) and games, for usage shares
+  usage: number;
+}
+
+export interface LeagueSeason {
+  byGroup: Record<PosGroup, Acc>;
+  all: Acc;
+  paceSum: number;
+  teamGames: number;
+  // per-player shooting for the empirical-Bayes prior strength of the next season
+  shooters: { fgm2: number; fga2: number; fg3m: number; fga3: number; ftm: number; fta: number }[];
+}
+
+const newLeague = (): LeagueSeason => ({
+  byGroup: { guard: newAcc(), wing: newAcc(), big: newAcc() },
+  all: newAcc(),
+  paceSum: 0,
+  teamGames: 0,
+  shooters: [],
+});
+
+/** Box-score counts of one row; null counts read as 0. */
+export interface RowCounts {
+  fgm: number;
+  fga: number;
+  fg3m: number;
+  fg3a: number;
+  ftm: number;
+  fta: number;
+  oreb: number;
+  dreb: number;
+  ast: number;
+  stl: number;
+  blk: number;
+  tov: number;
+}
+
+/** One player's row of a finished team-game, as the state update needs it. */
+export interface PlayerOutcome {
+  player_id: number;
+  position: string | null;
+  available: boolean;
+  /** Null when the source does not say (a game log): left out of start-rate features. */
+  starter: boolean | null;
+  minutes: number | null;
+  counts: RowCounts;
+}
+
+export interface TeamGameOutcome {
+  season: number;
+  date: string;
+  team_id: number;
+  /**
+   * False for a team-game read from a log that lists only who played (no row with played = false and no starter
+   * flag on any row): absent players are unknown, not available, and the listed players' game does not count
+   * toward played-rate features, which would otherwise read as perfect availability. A box score in which every
+   * dressed player happened to play still marks its starters, so it lists DNPs (true).
+   */
+  listsDnps: boolean;
+  players: PlayerOutcome[];
+}
+
+/** Per-player, per-team and per-league accumulators, updated one date at a time. */
+export class RatesState {
+  readonly players = new Map<number, PlayerState>();
+  readonly teams = new Map<number, TeamState>();
+  readonly leagues = new Map<number, LeagueSeason>();
+  readonly lastTeamGame = new Map<number, string>();
+  readonly ebStrength = new Map<number, { fg2: number; fg3: number; ft: number }>();
+  currentSeason: number | null = null;
+
+  leagueFor(season: number): LeagueSeason {
+    let l = this.leagues.get(season);
+    if (l === undefined) {
+      l = newLeague();
+      this.leagues.set(season, l);
+    }
+    return l;
+  }
+
+  /** Called before a date's features: a season that ended leaves its players' shooting for the next one's prior. */
+  beginDate(season: number): void {
+    if (this.currentSeason !== null && season !== this.currentSeason) {
+      const ended = this.leagueFor(this.currentSeason);
+      for (const p of this.players.values()) {
+        if (p.season !== this.currentSeason) continue;
+        const a = p.acc;
+        ended.shooters.push({ fgm2: a.fgm2, fga2: a.fga - a.fga3, fg3m: a.fg3m, fga3: a.fga3, ftm: a.ftm, fta: a.fta });
+      }
+    }
+    this.currentSeason = season;
+  }
+
+  /** The player's state for `season`, created or rolled into the new season as needed. */
+  playerState(pid: number, season: number, position: string | null): PlayerState {
+    let p = this.players.get(pid);
+    const group = positionInfo(position).group;
+    if (p === undefined) {
+      p = {
+        season, acc: newAcc(), prev: null, group, position, mW: 0, mSum: 0, pW: 0, pSum: 0, lastMinutes: null, startW: 0, startSum: 0, playedW: 0, playedSum: 0,
+        rW: { fga: 0, fga3: 0, fta: 0, tov: 0, ast: 0, oreb: 0, dreb: 0, stl: 0, blk: 0 }, rMin: 0, last5: [], lastPlayed: null,
+      };
+      this.players.set(pid, p);
+    } else if (p.season !== season) {
+      // New season: last season's totals become the prior; recent form fades (an offseason is long).
+      if (p.acc.min > 0) p.prev = p.acc;
+      p.acc = newAcc();
+      p.season = season;
+      p.last5 = [];
+      p.mW *= 0.5;
+      p.mSum *= 0.5;
+      p.pW *= 0.5;
+      p.pSum *= 0.5;
+      p.startW *= 0.5;
+      p.startSum *= 0.5;
+      p.playedW *= 0.5;
+      p.playedSum *= 0.5;
+      p.rMin *= 0.5;
+      for (const s of RATE_STATS) p.rW[s] *= 0.5;
+    }
+    if (position !== null) {
+      p.group = group;
+      p.position = position;
+    }
+    return p;
+  }
+
+  teamState(tid: number, season: number): TeamState {
+    let t = this.teams.get(tid);
+    if (t === undefined) {
+      t = { season, paceSum: 0, games: 0, prevPace: null, usage: 0 };
+      this.teams.set(tid, t);
+    } else if (t.season !== season) {
+      t.prevPace = t.games > 0 ? t.paceSum / t.games : t.prevPace;
+      t.season = season;
+      t.paceSum = 0;
+      t.games = 0;
+      t.usage = 0;
+    }
+    return t;
+  }
+
+  /**
+   * Registers a team-game's players in the order row emission meets them (the unavailable, then the available),
+   * for a walk that emits no rows: the players map's order fixes the order of the season-end shooter sums, and
+   * floating-point sums in another order would differ from gold's in the last bits.
+   */
+  touch(tg: TeamGameOutcome): void {
+    for (const o of tg.players) if (!o.available) this.playerState(o.player_id, tg.season, o.position);
+    for (const o of tg.players) if (o.available) this.playerState(o.player_id, tg.season, o.position);
+  }
+
+  /** Adds a finished team-game's outcomes (after every feature of its date exists). */
+  update(tg: TeamGameOutcome): void {
+    const { season, date } = tg;
+    const league = this.leagueFor(season);
+    let tFga = 0;
+    let tFta = 0;
+    let tOreb = 0;
+    let tTov = 0;
+    let tMin = 0;
+    for (const o of tg.players) {
+      const c = o.counts;
+      tFga += c.fga;
+      tFta += c.fta;
+      tOreb += c.oreb;
+      tTov += c.tov;
+      tMin += o.minutes ?? 0;
+      if (!o.available) continue;
+      const p = this.playerState(o.player_id, season, o.position);
+      const minutes = o.minutes ?? 0;
+      const played = minutes > 0;
+      p.mW = p.mW * DECAY_M + 1;
+      p.mSum = p.mSum * DECAY_M + minutes;
+      if (o.starter !== null) {
+        p.startW = p.startW * DECAY_M + 1;
+        p.startSum = p.startSum * DECAY_M + (o.starter ? 1 : 0);
+      }
+      if (tg.listsDnps) {
+        p.playedW = p.playedW * DECAY_M + 1;
+        p.playedSum = p.playedSum * DECAY_M + (played ? 1 : 0);
+      }
+      p.lastMinutes = minutes;
+      if (played) {
+        p.pW = p.pW * DECAY_M + 1;
+        p.pSum = p.pSum * DECAY_M + minutes;
+      }
+      p.last5.push(minutes);
+      if (p.last5.length > 5) p.last5.shift();
+      p.acc.availGames++;
+      if (o.starter === true) p.acc.starts++;
+      if (!played) continue;
+      p.lastPlayed = date;
+      const add = { fga: c.fga, fga3: c.fg3a, fta: c.fta, tov: c.tov, ast: c.ast, oreb: c.oreb, dreb: c.dreb, stl: c.stl, blk: c.blk };
+      p.rMin = p.rMin * DECAY_R + minutes;
+      for (const s of RATE_STATS) p.rW[s] = p.rW[s] * DECAY_R + add[s];
+      for (const acc of [p.acc, league.byGroup[p.group], league.all]) {
+        acc.min += minutes;
+        acc.games++;
+        for (const s of RATE_STATS) acc[s] += add[s];
+        acc.fgm2 += c.fgm - c.fg3m;
+        acc.fg3m += c.fg3m;
+        acc.ftm += c.ftm;
+      }
+    }
+    const team = this.teamState(tg.team_id, season);
+    const poss = tFga + 0.44 * tFta - tOreb + tTov;
+    if (tMin > 0) {
+      const pace = (poss * 48) / (tMin / 5);
+      team.paceSum += pace;
+      team.games++;
+      team.usage += tFga + 0.44 * tFta + tTov;
+      league.paceSum += pace;
+      league.teamGames++;
+    }
+    this.lastTeamGame.set(tg.team_id, date);
+  }
+}
