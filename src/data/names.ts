@@ -23,7 +23,8 @@ export function normaliseName(name: string): string {
   return NAME_ALIASES[plain] ?? plain;
 }
 
-function plainName(name: string): string {
+/** The name with accents, punctuation, case and suffixes dropped, before aliases apply. */
+export function plainName(name: string): string {
   const words = name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '') // combining accents
