@@ -53,9 +53,11 @@ export interface MatchSummary {
 
 interface PlayerHistory {
   readonly playerId: number;
+  /** His latest nba.com spelling. */
   name: string;
-  norm: string;
-  plain: string;
+  /** Every spelling the lake has for him, normalised and plain (feeds differ: "Yang Hansen" / "Hansen Yang"). */
+  readonly norms: Set<string>;
+  readonly plains: Set<string>;
   lastDate: string;
   lastTeamId: number;
   gamesPlayed: number;
@@ -93,18 +95,18 @@ export async function playerHistories(lake: Lake, date: string): Promise<PlayerH
     let h = byId.get(playerId);
     if (h === undefined) {
       const name = c.player_name?.[i] as string;
-      h = { playerId, name, norm: normaliseName(name), plain: plainName(name), lastDate: '', lastTeamId: 0, gamesPlayed: 0 };
+      h = { playerId, name, norms: new Set(), plains: new Set(), lastDate: '', lastTeamId: 0, gamesPlayed: 0 };
       byId.set(playerId, h);
     }
+    const name = c.player_name?.[i] as string;
     if (gameDate >= h.lastDate) {
       h.lastDate = gameDate;
       h.lastTeamId = c.team_id?.[i] as number;
-      const name = c.player_name?.[i] as string;
-      if (name !== h.name) {
-        h.name = name;
-        h.norm = normaliseName(name);
-        h.plain = plainName(name);
-      }
+      h.name = name;
+    }
+    if (!h.plains.has(plainName(name))) {
+      h.plains.add(plainName(name));
+      h.norms.add(normaliseName(name));
     }
     if (minutes !== null && minutes > 0) h.gamesPlayed++;
   }
@@ -120,9 +122,11 @@ export function matchAgainstHistories(date: string, dkRows: readonly DkSlateRow[
   const byNorm = new Map<string, PlayerHistory[]>();
   const rosterOf = new Map<number, PlayerHistory[]>();
   for (const h of histories) {
-    const named = byNorm.get(h.norm) ?? [];
-    named.push(h);
-    byNorm.set(h.norm, named);
+    for (const norm of h.norms) {
+      const named = byNorm.get(norm) ?? [];
+      named.push(h);
+      byNorm.set(norm, named);
+    }
     const roster = rosterOf.get(h.lastTeamId) ?? [];
     roster.push(h);
     rosterOf.set(h.lastTeamId, roster);
@@ -136,7 +140,7 @@ export function matchAgainstHistories(date: string, dkRows: readonly DkSlateRow[
       ['traded', () => unique(sameName.filter((h) => daysBetween(h.lastDate, date) <= 365))],
       // Several players of one name in the lake's years: the latest seen is the one still in the league.
       ['lake', () => [...sameName].sort((a, b) => (a.lastDate < b.lastDate ? 1 : a.lastDate > b.lastDate ? -1 : 0))[0] ?? null],
-      ['team_last_name', () => unique(roster.filter((h) => lastName(h.norm) === lastName(norm) && firstNamesCompatible(h.norm, norm)))],
+      ['team_last_name', () => unique(roster.filter((h) => [...h.norms].some((n) => lastName(n) === lastName(norm) && firstNamesCompatible(n, norm))))],
     ];
     for (const [method, attempt] of tries) {
       const hit = attempt();
@@ -145,7 +149,7 @@ export function matchAgainstHistories(date: string, dkRows: readonly DkSlateRow[
         dkRow,
         playerId: hit.playerId,
         method,
-        alias: method !== 'team_last_name' && plainName(dkRow.name) !== hit.plain,
+        alias: method !== 'team_last_name' && !hit.plains.has(plainName(dkRow.name)),
         nbaName: hit.name,
         teamId: dkRow.teamId,
         historyTeamId: hit.lastTeamId,
