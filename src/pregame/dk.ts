@@ -102,7 +102,7 @@ export function parseDkSalaries(text: string, path: string): DkSlateRow[] {
   const records = csvRecords(text, path);
   const headerAt = records.slice(0, 20).findIndex((r) => {
     const keys = r.cells.map(headerKey);
-    return keys.includes('name') && keys.includes('salary');
+    return keys.includes('name') && (keys.includes('salary') || keys.includes('id'));
   });
   if (headerAt < 0) {
     const first = records[0];
