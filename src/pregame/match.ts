@@ -51,7 +51,7 @@ export interface MatchSummary {
   readonly warnings: string[];
 }
 
-interface PlayerHistory {
+export interface PlayerHistory {
   readonly playerId: number;
   /** His latest nba.com spelling. */
   name: string;
