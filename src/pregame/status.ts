@@ -5,7 +5,8 @@
 // How the numbers were set: on the 15 shared slates of 2026-03 (../shared/pregame), every injuries.csv entry
 // was checked against box_scores_2026 (did the player log minutes for that team that date?), reading a
 // Day-To-Day entry's comment for its finer status (`finerStatus` below). The entries of the three defective
-// team-games of 2026-03-11 (ORL, NYK, UTA: partial box scores) were left out (one entry: a Doubtful). With n
+// team-games of 2026-03-11 (ORL, NYK, UTA: partial box scores) were left out (two entries: a Doubtful and a
+// Questionable). test/pregame-status.test.ts recomputes these counts from the shared data. With n
 // this small each rate is shrunk toward a prior worth 10 games: p = (played + 10 * prior) / (n + 10),
 // rounded to 0.01. The priors are judgement (what DFS practice expects of each tag), not estimates.
 import { UserError } from '../data/errors.ts';
@@ -33,8 +34,8 @@ export const STATUS_TABLE: readonly StatusRule[] = [
   { status: 'Suspension', playProb: 0, n: 2, played: 0, prior: null },
   // (0 + 10 * 0.10) / 14
   { status: 'Doubtful', playProb: 0.07, n: 4, played: 0, prior: 0.1 },
-  // (18 + 10 * 0.55) / 40
-  { status: 'Questionable', playProb: 0.59, n: 30, played: 18, prior: 0.55 },
+  // (17 + 10 * 0.55) / 39
+  { status: 'Questionable', playProb: 0.58, n: 29, played: 17, prior: 0.55 },
   // (8 + 10 * 0.93) / 19
   { status: 'Probable', playProb: 0.91, n: 9, played: 8, prior: 0.93 },
   // No GTD entry on the shared slates: the prior alone.
