@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../src/data/errors.ts';
 import { parseGameInfo } from '../src/pregame/dk.ts';
+import { applyMinutesOverride } from '../src/pregame/minutes.ts';
 import { readPregameInputs } from '../src/pregame/inputs.ts';
 import { finerStatus, parseStatus, STATUS_TABLE, statusRule } from '../src/pregame/status.ts';
 import { FIXTURES, tempDir } from './helpers.ts';
@@ -178,5 +179,14 @@ describe('bad input: one line naming file, line, column and value', () => {
     expect(inputs.minutes.find((m) => m.playerName === 'Nikola Jokić')?.dkRow?.name).toBe('Nikola Jokic');
     expect(inputs.warnings).toHaveLength(1);
     expect(inputs.warnings[0]).toMatch(/minutes\.csv: 2 minutes name\(s\) not on the DraftKings slate: Nobody Atall \(DEN, line 3\); Someone Else \(SAS, line 4\)/);
+  });
+});
+
+describe('a minutes override', () => {
+  it('replaces p50 and moves p10 and p90 with it', () => {
+    expect(applyMinutesOverride({ p10: 20, p50: 30, p90: 36 }, 24)).toEqual({ p10: 16, p50: 24, p90: 28.8 });
+    expect(applyMinutesOverride({ p10: 30, p50: 40, p90: 48 }, 46).p90).toBe(53);
+    expect(applyMinutesOverride({ p10: 0, p50: 0, p90: 6 }, 10)).toEqual({ p10: 10, p50: 10, p90: 16 });
+    expect(applyMinutesOverride({ p10: 20, p50: 30, p90: 36 }, 0)).toEqual({ p10: 0, p50: 0, p90: 0 });
   });
 });

@@ -14,8 +14,9 @@ import { PLAYER_GAMES } from '../src/data/tables.ts';
 import type { DkSlateRow } from '../src/pregame/dk.ts';
 import { readPregameInputs, type PregameFiles } from '../src/pregame/inputs.ts';
 import { fallbackTotal, LEAGUE_TOTAL_DEFAULT } from '../src/pregame/lines.ts';
+import { noHistoryPrior } from '../src/pregame/no-history.ts';
 import { matchAgainstHistories, matchPregamePlayers, playerHistories } from '../src/pregame/match.ts';
-import { resolvePregameSlate } from '../src/pregame/slate.ts';
+import { pregameNotices, resolvePregameSlate } from '../src/pregame/slate.ts';
 import { EMBEDDED_LAKE, FIXTURES, tempDir } from './helpers.ts';
 
 const DIR = join(FIXTURES, 'pregame-2026-03-12');
@@ -166,3 +167,23 @@ async function edited(file: string, edit: (text: string) => string): Promise<str
 function oneLine(): Promise<string> {
   return edited('lines.csv', (t) => t.split('\n').filter((l) => !l.includes(',SAS,DEN,')).join('\n'));
 }
+
+describe('the no-history prior', () => {
+  it('rises with salary, reads the position group, and is attached only to players without history', async () => {
+    const cheap = noHistoryPrior('PF/C', 3000);
+    expect(cheap).toMatchObject({ band: '<=3500', group: 'F', playProb: 0.14 });
+    expect(noHistoryPrior('C', 3600).group).toBe('C');
+    const bands = [3000, 4000, 5000, 9000].map((s) => noHistoryPrior('SG', s));
+    for (let i = 1; i < bands.length; i++) {
+      expect(bands[i]?.minutesP50).toBeGreaterThan(bands[i - 1]?.minutesP50 ?? Infinity);
+      expect(bands[i]?.playProb).toBeGreaterThanOrEqual(bands[i - 1]?.playProb ?? Infinity);
+    }
+    const slate = await resolvePregameSlate(new Lake(new NodeFileStore(lakeDir)), await readPregameInputs(FILES));
+    for (const p of slate.players) expect(p.noHistoryPrior !== null).toBe(p.noHistory);
+    expect(slate.players.filter((p) => p.noHistory).map((p) => p.dkRow.name)).toEqual(['Emanuel Miller', 'Kyrie Irving', 'Taj Gibson', 'Tyler Smith']);
+    const notices = pregameNotices(slate);
+    expect(notices[0]).toBe(
+      'warning: 4 of 72 DraftKings players not matched to nba.com ids (no-history prior used): Emanuel Miller (SAS, line 59); Kyrie Irving (DAL, line 66); Taj Gibson (MEM, line 70); Tyler Smith (DAL, line 71)',
+    );
+  });
+});

@@ -8,6 +8,7 @@ import type { SlateGame } from './dk.ts';
 import type { InjuryEntry, PregameInputs } from './inputs.ts';
 import { resolveGameLines, type FallbackTotal, type GameLine } from './lines.ts';
 import { matchPregamePlayers, type MatchMethod, type PlayerMatch } from './match.ts';
+import { noHistoryPrior, type NoHistoryPrior } from './no-history.ts';
 import type { InjuryStatus } from './status.ts';
 
 export interface PregamePlayer extends PlayerMatch {
@@ -23,6 +24,8 @@ export interface PregamePlayer extends PlayerMatch {
   readonly isStarter: boolean;
   /** The user's minutes projection (replaces p50; p10 and p90 move with it), or null. */
   readonly minutesOverride: number | null;
+  /** With `noHistory`: the documented prior by salary and position (no-history.ts); otherwise null. */
+  readonly noHistoryPrior: NoHistoryPrior | null;
 }
 
 export interface TeamStarters {
@@ -86,6 +89,7 @@ export async function resolvePregameSlate(lake: Lake, inputs: PregameInputs): Pr
       removed,
       isStarter: starterIds.has(m.dkRow.dkId) && !removed,
       minutesOverride: removed ? null : (minutesOf.get(m.dkRow.dkId) ?? null),
+      noHistoryPrior: m.noHistory ? noHistoryPrior(m.dkRow.position, m.dkRow.salary) : null,
     };
   });
 
@@ -126,4 +130,26 @@ export async function resolvePregameSlate(lake: Lake, inputs: PregameInputs): Pr
     warnings: [...inputs.warnings, ...summary.warnings],
   };
   return { date: inputs.date, games: lines, players, starters, metrics };
+}
+
+/**
+ * What the user should read on stderr about the slate (one line each): unmatched players with their count,
+ * games on the fallback line, starters not five, and the inputs' warnings. Never an error.
+ */
+export function pregameNotices(slate: PregameSlate): string[] {
+  const m = slate.metrics;
+  const out: string[] = [];
+  if (m.unmatched.length > 0) {
+    out.push(`warning: ${m.unmatched.length} of ${m.players} DraftKings players not matched to nba.com ids (no-history prior used): ${m.unmatched.join('; ')}`);
+  }
+  if (m.line_fallback_games.length > 0 && m.line_fallback_total !== null) {
+    out.push(
+      `warning: ${m.line_fallback_games.length} game(s) without a line use spread 0 and total ${m.line_fallback_total.total} (${m.line_fallback_total.source}): ${m.line_fallback_games.join(', ')}`,
+    );
+  }
+  if (m.starters_not_five !== null && m.starters_not_five.length > 0) {
+    out.push(`note: ${m.starters_not_five.length} team(s) without five projected starters (team:count): ${m.starters_not_five.join(', ')}`);
+  }
+  for (const w of m.warnings) out.push(`warning: ${w}`);
+  return out;
 }
