@@ -190,3 +190,14 @@ describe('a minutes override', () => {
     expect(applyMinutesOverride({ p10: 20, p50: 30, p90: 36 }, 0)).toEqual({ p10: 0, p50: 0, p90: 0 });
   });
 });
+
+describe('malformed CSV', () => {
+  it('names the line and the fault without quoting the text', async () => {
+    const dir = await tempDir('pregame');
+    const path = join(dir, 'injuries.csv');
+    await writeFile(path, 'player_name,team,status\nKlay Thompson,DAL,Out\n"Bob "secret" Smith,DAL,Out\n');
+    const msg = await rejection(readPregameInputs({ dkCsv: DK, injuries: path }));
+    expect(msg).toMatch(/injuries\.csv line 3: malformed CSV \(invalid closing quote\)$/);
+    expect(msg).not.toContain('secret');
+  });
+});

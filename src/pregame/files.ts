@@ -68,8 +68,11 @@ export function csvRecords(text: string, path: string): CsvRecord[] {
     }[];
     return out.map((r) => ({ line: r.info.lines, cells: r.record }));
   } catch (e) {
-    const msg = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
-    throw new UserError(`${path}: malformed CSV (${msg.slice(0, 120)})`);
+    // csv-parse's own message can quote the file's text; name the line and the kind of fault instead.
+    const info = e as { code?: unknown; lines?: unknown };
+    const line = typeof info.lines === 'number' ? ` line ${info.lines}` : '';
+    const code = typeof info.code === 'string' ? info.code.replace(/^CSV_/, '').toLowerCase().replace(/_/g, ' ') : 'unreadable';
+    throw new UserError(`${path}${line}: malformed CSV (${code})`);
   }
 }
 
