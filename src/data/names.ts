@@ -16,6 +16,10 @@ const NAME_ALIASES: Readonly<Record<string, string>> = {
   'herb jones': 'herbert jones',
   'bones hyland': 'nahshon hyland',
   'cameron reddish': 'cam reddish',
+  // Seen on the 2026-03 DraftKings slates (../shared/pregame) against nba.com's 2025-26 box scores.
+  'gregory jackson': 'gg jackson',
+  'elijah harkless': 'ej harkless',
+  'alexandre sarr': 'alex sarr',
 };
 
 export function normaliseName(name: string): string {
@@ -23,7 +27,8 @@ export function normaliseName(name: string): string {
   return NAME_ALIASES[plain] ?? plain;
 }
 
-function plainName(name: string): string {
+/** The name with accents, punctuation, case and suffixes dropped, before aliases apply. */
+export function plainName(name: string): string {
   const words = name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '') // combining accents
