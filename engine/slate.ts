@@ -161,7 +161,7 @@ export function slateFromRows(date: string, rows: readonly Record<string, Value>
     shareBase: { fga: new Float64Array(n), fta: new Float64Array(n), tov: new Float64Array(n) },
     shareSource: shareModel === undefined ? 'rate_weighted' : `${shareModel.version} trained ${shareModel.training.start_date}..${shareModel.training.end_date}`,
     gameId: games,
-    gameKey: Uint32Array.from(games, (g) => Number.parseInt(g, 10) >>> 0),
+    gameKey: Uint32Array.from(games, gameKeyOf),
     spreadHome: new Float64Array(games.length),
   };
   const teamIndex = new Map<string, number>();
@@ -214,6 +214,17 @@ export function slateFromRows(date: string, rows: readonly Record<string, Value>
 export async function loadSlate(lake: Lake, date: string, playerOut: ReadonlySet<number> = new Set(), shareModel?: ShareModel): Promise<Slate> {
   const frame = await lake.read(RATES_TRAINING_BASE, { startDate: date, endDate: date }, { columns: [...SLATE_COLUMNS] });
   return slateFromRows(date, frameRows(frame), playerOut, shareModel);
+}
+
+/**
+ * The RNG's entity for a game: an nba.com game id as its number (what every box-score slate has used), or, for
+ * a pregame slate's ids (`20260312_BOS@OKC`), the 32-bit FNV-1a hash of the id.
+ */
+export function gameKeyOf(gameId: string): number {
+  if (/^\d+$/.test(gameId)) return Number.parseInt(gameId, 10) >>> 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < gameId.length; i++) h = Math.imul(h ^ gameId.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
 }
 
 /** Players of game g: indices [start, end). */

@@ -129,22 +129,15 @@ export function toCsv(schema: TableSchema, rows: readonly Record<string, Value>[
 }
 
 /** Writes into a temporary run directory, then renames it into place: a failed run leaves nothing. */
-async function writeOutputs(opts: SimOptions, slate: Slate, rows: Record<string, Value>[], metrics: Record<string, unknown>, worldRows: (WorldRows | undefined)[]): Promise<string> {
-  const parent = join(opts.out, `game_date=${opts.date}`);
-  const dir = join(parent, `run=${opts.run}`);
+export async function writeRunDir(out: string, date: string, run: string, files: readonly [string, () => Uint8Array][]): Promise<string> {
+  const parent = join(out, `game_date=${date}`);
+  const dir = join(parent, `run=${run}`);
   const tmp = `${dir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   try {
     const store = new NodeFileStore(tmp);
-    await store.writeFileAtomic('projections.parquet', frameToParquet(frameFromRows(PROJECTIONS_SCHEMA, rows)));
-    await store.writeFileAtomic('projections.csv', new TextEncoder().encode(toCsv(PROJECTIONS_SCHEMA, rows)));
-    if (opts.saveWorlds) {
-      const [w, t] = worldFrames(slate, opts.worlds, worldRows);
-      await store.writeFileAtomic('worlds.parquet', frameToParquet(w));
-      await store.writeFileAtomic('team_worlds.parquet', frameToParquet(t));
-    }
-    await store.writeFileAtomic('metrics.json', new TextEncoder().encode(`${JSON.stringify(metrics, null, 2)}\n`));
+    for (const [name, bytes] of files) await store.writeFileAtomic(name, bytes());
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);
   } catch (e) {
@@ -152,6 +145,21 @@ async function writeOutputs(opts: SimOptions, slate: Slate, rows: Record<string,
     throw e;
   }
   return dir;
+}
+
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+async function writeOutputs(opts: SimOptions, slate: Slate, rows: Record<string, Value>[], metrics: Record<string, unknown>, worldRows: (WorldRows | undefined)[]): Promise<string> {
+  const files: [string, () => Uint8Array][] = [
+    ['projections.parquet', () => frameToParquet(frameFromRows(PROJECTIONS_SCHEMA, rows))],
+    ['projections.csv', () => utf8(toCsv(PROJECTIONS_SCHEMA, rows))],
+  ];
+  if (opts.saveWorlds) {
+    const [w, t] = worldFrames(slate, opts.worlds, worldRows);
+    files.push(['worlds.parquet', () => frameToParquet(w)], ['team_worlds.parquet', () => frameToParquet(t)]);
+  }
+  files.push(['metrics.json', () => utf8(`${JSON.stringify(metrics, null, 2)}\n`)]);
+  return writeRunDir(opts.out, opts.date, opts.run, files);
 }
 
 function worldFrames(s: Slate, worlds: number, parts: (WorldRows | undefined)[]): [ReturnType<typeof frameFromRows>, ReturnType<typeof frameFromRows>] {

@@ -1,5 +1,6 @@
 // `slatesim sim`: one date's slate through N worlds on the chosen backend; run-sim.ts writes the files.
 import type { Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../../data/errors.ts';
 import { readCsvBytes } from '../../data/csv.ts';
@@ -11,6 +12,11 @@ import { GpuUnavailableError, describeAdapter, requestGpuDevice } from '../../..
 import { defaultWorkers } from '../../../engine/cpu/pool.ts';
 import { DEFAULT_PROFILES_FILE, loadProfile } from '../../../engine/profile.ts';
 import { runSim } from '../run-sim.ts';
+import { runPregameSim } from '../run-pregame.ts';
+import { gpuBackend } from '../../../engine/core/backend.ts';
+import { cpuBackend } from '../../../engine/core/cpu-workers.ts';
+import type { Lake } from '../../data/lake.ts';
+import { readPregameInputs, type PregameFiles } from '../../pregame/inputs.ts';
 import { parseShareModel, type ShareModel } from '../../shares/model.ts';
 import { openLake } from '../../index.ts';
 import { PACKAGE_ROOT, positiveInt, readTextFile, shippedShareModel, slateDate } from '../args.ts';
@@ -29,6 +35,13 @@ interface SimCliOptions {
   run?: string;
   saveWorlds?: boolean;
   dkCsv?: string;
+  injuries?: string;
+  lines?: string;
+  starters?: string;
+  minutes?: string;
+  inputs?: string;
+  mode?: string;
+  exportDk?: string;
   playerOut?: string;
   sharesModel?: string;
 }
@@ -49,7 +62,14 @@ export function registerSim(parent: Command): void {
     .option('--out <dir>', 'output root (default: <lake>/artifacts/sim/projections, or out/sim/projections for the embedded lake)')
     .option('--run <name>', 'run name (default: <profile>-s<seed>-w<worlds>)')
     .option('--save-worlds', 'also write every world (worlds.parquet, team_worlds.parquet)')
-    .option('--dk-csv <file>', 'DraftKings salary export: adds salary and dk_position')
+    .option('--dk-csv <file>', "tonight's DraftKings salary export (DKSalaries.csv): the slate is its players (pregame mode); with --mode box-score it only adds salary and dk_position")
+    .option('--injuries <file>', 'pregame: injury report (player_name,team,status[,comment,...])')
+    .option('--lines <file>', 'pregame: lines (game_date,home_team,away_team,home_spread,total)')
+    .option('--starters <file>', 'pregame: projected starters (player_name,team); without it starters are predicted')
+    .option('--minutes <file>', 'pregame: minutes overrides (player_name,team,minutes): they replace p50')
+    .option('--inputs <dir>', 'pregame: a folder holding DKSalaries.csv and any of injuries.csv, lines.csv, starters.csv, minutes.csv')
+    .option('--export-dk <file>', 'pregame: also write a DKSalaries-shaped CSV with our mean, floor (p10) and ceiling (p90)')
+    .option('--mode <mode>', 'pregame (default with --dk-csv or --inputs: history strictly before the date) | box-score (research: the slate from the date\'s box score)')
     .option('--player-out <ids>', 'comma-separated player ids to rule out (their minutes and usage move to teammates)')
     .option('--shares-model <file>', 'share model JSON (default: the shipped one when it was trained before the date; else rate_weighted)')
     .action(async (o: SimCliOptions) => {
@@ -62,6 +82,11 @@ export function registerSim(parent: Command): void {
       const chunk = o.chunk === undefined ? undefined : positiveInt('--chunk', o.chunk, 1 << 20);
       const workers = o.workers === undefined ? defaultWorkers() : positiveInt('--workers', o.workers, 256);
       if (!['auto', 'cpu', 'gpu'].includes(o.backend)) throw new UserError(`--backend must be auto, cpu or gpu, got ${JSON.stringify(o.backend)}`);
+      const files = await pregameFiles(o);
+      if (files !== undefined) {
+        await runPregame(o, files, { lakeObj, lakeDir, embedded, worlds, seed, chunk, workers });
+        return;
+      }
       const date = await slateDate(lakeObj, lakeDir, o.date);
       const playerOut = new Set<number>();
       for (const id of (o.playerOut ?? '').split(',').filter((x) => x.trim() !== '')) {
@@ -76,16 +101,7 @@ export function registerSim(parent: Command): void {
         throw new UserError(`--date ${date}: no available players in gold/rates_training_base for that date`);
       }
       // The device last, after every input is validated: a user mistake never waits on (or prints from) Dawn.
-      let gpu: { device: GPUDevice; adapter: string } | undefined;
-      if (o.backend !== 'cpu') {
-        try {
-          const ctx = await requestGpuDevice();
-          gpu = { device: ctx.device, adapter: describeAdapter(ctx.adapter) };
-        } catch (e) {
-          if (o.backend === 'gpu' || !(e instanceof GpuUnavailableError)) throw e;
-          process.stderr.write(`slatesim: no WebGPU adapter (${e.message}); running the CPU path\n`);
-        }
-      }
+      const gpu = await openGpu(o.backend);
       const out = o.out ?? (embedded ? resolve('out/sim/projections') : join(lakeDir, 'artifacts/sim/projections'));
       const result = await runSim({
         lake: lakeObj,
@@ -116,4 +132,99 @@ export function registerSim(parent: Command): void {
       for (const r of top) console.log(`    ${String(r.player_name).padEnd(26)} ${(r.dk_fpts_mean as number).toFixed(1).padStart(6)} ${(r.dk_fpts_p10 as number).toFixed(1).padStart(6)} ${(r.dk_fpts_p90 as number).toFixed(1).padStart(6)}  min ${(r.minutes_mean as number).toFixed(1)}`);
       console.log(`wrote ${result.dir}/{projections.parquet,projections.csv,metrics.json}${o.saveWorlds === true ? ' + worlds' : ''}`);
     });
+}
+
+/** The WebGPU device for `--backend auto|gpu` (undefined: the CPU path; auto says why on stderr). */
+async function openGpu(backend: string): Promise<{ device: GPUDevice; adapter: string } | undefined> {
+  if (backend === 'cpu') return undefined;
+  try {
+    const ctx = await requestGpuDevice();
+    return { device: ctx.device, adapter: describeAdapter(ctx.adapter) };
+  } catch (e) {
+    if (backend === 'gpu' || !(e instanceof GpuUnavailableError)) throw e;
+    process.stderr.write(`slatesim: no WebGPU adapter (${e.message}); running the CPU path\n`);
+    return undefined;
+  }
+}
+
+const PREGAME_FILES = { injuries: 'injuries.csv', lines: 'lines.csv', starters: 'starters.csv', minutes: 'minutes.csv' } as const;
+
+/** The pregame files of the flags (`--inputs DIR` supplies those not given), or undefined in box-score mode. */
+async function pregameFiles(o: SimCliOptions): Promise<PregameFiles | undefined> {
+  const mode = o.mode ?? (o.dkCsv !== undefined || o.inputs !== undefined ? 'pregame' : 'box-score');
+  if (mode !== 'pregame' && mode !== 'box-score') throw new UserError(`--mode must be pregame or box-score, got ${JSON.stringify(o.mode)}`);
+  const pregameOnly = (['injuries', 'lines', 'starters', 'minutes', 'inputs', 'exportDk'] as const).filter((k) => o[k] !== undefined);
+  if (mode === 'box-score') {
+    const first = pregameOnly[0];
+    if (first !== undefined) throw new UserError(`--${first.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is a pregame flag: it needs --dk-csv or --inputs, not --mode box-score`);
+    return undefined;
+  }
+  if (o.playerOut !== undefined) throw new UserError('--player-out is for the box-score mode; in pregame mode list the players as Out in --injuries');
+  let dkCsv = o.dkCsv;
+  const picked: { injuries?: string; lines?: string; starters?: string; minutes?: string } = {};
+  if (o.inputs !== undefined) {
+    if (!existsSync(o.inputs) || !statSync(o.inputs).isDirectory()) throw new UserError(`--inputs ${o.inputs}: not a folder`);
+    dkCsv ??= join(o.inputs, 'DKSalaries.csv');
+    for (const [k, name] of Object.entries(PREGAME_FILES) as [keyof typeof PREGAME_FILES, string][]) if (existsSync(join(o.inputs, name))) picked[k] = join(o.inputs, name);
+  }
+  if (dkCsv === undefined) throw new UserError('pregame mode needs --dk-csv FILE or --inputs DIR');
+  for (const k of Object.keys(PREGAME_FILES) as (keyof typeof PREGAME_FILES)[]) {
+    const v = o[k];
+    if (v !== undefined) picked[k] = v;
+  }
+  return { dkCsv, ...picked };
+}
+
+interface Prepared {
+  lakeObj: Lake;
+  lakeDir: string;
+  embedded: boolean;
+  worlds: number;
+  seed: number;
+  chunk: number | undefined;
+  workers: number;
+}
+
+async function runPregame(o: SimCliOptions, files: PregameFiles, p: Prepared): Promise<void> {
+  const profile = await loadProfile(o.profile, o.profiles ?? DEFAULT_PROFILES_FILE);
+  const date = o.date === undefined ? undefined : o.date;
+  if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UserError(`--date must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
+  // Every input is read and checked before the model, the device or a world.
+  const inputs = await readPregameInputs(files, date);
+  let shareModel: ShareModel | undefined;
+  if (o.sharesModel !== undefined) shareModel = parseShareModel(await readTextFile(o.sharesModel, '--shares-model'), o.sharesModel);
+  else shareModel = await shippedShareModel(profile.usage_shares.enabled, inputs.date);
+  const gpu = await openGpu(o.backend);
+  const backend =
+    gpu !== undefined
+      ? gpuBackend(gpu.device, { adapter: gpu.adapter, ...(p.chunk !== undefined ? { chunk: p.chunk } : {}) })
+      : cpuBackend({ workers: p.workers, ...(p.chunk !== undefined ? { chunk: p.chunk } : {}) });
+  const out = o.out ?? (p.embedded ? resolve('out/sim/projections') : join(p.lakeDir, 'artifacts/sim/projections'));
+  try {
+    const r = await runPregameSim({
+      lake: p.lakeObj,
+      inputs,
+      profile,
+      profileName: o.profile,
+      worlds: p.worlds,
+      seed: p.seed,
+      backend,
+      out,
+      ...(o.run !== undefined ? { run: o.run } : {}),
+      ...(o.exportDk !== undefined ? { exportDk: o.exportDk } : {}),
+      ...(shareModel !== undefined ? { shareModel } : {}),
+      progress: consoleProgress(),
+    });
+    const { sim } = r;
+    const m = sim.metrics as { matched: number; players: number; removed: number; slate_build_s: number; line_fallback_games: readonly string[] };
+    console.log(`sim ${sim.date} (pregame): ${p.worlds} worlds x ${sim.slate.nGames} games, ${sim.dkRows.length} DraftKings rows (${m.matched} matched, ${m.removed} out), backend ${backend.label}`);
+    console.log(`  slate built from history before ${sim.date} in ${m.slate_build_s.toFixed(1)}s; games on the fallback line: ${m.line_fallback_games.length}`);
+    console.log(`  usage-share base: ${sim.slate.shareSource}; team points vs implied within ${(100 * sim.maxAnchorError).toFixed(2)}%`);
+    console.log('  top projections (DK points mean / p10 / p90, salary):');
+    const top = [...sim.dkRows].sort((a, b) => (b.dk_fpts_mean as number) - (a.dk_fpts_mean as number)).slice(0, 8);
+    for (const row of top) console.log(`    ${String(row.player_name).padEnd(26)} ${(row.dk_fpts_mean as number).toFixed(1).padStart(6)} ${(row.dk_fpts_p10 as number).toFixed(1).padStart(6)} ${(row.dk_fpts_p90 as number).toFixed(1).padStart(6)}  $${String(row.salary)}`);
+    console.log(`wrote ${r.dir}/{projections.parquet,projections.csv,metrics.json}${o.exportDk !== undefined ? ` and ${o.exportDk}` : ''}`);
+  } finally {
+    gpu?.device.destroy();
+  }
 }

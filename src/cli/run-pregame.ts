@@ -1,0 +1,126 @@
+// `slatesim sim --dk-csv ...` (pregame mode): tonight's slate from the user's files (src/pregame/simulate.ts),
+// written atomically as <out>/game_date=D/run=R/{projections.parquet, projections.csv, metrics.json}, one row per
+// DraftKings row, and with --export-dk a DKSalaries-shaped CSV that lineup optimizers read.
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { UserError } from '../data/errors.ts';
+import type { Lake } from '../data/lake.ts';
+import { frameToParquet } from '../data/parquet.ts';
+import { frameFromRows, type Value } from '../data/schema.ts';
+import type { Progress } from '../data/progress.ts';
+import type { ShareModel } from '../shares/model.ts';
+import type { Backend } from '../../engine/core/backend.ts';
+import type { Profile } from '../../engine/profile.ts';
+import type { PregameInputs } from '../pregame/inputs.ts';
+import { pregameNotices } from '../pregame/slate.ts';
+import { PREGAME_PROJECTIONS_SCHEMA, simulatePregame, type PregameSimulation } from '../pregame/simulate.ts';
+import { toCsv, writeRunDir } from './run-sim.ts';
+
+export interface PregameRunOptions {
+  lake: Lake;
+  /** the user's files, read and checked (src/pregame/inputs.ts) */
+  inputs: PregameInputs;
+  profile: Profile;
+  profileName: string;
+  worlds: number;
+  seed: number;
+  backend: Backend;
+  out: string;
+  /** run name; default <profile>-s<seed>-w<worlds>-pregame */
+  run?: string;
+  exportDk?: string;
+  shareModel?: ShareModel;
+  progress: Progress;
+}
+
+export interface PregameRunResult {
+  dir: string;
+  sim: PregameSimulation;
+  metrics: Record<string, unknown>;
+}
+
+/** DraftKings' nine export columns, then our floor and ceiling (pydfs-lineup-optimizer reads both by name). */
+const EXPORT_HEADER = ['Position', 'Name + ID', 'Name', 'ID', 'Roster Position', 'Salary', 'Game Info', 'TeamAbbrev', 'AvgPointsPerGame', 'Projection Floor', 'Projection Ceil'];
+
+const cell = (v: string): string => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/**
+ * The DKSalaries-shaped export: AvgPointsPerGame = our mean DK points, Projection Floor = our p10, Projection Ceil
+ * = our p90 (0 for OUT players), two decimals; rows in the DraftKings file's order.
+ */
+export function exportDkCsv(sim: PregameSimulation): string {
+  const lines = [EXPORT_HEADER.join(',')];
+  sim.pregame.players.forEach((p, i) => {
+    const r = sim.dkRows[i] as Record<string, Value>;
+    const f = (k: string): string => (r[k] as number).toFixed(2);
+    lines.push([p.dkRow.position, p.dkRow.nameId, p.dkRow.name, String(p.dkRow.dkId), p.dkRow.rosterPosition, String(p.dkRow.salary), p.dkRow.gameInfo, p.dkRow.teamAbbrev, f('dk_fpts_mean'), f('dk_fpts_p10'), f('dk_fpts_p90')].map(cell).join(','));
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+/** Checks, before any work, that --export-dk names a file that can be written (its folder exists or can be made). */
+export async function checkExportPath(path: string): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+  } catch (e) {
+    throw new UserError(`--export-dk ${path}: cannot create its folder (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}
+
+export async function runPregameSim(o: PregameRunOptions): Promise<PregameRunResult> {
+  if (o.exportDk !== undefined) await checkExportPath(o.exportDk);
+  const sim = await simulatePregame({
+    lake: o.lake,
+    inputs: o.inputs,
+    profile: o.profile,
+    backend: o.backend,
+    worlds: o.worlds,
+    seed: o.seed,
+    ...(o.shareModel !== undefined ? { shareModel: o.shareModel } : {}),
+    progress: o.progress,
+  });
+  for (const line of pregameNotices(sim.pregame)) process.stderr.write(`slatesim: ${line}\n`);
+  const { run, slate } = sim;
+  if (run.warning !== undefined) process.stderr.write(`slatesim: ${run.warning}\n`);
+  const metrics = {
+    date: sim.date,
+    mode: 'pregame',
+    profile: o.profileName,
+    seed: o.seed,
+    worlds: o.worlds,
+    backend: o.backend.kind,
+    ...run.backendMetrics,
+    chunk_worlds: run.chunkWorlds,
+    runtime_s: run.seconds,
+    player_worlds_per_s: (slate.nPlayers * o.worlds) / Math.max(run.seconds, 1e-9),
+    slate: { players: slate.nPlayers, teams: slate.nTeams, games: slate.nGames, dk_rows: sim.dkRows.length },
+    pregame: sim.metrics,
+    conservation: { team_worlds_checked: slate.nTeams * o.worlds, target_violations: sim.conservationViolations, minutes_violations: sim.minutesViolations },
+    fallbacks: { team_worlds_with_no_eligible_player: sim.fallbacks, fallback: o.profile.usage_shares.fallback },
+    share_base: slate.shareSource,
+    overtime_rate: sim.overtimeWorlds / (slate.nGames * o.worlds),
+    vegas_anchoring: { enabled: o.profile.vegas_anchoring.enabled, max_abs_relative_error: sim.maxAnchorError },
+    teams: sim.teams,
+    profile_settings: o.profile,
+  };
+  if (sim.conservationViolations > 0 || sim.minutesViolations > 0) {
+    throw new UserError(`sim ${sim.date}: the run broke its own invariants (${sim.conservationViolations} team-worlds off their totals, ${sim.minutesViolations} off their minutes); nothing written`);
+  }
+  const enc = (t: string): Uint8Array => new TextEncoder().encode(t);
+  const dir = await writeRunDir(o.out, sim.date, o.run ?? `${o.profileName}-s${o.seed}-w${o.worlds}-pregame`, [
+    ['projections.parquet', () => frameToParquet(frameFromRows(PREGAME_PROJECTIONS_SCHEMA, sim.dkRows))],
+    ['projections.csv', () => enc(toCsv(PREGAME_PROJECTIONS_SCHEMA, sim.dkRows))],
+    ['metrics.json', () => enc(`${JSON.stringify(metrics, null, 2)}\n`)],
+  ]);
+  if (o.exportDk !== undefined) {
+    const tmp = `${o.exportDk}.tmp-${process.pid}`;
+    try {
+      await writeFile(tmp, exportDkCsv(sim));
+      await rename(tmp, o.exportDk);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw new UserError(`--export-dk ${o.exportDk}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    }
+  }
+  return { dir, sim, metrics };
+}
