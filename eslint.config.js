@@ -17,6 +17,7 @@ const CLEAN = [
   'src/web/usage.ts',
   'test/helpers.ts',
   'test/browser/**',
+  'test/checked.test.ts',
   'test/linear.test.ts',
   'test/parquet.test.ts',
 ];
