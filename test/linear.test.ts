@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { lad, logistic, predictLogistic, quantile, ridge, solveSpd } from '../src/models/linear.ts';
 
 let seed = 7;
-const rand = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+const rand = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 const normal = (): number => Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand());
 
 /** n rows of [1, v] with v uniform on [0, 10) and y = yOf(v). */

@@ -26,9 +26,36 @@ const SCHEMA: TableSchema = {
 };
 
 const ROWS = [
-  { player_id: 203999, season: 2024, player_name: 'Nikola Jokić', game_date: '2023-10-24', minutes: 36.25, share: 0.25, starter: true, comment: null },
-  { player_id: 9007199254740991, season: -1, player_name: "D'Angelo Russell", game_date: '2024-01-31', minutes: null, share: null, starter: null, comment: 'DNP - Coach\'s Decision' },
-  { player_id: 1, season: 2147483647, player_name: 'Luka Dončić, Jr. "quoted"', game_date: '2018-02-28', minutes: 0, share: 1, starter: false, comment: '' },
+  {
+    player_id: 203999,
+    season: 2024,
+    player_name: 'Nikola Jokić',
+    game_date: '2023-10-24',
+    minutes: 36.25,
+    share: 0.25,
+    starter: true,
+    comment: null,
+  },
+  {
+    player_id: 9007199254740991,
+    season: -1,
+    player_name: "D'Angelo Russell",
+    game_date: '2024-01-31',
+    minutes: null,
+    share: null,
+    starter: null,
+    comment: "DNP - Coach's Decision",
+  },
+  {
+    player_id: 1,
+    season: 2147483647,
+    player_name: 'Luka Dončić, Jr. "quoted"',
+    game_date: '2018-02-28',
+    minutes: 0,
+    share: 1,
+    starter: false,
+    comment: '',
+  },
 ];
 
 beforeAll(async () => {
@@ -70,7 +97,9 @@ describe('parquet round trip', () => {
       starter: 'BOOLEAN',
       comment: 'VARCHAR',
     });
-    const rows = (await conn.runAndReadAll(`SELECT player_id::VARCHAR AS id, player_name, minutes FROM read_parquet('${file}') ORDER BY season`)).getRowObjectsJson();
+    const rows = (
+      await conn.runAndReadAll(`SELECT player_id::VARCHAR AS id, player_name, minutes FROM read_parquet('${file}') ORDER BY season`)
+    ).getRowObjectsJson();
     expect(rows).toEqual([
       { id: '9007199254740991', player_name: "D'Angelo Russell", minutes: null },
       { id: '203999', player_name: 'Nikola Jokić', minutes: 36.25 },
@@ -90,8 +119,13 @@ describe('schema checks on read', () => {
   });
 
   it('names the file and the mistyped column', () => {
-    const wanted: TableSchema = { name: 't', columns: SCHEMA.columns.map((c) => (c.name === 'minutes' ? col('minutes', 'utf8', true) : c)) };
-    expect(() => parquetToFrame(bytes(), wanted, 'lake/y.parquet')).toThrow(/^lake\/y\.parquet: column "minutes" has type Float64, expected utf8$/);
+    const wanted: TableSchema = {
+      name: 't',
+      columns: SCHEMA.columns.map((c) => (c.name === 'minutes' ? col('minutes', 'utf8', true) : c)),
+    };
+    expect(() => parquetToFrame(bytes(), wanted, 'lake/y.parquet')).toThrow(
+      /^lake\/y\.parquet: column "minutes" has type Float64, expected utf8$/,
+    );
   });
 
   it('refuses nulls in a column declared not nullable', () => {

@@ -1,6 +1,8 @@
 // Player-name normalisation for joining feeds that have no nba.com id (DraftKings): accents, suffixes,
 // punctuation and case are dropped, so "Nikola Jokić", "Nikola Jokic" and "NIKOLA JOKIC" meet.
 
+import { at } from './checked.ts';
+
 const SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv', 'v']);
 
 /**
@@ -38,7 +40,7 @@ export function plainName(name: string): string {
     .trim()
     .split(' ')
     .filter((w) => w.length > 0);
-  while (words.length > 1 && SUFFIXES.has(words[words.length - 1] as string)) words.pop();
+  while (words.length > 1 && SUFFIXES.has(at(words, words.length - 1))) words.pop();
   return words.join(' ');
 }
 

@@ -73,6 +73,10 @@ export function parquetToFrame(bytes: Uint8Array, schema: TableSchema, file: str
   } finally {
     fileSchema.free();
   }
-  const table = parquetToArrow(bytes, file, schema.columns.map((c) => c.name));
+  const table = parquetToArrow(
+    bytes,
+    file,
+    schema.columns.map((c) => c.name),
+  );
   return fromArrowTable(table, schema, file);
 }

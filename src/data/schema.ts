@@ -4,6 +4,7 @@
 // Node and the browser; int64 ids are JS numbers (nba.com ids are far below 2^53) and become BigInt only
 // at the Arrow boundary.
 import * as arrow from 'apache-arrow';
+import { defined } from './checked.ts';
 import { UserError } from './errors.ts';
 
 export type ColumnType = 'int32' | 'int64' | 'float32' | 'float64' | 'bool' | 'utf8';
@@ -35,24 +36,24 @@ export function col(name: string, type: ColumnType, nullable = false, doc?: stri
 export function frameFromRows(schema: TableSchema, rows: readonly Record<string, Value>[]): Frame {
   const columns: Record<string, Value[]> = {};
   for (const spec of schema.columns) {
-    const values = new Array<Value>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const v = (rows[i] as Record<string, Value>)[spec.name];
-      values[i] = v === undefined ? null : v;
-    }
-    columns[spec.name] = values;
+    columns[spec.name] = rows.map((row) => row[spec.name] ?? null);
   }
   const frame = { schema, numRows: rows.length, columns };
   validateFrame(frame, schema.name);
   return frame;
 }
 
+/** The values of column `name`; frames built here hold every column of their schema, so a miss is a bug. */
+function columnOf(frame: Frame, name: string): Value[] {
+  return defined(frame.columns[name], `column "${name}" of ${frame.schema.name}`);
+}
+
 export function frameRows(frame: Frame): Record<string, Value>[] {
   const rows = new Array<Record<string, Value>>(frame.numRows);
-  const names = frame.schema.columns.map((c) => c.name);
+  const columns = frame.schema.columns.map((c) => [c.name, columnOf(frame, c.name)] as const);
   for (let i = 0; i < frame.numRows; i++) {
     const row: Record<string, Value> = {};
-    for (const name of names) row[name] = (frame.columns[name] as Value[])[i] ?? null;
+    for (const [name, values] of columns) row[name] = values[i] ?? null;
     rows[i] = row;
   }
   return rows;
@@ -62,7 +63,7 @@ export function frameRows(frame: Frame): Record<string, Value>[] {
 export function takeRows(frame: Frame, indices: readonly number[]): Frame {
   const columns: Record<string, Value[]> = {};
   for (const spec of frame.schema.columns) {
-    const src = frame.columns[spec.name] as Value[];
+    const src = columnOf(frame, spec.name);
     columns[spec.name] = indices.map((i) => src[i] ?? null);
   }
   return { schema: frame.schema, numRows: indices.length, columns };
@@ -75,7 +76,7 @@ export function concatFrames(schema: TableSchema, frames: readonly Frame[]): Fra
   for (const spec of schema.columns) {
     const out: Value[] = [];
     for (const f of frames) {
-      const src = f.columns[spec.name] as Value[];
+      const src = columnOf(f, spec.name);
       for (let i = 0; i < f.numRows; i++) out.push(src[i] ?? null);
     }
     columns[spec.name] = out;
@@ -140,17 +141,21 @@ function arrowType(type: ColumnType): arrow.DataType {
 export function toArrowTable(frame: Frame): arrow.Table {
   const vectors: Record<string, arrow.Vector> = {};
   for (const spec of frame.schema.columns) {
-    const values = frame.columns[spec.name] as Value[];
+    const values = columnOf(frame, spec.name);
     const data = spec.type === 'int64' ? values.map((v) => (v === null ? null : BigInt(v as number))) : values;
     vectors[spec.name] = arrow.vectorFromArray(data, arrowType(spec.type));
   }
   // Declare nullability in the Arrow schema so Parquet writes REQUIRED vs OPTIONAL fields faithfully.
   const fields = frame.schema.columns.map((s) => new arrow.Field(s.name, arrowType(s.type), s.nullable));
   const table = new arrow.Table(vectors);
-  return new arrow.Table(new arrow.Schema(fields), table.batches.map((b) => new arrow.RecordBatch(new arrow.Schema(fields), b.data)));
+  return new arrow.Table(
+    new arrow.Schema(fields),
+    table.batches.map((b) => new arrow.RecordBatch(new arrow.Schema(fields), b.data)),
+  );
 }
 
 function describeArrowType(t: arrow.DataType): string {
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- every concrete Arrow type has a toString ("Int32", "Utf8"); only the abstract base's declaration lacks it
   return String(t);
 }
 
@@ -181,16 +186,19 @@ export function fromArrowTable(table: arrow.Table, schema: TableSchema, file: st
   for (const spec of schema.columns) {
     const field = table.schema.fields.find((f) => f.name === spec.name);
     if (field === undefined) throw new UserError(`${file}: missing column "${spec.name}" (${spec.type})`);
-    if (!expectedArrowTypeIds(spec.type)(field.type)) {
-      throw new UserError(`${file}: column "${spec.name}" has type ${describeArrowType(field.type)}, expected ${spec.type}`);
+    // A Table<any> (what parquet-wasm's IPC stream gives) types its fields' types as any: name the type once.
+    const fieldType = field.type as arrow.DataType;
+    if (!expectedArrowTypeIds(spec.type)(fieldType)) {
+      throw new UserError(`${file}: column "${spec.name}" has type ${describeArrowType(fieldType)}, expected ${spec.type}`);
     }
     const vector = table.getChild(spec.name);
     if (vector === null) throw new UserError(`${file}: missing column "${spec.name}"`);
-    const out = new Array<Value>(n);
+    let out: Value[];
     if (vector.nullCount === 0 && spec.type !== 'int64' && spec.type !== 'utf8' && spec.type !== 'bool') {
-      const arr = vector.toArray() as ArrayLike<number>;
-      for (let i = 0; i < n; i++) out[i] = arr[i] as number;
+      // A null-free int32/float column: its typed values array is the column, one number per row.
+      out = Array.from(vector.toArray() as ArrayLike<number>);
     } else {
+      out = new Array<Value>(n);
       for (let i = 0; i < n; i++) {
         const v: unknown = vector.get(i);
         out[i] = v === null || v === undefined ? null : typeof v === 'bigint' ? Number(v) : (v as Value);

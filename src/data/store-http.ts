@@ -32,7 +32,7 @@ export class HttpFileStore implements FileStore {
       if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) {
         throw new UserError(`${this.url(FILE_LIST)}: expected a JSON array of paths`);
       }
-      return (list as string[]).slice().sort();
+      return list.slice().sort();
     })();
     return this.files;
   }

@@ -2,32 +2,36 @@
 // iteratively reweighted least squares, and logistic regression by Newton's method. Design matrices are
 // row-major Float64Array [row][feature]; the first column is usually the intercept (a column of ones).
 
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction:
+   x is [row][feature] with n = y.length rows of p features, a p x p matrix is p*p long, vectors are p (or n)
+   long, and each loop is bounded by those sizes, so `arr[i]!` is a read, not a guess. */
+
 /** Solves the symmetric positive-definite system A x = b (A is n x n, row-major) by Cholesky. */
 export function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Array {
   const l = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
-      let s = a[i * n + j] as number;
-      for (let k = 0; k < j; k++) s -= (l[i * n + k] as number) * (l[j * n + k] as number);
+      let s = a[i * n + j]!;
+      for (let k = 0; k < j; k++) s -= l[i * n + k]! * l[j * n + k]!;
       if (i === j) {
         if (!(s > 0)) throw new Error(`matrix is not positive definite at pivot ${i} (${s})`);
         l[i * n + i] = Math.sqrt(s);
       } else {
-        l[i * n + j] = s / (l[j * n + j] as number);
+        l[i * n + j] = s / l[j * n + j]!;
       }
     }
   }
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let s = b[i] as number;
-    for (let k = 0; k < i; k++) s -= (l[i * n + k] as number) * (y[k] as number);
-    y[i] = s / (l[i * n + i] as number);
+    let s = b[i]!;
+    for (let k = 0; k < i; k++) s -= l[i * n + k]! * y[k]!;
+    y[i] = s / l[i * n + i]!;
   }
   const x = new Float64Array(n);
   for (let i = n - 1; i >= 0; i--) {
-    let s = y[i] as number;
-    for (let k = i + 1; k < n; k++) s -= (l[k * n + i] as number) * (x[k] as number);
-    x[i] = s / (l[i * n + i] as number);
+    let s = y[i]!;
+    for (let k = i + 1; k < n; k++) s -= l[k * n + i]! * x[k]!;
+    x[i] = s / l[i * n + i]!;
   }
   return x;
 }
@@ -41,19 +45,19 @@ export function ridge(x: Float64Array, y: Float64Array, p: number, lambda: numbe
   const xtx = new Float64Array(p * p);
   const xty = new Float64Array(p);
   for (let i = 0; i < n; i++) {
-    const wi = w === undefined ? 1 : (w[i] as number);
+    const wi = w === undefined ? 1 : w[i]!;
     if (wi === 0) continue;
     const o = i * p;
-    const yi = y[i] as number;
+    const yi = y[i]!;
     for (let a = 0; a < p; a++) {
-      const xa = (x[o + a] as number) * wi;
-      xty[a] = (xty[a] as number) + xa * yi;
-      for (let b = 0; b <= a; b++) xtx[a * p + b] = (xtx[a * p + b] as number) + xa * (x[o + b] as number);
+      const xa = x[o + a]! * wi;
+      xty[a]! += xa * yi;
+      for (let b = 0; b <= a; b++) xtx[a * p + b]! += xa * x[o + b]!;
     }
   }
-  for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) xtx[b * p + a] = xtx[a * p + b] as number;
-  for (let a = 1; a < p; a++) xtx[a * p + a] = (xtx[a * p + a] as number) + lambda;
-  xtx[0] = (xtx[0] as number) + 1e-9;
+  for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) xtx[b * p + a] = xtx[a * p + b]!;
+  for (let a = 1; a < p; a++) xtx[a * p + a]! += lambda;
+  xtx[0]! += 1e-9;
   return solveSpd(xtx, xty, p);
 }
 
@@ -62,7 +66,7 @@ export function predictLinear(x: Float64Array, p: number, beta: Float64Array): F
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;
-    for (let a = 0; a < p; a++) s += (x[i * p + a] as number) * (beta[a] as number);
+    for (let a = 0; a < p; a++) s += x[i * p + a]! * beta[a]!;
     out[i] = s;
   }
   return out;
@@ -74,10 +78,10 @@ export function lad(x: Float64Array, y: Float64Array, p: number, lambda: number,
   const w = new Float64Array(y.length);
   for (let it = 0; it < iterations; it++) {
     const pred = predictLinear(x, p, beta);
-    for (let i = 0; i < y.length; i++) w[i] = 1 / Math.max(Math.abs((y[i] as number) - (pred[i] as number)), 0.5);
+    for (let i = 0; i < y.length; i++) w[i] = 1 / Math.max(Math.abs(y[i]! - pred[i]!), 0.5);
     const next = ridge(x, y, p, lambda, w);
     let change = 0;
-    for (let a = 0; a < p; a++) change = Math.max(change, Math.abs((next[a] as number) - (beta[a] as number)));
+    for (let a = 0; a < p; a++) change = Math.max(change, Math.abs(next[a]! - beta[a]!));
     beta = next;
     if (change < 1e-6) break;
   }
@@ -96,28 +100,28 @@ export function logistic(x: Float64Array, y: Float64Array, p: number, lambda: nu
     for (let i = 0; i < n; i++) {
       const o = i * p;
       let z = 0;
-      for (let a = 0; a < p; a++) z += (x[o + a] as number) * (beta[a] as number);
+      for (let a = 0; a < p; a++) z += x[o + a]! * beta[a]!;
       const mu = sigmoid(z);
-      const r = (y[i] as number) - mu;
+      const r = y[i]! - mu;
       const v = Math.max(mu * (1 - mu), 1e-9);
       for (let a = 0; a < p; a++) {
-        const xa = x[o + a] as number;
-        g[a] = (g[a] as number) + xa * r;
-        for (let b = 0; b <= a; b++) h[a * p + b] = (h[a * p + b] as number) + v * xa * (x[o + b] as number);
+        const xa = x[o + a]!;
+        g[a]! += xa * r;
+        for (let b = 0; b <= a; b++) h[a * p + b]! += v * xa * x[o + b]!;
       }
     }
-    for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) h[b * p + a] = h[a * p + b] as number;
+    for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) h[b * p + a] = h[a * p + b]!;
     for (let a = 1; a < p; a++) {
-      h[a * p + a] = (h[a * p + a] as number) + lambda;
-      g[a] = (g[a] as number) - lambda * (beta[a] as number);
+      h[a * p + a]! += lambda;
+      g[a]! -= lambda * beta[a]!;
     }
-    h[0] = (h[0] as number) + 1e-9;
+    h[0]! += 1e-9;
     const step = solveSpd(h, g, p);
     let change = 0;
     const next = new Float64Array(p);
     for (let a = 0; a < p; a++) {
-      next[a] = (beta[a] as number) + (step[a] as number);
-      change = Math.max(change, Math.abs(step[a] as number));
+      next[a] = beta[a]! + step[a]!;
+      change = Math.max(change, Math.abs(step[a]!));
     }
     beta = next;
     if (change < 1e-8) break;
@@ -137,7 +141,7 @@ export function quantile(values: readonly number[] | Float64Array, q: number): n
   const pos = (s.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.min(lo + 1, s.length - 1);
-  return (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (pos - lo);
+  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
 }
 
 /** Pearson correlation; NaN with fewer than three points or no variance. */
@@ -147,8 +151,8 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let ma = 0;
   let mb = 0;
   for (let i = 0; i < n; i++) {
-    ma += a[i] as number;
-    mb += b[i] as number;
+    ma += a[i]!;
+    mb += b[i]!;
   }
   ma /= n;
   mb /= n;
@@ -156,8 +160,8 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let va = 0;
   let vb = 0;
   for (let i = 0; i < n; i++) {
-    const x = (a[i] as number) - ma;
-    const y = (b[i] as number) - mb;
+    const x = a[i]! - ma;
+    const y = b[i]! - mb;
     c += x * y;
     va += x * x;
     vb += y * y;

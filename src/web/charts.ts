@@ -20,15 +20,26 @@ const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
  * Draws (or redraws) grouped bars on `canvas`. `horizontal` puts the categories on the y axis (player names
  * stay readable on a phone); `histogram` draws touching bars; values are probabilities or shares, shown in %.
  */
-export function drawBars(canvas: HTMLCanvasElement, labels: string[], series: Series[], opts: { horizontal?: boolean; histogram?: boolean; valueTitle: string; categoryTitle: string }): void {
+export function drawBars(
+  canvas: HTMLCanvasElement,
+  labels: string[],
+  series: Series[],
+  opts: { horizontal?: boolean; histogram?: boolean; valueTitle: string; categoryTitle: string },
+): void {
   const datasets: ChartDataset<'bar', number[]>[] = series.map((s) => ({
     label: s.label,
     data: s.data,
     backgroundColor: s.color,
     borderWidth: 0,
-    ...(opts.histogram === true ? { categoryPercentage: 1, barPercentage: series.length > 1 ? 0.95 : 1 } : { categoryPercentage: 0.8, barPercentage: 0.9 }),
+    ...(opts.histogram === true
+      ? { categoryPercentage: 1, barPercentage: series.length > 1 ? 0.95 : 1 }
+      : { categoryPercentage: 0.8, barPercentage: 0.9 }),
   }));
-  const valueAxis = { beginAtZero: true, title: { display: true, text: opts.valueTitle }, ticks: { callback: (v: number | string) => pct(Number(v)) } };
+  const valueAxis = {
+    beginAtZero: true,
+    title: { display: true, text: opts.valueTitle },
+    ticks: { callback: (v: number | string) => pct(Number(v)) },
+  };
   const categoryAxis = { title: { display: true, text: opts.categoryTitle }, ticks: { autoSkip: opts.histogram === true, maxRotation: 0 } };
   const existing = charts.get(canvas);
   if (existing !== undefined) {
@@ -48,7 +59,9 @@ export function drawBars(canvas: HTMLCanvasElement, labels: string[], series: Se
       scales: opts.horizontal === true ? { x: valueAxis, y: categoryAxis } : { x: categoryAxis, y: valueAxis },
       plugins: {
         legend: { position: 'bottom', labels: { boxWidth: 12 } },
-        tooltip: { callbacks: { label: (item) => `${item.dataset.label ?? ''}: ${pct(item.parsed[opts.horizontal === true ? 'x' : 'y'] ?? 0)}` } },
+        tooltip: {
+          callbacks: { label: (item) => `${item.dataset.label ?? ''}: ${pct(item.parsed[opts.horizontal === true ? 'x' : 'y'] ?? 0)}` },
+        },
       },
     },
   });

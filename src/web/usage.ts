@@ -6,6 +6,7 @@ import { DK_BINS, DK_MIN, FGA_BINS, TEAM_TOTAL_BINS, type GameAccumulator } from
 import { NSTAT, STAT_INDEX } from '../../engine/kernels/kernels.ts';
 import { TARGETS, type Target } from '../../engine/profile.ts';
 import type { Slate } from '../../engine/slate.ts';
+import { at, defined } from '../data/checked.ts';
 import type { Value } from '../data/schema.ts';
 
 /** 0 = home, 1 = away: team t = 2g + side in the slate. */
@@ -36,42 +37,46 @@ export interface GameSummary {
 
 /** Summarises game 0 of a one-game slate (batch player j is slate player playerStart[0] + j). */
 export function summarise(slate: Slate, acc: GameAccumulator): GameSummary {
-  const p0 = slate.playerStart[0] as number;
+  const p0 = at(slate.playerStart, 0);
   const n = acc.worlds;
-  const stat = (j: number, k: number): number => acc.statSum[j * NSTAT + k] as number;
-  const teamSums = [0, 1].map((side) => TARGETS.map((t) => {
-    let sum = 0;
-    for (let i = slate.playerStart[side] as number; i < (slate.playerEnd[side] as number); i++) sum += stat(i - p0, STAT_INDEX[t]);
-    return sum;
-  }));
+  const stat = (j: number, k: number): number => at(acc.statSum, j * NSTAT + k);
+  const teamSums = [0, 1].map((side) =>
+    TARGETS.map((t) => {
+      let sum = 0;
+      for (let i = at(slate.playerStart, side); i < at(slate.playerEnd, side); i++) sum += stat(i - p0, STAT_INDEX[t]);
+      return sum;
+    }),
+  );
   const players: PlayerSummary[] = [];
   for (let j = 0; j < acc.nP; j++) {
     const i = p0 + j;
-    const side = (slate.playerTeam[i] as number) % 2 === 0 ? 0 : 1;
+    const side = at(slate.playerTeam, i) % 2 === 0 ? 0 : 1;
     const share = {} as Record<Target, number>;
     TARGETS.forEach((t, k) => {
-      const total = teamSums[side]?.[k] as number;
+      const total = at(at(teamSums, side), k);
       share[t] = total > 0 ? stat(j, STAT_INDEX[t]) / total : 0;
     });
     players.push({
-      playerId: slate.playerId[i] as number,
-      name: slate.playerName[i] as string,
+      playerId: at(slate.playerId, i),
+      name: at(slate.playerName, i),
       side,
-      minutesP50: slate.p50[i] as number,
+      minutesP50: at(slate.p50, i),
       share,
       mean: {
         fga: stat(j, STAT_INDEX.fga) / n,
         fta: stat(j, STAT_INDEX.fta) / n,
         tov: stat(j, STAT_INDEX.tov) / n,
         pts: stat(j, STAT_INDEX.pts) / n,
-        minutes: (acc.minSum[j] as number) / n,
-        dk: (acc.dkSum[j] as number) / 4 / n,
+        minutes: at(acc.minSum, j) / n,
+        dk: at(acc.dkSum, j) / 4 / n,
       },
       fgaHist: acc.fgaHist.slice(j * FGA_BINS, (j + 1) * FGA_BINS),
       dkHist: acc.dkHist.slice(j * DK_BINS, (j + 1) * DK_BINS),
     });
   }
-  const teamTotalHist = [0, 1].map((side) => TARGETS.map((_, k) => acc.teamTotalHist.slice((side * 3 + k) * TEAM_TOTAL_BINS, (side * 3 + k + 1) * TEAM_TOTAL_BINS)));
+  const teamTotalHist = [0, 1].map((side) =>
+    TARGETS.map((_, k) => acc.teamTotalHist.slice((side * 3 + k) * TEAM_TOTAL_BINS, (side * 3 + k + 1) * TEAM_TOTAL_BINS)),
+  );
   return { worlds: n, players, teamTotalHist, conservationViolations: acc.conservationViolations };
 }
 
@@ -87,7 +92,7 @@ export interface ActualLine {
 /** The real night from silver/player_games rows: each player's FGA, FTA and TOV and his share of his team's. */
 export function actualShares(boxRows: readonly Record<string, Value>[], gameId: string): Map<number, ActualLine> {
   const rows = boxRows.filter((r) => String(r.game_id) === gameId);
-  const count = (r: Record<string, Value>, t: Target): number => (typeof r[t] === 'number' ? (r[t] as number) : 0);
+  const count = (r: Record<string, Value>, t: Target): number => (typeof r[t] === 'number' ? r[t] : 0);
   const teamTotal = new Map<number, Record<Target, number>>();
   for (const r of rows) {
     const tot = teamTotal.get(r.team_id as number) ?? { fga: 0, fta: 0, tov: 0 };
@@ -96,7 +101,7 @@ export function actualShares(boxRows: readonly Record<string, Value>[], gameId: 
   }
   const out = new Map<number, ActualLine>();
   for (const r of rows) {
-    const tot = teamTotal.get(r.team_id as number) as Record<Target, number>;
+    const tot = defined(teamTotal.get(r.team_id as number), `team ${String(r.team_id)}'s totals`);
     const counts = { fga: count(r, 'fga'), fta: count(r, 'fta'), tov: count(r, 'tov') };
     out.set(r.player_id as number, {
       playerId: r.player_id as number,
@@ -104,7 +109,11 @@ export function actualShares(boxRows: readonly Record<string, Value>[], gameId: 
       teamId: r.team_id as number,
       minutes: typeof r.minutes === 'number' ? r.minutes : 0,
       counts,
-      share: { fga: tot.fga > 0 ? counts.fga / tot.fga : 0, fta: tot.fta > 0 ? counts.fta / tot.fta : 0, tov: tot.tov > 0 ? counts.tov / tot.tov : 0 },
+      share: {
+        fga: tot.fga > 0 ? counts.fga / tot.fga : 0,
+        fta: tot.fta > 0 ? counts.fta / tot.fta : 0,
+        tov: tot.tov > 0 ? counts.tov / tot.tov : 0,
+      },
     });
   }
   return out;
@@ -172,7 +181,7 @@ export function rebin(hists: readonly Uint32Array[], width: number, valueOf: (bi
     if (total === 0) continue;
     let cum = 0;
     for (let k = 0; k < bins; k++) {
-      cum += h[k] as number;
+      cum += at(h, k);
       if (cum > tail * total) {
         lo = Math.min(lo, k);
         break;
@@ -180,7 +189,7 @@ export function rebin(hists: readonly Uint32Array[], width: number, valueOf: (bi
     }
     cum = 0;
     for (let k = bins - 1; k >= 0; k--) {
-      cum += h[k] as number;
+      cum += at(h, k);
       if (cum > tail * total) {
         hi = Math.max(hi, k);
         break;
@@ -195,7 +204,7 @@ export function rebin(hists: readonly Uint32Array[], width: number, valueOf: (bi
     const total = h.reduce((a, b) => a + b, 0);
     return edges.map((_, e) => {
       let c = 0;
-      for (let k = lo + e * width; k < Math.min(bins, lo + (e + 1) * width); k++) c += h[k] as number;
+      for (let k = lo + e * width; k < Math.min(bins, lo + (e + 1) * width); k++) c += at(h, k);
       return total > 0 ? c / total : 0;
     });
   });

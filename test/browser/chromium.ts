@@ -23,5 +23,10 @@ export async function launchChromium(opts: { webgpu: boolean }): Promise<Browser
     '--disable-sync',
     ...(opts.webgpu ? ['--enable-unsafe-webgpu', '--enable-features=Vulkan'] : ['--disable-webgpu', '--disable-features=WebGPU']),
   ];
-  return chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true /* playwright adds --headless (the new headless mode) */, args, viewport: { width: 1280, height: 800 } });
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true /* playwright adds --headless (the new headless mode) */,
+    args,
+    viewport: { width: 1280, height: 800 },
+  });
 }

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { defined } from '../../src/data/checked.ts';
 import { launchChromium } from './chromium.ts';
 import { SHOTS, missingChromium, useBuiltSite } from './site.ts';
 import { REQUIRE_GPU } from '../helpers.ts';
@@ -25,16 +26,25 @@ interface EffectRow {
 
 /** Waits for the page's n-th finished run; a run that ends in an error fails with the page's message. */
 async function waitForRun(page: Page, n: number): Promise<void> {
-  await page.waitForSelector(`#run[data-state="done"][data-runs="${n}"], #run[data-state="error"], #status[data-state="error"]`, { timeout: 100_000 });
+  await page.waitForSelector(`#run[data-state="done"][data-runs="${n}"], #run[data-state="error"], #status[data-state="error"]`, {
+    timeout: 100_000,
+  });
   const state = await page.locator('#run').getAttribute('data-state');
-  expect(state, `${(await page.locator('#message').textContent()) ?? ''} ${(await page.locator('#status').textContent()) ?? ''}`).toBe('done');
+  expect(state, `${(await page.locator('#message').textContent()) ?? ''} ${(await page.locator('#status').textContent()) ?? ''}`).toBe(
+    'done',
+  );
 }
 
 async function effectRows(page: Page): Promise<EffectRow[]> {
   return page.$$eval('#effect tbody tr', (trs) =>
     trs.map((tr) => {
       const d = (tr as HTMLElement).dataset;
-      return { id: Number(d.playerId), before: Number(d.shareBefore), after: d.shareAfter === undefined ? null : Number(d.shareAfter), out: tr.classList.contains('out') };
+      return {
+        id: Number(d.playerId),
+        before: Number(d.shareBefore),
+        after: d.shareAfter === undefined ? null : Number(d.shareAfter),
+        out: tr.classList.contains('out'),
+      };
     }),
   );
 }
@@ -54,12 +64,15 @@ async function ruleOutTopPlayer(page: Page, run: number): Promise<EffectRow[]> {
   await waitForRun(page, run);
   const rows = await effectRows(page);
   expect(rows.map((r) => r.id)).toEqual(before.map((r) => r.id));
-  const gone = rows.find((r) => r.id === top.id) as EffectRow;
+  const gone = defined(
+    rows.find((r) => r.id === top.id),
+    `player ${top.id} in the effect table`,
+  );
   expect(gone.out).toBe(true);
   expect(gone.after).toBe(0);
   const mates = rows.filter((r) => r.id !== top.id);
-  for (const r of mates) expect(r.after as number, `player ${r.id}`).toBeGreaterThan(r.before);
-  expect(mates.reduce((a, r) => a + (r.after as number), 0)).toBeCloseTo(1, 5);
+  for (const r of mates) expect(defined(r.after, `player ${r.id}'s share after`), `player ${r.id}`).toBeGreaterThan(r.before);
+  expect(mates.reduce((a, r) => a + defined(r.after, `player ${r.id}'s share after`), 0)).toBeCloseTo(1, 5);
   return rows;
 }
 
@@ -86,7 +99,8 @@ describe('the usage demo in Chromium', () => {
       await page.goto(`${site.url}${PAGE}`);
       await page.waitForSelector('#gpu:not([data-state="pending"])', { timeout: 60_000 });
       const gpu = page.locator('#gpu');
-      if ((await gpu.getAttribute('data-state')) === 'cpu' && !REQUIRE_GPU) return t.skip(`Chromium has no WebGPU adapter here: ${(await gpu.textContent()) ?? ''}`);
+      if ((await gpu.getAttribute('data-state')) === 'cpu' && !REQUIRE_GPU)
+        return t.skip(`Chromium has no WebGPU adapter here: ${(await gpu.textContent()) ?? ''}`);
       expect(await gpu.getAttribute('data-state'), (await gpu.textContent()) ?? '').toBe('webgpu');
       await waitForRun(page, 1);
       const run = page.locator('#run');
@@ -109,8 +123,18 @@ describe('the usage demo in Chromium', () => {
       const hot = await effectRows(page);
       const top = listed.reduce((a, b) => (b.before > a.before ? b : a));
       const bottom = listed.reduce((a, b) => (b.before < a.before ? b : a));
-      expect(hot.find((r) => r.id === top.id)?.before as number).toBeLessThan(top.before);
-      expect(hot.find((r) => r.id === bottom.id)?.before as number).toBeGreaterThan(bottom.before);
+      expect(
+        defined(
+          hot.find((r) => r.id === top.id),
+          `player ${top.id} when hot`,
+        ).before,
+      ).toBeLessThan(top.before);
+      expect(
+        defined(
+          hot.find((r) => r.id === bottom.id),
+          `player ${bottom.id} when hot`,
+        ).before,
+      ).toBeGreaterThan(bottom.before);
 
       await ruleOutTopPlayer(page, 3);
       expect(await run.getAttribute('data-backend')).toBe('webgpu');
@@ -140,7 +164,10 @@ describe('the usage demo in Chromium', () => {
       // Same seed and counters as the WebGPU run: the shares agree (f32 against f64 at CDF steps only).
       const listed = await effectRows(page);
       if (webgpuShares !== undefined) {
-        for (const r of listed) expect(Math.abs(r.before - (webgpuShares.get(r.id) as number)), `player ${r.id}`).toBeLessThan(0.002);
+        for (const r of listed)
+          expect(Math.abs(r.before - defined(webgpuShares.get(r.id), `player ${r.id} in the WebGPU run`)), `player ${r.id}`).toBeLessThan(
+            0.002,
+          );
       }
       await ruleOutTopPlayer(page, 2);
       await screenshots(page, 'demo-cpu');

@@ -27,7 +27,7 @@ describe('the lake page in Chromium', () => {
       expect(await gpu.getAttribute('data-state'), (await gpu.textContent()) ?? '').toBe('webgpu');
       // Changing the date reads other partitions through the same store.
       await page.selectOption('#date', '2023-10-24');
-      await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('2023-10-24:'));
+      await page.waitForFunction(() => document.querySelector('#status')?.textContent.startsWith('2023-10-24:'));
       expect(await page.locator('#games tbody tr').count()).toBe(2);
       expect(await page.locator('#games tbody tr').first().textContent()).toContain('LAL @ DEN');
       await page.screenshot({ path: join(SHOTS, 'lake-page-webgpu.png'), fullPage: true });
