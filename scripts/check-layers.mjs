@@ -46,12 +46,15 @@ export function checkLayers(root) {
     // static imports and re-exports, `import type`, and dynamic import('...') of a relative path
     const re = /(?:\b(?:import|export)\s[^;]*?\sfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
     for (const m of text.matchAll(re)) {
-      const target = relative(root, resolve(dirname(f), m[1])).split(sep).join('/');
+      const target = relative(root, resolve(dirname(f), m[1]))
+        .split(sep)
+        .join('/');
       const line = text.slice(0, m.index).split('\n').length;
       const from = layerOf(rel);
       const to = layerOf(target);
       if (to > from) bad.push(`${rel}:${line}: ${rel} -> ${target} (layer ${LAYER_NAMES[from]} imports layer ${LAYER_NAMES[to]} above it)`);
-      else if (target.startsWith('src/cli/') && !rel.startsWith('src/cli/')) bad.push(`${rel}:${line}: ${rel} -> ${target} (only the CLI imports the CLI)`);
+      else if (target.startsWith('src/cli/') && !rel.startsWith('src/cli/'))
+        bad.push(`${rel}:${line}: ${rel} -> ${target} (only the CLI imports the CLI)`);
     }
   }
   return bad;

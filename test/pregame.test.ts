@@ -3,7 +3,6 @@
 // moves nothing; starters and no-history players follow the documented rules; and the state copes with a dirty
 // feed (null starter flags, game logs without DNP rows), unit-tested on small frames.
 import { cp } from 'node:fs/promises';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Lake } from '../src/data/lake.ts';
 import { initParquetNode } from '../src/data/parquet-node.ts';

@@ -1,6 +1,7 @@
 // The DraftKings salary export (DKSalaries.csv) and the name matcher that joins its players to nba.com ids.
 // It sits in the data layer because both the lake (`lake salaries`, gold/dk_salaries) and the engine
 // (`sim --dk-csv`) read it, and the engine may not import the lake builders above it.
+import { at as itemAt } from './checked.ts';
 import { basename } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { UserError } from './errors.ts';
@@ -47,14 +48,15 @@ export function parseDkCsv(text: string, file: string): DkRow[] {
   const name = basename(file);
   let records: string[][];
   try {
-    records = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true }) as string[][];
+    const parsed: unknown = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true });
+    records = parsed as string[][];
   } catch (e) {
     throw new UserError(`${name}: malformed CSV (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
   }
   let headerAt = -1;
   const index = new Map<DkField, number>();
   for (let r = 0; r < Math.min(records.length, 20) && headerAt < 0; r++) {
-    const rec = (records[r] as string[]).map((h) => h.trim());
+    const rec = itemAt(records, r).map((h) => h.trim());
     const at = (f: DkField): number => Math.max(...DK_COLUMNS[f].map((h) => rec.indexOf(h)));
     if (at('name') >= 0 && at('salary') >= 0 && at('id') >= 0) {
       headerAt = r;
@@ -68,17 +70,18 @@ export function parseDkCsv(text: string, file: string): DkRow[] {
   for (const f of ['position', 'name', 'id', 'roster_position', 'salary', 'game_info', 'team_abbrev'] as DkField[]) {
     if (!index.has(f)) throw new UserError(`${name}: missing column "${DK_COLUMNS[f][0]}"`);
   }
-  const hdr = records[headerAt] as string[];
+  const hdr = itemAt(records, headerAt);
   const sourceAt = hdr.indexOf('source_file');
   const dateAt = hdr.indexOf('game_date');
   const rows: DkRow[] = [];
   for (let r = headerAt + 1; r < records.length; r++) {
-    const rec = records[r] as string[];
+    const rec = itemAt(records, r);
     const line = r + 1;
     const get = (f: DkField): string => (rec[index.get(f) ?? -1] ?? '').trim();
     if (get('name') === '' && get('id') === '') continue;
     const dkId = Number(get('id'));
-    if (!Number.isSafeInteger(dkId) || get('id') === '') throw new UserError(`${name} line ${line}: column "ID" must be an integer, got ${JSON.stringify(get('id'))}`);
+    if (!Number.isSafeInteger(dkId) || get('id') === '')
+      throw new UserError(`${name} line ${line}: column "ID" must be an integer, got ${JSON.stringify(get('id'))}`);
     const salary = Number(get('salary'));
     if (!Number.isInteger(salary) || salary <= 0 || get('salary') === '') {
       throw new UserError(`${name} line ${line}: column "Salary" must be a positive integer, got ${JSON.stringify(get('salary'))}`);
@@ -106,14 +109,7 @@ export function parseDkCsv(text: string, file: string): DkRow[] {
   return rows;
 }
 
-export type MatchMethod =
-  | 'exact'
-  | 'normalised'
-  | 'normalised_any_team'
-  | 'team_last_name'
-  | 'season_team'
-  | 'registry'
-  | 'unmatched';
+export type MatchMethod = 'exact' | 'normalised' | 'normalised_any_team' | 'team_last_name' | 'season_team' | 'registry' | 'unmatched';
 
 export interface Candidate {
   playerId: number;

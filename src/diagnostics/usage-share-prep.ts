@@ -4,7 +4,7 @@
 import { defined } from '../data/checked.ts';
 import { UserError } from '../data/errors.ts';
 import type { Lake } from '../data/lake.ts';
-import { frameRows, type Value } from '../data/schema.ts';
+import { frameRows } from '../data/schema.ts';
 import { PLAYER_GAMES, RATES_TRAINING_BASE } from '../data/tables.ts';
 import { reconstruct } from '../shares/reconstruct.ts';
 

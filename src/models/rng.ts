@@ -59,7 +59,6 @@ export function u01Open(bits: number): number {
   return ((bits >>> 8) + 1) * (1 / 16777216);
 }
 
-
 /**
  * A seeded source: `block(world, entity, stream, index)` fills `words` with four fresh u32 and returns it.
  * Every call reuses that one buffer: use (or copy) a block's words before asking for the next block.

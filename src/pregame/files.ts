@@ -16,6 +16,7 @@ const QUOTE_MAX = 40;
 
 /** A bad value for a message: JSON-quoted, control characters replaced, clipped to about 40 characters. */
 export function quoteValue(value: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this replaces
   const clean = value.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '?');
   return JSON.stringify(clean.length > QUOTE_MAX ? `${clean.slice(0, QUOTE_MAX)}...` : clean);
 }
@@ -52,6 +53,7 @@ export function textOfBytes(bytes: Uint8Array, path: string): string {
     throw new UserError(`${path}: not UTF-8 text (binary data?), expected a CSV text file`);
   }
   // Tabs, CR and LF are text; other C0 controls in any number mean a binary file that happens to decode.
+  // eslint-disable-next-line no-control-regex -- counting control characters is how binary data is told
   const controls = text.match(/[\u0001-\u0008\u000b\u000c\u000e-\u001f]/g)?.length ?? 0;
   if (controls > 0) throw new UserError(`${path}: binary data (${controls} control characters), expected a CSV text file`);
   text = text.replace(/^\uFEFF/, '');

@@ -1,6 +1,5 @@
 // `slatesim backtest`: every slate in a range simulated with pregame information and scored against real DK points.
 import type { Command } from 'commander';
-import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { Lake } from '../../data/lake.ts';
 import { initParquetNode } from '../../data/parquet-node.ts';

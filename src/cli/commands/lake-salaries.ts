@@ -1,6 +1,5 @@
 // `slatesim lake salaries`: a DraftKings salary export joined to nba.com ids, written as gold/dk_salaries.
 import type { Command } from 'commander';
-import { join } from 'node:path';
 import { readCsvBytes } from '../../data/csv.ts';
 import { Lake } from '../../data/lake.ts';
 import { initParquetNode } from '../../data/parquet-node.ts';

@@ -1,6 +1,6 @@
 // `slatesim shares train`: fits the usage-share model and writes its JSON.
 import type { Command } from 'commander';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { UserError } from '../../data/errors.ts';
 import { Lake } from '../../data/lake.ts';
 import { initParquetNode } from '../../data/parquet-node.ts';
