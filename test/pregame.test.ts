@@ -195,32 +195,50 @@ describe('a dirty feed', () => {
     expect(computeRatesBase(rows(null), []).find((r) => r.game_date === '2026-01-02')?.is_starter).toBe(true);
   });
 
-  it('does not let a game log without DNP rows make the listed players look always available', () => {
-    // g1: a box score (starters marked) in which player 20 was a coach's-decision DNP; g2: a game log listing only
-    // who played (no starter flags, no DNP rows) where 20 played; g3: a box score again.
+  it('reads a game log without DNP rows fairly: its listed players played, its absent deep-bench players sat, absent rotation players are unknown', () => {
+    // g1: a box score (starters marked): 10 played 20 minutes, 20 was a coach's-decision DNP, 30 played 34 minutes;
+    // g2: a game log listing only who played (no starter flags, no DNP rows); g3: a box score again.
     const frame = (g2: Partial<Record<string, Value>>[]): Frame =>
       smallFrame([
         { ...day('2026-01-01', 'g1'), player_id: 10, starter: true },
         { ...day('2026-01-01', 'g1'), player_id: 20, played: false, minutes: null, dnp_category: 'coach_decision', fga: 0, fta: 0 },
+        { ...day('2026-01-01', 'g1'), player_id: 30, starter: true, minutes: 34 },
         ...g2,
         { ...day('2026-01-03', 'g3'), player_id: 10, starter: true },
         { ...day('2026-01-03', 'g3'), player_id: 20 },
+        { ...day('2026-01-03', 'g3'), player_id: 30, starter: true, minutes: 34 },
       ]);
-    const log = frame([
+    const on3 = (f: Frame, pid: number): FeatureRow => computeRatesBase(f, []).find((r) => r.game_date === '2026-01-03' && r.player_id === pid) as FeatureRow;
+    const bothListed = frame([
+      { ...day('2026-01-02', 'g2'), player_id: 10, starter: null },
+      { ...day('2026-01-02', 'g2'), player_id: 20, starter: null },
+      { ...day('2026-01-02', 'g2'), player_id: 30, starter: null, minutes: 34 },
+    ]);
+    // 20 appears in the log, so he played in g2: his played rate counts g1 (sat) and g2 (played)
+    const p20 = on3(bothListed, 20).played_rate_recent as number;
+    expect(p20).toBeGreaterThan(0);
+    expect(p20).toBeLessThan(1);
+    // 20 absent from the log (under BENCH_MINUTES recently): benched, as a box score would have listed him
+    const only10and30 = frame([
+      { ...day('2026-01-02', 'g2'), player_id: 10, starter: null },
+      { ...day('2026-01-02', 'g2'), player_id: 30, starter: null, minutes: 34 },
+    ]);
+    expect(on3(only10and30, 20).played_rate_recent).toBe(0);
+    expect(on3(only10and30, 20).games_available_szn).toBe(2);
+    // 30 (34 minutes) absent from the log: unknown (most likely unavailable), so nothing counts for g2
+    const only10and20 = frame([
       { ...day('2026-01-02', 'g2'), player_id: 10, starter: null },
       { ...day('2026-01-02', 'g2'), player_id: 20, starter: null },
     ]);
+    expect(on3(only10and20, 30).games_available_szn).toBe(1);
+    expect(on3(only10and20, 30).played_rate_recent).toBe(1);
+    // the same game as a box score (starters marked, everybody played) counts as before
     const boxed = frame([
       { ...day('2026-01-02', 'g2'), player_id: 10, starter: true },
       { ...day('2026-01-02', 'g2'), player_id: 20, starter: false },
+      { ...day('2026-01-02', 'g2'), player_id: 30, starter: true, minutes: 34 },
     ]);
-    const on3 = (f: Frame, pid: number): FeatureRow => computeRatesBase(f, []).find((r) => r.game_date === '2026-01-03' && r.player_id === pid) as FeatureRow;
-    // from the log: the played rate counts only g1 (a DNP), the minutes still count g2
-    expect(on3(log, 20).played_rate_recent).toBe(0);
-    expect(on3(log, 20).recent_minutes as number).toBeGreaterThan(0);
-    expect(on3(log, 20).games_played_szn).toBe(1);
-    // the same game as a box score (starters marked, everybody played) does count
-    expect(on3(boxed, 20).played_rate_recent as number).toBeGreaterThan(0);
+    expect(on3(boxed, 20).played_rate_recent).toBeCloseTo(p20, 12);
     expect(on3(boxed, 10).played_rate_recent).toBe(1);
   });
 });
