@@ -100,9 +100,15 @@ async function loadShippedModel(): Promise<MinutesModel> {
   return shippedModel;
 }
 
-/** Reads silver/player_games dated before `date` (partition pruning, then a row check that never trusts it). */
-export async function readHistory(lake: Lake, date: string): Promise<Frame> {
-  const f = await lake.read(PLAYER_GAMES, { endDate: dayBefore(date) }, { columns: HISTORY_COLUMNS });
+/**
+ * Reads silver/player_games dated before `date` (partition pruning, then a row check that never trusts it), of
+ * `seasons` when given. A pregame build reads the date's season and the one before: every feature comes from
+ * them (season rates shrunk to last season's, last season shrunk to the league of its position group, shooting
+ * priors from last season's players), so older seasons only cost time. What it gives up: a player who missed all
+ * of last season gets the league prior where gold, which walks every season, remembers the season before.
+ */
+export async function readHistory(lake: Lake, date: string, seasons?: readonly number[]): Promise<Frame> {
+  const f = await lake.read(PLAYER_GAMES, { endDate: dayBefore(date), ...(seasons !== undefined ? { seasons } : {}) }, { columns: HISTORY_COLUMNS });
   const dates = f.columns.game_date as string[];
   const keep: number[] = [];
   for (let i = 0; i < f.numRows; i++) if ((dates[i] as string) < date) keep.push(i);
@@ -124,7 +130,7 @@ export async function pregameFeatureRows(lake: Lake, date: string, roster: reado
   }
 
   const t0 = performance.now();
-  const history = await readHistory(lake, date);
+  const history = await readHistory(lake, date, [season - 1, season]);
   const t1 = performance.now();
   const state = new RatesState();
   advanceState(state, history);
