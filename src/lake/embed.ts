@@ -1,7 +1,9 @@
 // The embedded default: a small real slice of the lake shipped in public/data, so the README's commands and
 // the default test suite run on a fresh clone with no ../shared, and the browser demo can fetch it.
 // It holds the 2023-24 season from opening night to the end of January: the source CSV rows (to rebuild it)
-// and the lake built from them by the same `lake build` a user runs.
+// and the lake built from them by the same `lake build` a user runs. Beside it, public/data/pregame holds one
+// real pregame slate (2026-03-15: DraftKings salaries, injuries, lines, starters) with the 2025-26 history
+// before it, so pregame mode runs and is tested on a fresh clone too.
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,4 +87,63 @@ export async function embedSlice(opts: { source: string; out: string; progress: 
   for (const f of files) bytes += (await stat(join(lakeDir, f))).size;
   for (const f of ['box_scores_2024.csv.gz', 'lines_2024.csv.gz']) bytes += (await readFile(join(opts.out, 'source', f))).length;
   return { files: files.length + 2, bytes };
+}
+
+export const PREGAME_EMBEDDED_DATE = '2026-03-15';
+export const PREGAME_EMBEDDED_SEASON = 2026;
+/** The embedded pregame slice (relative to the package root): source/, lake/ and game_date=D/. */
+export const EMBEDDED_PREGAME_DIR = 'public/data/pregame';
+export const EMBEDDED_PREGAME_LAKE_DIR = `${EMBEDDED_PREGAME_DIR}/lake`;
+/** The slate's input files, copied byte for byte from the shared pregame folder. */
+export const PREGAME_EMBEDDED_INPUTS = ['DKSalaries.csv', 'injuries.csv', 'lines.csv', 'starters.csv'] as const;
+
+/** The day before an ISO date (the last day of history pregame mode may read). */
+function dayBefore(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * Builds the pregame slice's lake from its committed source (silver only: pregame mode reads player_games
+ * and odds_snapshot, never gold), with the file list the browser's HTTP store reads. The test that guards
+ * the committed bytes calls this too.
+ */
+export async function buildPregameLake(opts: { source: string; lake: string; progress: Progress }): Promise<string[]> {
+  await rm(opts.lake, { recursive: true, force: true });
+  await buildLake({ source: opts.source, lake: opts.lake, progress: opts.progress, skipGold: true });
+  return writeFileList(new NodeFileStore(opts.lake));
+}
+
+/**
+ * Rebuilds public/data/pregame from the shared folders: the real 2025-26 box-score rows dated before the
+ * slate (`recent`/box_scores_2026.csv.gz; 2026 has no lines file, so the slate's own lines.csv is the only
+ * line), the lake built from them, and the slate's input files from `pregame`/game_date=D.
+ */
+export async function embedPregameSlice(opts: { recent: string; pregame: string; out: string; progress: Progress }): Promise<{ files: number; bytes: number }> {
+  const boxName = `box_scores_${PREGAME_EMBEDDED_SEASON}.csv.gz`;
+  const boxFile = join(opts.recent, boxName);
+  const slateIn = join(opts.pregame, `game_date=${PREGAME_EMBEDDED_DATE}`);
+  // Everything is read and checked before anything is written.
+  const box = sliceCsv(await readCsvBytes(boxFile), boxFile, PREGAME_EMBEDDED_SEASON, '0000-01-01', dayBefore(PREGAME_EMBEDDED_DATE));
+  const inputs: [string, Buffer][] = [];
+  for (const f of PREGAME_EMBEDDED_INPUTS) {
+    const file = join(slateIn, f);
+    try {
+      inputs.push([f, await readFile(file)]);
+    } catch {
+      throw new UserError(`--pregame ${opts.pregame}: cannot read ${file}`);
+    }
+  }
+  const root = join(opts.out, 'pregame');
+  const slateOut = join(root, `game_date=${PREGAME_EMBEDDED_DATE}`);
+  await rm(slateOut, { recursive: true, force: true });
+  await mkdir(slateOut, { recursive: true });
+  for (const [f, bytes] of inputs) await new NodeFileStore(slateOut).writeFileAtomic(f, bytes);
+  await new NodeFileStore(join(root, 'source')).writeFileAtomic(boxName, gzipSync(box, { level: 9 }));
+  const lakeFiles = await buildPregameLake({ source: join(root, 'source'), lake: join(root, 'lake'), progress: opts.progress });
+  const all = [...lakeFiles.map((f) => join(root, 'lake', f)), join(root, 'source', boxName), ...inputs.map(([f]) => join(slateOut, f))];
+  let bytes = 0;
+  for (const f of all) bytes += (await stat(f)).size;
+  return { files: all.length, bytes };
 }

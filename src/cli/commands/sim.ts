@@ -6,7 +6,7 @@ import { UserError } from '../../data/errors.ts';
 import { readCsvBytes } from '../../data/csv.ts';
 import { RATES_TRAINING_BASE } from '../../data/tables.ts';
 import { initParquetNode } from '../../data/parquet-node.ts';
-import { EMBEDDED_LAKE_DIR } from '../../lake/embed.ts';
+import { EMBEDDED_LAKE_DIR, EMBEDDED_PREGAME_LAKE_DIR } from '../../lake/embed.ts';
 import { consoleProgress } from '../progress.ts';
 import { GpuUnavailableError, describeAdapter, requestGpuDevice } from '../../../engine/gpu/device.ts';
 import { defaultWorkers } from '../../../engine/cpu/pool.ts';
@@ -50,7 +50,7 @@ export function registerSim(parent: Command): void {
   parent
     .command('sim')
     .description('simulate a date\'s slate: N worlds per game, per-player DraftKings distributions')
-    .option('--lake <dir>', 'lake root (default: the embedded 2023-24 slice)')
+    .option('--lake <dir>', 'lake root (default: the embedded 2023-24 slice; in pregame mode the embedded 2025-26 history before 2026-03-15)')
     .option('--date <date>', 'slate date (default: the last date in the lake)')
     .option('--profile <name>', 'profile in config/profiles.json', 'usage_shares_v1')
     .option('--profiles <file>', 'profiles file (default: config/profiles.json)')
@@ -74,15 +74,17 @@ export function registerSim(parent: Command): void {
     .option('--shares-model <file>', 'share model JSON (default: the shipped one when it was trained before the date; else rate_weighted)')
     .action(async (o: SimCliOptions) => {
       await initParquetNode();
-      const embedded = o.lake === undefined;
-      const lakeDir = o.lake ?? resolve(PACKAGE_ROOT, EMBEDDED_LAKE_DIR);
-      const lakeObj = await openLake(lakeDir);
       const worlds = positiveInt('--worlds', o.worlds, 10_000_000);
       const seed = positiveInt('--seed', o.seed, Number.MAX_SAFE_INTEGER, true);
       const chunk = o.chunk === undefined ? undefined : positiveInt('--chunk', o.chunk, 1 << 20);
       const workers = o.workers === undefined ? defaultWorkers() : positiveInt('--workers', o.workers, 256);
       if (!['auto', 'cpu', 'gpu'].includes(o.backend)) throw new UserError(`--backend must be auto, cpu or gpu, got ${JSON.stringify(o.backend)}`);
       const files = await pregameFiles(o);
+      // Without --lake, pregame mode reads the embedded pregame lake (the 2025-26 history before its slate),
+      // box-score mode the embedded 2023-24 slice.
+      const embedded = o.lake === undefined;
+      const lakeDir = o.lake ?? resolve(PACKAGE_ROOT, files !== undefined ? EMBEDDED_PREGAME_LAKE_DIR : EMBEDDED_LAKE_DIR);
+      const lakeObj = await openLake(lakeDir);
       if (files !== undefined) {
         await runPregame(o, files, { lakeObj, lakeDir, embedded, worlds, seed, chunk, workers });
         return;
