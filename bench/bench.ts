@@ -42,9 +42,13 @@ export async function benchSlate(lake: Lake, date: string, scope: Scope, shareMo
     const size = (h: number): number => (full.playerEnd[2 * h + 1] as number) - (full.playerStart[2 * h] as number);
     if (size(g) > size(best)) best = g;
   }
-  return slateFromRows(date, rows.filter((r) => r.game_id === full.gameId[best]), new Set(), shareModel);
+  return slateFromRows(
+    date,
+    rows.filter((r) => r.game_id === full.gameId[best]),
+    new Set(),
+    shareModel,
+  );
 }
-
 
 /** One configuration, in this process: a warm-up run, then `reps` timed runs. */
 export async function runChild(cfg: ChildConfig, lake: Lake): Promise<BenchResult> {
@@ -99,7 +103,11 @@ function inChild(binPath: string, cfg: ChildConfig): Promise<BenchResult> {
     child.on('close', (code) => {
       const line = out.trim().split('\n').pop() ?? '';
       if (code !== 0 || !line.startsWith('{')) {
-        const why = err.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('Warning: maxDynamic')).slice(-3).join(' | ');
+        const why = err
+          .split('\n')
+          .filter((l) => l.trim() !== '' && !l.startsWith('Warning: maxDynamic'))
+          .slice(-3)
+          .join(' | ');
         reject(new UserError(`bench ${cfg.backend} ${cfg.scope} ${cfg.worlds} worlds failed (exit ${code}): ${why}`));
         return;
       }
@@ -139,7 +147,12 @@ export function cpuKernelBreakdown(s: Slate, prof: Profile, worlds: number, seed
  * Per-kernel device time (ms) for `worlds` worlds of the slate, summed over games, one column per stage of the
  * device pipeline (engine/kernels/stages.ts); undefined without timestamps.
  */
-export async function gpuKernelBreakdown(s: Slate, prof: Profile, worlds: number, seed: number): Promise<{ adapter: string; ms: Record<string, number> } | undefined> {
+export async function gpuKernelBreakdown(
+  s: Slate,
+  prof: Profile,
+  worlds: number,
+  seed: number,
+): Promise<{ adapter: string; ms: Record<string, number> } | undefined> {
   const ctx = await requestGpuDevice();
   try {
     const ms: Record<string, number> = Object.fromEntries(GPU_PIPELINE.map((name) => [stageSpec(name).gpuBench, 0]));
@@ -180,7 +193,6 @@ export interface BenchOptions {
   log: (line: string) => void;
 }
 
-
 export async function runBench(o: BenchOptions): Promise<Record<string, unknown>> {
   const configs: { backend: BenchBackend; scope: Scope; worlds: number }[] = [];
   const cpuBackends: BenchBackend[] = availableParallelism() > 1 ? ['cpu1', 'cpu'] : ['cpu1'];
@@ -194,23 +206,45 @@ export async function runBench(o: BenchOptions): Promise<Record<string, unknown>
   for (const [k, c] of configs.entries()) {
     const label = `${c.backend === 'cpu1' ? 'cpu x1' : c.backend === 'cpu' ? `cpu x${availableParallelism()}` : 'gpu'} ${c.scope} ${c.worlds} worlds`;
     o.log(`bench [${k + 1}/${configs.length}] ${label} (warm-up + ${o.reps} reps)`);
-    const cfg: ChildConfig = { lake: o.lakeDir, date: o.date, profile: o.profile, scope: c.scope, backend: c.backend, worlds: c.worlds, reps: o.reps, seed: o.seed, ...(o.shareModel !== undefined ? { shareModel: o.shareModel } : {}) };
+    const cfg: ChildConfig = {
+      lake: o.lakeDir,
+      date: o.date,
+      profile: o.profile,
+      scope: c.scope,
+      backend: c.backend,
+      worlds: c.worlds,
+      reps: o.reps,
+      seed: o.seed,
+      ...(o.shareModel !== undefined ? { shareModel: o.shareModel } : {}),
+    };
     const r = await inChild(o.binPath, cfg);
-    o.log(`  ${(r.player_worlds_per_s / 1e6).toFixed(2)}M player-worlds/s, median ${r.seconds.toFixed(2)} s, peak RSS ${r.peak_rss_mb.toFixed(0)} MB`);
+    o.log(
+      `  ${(r.player_worlds_per_s / 1e6).toFixed(2)}M player-worlds/s, median ${r.seconds.toFixed(2)} s, peak RSS ${r.peak_rss_mb.toFixed(0)} MB`,
+    );
     results.push(r);
   }
   // The GPU against the CPU with all workers, the same slate and worlds, this run.
   const ratios = results
     .filter((r) => r.backend === 'gpu')
     .map((g) => {
-      const cpu = results.find((r) => r.backend === 'cpu' && r.workers === Math.max(...results.filter((x) => x.backend === 'cpu').map((x) => x.workers ?? 0)) && r.scope === g.scope && r.worlds === g.worlds);
+      const cpu = results.find(
+        (r) =>
+          r.backend === 'cpu' &&
+          r.workers === Math.max(...results.filter((x) => x.backend === 'cpu').map((x) => x.workers ?? 0)) &&
+          r.scope === g.scope &&
+          r.worlds === g.worlds,
+      );
       return { scope: g.scope, worlds: g.worlds, gpu_over_cpu: cpu === undefined ? null : g.player_worlds_per_s / cpu.player_worlds_per_s };
     });
   const largest = Math.max(...o.worlds);
   const slate = await benchSlate(o.lake, o.date, 'slate', o.shareModel);
   o.log(`bench: per-kernel breakdown at ${Math.min(largest, 20000)} worlds`);
   const breakdownWorlds = Math.min(largest, 20000);
-  const kernels: Record<string, unknown> = { worlds: breakdownWorlds, scope: 'slate', cpu_single_thread_ms: cpuKernelBreakdown(slate, o.profile, breakdownWorlds, o.seed) };
+  const kernels: Record<string, unknown> = {
+    worlds: breakdownWorlds,
+    scope: 'slate',
+    cpu_single_thread_ms: cpuKernelBreakdown(slate, o.profile, breakdownWorlds, o.seed),
+  };
   if (o.backends.includes('gpu')) {
     const g = await gpuKernelBreakdown(slate, o.profile, Math.min(breakdownWorlds, 65536), o.seed);
     kernels.gpu_device_ms = g?.ms ?? null;
@@ -218,7 +252,13 @@ export async function runBench(o: BenchOptions): Promise<Record<string, unknown>
   }
   const c0 = cpus()[0];
   const report = {
-    machine: { cpu: c0?.model ?? 'unknown', cores: availableParallelism(), memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
+    machine: {
+      cpu: c0?.model ?? 'unknown',
+      cores: availableParallelism(),
+      memory_gb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    },
     slate: { players: slate.nPlayers, teams: slate.nTeams, games: slate.nGames, date: o.date, profile: o.profileName },
     results,
     ratios,
@@ -238,7 +278,13 @@ export async function runBench(o: BenchOptions): Promise<Record<string, unknown>
 
 function targetsOf(results: BenchResult[], worlds: number): Record<string, unknown> {
   const at = (backend: 'cpu' | 'gpu', w: number, many: boolean): BenchResult | undefined =>
-    results.find((r) => r.scope === 'slate' && r.backend === backend && r.worlds === w && (backend === 'gpu' || (many ? (r.workers ?? 0) > 1 || availableParallelism() === 1 : r.workers === 1)));
+    results.find(
+      (r) =>
+        r.scope === 'slate' &&
+        r.backend === backend &&
+        r.worlds === w &&
+        (backend === 'gpu' || (many ? (r.workers ?? 0) > 1 || availableParallelism() === 1 : r.workers === 1)),
+    );
   const cpu = at('cpu', worlds, true);
   const gpu = at('gpu', worlds, true);
   const perWorld = (b: 'cpu' | 'gpu'): number | null => {
@@ -261,7 +307,13 @@ function targetsOf(results: BenchResult[], worlds: number): Record<string, unkno
   };
 }
 
-function markdown(r: { machine: Record<string, unknown>; slate: Record<string, unknown>; results: BenchResult[]; ratios: { scope: string; worlds: number; gpu_over_cpu: number | null }[]; kernels: Record<string, unknown> }): string {
+function markdown(r: {
+  machine: Record<string, unknown>;
+  slate: Record<string, unknown>;
+  results: BenchResult[];
+  ratios: { scope: string; worlds: number; gpu_over_cpu: number | null }[];
+  kernels: Record<string, unknown>;
+}): string {
   const m = r.machine;
   const lines = [
     `# slatesim bench`,
@@ -270,9 +322,19 @@ function markdown(r: { machine: Record<string, unknown>; slate: Record<string, u
     '',
     '| backend | scope | players | worlds | median s | player-worlds/s | peak RSS MB |',
     '|---|---|---:|---:|---:|---:|---:|',
-    ...r.results.map((x) => `| ${x.backend === 'gpu' ? 'gpu' : `cpu x${String(x.workers)}`} | ${x.scope} | ${x.players} | ${x.worlds} | ${x.seconds.toFixed(3)} | ${(x.player_worlds_per_s / 1e6).toFixed(2)}M | ${x.peak_rss_mb.toFixed(0)} |`),
+    ...r.results.map(
+      (x) =>
+        `| ${x.backend === 'gpu' ? 'gpu' : `cpu x${String(x.workers)}`} | ${x.scope} | ${x.players} | ${x.worlds} | ${x.seconds.toFixed(3)} | ${(x.player_worlds_per_s / 1e6).toFixed(2)}M | ${x.peak_rss_mb.toFixed(0)} |`,
+    ),
     '',
-    ...(r.ratios.length > 0 ? ['| scope | worlds | GPU / CPU (all workers) |', '|---|---:|---:|', ...r.ratios.map((x) => `| ${x.scope} | ${x.worlds} | ${x.gpu_over_cpu === null ? '—' : x.gpu_over_cpu.toFixed(2)} |`), ''] : []),
+    ...(r.ratios.length > 0
+      ? [
+          '| scope | worlds | GPU / CPU (all workers) |',
+          '|---|---:|---:|',
+          ...r.ratios.map((x) => `| ${x.scope} | ${x.worlds} | ${x.gpu_over_cpu === null ? '—' : x.gpu_over_cpu.toFixed(2)} |`),
+          '',
+        ]
+      : []),
     `Adapter: ${r.results.find((x) => x.adapter !== null)?.adapter ?? 'none'}`,
     '',
     `Per-kernel time (${String(r.kernels.worlds)} worlds, full slate):`,

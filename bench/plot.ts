@@ -24,7 +24,9 @@ export function plotThroughput(results: readonly BenchResult[]): string {
   for (const t of [0, yMax / 2, yMax]) body += `<text x="${M.l - 6}" y="${sy(t) + 4}" text-anchor="end">${t.toFixed(1)}</text>`;
   [...series.entries()].forEach(([name, rs], i) => {
     const c = COLORS[i % COLORS.length] as string;
-    const pts = [...rs].sort((a, b) => a.worlds - b.worlds).map((r) => `${sx(r.worlds).toFixed(1)},${sy(r.player_worlds_per_s / 1e6).toFixed(1)}`);
+    const pts = [...rs]
+      .sort((a, b) => a.worlds - b.worlds)
+      .map((r) => `${sx(r.worlds).toFixed(1)},${sy(r.player_worlds_per_s / 1e6).toFixed(1)}`);
     body += `<polyline points="${pts.join(' ')}" fill="none" stroke="${c}" stroke-width="2"/>`;
     for (const p of pts) body += `<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="3" fill="${c}"/>`;
     body += `<rect x="${W - M.r + 12}" y="${M.t + 18 * i}" width="12" height="3" fill="${c}"/><text x="${W - M.r + 30}" y="${M.t + 18 * i + 5}">${esc(name)}</text>`;

@@ -51,32 +51,59 @@ export const ProfileSchema = z
       .object({
         enabled: bool(true, 'pace per game-world (both teams) and offense per team-world vary'),
         pace_sd: num(0, 0.3, 0.02, 'sd of the log pace factor shared by both teams of a game-world'),
-        offense_sd: num(0, 0.3, 0.01, 'sd of the log offense factor on a team-world\'s FGA and FTA'),
-        efficiency_sd: num(0, 0.3, 0.01, 'sd of the log efficiency factor on a team-world\'s make probabilities'),
+        offense_sd: num(0, 0.3, 0.01, "sd of the log offense factor on a team-world's FGA and FTA"),
+        efficiency_sd: num(0, 0.3, 0.01, "sd of the log efficiency factor on a team-world's make probabilities"),
       })
       .strict()
       .default({ enabled: true, pace_sd: 0.02, offense_sd: 0.01, efficiency_sd: 0.01 }),
     team_opportunities: z
       .object({
-        source: z.enum(['sum_of_player_means']).default('sum_of_player_means').describe("team totals' mean: the sum of players' rate x world minutes"),
+        source: z
+          .enum(['sum_of_player_means'])
+          .default('sum_of_player_means')
+          .describe("team totals' mean: the sum of players' rate x world minutes"),
         fga_dispersion: num(0, 5, 0.05, 'variance / mean of a team-world FGA total given its mean'),
         fta_dispersion: num(0, 5, 0.5, 'variance / mean of a team-world FTA total'),
         tov_dispersion: num(0, 5, 1, 'variance / mean of a team-world TOV total'),
-        fga_efficiency_elasticity: num(0, 1.5, 0, "a team-world with FGA above its mean makes a smaller share of them: efficiency x (FGA / mean)^-elasticity (extra attempts come from offensive rebounds of misses)"),
+        fga_efficiency_elasticity: num(
+          0,
+          1.5,
+          0,
+          'a team-world with FGA above its mean makes a smaller share of them: efficiency x (FGA / mean)^-elasticity (extra attempts come from offensive rebounds of misses)',
+        ),
       })
       .strict()
-      .default({ source: 'sum_of_player_means', fga_dispersion: 0.05, fta_dispersion: 0.5, tov_dispersion: 1, fga_efficiency_elasticity: 0 }),
+      .default({
+        source: 'sum_of_player_means',
+        fga_dispersion: 0.05,
+        fta_dispersion: 0.5,
+        tov_dispersion: 1,
+        fga_efficiency_elasticity: 0,
+      }),
     usage_shares: z
       .object({
         enabled: bool(false, 'share team FGA/FTA/TOV totals among active players (conserved); off = independent draws per player'),
-        targets: z.array(z.enum(TARGETS)).default([...TARGETS]).describe('which totals are shared'),
+        targets: z
+          .array(z.enum(TARGETS))
+          .default([...TARGETS])
+          .describe('which totals are shared'),
         share_temperature: num(0, 10, 1, 'softmax temperature on the share logits', { exclusiveMin: true }),
         share_noise_std: num(0, 2, 0.15, 'sd of Gaussian noise on each share logit per world'),
         min_minutes_active_cutoff: num(0, 48, 2, 'players below these world minutes get no share'),
-        fallback: z.enum(['rate_weighted', 'even']).default('rate_weighted').describe('shares when the model cannot score a team (no eligible player or missing features)'),
+        fallback: z
+          .enum(['rate_weighted', 'even'])
+          .default('rate_weighted')
+          .describe('shares when the model cannot score a team (no eligible player or missing features)'),
       })
       .strict()
-      .default({ enabled: false, targets: [...TARGETS], share_temperature: 1, share_noise_std: 0.15, min_minutes_active_cutoff: 2, fallback: 'rate_weighted' }),
+      .default({
+        enabled: false,
+        targets: [...TARGETS],
+        share_temperature: 1,
+        share_noise_std: 0.15,
+        min_minutes_active_cutoff: 2,
+        fallback: 'rate_weighted',
+      }),
     counts: z
       .object({
         oreb_dispersion: num(0, 2, 0.1, 'negative-binomial dispersion of OREB (0 = Poisson)'),
@@ -87,11 +114,18 @@ export const ProfileSchema = z
         independent_dispersion: num(0, 2, 0.05, 'dispersion of FGA/FTA/TOV drawn per player when usage shares are off'),
       })
       .strict()
-      .default({ oreb_dispersion: 0.1, dreb_dispersion: 0.05, ast_dispersion: 0.08, stl_dispersion: 0.1, blk_dispersion: 0.25, independent_dispersion: 0.05 }),
+      .default({
+        oreb_dispersion: 0.1,
+        dreb_dispersion: 0.05,
+        ast_dispersion: 0.08,
+        stl_dispersion: 0.1,
+        blk_dispersion: 0.25,
+        independent_dispersion: 0.05,
+      }),
     vegas_anchoring: z
       .object({
         enabled: bool(true, "calibrate each team's opportunities so mean simulated points equal its implied total"),
-        pilot_worlds: int(256, 262144, 8192, 'worlds of the calibration pilot (their own random streams; at most the run\'s worlds)'),
+        pilot_worlds: int(256, 262144, 8192, "worlds of the calibration pilot (their own random streams; at most the run's worlds)"),
       })
       .strict()
       .default({ enabled: true, pilot_worlds: 8192 }),
@@ -109,7 +143,8 @@ export type Profile = z.infer<typeof ProfileSchema>;
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const path = issue.path.map(String).join('.');
   let value: unknown = input;
-  for (const k of issue.path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[k as string] : undefined;
+  for (const k of issue.path)
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[k as string] : undefined;
   const got = JSON.stringify(value);
   switch (issue.code) {
     case 'too_small':
@@ -136,7 +171,9 @@ export function parseProfile(input: unknown, where: string): Profile {
   }
   const p = r.data;
   if (p.rotation.protected_size > p.rotation.max_size) {
-    throw new UserError(`${where}: \`rotation.protected_size\` must be <= rotation.max_size (${p.rotation.max_size}), got ${p.rotation.protected_size}`);
+    throw new UserError(
+      `${where}: \`rotation.protected_size\` must be <= rotation.max_size (${p.rotation.max_size}), got ${p.rotation.protected_size}`,
+    );
   }
   return p;
 }
@@ -161,7 +198,8 @@ export async function loadProfile(name: string, file: URL | string = DEFAULT_PRO
 export function pickProfile(all: unknown, name: string, label: string): Profile {
   if (all === null || typeof all !== 'object' || Array.isArray(all)) throw new UserError(`${label}: expected an object of named profiles`);
   const profiles = all as Record<string, unknown>;
-  if (!Object.hasOwn(profiles, name)) throw new UserError(`--profile ${name}: no such profile in ${label} (have: ${Object.keys(profiles).join(', ')})`);
+  if (!Object.hasOwn(profiles, name))
+    throw new UserError(`--profile ${name}: no such profile in ${label} (have: ${Object.keys(profiles).join(', ')})`);
   return parseProfile(profiles[name], `${label} profile "${name}"`);
 }
 

@@ -50,13 +50,20 @@ export async function simulateDate(opts: SimulateDateOptions): Promise<DateSimul
   return { run, salaries, ...projections(run, salaries) };
 }
 
-async function salariesFor(lake: Lake, dk: { text: string; file: string } | undefined, date: string): Promise<Map<number, { salary: number; position: string }>> {
+async function salariesFor(
+  lake: Lake,
+  dk: { text: string; file: string } | undefined,
+  date: string,
+): Promise<Map<number, { salary: number; position: string }>> {
   const out = new Map<number, { salary: number; position: string }>();
   if (dk === undefined) return out;
   const rows = parseDkCsv(dk.text, dk.file).filter((r) => r.gameDate === date);
   if (rows.length === 0) throw new UserError(`--dk-csv ${dk.file}: no players on ${date}`);
   // Candidates: the date's box-score players (the slate plus who is out), so names meet their own team.
-  const candidates = candidatesOf(await lake.read(PLAYER_GAMES, { startDate: date, endDate: date }, { columns: ['team_id', 'player_id', 'player_name'] }));
-  for (const m of matchSalaries(rows, candidates)) if (m.candidate !== null) out.set(m.candidate.playerId, { salary: m.row.salary, position: m.row.position });
+  const candidates = candidatesOf(
+    await lake.read(PLAYER_GAMES, { startDate: date, endDate: date }, { columns: ['team_id', 'player_id', 'player_name'] }),
+  );
+  for (const m of matchSalaries(rows, candidates))
+    if (m.candidate !== null) out.set(m.candidate.playerId, { salary: m.row.salary, position: m.row.position });
   return out;
 }

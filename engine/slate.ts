@@ -18,15 +18,59 @@ export const COUNT_STATS = ['oreb', 'dreb', 'ast', 'stl', 'blk'] as const;
 
 /** The pregame columns a simulation reads. Labels are never read. */
 export const SLATE_COLUMNS = [
-  'season', 'game_date', 'game_id', 'team_id', 'opponent_team_id', 'player_id', 'player_name', 'home', 'is_starter',
-  'season_fga_per_min', 'season_fga3_per_min', 'season_fta_per_min', 'season_tov_per_min', 'season_ast_per_min', 'season_oreb_per_min',
-  'season_dreb_per_min', 'season_stl_per_min', 'season_blk_per_min', 'recent_fga_per_min', 'recent_fga3_per_min', 'recent_fta_per_min',
-  'recent_tov_per_min', 'recent_ast_per_min', 'recent_oreb_per_min', 'recent_dreb_per_min', 'recent_stl_per_min', 'recent_blk_per_min',
-  'season_fg2_pct', 'season_fg3_pct', 'season_ft_pct', 'team_itt', 'spread_close', 'total_close',
-  'minutes_pred_p10', 'minutes_pred_p50', 'minutes_pred_p90', 'minutes_pred_play_prob',
+  'season',
+  'game_date',
+  'game_id',
+  'team_id',
+  'opponent_team_id',
+  'player_id',
+  'player_name',
+  'home',
+  'is_starter',
+  'season_fga_per_min',
+  'season_fga3_per_min',
+  'season_fta_per_min',
+  'season_tov_per_min',
+  'season_ast_per_min',
+  'season_oreb_per_min',
+  'season_dreb_per_min',
+  'season_stl_per_min',
+  'season_blk_per_min',
+  'recent_fga_per_min',
+  'recent_fga3_per_min',
+  'recent_fta_per_min',
+  'recent_tov_per_min',
+  'recent_ast_per_min',
+  'recent_oreb_per_min',
+  'recent_dreb_per_min',
+  'recent_stl_per_min',
+  'recent_blk_per_min',
+  'season_fg2_pct',
+  'season_fg3_pct',
+  'season_ft_pct',
+  'team_itt',
+  'spread_close',
+  'total_close',
+  'minutes_pred_p10',
+  'minutes_pred_p50',
+  'minutes_pred_p90',
+  'minutes_pred_play_prob',
   // share-model inputs and what ruling a player out updates
-  'minutes_rank_in_team', 'pos_group', 'games_played_szn', 'team_usage_vacated', 'vac_min_szn', 'vac_fga_szn', 'vac_tov_szn',
-  'vac_min_recent', 'team_minutes_vacated', 'vac_min_guard', 'vac_min_wing', 'vac_min_big', 'n_out', 'minutes_szn', 'recent_minutes',
+  'minutes_rank_in_team',
+  'pos_group',
+  'games_played_szn',
+  'team_usage_vacated',
+  'vac_min_szn',
+  'vac_fga_szn',
+  'vac_tov_szn',
+  'vac_min_recent',
+  'team_minutes_vacated',
+  'vac_min_guard',
+  'vac_min_wing',
+  'vac_min_big',
+  'n_out',
+  'minutes_szn',
+  'recent_minutes',
 ] as const;
 
 /** Weight of the season prior against recent form in the rates the engine uses. */
@@ -73,14 +117,21 @@ export interface Slate {
 }
 
 function bad(date: string, row: Record<string, Value>, field: string, why: string): never {
-  throw new UserError(`${date} ${String(row.player_name)} (player_id ${String(row.player_id)}): ${field} ${why}, got ${JSON.stringify(row[field])}`);
+  throw new UserError(
+    `${date} ${String(row.player_name)} (player_id ${String(row.player_id)}): ${field} ${why}, got ${JSON.stringify(row[field])}`,
+  );
 }
 
 /**
  * Builds the slate of `date` from feature rows; `playerOut` ids are ruled out (they leave, and their teammates'
  * vacancy features gain them, so minutes and usage move). With a share model, its base logits replace log(rate).
  */
-export function slateFromRows(date: string, rows: readonly Record<string, Value>[], playerOut: ReadonlySet<number> = new Set(), shareModel?: ShareModel): Slate {
+export function slateFromRows(
+  date: string,
+  rows: readonly Record<string, Value>[],
+  playerOut: ReadonlySet<number> = new Set(),
+  shareModel?: ShareModel,
+): Slate {
   if (rows.length === 0) throw new UserError(`--date ${date}: no available players in gold/rates_training_base for that date`);
   for (const id of playerOut) {
     if (!rows.some((r) => r.player_id === id)) throw new UserError(`--player-out ${id}: no available player with that id on ${date}`);
@@ -96,8 +147,16 @@ export function slateFromRows(date: string, rows: readonly Record<string, Value>
       const v = r[f];
       if (typeof v !== 'number' || v < 0 || v > 73) bad(date, r, f, 'must be minutes in 0..73');
     }
-    if ((r.minutes_pred_p10 as number) > (r.minutes_pred_p50 as number) || (r.minutes_pred_p50 as number) > (r.minutes_pred_p90 as number)) {
-      bad(date, r, 'minutes_pred_p10', `must be <= minutes_pred_p50 (${String(r.minutes_pred_p50)}) <= minutes_pred_p90 (${String(r.minutes_pred_p90)})`);
+    if (
+      (r.minutes_pred_p10 as number) > (r.minutes_pred_p50 as number) ||
+      (r.minutes_pred_p50 as number) > (r.minutes_pred_p90 as number)
+    ) {
+      bad(
+        date,
+        r,
+        'minutes_pred_p10',
+        `must be <= minutes_pred_p50 (${String(r.minutes_pred_p50)}) <= minutes_pred_p90 (${String(r.minutes_pred_p90)})`,
+      );
     }
     const pp = r.minutes_pred_play_prob;
     if (typeof pp !== 'number' || pp < 0 || pp > 1) bad(date, r, 'minutes_pred_play_prob', 'must be a probability in 0..1');
@@ -152,14 +211,23 @@ export function slateFromRows(date: string, rows: readonly Record<string, Value>
     fg2Pct: new Float64Array(n),
     fg3Pct: new Float64Array(n),
     ftPct: new Float64Array(n),
-    countRate: { oreb: new Float64Array(n), dreb: new Float64Array(n), ast: new Float64Array(n), stl: new Float64Array(n), blk: new Float64Array(n) },
+    countRate: {
+      oreb: new Float64Array(n),
+      dreb: new Float64Array(n),
+      ast: new Float64Array(n),
+      stl: new Float64Array(n),
+      blk: new Float64Array(n),
+    },
     teamId: new Int32Array(nTeams),
     teamGame: new Int32Array(nTeams),
     playerStart: new Int32Array(nTeams),
     playerEnd: new Int32Array(nTeams),
     teamItt: new Float64Array(nTeams),
     shareBase: { fga: new Float64Array(n), fta: new Float64Array(n), tov: new Float64Array(n) },
-    shareSource: shareModel === undefined ? 'rate_weighted' : `${shareModel.version} trained ${shareModel.training.start_date}..${shareModel.training.end_date}`,
+    shareSource:
+      shareModel === undefined
+        ? 'rate_weighted'
+        : `${shareModel.version} trained ${shareModel.training.start_date}..${shareModel.training.end_date}`,
     gameId: games,
     gameKey: Uint32Array.from(games, gameKeyOf),
     spreadHome: new Float64Array(games.length),
@@ -178,7 +246,8 @@ export function slateFromRows(date: string, rows: readonly Record<string, Value>
       else if (typeof r.spread_close === 'number') s.spreadHome[g] = -r.spread_close;
     }
     s.playerEnd[t] = i + 1;
-    const blend = (k: string): number => SEASON_WEIGHT * (r[`season_${k}_per_min`] as number) + (1 - SEASON_WEIGHT) * (r[`recent_${k}_per_min`] as number);
+    const blend = (k: string): number =>
+      SEASON_WEIGHT * (r[`season_${k}_per_min`] as number) + (1 - SEASON_WEIGHT) * (r[`recent_${k}_per_min`] as number);
     s.playerId[i] = r.player_id as number;
     s.playerName.push(String(r.player_name));
     s.playerTeam[i] = t;
@@ -211,7 +280,12 @@ export function slateFromRows(date: string, rows: readonly Record<string, Value>
   return s;
 }
 
-export async function loadSlate(lake: Lake, date: string, playerOut: ReadonlySet<number> = new Set(), shareModel?: ShareModel): Promise<Slate> {
+export async function loadSlate(
+  lake: Lake,
+  date: string,
+  playerOut: ReadonlySet<number> = new Set(),
+  shareModel?: ShareModel,
+): Promise<Slate> {
   const frame = await lake.read(RATES_TRAINING_BASE, { startDate: date, endDate: date }, { columns: [...SLATE_COLUMNS] });
   return slateFromRows(date, frameRows(frame), playerOut, shareModel);
 }

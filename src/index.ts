@@ -25,7 +25,17 @@ export { Lake } from './data/lake.ts';
 export { silentProgress, type Progress } from './data/progress.ts';
 export { parseShareModel, type ShareModel } from './shares/model.ts';
 export { cpuBackend } from '../engine/core/cpu-workers.ts';
-export { CPU_CHUNK, gpuBackend, inlineCpuBackend, type Backend, type BackendRun, type ChunkRequest, type GameAccumulator, type GameResult, type WorldRows } from '../engine/core/backend.ts';
+export {
+  CPU_CHUNK,
+  gpuBackend,
+  inlineCpuBackend,
+  type Backend,
+  type BackendRun,
+  type ChunkRequest,
+  type GameAccumulator,
+  type GameResult,
+  type WorldRows,
+} from '../engine/core/backend.ts';
 export { PROJECTIONS_SCHEMA, projections, type Projections, type SalaryMap, type TeamSummary } from '../engine/core/projections.ts';
 export type { SimulateOptions, SimulationRun } from '../engine/core/simulate.ts';
 export { simulateDate, type DateSimulation, type SimulateDateOptions } from '../engine/sim.ts';

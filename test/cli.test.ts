@@ -54,12 +54,27 @@ describe('slatesim CLI', () => {
     [['sim', '--profile', 'nope'], 'slatesim: --profile nope: no such profile in config/profiles.json (have: baseline, usage_shares_v1)\n'],
     [['sim', '--worlds', '-5'], 'slatesim: --worlds must be an integer in 1..10000000, got "-5"\n'],
     [['sim', '--backend', 'tpu'], 'slatesim: --backend must be auto, cpu or gpu, got "tpu"\n'],
-    [['sim', '--date', '2024-02-01', '--worlds', '10'], 'slatesim: --date 2024-02-01: no available players in gold/rates_training_base for that date\n'],
+    [
+      ['sim', '--date', '2024-02-01', '--worlds', '10'],
+      'slatesim: --date 2024-02-01: no available players in gold/rates_training_base for that date\n',
+    ],
     [['lake', 'build', '--source', '/nonexistent', '--lake', '/tmp/x'], 'slatesim: --source /nonexistent: directory not found\n'],
-    [['lake', 'build', '--source', EMBEDDED_SOURCE, '--lake', '/tmp/x', '--seasons', '24'], 'slatesim: --seasons must be comma-separated years like 2023,2024, got "24"\n'],
-    [['lake', 'build', '--source', EMBEDDED_SOURCE, '--lake', '/tmp/x', '--seasons', '2019'], `slatesim: --seasons 2019: no box_scores_2019.csv(.gz) in ${EMBEDDED_SOURCE}\n`],
-    [['lake', 'build', '--source', EMBEDDED_SOURCE, '--lake', '/tmp/x', '--start-date', '2024-02-30'], 'slatesim: --start-date must be a date YYYY-MM-DD, got "2024-02-30"\n'],
-    [['lake', 'salaries', '--lake', 'public/data/lake', '--dk-csv', 'nope.csv', '--date', '2024-01-05'], 'slatesim: nope.csv: file not found\n'],
+    [
+      ['lake', 'build', '--source', EMBEDDED_SOURCE, '--lake', '/tmp/x', '--seasons', '24'],
+      'slatesim: --seasons must be comma-separated years like 2023,2024, got "24"\n',
+    ],
+    [
+      ['lake', 'build', '--source', EMBEDDED_SOURCE, '--lake', '/tmp/x', '--seasons', '2019'],
+      `slatesim: --seasons 2019: no box_scores_2019.csv(.gz) in ${EMBEDDED_SOURCE}\n`,
+    ],
+    [
+      ['lake', 'build', '--source', EMBEDDED_SOURCE, '--lake', '/tmp/x', '--start-date', '2024-02-30'],
+      'slatesim: --start-date must be a date YYYY-MM-DD, got "2024-02-30"\n',
+    ],
+    [
+      ['lake', 'salaries', '--lake', 'public/data/lake', '--dk-csv', 'nope.csv', '--date', '2024-01-05'],
+      'slatesim: nope.csv: file not found\n',
+    ],
     [['lake', 'build', '--lake', '/tmp/x'], "slatesim: required option '--source <dir>' not specified\n"],
     [['lake', 'frobnicate'], "slatesim: unknown command 'frobnicate'\n"],
   ];

@@ -83,16 +83,41 @@ describe('samplers against exact moments', () => {
     expect(m.variance / variance).toBeGreaterThan(0.97);
     expect(m.variance / variance).toBeLessThan(1.03);
   };
-  it('binomial (small p)', () => check(moments((u) => binomial(20, 0.3, u)), 6, 20 * 0.3 * 0.7));
-  it('binomial (large p, drawn as failures)', () => check(moments((u) => binomial(90, 0.85, u)), 76.5, 90 * 0.85 * 0.15));
+  it('binomial (small p)', () =>
+    check(
+      moments((u) => binomial(20, 0.3, u)),
+      6,
+      20 * 0.3 * 0.7,
+    ));
+  it('binomial (large p, drawn as failures)', () =>
+    check(
+      moments((u) => binomial(90, 0.85, u)),
+      76.5,
+      90 * 0.85 * 0.15,
+    ));
   it('binomial degenerate cases', () => {
     expect(binomial(0, 0.5, 0.9)).toBe(0);
     expect(binomial(10, 0, 0.9)).toBe(0);
     expect(binomial(10, 1, 0.1)).toBe(10);
   });
-  it('poisson', () => check(moments((u) => poisson(3.5, u)), 3.5, 3.5));
-  it('poisson with a large mean', () => check(moments((u) => poisson(25, u)), 25, 25));
-  it('negative binomial', () => check(moments((u) => negativeBinomial(6, 0.2, u)), 6, 6 + 0.2 * 36));
+  it('poisson', () =>
+    check(
+      moments((u) => poisson(3.5, u)),
+      3.5,
+      3.5,
+    ));
+  it('poisson with a large mean', () =>
+    check(
+      moments((u) => poisson(25, u)),
+      25,
+      25,
+    ));
+  it('negative binomial', () =>
+    check(
+      moments((u) => negativeBinomial(6, 0.2, u)),
+      6,
+      6 + 0.2 * 36,
+    ));
 });
 
 describe('DraftKings scoring on real box scores', () => {
@@ -102,7 +127,15 @@ describe('DraftKings scoring on real box scores', () => {
   });
   const line = (name: string) => {
     const r = rows.find((x) => x.player_name === name) as Record<string, Value>;
-    return { pts: r.pts as number, fg3m: r.fg3m as number, reb: r.reb as number, ast: r.ast as number, stl: r.stl as number, blk: r.blk as number, tov: r.tov as number };
+    return {
+      pts: r.pts as number,
+      fg3m: r.fg3m as number,
+      reb: r.reb as number,
+      ast: r.ast as number,
+      stl: r.stl as number,
+      blk: r.blk as number,
+      tov: r.tov as number,
+    };
   };
   it('scores a plain line: Caldwell-Pope 20 pts, 2 3PM, 2 reb, 1 ast, 3 stl, 1 blk, 3 tov = 31.5', () => {
     expect(dkPoints(line('Kentavious Caldwell-Pope'))).toBe(31.5);
@@ -232,7 +265,10 @@ describe('worlds of the embedded slate', () => {
 });
 
 describe('slatesim sim', () => {
-  async function simTo(out: string, over: { chunk?: number; workers?: number; worlds?: number; profile?: Profile; saveWorlds?: boolean; playerOut?: Set<number> } = {}) {
+  async function simTo(
+    out: string,
+    over: { chunk?: number; workers?: number; worlds?: number; profile?: Profile; saveWorlds?: boolean; playerOut?: Set<number> } = {},
+  ) {
     return runSim({
       lake,
       date: DATE,
@@ -260,11 +296,25 @@ describe('slatesim sim', () => {
 
   it('writes the documented files and columns, with team points anchored to the implied totals', async () => {
     const r = await simTo(await tempDir('simC'), { worlds: 4000, saveWorlds: true });
-    expect((await readdir(r.dir)).sort()).toEqual(['metrics.json', 'projections.csv', 'projections.parquet', 'team_worlds.parquet', 'worlds.parquet']);
+    expect((await readdir(r.dir)).sort()).toEqual([
+      'metrics.json',
+      'projections.csv',
+      'projections.parquet',
+      'team_worlds.parquet',
+      'worlds.parquet',
+    ]);
     const conn = await (await DuckDBInstance.create(':memory:')).connect();
-    const cols = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${r.dir}/projections.parquet', hive_partitioning = false)`)).getRowObjectsJson().map((x) => x.column_name);
+    const cols = (
+      await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${r.dir}/projections.parquet', hive_partitioning = false)`)
+    )
+      .getRowObjectsJson()
+      .map((x) => x.column_name);
     expect(cols).toEqual(PROJECTIONS_SCHEMA.columns.map((c) => c.name));
-    const m = r.metrics as { conservation: { target_violations: number; minutes_violations: number }; vegas_anchoring: { max_abs_relative_error: number }; teams: { points_sd: number }[] };
+    const m = r.metrics as {
+      conservation: { target_violations: number; minutes_violations: number };
+      vegas_anchoring: { max_abs_relative_error: number };
+      teams: { points_sd: number }[];
+    };
     expect(m.conservation).toMatchObject({ target_violations: 0, minutes_violations: 0 });
     expect(m.vegas_anchoring.max_abs_relative_error).toBeLessThan(0.01);
     const sd = m.teams.reduce((a, t) => a + t.points_sd, 0) / m.teams.length;
@@ -299,7 +349,9 @@ describe('slatesim sim', () => {
 
   it('refuses bad profiles and inputs, naming the field and value, and writes nothing', async () => {
     const out = await tempDir('simBad');
-    expect(() => parseProfile({ usage_shares: { share_temperature: -1 } }, 'p')).toThrow(new UserError('p: `usage_shares.share_temperature` must be > 0, got -1'));
+    expect(() => parseProfile({ usage_shares: { share_temperature: -1 } }, 'p')).toThrow(
+      new UserError('p: `usage_shares.share_temperature` must be > 0, got -1'),
+    );
     expect(() => parseProfile({ usage_shares: { shares: true } }, 'p')).toThrow(new UserError('p: unknown knob `usage_shares.shares`'));
     const rows = frameRows(await lake.read(RATES_TRAINING_BASE, { startDate: DATE, endDate: DATE }, { columns: [...SLATE_COLUMNS] }));
     const broken = (f: (r: Record<string, Value>) => void): Record<string, Value>[] =>
@@ -309,9 +361,24 @@ describe('slatesim sim', () => {
         return c;
       });
     const name = String(rows[0]?.player_name);
-    expect(() => slateFromRows(DATE, broken((r) => (r.minutes_pred_p50 = -3)))).toThrow(`${name} (player_id ${String(rows[0]?.player_id)}): minutes_pred_p50 must be minutes in 0..73, got -3`);
-    expect(() => slateFromRows(DATE, broken((r) => (r.minutes_pred_p10 = 40)))).toThrow(/minutes_pred_p10 must be <= minutes_pred_p50/);
-    expect(() => slateFromRows(DATE, broken((r) => (r.season_fga_per_min = Number.NaN)))).toThrow(/season_fga_per_min must be a finite number, got null/);
+    expect(() =>
+      slateFromRows(
+        DATE,
+        broken((r) => (r.minutes_pred_p50 = -3)),
+      ),
+    ).toThrow(`${name} (player_id ${String(rows[0]?.player_id)}): minutes_pred_p50 must be minutes in 0..73, got -3`);
+    expect(() =>
+      slateFromRows(
+        DATE,
+        broken((r) => (r.minutes_pred_p10 = 40)),
+      ),
+    ).toThrow(/minutes_pred_p10 must be <= minutes_pred_p50/);
+    expect(() =>
+      slateFromRows(
+        DATE,
+        broken((r) => (r.season_fga_per_min = Number.NaN)),
+      ),
+    ).toThrow(/season_fga_per_min must be a finite number, got null/);
     const team = rows[0]?.team_id;
     const out1 = new Set(rows.filter((r) => r.team_id === team).map((r) => r.player_id as number));
     expect(() => slateFromRows(DATE, rows, out1)).toThrow(/team \d+ has no players left to simulate/);

@@ -35,7 +35,13 @@ beforeAll(async () => {
 
 function withProjections(rows: FeatureRow[]): FeatureRow[] {
   const preds = predictMinutes(model, rows);
-  return rows.map((r, i) => ({ ...r, p10: preds[i]?.p10 ?? null, p50: preds[i]?.p50 ?? null, p90: preds[i]?.p90 ?? null, play: preds[i]?.playProb ?? null }));
+  return rows.map((r, i) => ({
+    ...r,
+    p10: preds[i]?.p10 ?? null,
+    p50: preds[i]?.p50 ?? null,
+    p90: preds[i]?.p90 ?? null,
+    play: preds[i]?.playProb ?? null,
+  }));
 }
 
 describe('leakage', () => {
@@ -54,13 +60,16 @@ describe('leakage', () => {
         (cols[name] as Value[])[i] = f((cols[name] as Value[])[i] ?? null);
       };
       c('minutes', (v) => (v === null ? 12 : Math.min(48, (v as number) * 0.5 + 7)));
-      for (const s of ['fga', 'fg3a', 'fta', 'tov', 'ast', 'oreb', 'dreb', 'stl', 'blk', 'pts', 'fgm', 'fg3m', 'ftm']) c(s, (v) => ((v as number | null) ?? 0) + 3);
+      for (const s of ['fga', 'fg3a', 'fta', 'tov', 'ast', 'oreb', 'dreb', 'stl', 'blk', 'pts', 'fgm', 'fg3m', 'ftm'])
+        c(s, (v) => ((v as number | null) ?? 0) + 3);
       c('available', (v) => !(v as boolean));
       c('starter', (v) => !(v as boolean));
       c('played', () => true);
     }
     const future: Frame = { ...games, columns: cols };
-    const futureOdds = odds.map((o) => (o.as_of_ts.slice(0, 10) >= D ? { ...o, spread_home: 30, total: 150, home_implied_total: 60, away_implied_total: 90 } : o));
+    const futureOdds = odds.map((o) =>
+      o.as_of_ts.slice(0, 10) >= D ? { ...o, spread_home: 30, total: 150, home_implied_total: 60, away_implied_total: 90 } : o,
+    );
     const after = withProjections(computeRatesBase(future, futureOdds));
     expect(changed).toBeGreaterThan(4000);
     const key = (r: FeatureRow): string => `${r.game_id}|${r.player_id}`;
@@ -85,8 +94,17 @@ describe('as-of selection', () => {
       { game_id: 'g2', as_of_ts: '2024-01-06T12:00:00', spread: 2 }, // only after g2's tip
       { game_id: 'g3', as_of_ts: '2024-01-05T00:00:00', spread: 1 }, // g3 has no tip time: end of day
     ];
-    const tips: Record<string, string> = { g1: tipTimestamp('2024-01-05', '19:00'), g2: tipTimestamp('2024-01-05', '20:00'), g3: tipTimestamp('2024-01-05', null) };
-    const picked = selectAsOf(snaps, (s) => s.game_id, (s) => s.as_of_ts, (k) => tips[k]);
+    const tips: Record<string, string> = {
+      g1: tipTimestamp('2024-01-05', '19:00'),
+      g2: tipTimestamp('2024-01-05', '20:00'),
+      g3: tipTimestamp('2024-01-05', null),
+    };
+    const picked = selectAsOf(
+      snaps,
+      (s) => s.game_id,
+      (s) => s.as_of_ts,
+      (k) => tips[k],
+    );
     expect(picked.get('g1')?.spread).toBe(-4.5);
     expect(picked.has('g2')).toBe(false);
     expect(picked.get('g3')?.spread).toBe(1);
@@ -118,21 +136,25 @@ describe('rates_training_base on the embedded lake', () => {
     const opening = rows.filter((r) => r.game_date === '2023-10-24');
     expect(opening.length).toBe(54);
     for (const r of opening) {
-      for (const s of ['fga', 'fga3', 'fta', 'tov', 'ast', 'oreb', 'dreb', 'stl', 'blk']) expect(r[`season_${s}_per_min`]).toBeGreaterThan(0);
+      for (const s of ['fga', 'fga3', 'fta', 'tov', 'ast', 'oreb', 'dreb', 'stl', 'blk'])
+        expect(r[`season_${s}_per_min`]).toBeGreaterThan(0);
       expect(r.season_fg3_pct).toBeGreaterThan(0.2);
       expect(r.team_pace_szn).toBeGreaterThan(80);
       expect(r.minutes_pred_p50).toBeGreaterThanOrEqual(0);
     }
   });
 
-  it('values vacated minutes by the out players\' season before the date, recomputed independently', () => {
+  it("values vacated minutes by the out players' season before the date, recomputed independently", () => {
     const box = frameRows(games);
     const top = [...rows].sort((x, y) => (y.vac_min_szn as number) - (x.vac_min_szn as number))[0] as Record<string, Value>;
     expect(top.vac_min_szn).toBeGreaterThan(40);
     const out = box.filter((r) => r.game_id === top.game_id && r.team_id === top.team_id && r.available === false);
     let expected = 0;
     for (const p of out) {
-      const earlier = box.filter((r) => r.player_id === p.player_id && (r.game_date as string) < (top.game_date as string) && ((r.minutes as number | null) ?? 0) > 0);
+      const earlier = box.filter(
+        (r) =>
+          r.player_id === p.player_id && (r.game_date as string) < (top.game_date as string) && ((r.minutes as number | null) ?? 0) > 0,
+      );
       if (earlier.length > 0) expected += earlier.reduce((a, r) => a + (r.minutes as number), 0) / earlier.length;
     }
     expect(top.vac_min_szn as number).toBeCloseTo(expected, 3);
@@ -164,7 +186,9 @@ describe('rates_training_base on the embedded lake', () => {
       if (a >= p10 && a <= p90) inside++;
       n++;
     }
-    console.log(`embedded slice: minutes MAE ${(err / n).toFixed(3)} vs last-5 ${(errLast5 / n).toFixed(3)}, p10-p90 coverage ${((100 * inside) / n).toFixed(1)}%`);
+    console.log(
+      `embedded slice: minutes MAE ${(err / n).toFixed(3)} vs last-5 ${(errLast5 / n).toFixed(3)}, p10-p90 coverage ${((100 * inside) / n).toFixed(1)}%`,
+    );
     expect(err / n).toBeLessThan(errLast5 / n - 0.3);
     expect(inside / n).toBeGreaterThan(0.75);
     expect(inside / n).toBeLessThan(0.86);
@@ -179,7 +203,12 @@ describe('rates_training_base on the embedded lake', () => {
     expect(m.length).toBe(base.size);
     for (const r of m) {
       const b = base.get(`${r.game_id}|${r.player_id}`);
-      expect([r.minutes_p10, r.minutes_p50, r.minutes_p90, r.play_prob]).toEqual([b?.minutes_pred_p10, b?.minutes_pred_p50, b?.minutes_pred_p90, b?.minutes_pred_play_prob]);
+      expect([r.minutes_p10, r.minutes_p50, r.minutes_p90, r.play_prob]).toEqual([
+        b?.minutes_pred_p10,
+        b?.minutes_pred_p50,
+        b?.minutes_pred_p90,
+        b?.minutes_pred_play_prob,
+      ]);
     }
   });
 });
@@ -195,7 +224,7 @@ describe('feature helpers', () => {
   it('estimates the empirical-Bayes prior strength of a beta-binomial population', () => {
     // True skills ~ Beta(a, b) with a + b = 60 (so m = 59 by the method of moments' definition, m = a + b).
     let seed = 12345;
-    const rand = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const rand = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const gamma = (k: number): number => {
       // Marsaglia-Tsang for k >= 1
       const d = k - 1 / 3;

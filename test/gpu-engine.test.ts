@@ -33,7 +33,19 @@ const device = (): GPUDevice => (webgpu.ctx as GpuContext).device;
 /** Every array and count of two accumulators, compared exactly (minutes sums to float error). */
 function expectSameAccumulator(a: GameAccumulator, b: GameAccumulator, minutesTolerance = 0): void {
   expect(a.worlds).toBe(b.worlds);
-  for (const k of ['dkSum', 'dkSumSq', 'dkHist', 'statSum', 'activeCount', 'doubleDouble', 'tripleDouble', 'teamPtsSum', 'teamPtsSumSq', 'fgaHist', 'teamTotalHist'] as const) {
+  for (const k of [
+    'dkSum',
+    'dkSumSq',
+    'dkHist',
+    'statSum',
+    'activeCount',
+    'doubleDouble',
+    'tripleDouble',
+    'teamPtsSum',
+    'teamPtsSumSq',
+    'fgaHist',
+    'teamTotalHist',
+  ] as const) {
     expect(Array.from(a[k]), k).toEqual(Array.from(b[k]));
   }
   for (const k of ['conservationViolations', 'minutesViolations', 'fallbacks', 'overtimeWorlds'] as const) expect(a[k], k).toBe(b[k]);
@@ -106,7 +118,9 @@ describe('independent counts (shares off) on WebGPU against the CPU path', () =>
         }
       }
     }
-    console.log(`independent counts WGSL vs CPU: ${differ} of ${counts} player counts differ (${((1e4 * differ) / counts).toFixed(2)} per 10,000)`);
+    console.log(
+      `independent counts WGSL vs CPU: ${differ} of ${counts} player counts differ (${((1e4 * differ) / counts).toFixed(2)} per 10,000)`,
+    );
     expect(unconserved).toBe(0);
     expect(differ / counts).toBeLessThan(1e-4);
   });
@@ -138,7 +152,9 @@ describe('the FGA-efficiency coupling on WebGPU against the CPU path', () => {
         }
       }
     }
-    console.log(`FGA-efficiency coupling WGSL vs CPU: ${totalsDiffer} of ${3 * teamWorlds} totals, ${effOff} efficiencies and ${minutesOff} minutes differ`);
+    console.log(
+      `FGA-efficiency coupling WGSL vs CPU: ${totalsDiffer} of ${3 * teamWorlds} totals, ${effOff} efficiencies and ${minutesOff} minutes differ`,
+    );
     expect(totalsDiffer / (3 * teamWorlds)).toBeLessThan(1e-4);
     expect(effOff / teamWorlds).toBeLessThan(1e-4);
     expect(minutesOff).toBe(0);
@@ -163,7 +179,8 @@ describe('chunking on WebGPU', () => {
     const g = 4;
     const cpu = simulateGame(slate, prof, 21, g, 3000, 512, false).acc;
     const gpu = (a.results[g] as (typeof a.results)[number]).acc;
-    for (let team = 0; team < 2; team++) expect(Math.abs((gpu.anchor[team] as number) / (cpu.anchor[team] as number) - 1)).toBeLessThan(1e-5);
+    for (let team = 0; team < 2; team++)
+      expect(Math.abs((gpu.anchor[team] as number) / (cpu.anchor[team] as number) - 1)).toBeLessThan(1e-5);
     let maxDiff = 0;
     for (let j = 0; j < cpu.nP; j++) maxDiff = Math.max(maxDiff, Math.abs((gpu.dkSum[j] as number) - (cpu.dkSum[j] as number)) / 4 / 3000);
     expect(maxDiff).toBeLessThan(0.05);
@@ -172,8 +189,15 @@ describe('chunking on WebGPU', () => {
   it('runs a million worlds of one game in chunks without holding the worlds, identical for two chunkings', async (t) => {
     if (webgpu.ctx === undefined) return t.skip(webgpu.skipReason);
     // A one-game slate, as a user simulating one game gets it.
-    const frame = await new Lake(new NodeFileStore(EMBEDDED_LAKE)).read(RATES_TRAINING_BASE, { startDate: slate.date, endDate: slate.date }, { columns: [...SLATE_COLUMNS] });
-    const one = slateFromRows(slate.date, frameRows(frame).filter((r) => r.game_id === slate.gameId[0]));
+    const frame = await new Lake(new NodeFileStore(EMBEDDED_LAKE)).read(
+      RATES_TRAINING_BASE,
+      { startDate: slate.date, endDate: slate.date },
+      { columns: [...SLATE_COLUMNS] },
+    );
+    const one = slateFromRows(
+      slate.date,
+      frameRows(frame).filter((r) => r.game_id === slate.gameId[0]),
+    );
     expect(one.nGames).toBe(1);
     const worlds = 1_000_000;
     const nP = one.nPlayers;
@@ -184,7 +208,9 @@ describe('chunking on WebGPU', () => {
     const rssGrowth = process.memoryUsage().rss - rss0;
     const other = await runGpu(device(), one, shares, { seed: 8, worlds, chunk: 40_000, saveWorlds: false });
     const acc = (big.results[0] as (typeof big.results)[number]).acc;
-    console.log(`1,000,000 worlds x ${nP} players on the GPU in chunks of ${big.chunkWorlds}: RSS grew ${(rssGrowth / 2 ** 20).toFixed(0)} MB (all worlds' stat lines would be ${((worlds * nP * 13 * 4) / 2 ** 20).toFixed(0)} MB)`);
+    console.log(
+      `1,000,000 worlds x ${nP} players on the GPU in chunks of ${big.chunkWorlds}: RSS grew ${(rssGrowth / 2 ** 20).toFixed(0)} MB (all worlds' stat lines would be ${((worlds * nP * 13 * 4) / 2 ** 20).toFixed(0)} MB)`,
+    );
     expect(big.cpuChunks + other.cpuChunks).toBe(0);
     expect(acc.worlds).toBe(worlds);
     expect(acc.conservationViolations).toBe(0);

@@ -55,7 +55,13 @@ describe('WGSL randomness against the CPU', () => {
     const [blocksBuf, samplesBuf] = await runKernel(
       webgpu.ctx.device,
       { sources: ['contract', 'rng', 'samplers', 'rng_check'], constants: { WORKGROUP_SIZE: 64 } },
-      { uniform: uniform.buffer, inputs: [counters, new Uint8Array(draws)], outputBytes: [16 * n, 16 * n], invocations: n, workgroupSize: 64 },
+      {
+        uniform: uniform.buffer,
+        inputs: [counters, new Uint8Array(draws)],
+        outputBytes: [16 * n, 16 * n],
+        invocations: n,
+        workgroupSize: 64,
+      },
     );
     const blocks = new Uint32Array(blocksBuf as ArrayBuffer);
     const samples = new Uint32Array(samplesBuf as ArrayBuffer);
@@ -63,15 +69,29 @@ describe('WGSL randomness against the CPU', () => {
     let blockMismatch = 0;
     let drawMismatch = 0;
     for (let i = 0; i < n; i++) {
-      philox(counters[4 * i] as number, counters[4 * i + 1] as number, counters[4 * i + 2] as number, counters[4 * i + 3] as number, rng.k0, rng.k1, out);
+      philox(
+        counters[4 * i] as number,
+        counters[4 * i + 1] as number,
+        counters[4 * i + 2] as number,
+        counters[4 * i + 3] as number,
+        rng.k0,
+        rng.k1,
+        out,
+      );
       for (let k = 0; k < 4; k++) if (blocks[4 * i + k] !== out[k]) blockMismatch++;
       const p = dv.getFloat32(16 * i + 4, true);
       const mean = dv.getFloat32(16 * i + 8, true);
       const phi = dv.getFloat32(16 * i + 12, true);
-      const cpu = [binomial(dv.getUint32(16 * i, true), p, u01(out[0] as number)), poisson(mean, u01(out[1] as number)), negativeBinomial(mean, phi, u01(out[2] as number))];
+      const cpu = [
+        binomial(dv.getUint32(16 * i, true), p, u01(out[0] as number)),
+        poisson(mean, u01(out[1] as number)),
+        negativeBinomial(mean, phi, u01(out[2] as number)),
+      ];
       for (let k = 0; k < 3; k++) if (samples[4 * i + k] !== cpu[k]) drawMismatch++;
     }
-    console.log(`WGSL vs CPU: ${blockMismatch} Philox word mismatches in ${4 * n}; ${drawMismatch} discrete draws differ in ${3 * n} (${((1e4 * drawMismatch) / (3 * n)).toFixed(2)} per 10,000)`);
+    console.log(
+      `WGSL vs CPU: ${blockMismatch} Philox word mismatches in ${4 * n}; ${drawMismatch} discrete draws differ in ${3 * n} (${((1e4 * drawMismatch) / (3 * n)).toFixed(2)} per 10,000)`,
+    );
     expect(blockMismatch).toBe(0);
     expect(drawMismatch / (3 * n)).toBeLessThan(1e-4);
   });
@@ -92,7 +112,10 @@ describe('the allocation kernel on WebGPU against the CPU path', () => {
       const b = newBatch(slate, g, W);
       runKernels(slate, profile, new CounterRng(seed), b, 1000, new Float64Array(slate.nTeams).fill(1));
       const gpu = newBatch(slate, g, W);
-      await runStagesOnBatch((webgpu.ctx as GpuContext).device, slate, profile, seed, b, 1000, [1, 1], ['allocation'], { fromBatch: true, out: gpu });
+      await runStagesOnBatch((webgpu.ctx as GpuContext).device, slate, profile, seed, b, 1000, [1, 1], ['allocation'], {
+        fromBatch: true,
+        out: gpu,
+      });
       for (let w = 0; w < W; w++) {
         for (let team = 0; team < 2; team++) {
           const lo = team === 0 ? 0 : b.nHome;
@@ -112,7 +135,9 @@ describe('the allocation kernel on WebGPU against the CPU path', () => {
         }
       }
     }
-    console.log(`allocation WGSL vs CPU: ${differ} of ${teamWorlds} team-world-target allocations differ (${((1e4 * differ) / teamWorlds).toFixed(2)} per 10,000); conservation violations on GPU ${conservation}`);
+    console.log(
+      `allocation WGSL vs CPU: ${differ} of ${teamWorlds} team-world-target allocations differ (${((1e4 * differ) / teamWorlds).toFixed(2)} per 10,000); conservation violations on GPU ${conservation}`,
+    );
     expect(conservation).toBe(0);
     expect(differ / teamWorlds).toBeLessThan(1e-4); // 0.85 per 10,000 on llvmpipe
   });
@@ -132,17 +157,31 @@ describe('the stat-line and scoring kernel on WebGPU against the CPU path', () =
       const b = newBatch(slate, g, W);
       runKernels(slate, profile, new CounterRng(31), b, 0, new Float64Array(slate.nTeams).fill(1));
       const gpu = newBatch(slate, g, W);
-      await runStagesOnBatch((webgpu.ctx as GpuContext).device, slate, profile, 31, b, 0, [1, 1], ['statline'], { fromBatch: true, out: gpu });
+      await runStagesOnBatch((webgpu.ctx as GpuContext).device, slate, profile, 31, b, 0, [1, 1], ['statline'], {
+        fromBatch: true,
+        out: gpu,
+      });
       for (let x = 0; x < W * b.nP; x++) {
         playerWorlds++;
         const st = (k: number): number => gpu.stats[x * NSTAT + k] as number;
-        if (st(0) !== b.counts[x * 3] || st(2) !== b.counts[x * 3 + 1] || st(3) !== b.counts[x * 3 + 2] || st(1) > st(0) || st(5) > st(1) || st(4) > st(0) || st(7) !== 2 * (st(4) - st(5)) + 3 * st(5) + st(6)) inconsistent++;
+        if (
+          st(0) !== b.counts[x * 3] ||
+          st(2) !== b.counts[x * 3 + 1] ||
+          st(3) !== b.counts[x * 3 + 2] ||
+          st(1) > st(0) ||
+          st(5) > st(1) ||
+          st(4) > st(0) ||
+          st(7) !== 2 * (st(4) - st(5)) + 3 * st(5) + st(6)
+        )
+          inconsistent++;
         let same = gpu.dk[x] === b.dk[x];
         for (let k = 0; k < NSTAT; k++) if (st(k) !== b.stats[x * NSTAT + k]) same = false;
         if (!same) differ++;
       }
     }
-    console.log(`stat line WGSL vs CPU: ${differ} of ${playerWorlds} player-worlds differ (${((1e4 * differ) / playerWorlds).toFixed(2)} per 10,000)`);
+    console.log(
+      `stat line WGSL vs CPU: ${differ} of ${playerWorlds} player-worlds differ (${((1e4 * differ) / playerWorlds).toFixed(2)} per 10,000)`,
+    );
     expect(inconsistent).toBe(0);
     expect(differ / playerWorlds).toBeLessThan(1e-4);
   });
@@ -164,7 +203,10 @@ describe('the minutes and team-totals kernel on WebGPU against the CPU path', ()
       const cpu = newBatch(slate, g, W);
       runKernels(slate, profile, new CounterRng(5), cpu, 0, anchor);
       const gpu = newBatch(slate, g, W);
-      await runStagesOnBatch((webgpu.ctx as GpuContext).device, slate, profile, 5, gpu, 0, [1, 1], ['minutes'], { fromBatch: false, out: gpu });
+      await runStagesOnBatch((webgpu.ctx as GpuContext).device, slate, profile, 5, gpu, 0, [1, 1], ['minutes'], {
+        fromBatch: false,
+        out: gpu,
+      });
       for (let w = 0; w < W; w++) {
         if (gpu.ot[w] !== cpu.ot[w]) totalsDiffer++;
         for (let team = 0; team < 2; team++) {
@@ -183,7 +225,9 @@ describe('the minutes and team-totals kernel on WebGPU against the CPU path', ()
         }
       }
     }
-    console.log(`minutes/totals WGSL vs CPU: ${totalsDiffer} of ${teamWorlds * 3} team totals differ (${((1e4 * totalsDiffer) / (teamWorlds * 3)).toFixed(2)} per 10,000); ${activeDiffer} activity flags differ; minutes violations ${minutesOff}`);
+    console.log(
+      `minutes/totals WGSL vs CPU: ${totalsDiffer} of ${teamWorlds * 3} team totals differ (${((1e4 * totalsDiffer) / (teamWorlds * 3)).toFixed(2)} per 10,000); ${activeDiffer} activity flags differ; minutes violations ${minutesOff}`,
+    );
     expect(minutesOff).toBe(0);
     expect(activeDiffer).toBe(0);
     expect(totalsDiffer / (teamWorlds * 3)).toBeLessThan(1e-3);
@@ -197,7 +241,19 @@ describe('slatesim sim on WebGPU against the CPU path', () => {
     const lake = new Lake(new NodeFileStore(EMBEDDED_LAKE));
     const profile = await loadProfile('usage_shares_v1');
     const fast = { ...profile, vegas_anchoring: { ...profile.vegas_anchoring, pilot_worlds: 1024 } };
-    const base = { lake, date: '2024-01-31', profile: fast, profileName: 'usage_shares_v1', worlds: 3000, seed: 4, chunk: 1024, workers: 1, run: 'p', saveWorlds: false, progress: silentProgress };
+    const base = {
+      lake,
+      date: '2024-01-31',
+      profile: fast,
+      profileName: 'usage_shares_v1',
+      worlds: 3000,
+      seed: 4,
+      chunk: 1024,
+      workers: 1,
+      run: 'p',
+      saveWorlds: false,
+      progress: silentProgress,
+    };
     const cpu = await runSim({ ...base, out: await tempDir('pcpu') });
     const gpu = await runSim({ ...base, out: await tempDir('pgpu'), gpu: { device: (webgpu.ctx as GpuContext).device, adapter: 'test' } });
     expect(gpu.metrics).toMatchObject({ backend: 'gpu', gpu_chunks_retried_on_cpu: 0, conservation: { target_violations: 0 } });
@@ -210,7 +266,9 @@ describe('slatesim sim on WebGPU against the CPU path', () => {
       maxMeanDiff = Math.max(maxMeanDiff, Math.abs((r.dk_fpts_mean as number) - (c.dk_fpts_mean as number)));
       for (const q of ['dk_fpts_p10', 'dk_fpts_p50', 'dk_fpts_p90']) if (r[q] !== c[q]) quantilesDiffer++;
     });
-    console.log(`sim GPU vs CPU: largest per-player DK mean difference ${maxMeanDiff.toFixed(4)}; ${quantilesDiffer} of ${3 * gpu.rows.length} quantiles differ`);
+    console.log(
+      `sim GPU vs CPU: largest per-player DK mean difference ${maxMeanDiff.toFixed(4)}; ${quantilesDiffer} of ${3 * gpu.rows.length} quantiles differ`,
+    );
     // The same counters drive both paths, so they differ only by rare float flips: far inside Monte Carlo error.
     expect(maxMeanDiff).toBeLessThan(0.1);
     expect(quantilesDiffer / (3 * gpu.rows.length)).toBeLessThan(0.05);

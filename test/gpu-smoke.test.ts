@@ -25,7 +25,7 @@ describe('WebGPU smoke', () => {
     const out = await runSmokeAffine(webgpu.ctx.device, a, b, input);
     expect(out.length).toBe(n);
     let wrong = 0;
-    for (let i = 0; i < n; i++) if (out[i] !== ((Math.imul(a, input[i] as number) + b) >>> 0)) wrong++;
+    for (let i = 0; i < n; i++) if (out[i] !== (Math.imul(a, input[i] as number) + b) >>> 0) wrong++;
     expect(wrong).toBe(0);
     expect(webgpu.ctx.uncaptured).toEqual([]);
   });

@@ -3,7 +3,14 @@
 // the device), and adding a knob: a field added to a declaration reaches the struct text, the bytes and a
 // kernel that uses it, with nothing else edited. Also: the stage list drives the CPU path.
 import { describe, expect, it } from 'vitest';
-import { ALLOCATION_PARAMS, MINUTES_PARAMS, REDUCE_PARAMS, STATLINE_PARAMS, WORLD_INFO, type ParamsContext } from '../engine/kernels/contract.ts';
+import {
+  ALLOCATION_PARAMS,
+  MINUTES_PARAMS,
+  REDUCE_PARAMS,
+  STATLINE_PARAMS,
+  WORLD_INFO,
+  type ParamsContext,
+} from '../engine/kernels/contract.ts';
 import { layoutOf, pack, structWgsl, type StructDecl } from '../engine/kernels/layout.ts';
 import { preludeWgsl } from '../engine/kernels/prelude.ts';
 import { STAGES, WORLD_STAGES } from '../engine/kernels/stages.ts';
@@ -51,7 +58,12 @@ function echoKernel(decl: StructDecl<never>): { wgsl: string; words: number } {
   let k = 0;
   for (const f of layoutOf(decl).fields) {
     for (let c = 0; c < f.components; c++) {
-      const read = f.components === 1 ? `params.${f.name}` : f.type.startsWith('array') ? `params.${f.name}[${c >> 2}][${c & 3}]` : `params.${f.name}[${c}]`;
+      const read =
+        f.components === 1
+          ? `params.${f.name}`
+          : f.type.startsWith('array')
+            ? `params.${f.name}[${c >> 2}][${c & 3}]`
+            : `params.${f.name}[${c}]`;
       lines.push(`  out[${k++}] = ${f.scalar === 'u32' ? read : `bitcast<u32>(${read})`};`);
     }
   }
@@ -81,7 +93,11 @@ describe('the packer against Dawn', () => {
     for (const decl of [MINUTES_PARAMS, ALLOCATION_PARAMS, STATLINE_PARAMS, REDUCE_PARAMS]) {
       const { wgsl, words } = echoKernel(decl as StructDecl<never>);
       registerShaderSource(`echo_${decl.name}`, wgsl);
-      const [out] = await runKernel(webgpu.ctx.device, { sources: ['contract', `echo_${decl.name}`] }, { uniform: pack(decl, ctx), inputs: [], outputBytes: [4 * words], invocations: 1, workgroupSize: 1 });
+      const [out] = await runKernel(
+        webgpu.ctx.device,
+        { sources: ['contract', `echo_${decl.name}`] },
+        { uniform: pack(decl, ctx), inputs: [], outputBytes: [4 * words], invocations: 1, workgroupSize: 1 },
+      );
       expect([...new Uint32Array(out as ArrayBuffer)], decl.name).toEqual(packedWords(decl, ctx));
     }
   });
@@ -91,7 +107,10 @@ describe('the packer against Dawn', () => {
     await setup();
     // The knob: one field in the declaration (a constant value here; a real knob reads its profile entry), read
     // by the kernel's arithmetic.
-    const knob: StructDecl<ParamsContext> = { ...MINUTES_PARAMS, fields: [...MINUTES_PARAMS.fields, { name: 'starter_boost', type: 'f32', value: () => 1.5 }] };
+    const knob: StructDecl<ParamsContext> = {
+      ...MINUTES_PARAMS,
+      fields: [...MINUTES_PARAMS.fields, { name: 'starter_boost', type: 'f32', value: () => 1.5 }],
+    };
     const before = layoutOf(MINUTES_PARAMS);
     const after = layoutOf(knob);
     expect(structWgsl(knob)).toMatch(/ {2}starter_boost: f32, \/\/ @\d+/);
@@ -101,17 +120,26 @@ describe('the packer against Dawn', () => {
     expect(new DataView(pack(knob, ctx)).getFloat32(after.offsetOf('starter_boost'), true)).toBe(1.5);
     // The generated prelude with the new field, and the real minutes kernel using it, compile on Dawn.
     registerShaderSource('contract_knob', preludeWgsl({ replace: [knob as StructDecl<never>] }));
-    const minutes = (await shaderSource('minutes_totals')).replace('if (pl.starter == 1u) { m = m * (1.0 - blowout); }', 'if (pl.starter == 1u) { m = m * (1.0 - blowout) * params.starter_boost; }');
+    const minutes = (await shaderSource('minutes_totals')).replace(
+      'if (pl.starter == 1u) { m = m * (1.0 - blowout); }',
+      'if (pl.starter == 1u) { m = m * (1.0 - blowout) * params.starter_boost; }',
+    );
     expect(minutes).toContain('params.starter_boost');
     registerShaderSource('minutes_knob', minutes);
     const device = webgpu.ctx.device;
-    const module = device.createShaderModule({ code: [preludeWgsl({ replace: [knob as StructDecl<never>] }), await shaderSource('rng'), minutes].join('\n') });
+    const module = device.createShaderModule({
+      code: [preludeWgsl({ replace: [knob as StructDecl<never>] }), await shaderSource('rng'), minutes].join('\n'),
+    });
     const errors = (await module.getCompilationInfo()).messages.filter((m) => m.type === 'error');
     expect(errors.map((m) => m.message)).toEqual([]);
     // And the device reads the knob where the packer put it.
     const { wgsl, words } = echoKernel(knob as StructDecl<never>);
     registerShaderSource('echo_knob', wgsl);
-    const [out] = await runKernel(device, { sources: ['contract_knob', 'echo_knob'] }, { uniform: pack(knob, ctx), inputs: [], outputBytes: [4 * words], invocations: 1, workgroupSize: 1 });
+    const [out] = await runKernel(
+      device,
+      { sources: ['contract_knob', 'echo_knob'] },
+      { uniform: pack(knob, ctx), inputs: [], outputBytes: [4 * words], invocations: 1, workgroupSize: 1 },
+    );
     const echoed = new Uint32Array(out as ArrayBuffer);
     expect(new Float32Array(echoed.buffer)[words - 1]).toBe(1.5);
     expect([...echoed]).toEqual(packedWords(knob, ctx));
@@ -127,6 +155,13 @@ describe('the stage list', () => {
       expect(st.sources[st.sources.length - 1]).toBe(st.unit);
       expect(await shaderSource(st.unit)).toMatch(st.entryPoint === undefined ? /fn main\(/ : new RegExp(`fn ${st.entryPoint}\\(`));
     }
-    expect(STAGES.flatMap((s) => s.cpu.map((c) => c.bench))).toEqual(['minutes', 'team_totals', 'shares_allocation', 'stat_line', 'scoring', 'reduction']);
+    expect(STAGES.flatMap((s) => s.cpu.map((c) => c.bench))).toEqual([
+      'minutes',
+      'team_totals',
+      'shares_allocation',
+      'stat_line',
+      'scoring',
+      'reduction',
+    ]);
   });
 });

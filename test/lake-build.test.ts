@@ -74,7 +74,17 @@ describe('lake build on the embedded slice', () => {
     expect(teamMinutes.size).toBe(2 * 712);
     for (const { sum, ot } of teamMinutes.values()) expect(Math.abs(sum - 240 - 25 * ot)).toBeLessThanOrEqual(1);
     const jokic = rows.find((r) => r.game_id === '0022300061' && r.player_id === 203999);
-    expect(jokic).toMatchObject({ player_name: 'Nikola Jokić', minutes: 36.25, pts: 29, fga: 22, fg3m: 3, reb: 13, ast: 11, available: true, starter: true });
+    expect(jokic).toMatchObject({
+      player_name: 'Nikola Jokić',
+      minutes: 36.25,
+      pts: 29,
+      fga: 22,
+      fg3m: 3,
+      reb: 13,
+      ast: 11,
+      available: true,
+      starter: true,
+    });
   });
 
   it('applies the availability rule to the comments', async () => {
@@ -113,7 +123,11 @@ describe('lake build on the embedded slice', () => {
     const pg = await new Lake(new NodeFileStore(lakeDir)).read(PLAYER_GAMES);
     const fga = (pg.columns.fga as (number | null)[]).reduce<number>((a, v) => a + (v ?? 0), 0);
     expect(r).toEqual({ n: pg.numRows, fga, games: 712, dates: 95 });
-    const [o] = (await conn.runAndReadAll(`SELECT count(*)::INT AS n FROM read_parquet('${lakeDir}/silver/odds_snapshot/*/*/*.parquet', hive_partitioning = true)`)).getRowObjectsJson();
+    const [o] = (
+      await conn.runAndReadAll(
+        `SELECT count(*)::INT AS n FROM read_parquet('${lakeDir}/silver/odds_snapshot/*/*/*.parquet', hive_partitioning = true)`,
+      )
+    ).getRowObjectsJson();
     expect(o).toEqual({ n: 712 });
   });
 
@@ -123,7 +137,10 @@ describe('lake build on the embedded slice', () => {
     const src = await tempDir('src');
     await cp(EMBEDDED_SOURCE, src, { recursive: true });
     const boxFile = join(src, 'box_scores_2024.csv.gz');
-    const lines = gunzipSync(await readFile(boxFile)).toString('utf8').trimEnd().split('\n');
+    const lines = gunzipSync(await readFile(boxFile))
+      .toString('utf8')
+      .trimEnd()
+      .split('\n');
     // Drop the last date's rows: the rebuilt season must lose that date's partition too.
     const lastDate = '2024-01-31';
     await writeFile(boxFile, gzipSync(`${lines.filter((l) => !l.includes(`,${lastDate},`)).join('\n')}\n`));
@@ -188,12 +205,19 @@ describe('corrupt input', () => {
     const src = await tempDir('bad');
     await cp(EMBEDDED_SOURCE, src, { recursive: true });
     const f = join(src, 'box_scores_2024.csv.gz');
-    const lines = gunzipSync(await readFile(f)).toString('utf8').trimEnd().split('\n');
+    const lines = gunzipSync(await readFile(f))
+      .toString('utf8')
+      .trimEnd()
+      .split('\n');
     await writeFile(f, gzipSync(`${edit(lines).join('\n')}\n`));
     return src;
   }
   const header = (lines: string[]): string[] => (lines[0] as string).split(',');
-  const setField = (line: string, idx: number, v: string): string => line.split(',').map((x, i) => (i === idx ? v : x)).join(',');
+  const setField = (line: string, idx: number, v: string): string =>
+    line
+      .split(',')
+      .map((x, i) => (i === idx ? v : x))
+      .join(',');
 
   const setFields = (lines: string[], n: number, values: Record<string, string>): string[] =>
     lines.map((l, k) => (k === n ? Object.entries(values).reduce((acc, [c, v]) => setField(acc, header(lines).indexOf(c), v), l) : l));
@@ -204,7 +228,12 @@ describe('corrupt input', () => {
       'a missing column',
       (lines) => {
         const i = header(lines).indexOf('fga');
-        return lines.map((l) => l.split(',').filter((_, j) => j !== i).join(','));
+        return lines.map((l) =>
+          l
+            .split(',')
+            .filter((_, j) => j !== i)
+            .join(','),
+        );
       },
       /^box_scores_2024\.csv\.gz: missing column "fga"$/,
       false,
@@ -240,7 +269,12 @@ describe('corrupt input', () => {
       /^box_scores_2024\.csv\.gz line 8: impossible stat line, column "fgm" is 30, more than fga 4 \(made more than attempted\)$/,
       false,
     ],
-    ['a negative count', (lines) => setFields(lines, 7, { dreb: '-4' }), /^box_scores_2024\.csv\.gz line 8: impossible stat line, column "dreb" is -4, below 0$/, false],
+    [
+      'a negative count',
+      (lines) => setFields(lines, 7, { dreb: '-4' }),
+      /^box_scores_2024\.csv\.gz line 8: impossible stat line, column "dreb" is -4, below 0$/,
+      false,
+    ],
     [
       'more threes than field goals',
       (lines) => setFields(lines, 7, { fg3m: '3', fg3a: '4' }),
@@ -276,7 +310,9 @@ describe('corrupt input', () => {
     const src = await corruptSource((lines) => lines.map((l, n) => (n === 7 ? setField(l, header(lines).indexOf('fga'), 'abc') : l)));
     const out = join(await tempDir('out'), 'lake');
     const run = promisify(execFile);
-    const err = (await run('node', [join(ROOT, 'bin/slatesim.js'), 'lake', 'build', '--source', src, '--lake', out]).catch((e: unknown) => e)) as {
+    const err = (await run('node', [join(ROOT, 'bin/slatesim.js'), 'lake', 'build', '--source', src, '--lake', out]).catch(
+      (e: unknown) => e,
+    )) as {
       code: number;
       stderr: string;
       stdout: string;

@@ -31,7 +31,7 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('a real feed with defects, from two source folders', () => {
-  it('builds both folders\' seasons; the season without a lines file counts its games without a line', () => {
+  it("builds both folders' seasons; the season without a lines file counts its games without a line", () => {
     expect(result.built).toEqual([2024, 2026]);
     const s2026 = result.manifest.seasons['2026'];
     expect(s2026?.lines).toMatchObject({ rowsInSeasons: 0, matchedGames: 0, gamesWithoutLine: 15 });
@@ -64,7 +64,8 @@ describe('a real feed with defects, from two source folders', () => {
     expect(result.manifest.seasons['2026']?.box_scores).toMatchObject({ rows: 463, games: 18, teamGames: 36, quarantinedRows: 81 });
     // Every kept team-game is a whole one: 240 (+25 per overtime) within the rounding of a game log.
     const minutes = new Map<string, number>();
-    for (const r of frameRows(silver)) minutes.set(`${r.game_id}|${r.team_id}`, (minutes.get(`${r.game_id}|${r.team_id}`) ?? 0) + ((r.minutes as number | null) ?? 0));
+    for (const r of frameRows(silver))
+      minutes.set(`${r.game_id}|${r.team_id}`, (minutes.get(`${r.game_id}|${r.team_id}`) ?? 0) + ((r.minutes as number | null) ?? 0));
     for (const [k, m] of minutes) expect(Math.abs(m - 240), k).toBeLessThanOrEqual(3);
     const bronze = await lake.read(BRONZE_BOX_SCORES, { seasons: [2026] });
     expect(bronze.numRows).toBe(463);
@@ -91,14 +92,24 @@ describe('a real feed with defects, from two source folders', () => {
 
   it('with --strict refuses the season as before and writes nothing', async () => {
     const out = join(await tempDir('strict'), 'lake');
-    const err = await buildLake({ source: FEED, lake: out, strict: true, skipGold: true, progress: silentProgress }).catch((e: unknown) => e);
+    const err = await buildLake({ source: FEED, lake: out, strict: true, skipGold: true, progress: silentProgress }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toBe('box_scores_2026.csv.gz: inconsistent team-game (line 184): game_id 0022500644 team_id 1610612744: opponent, home_away or game_date differ between rows');
+    expect((err as Error).message).toBe(
+      'box_scores_2026.csv.gz: inconsistent team-game (line 184): game_id 0022500644 team_id 1610612744: opponent, home_away or game_date differ between rows',
+    );
     expect(await filesBelow(out)).toEqual([]);
   });
 
   it('rebuilds a season built with quarantined games when --strict is asked, and refuses it', async () => {
-    const err = await buildLake({ source: [EMBEDDED_SOURCE, FEED], lake: lakeDir, strict: true, skipGold: true, progress: silentProgress }).catch((e: unknown) => e);
+    const err = await buildLake({
+      source: [EMBEDDED_SOURCE, FEED],
+      lake: lakeDir,
+      strict: true,
+      skipGold: true,
+      progress: silentProgress,
+    }).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/^box_scores_2026\.csv\.gz: inconsistent team-game/);
   });
 });
@@ -107,12 +118,18 @@ describe('several lines files', () => {
   async function splitLines(edit: (second: string[], header: string[]) => string[]): Promise<string> {
     const src = await tempDir('lines');
     await cp(join(EMBEDDED_SOURCE, 'box_scores_2024.csv.gz'), join(src, 'box_scores_2024.csv.gz'));
-    const lines = gunzipSync(await readFile(join(EMBEDDED_SOURCE, 'lines_2024.csv.gz'))).toString('utf8').trimEnd().split('\n');
+    const lines = gunzipSync(await readFile(join(EMBEDDED_SOURCE, 'lines_2024.csv.gz')))
+      .toString('utf8')
+      .trimEnd()
+      .split('\n');
     const [head, ...rows] = lines;
     // Rows 300-399 are in both files: a game twice with the same values is read once.
     await writeFile(join(src, 'lines_a.csv'), `${[head, ...rows.slice(0, 400)].join('\n')}\n`);
     await mkdir(join(src, 'more'));
-    await writeFile(join(src, 'more', 'lines_b.csv.gz'), gzipSync(`${[head, ...edit(rows.slice(300), (head as string).split(','))].join('\n')}\n`));
+    await writeFile(
+      join(src, 'more', 'lines_b.csv.gz'),
+      gzipSync(`${[head, ...edit(rows.slice(300), (head as string).split(','))].join('\n')}\n`),
+    );
     return src;
   }
 
@@ -120,7 +137,12 @@ describe('several lines files', () => {
     const src = await splitLines((rows) => rows);
     const out = await tempDir('lines-out');
     const r = await buildLake({ source: [src, join(src, 'more')], lake: out, skipGold: true, progress: silentProgress });
-    expect(r.manifest.seasons['2024']?.lines).toMatchObject({ file: 'lines_a.csv, lines_b.csv.gz', matchedGames: 712, gamesWithoutLine: 0, linesWithoutGame: 0 });
+    expect(r.manifest.seasons['2024']?.lines).toMatchObject({
+      file: 'lines_a.csv, lines_b.csv.gz',
+      matchedGames: 712,
+      gamesWithoutLine: 0,
+      linesWithoutGame: 0,
+    });
     const mine = frameRows(await new Lake(new NodeFileStore(out)).read(ODDS_SNAPSHOT));
     const embedded = frameRows(await new Lake(new NodeFileStore(EMBEDDED_LAKE)).read(ODDS_SNAPSHOT));
     expect(mine).toEqual(embedded);
@@ -128,23 +150,46 @@ describe('several lines files', () => {
 
   it('refuses the same game with different values in two files, naming both', async () => {
     const src = await splitLines((rows, header) =>
-      rows.map((l, i) => (i === 5 ? l.split(',').map((v, j) => (j === header.indexOf('total') ? String(Number(v) + 1) : v)).join(',') : l)),
+      rows.map((l, i) =>
+        i === 5
+          ? l
+              .split(',')
+              .map((v, j) => (j === header.indexOf('total') ? String(Number(v) + 1) : v))
+              .join(',')
+          : l,
+      ),
     );
-    const err = await buildLake({ source: [src, join(src, 'more')], lake: await tempDir('lines-bad'), skipGold: true, progress: silentProgress }).catch((e: unknown) => e);
+    const err = await buildLake({
+      source: [src, join(src, 'more')],
+      lake: await tempDir('lines-bad'),
+      skipGold: true,
+      progress: silentProgress,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toMatch(/^lines_a\.csv line 307 and lines_b\.csv\.gz line 7: game 00223\d{5} has different lines \(column "total": [\d.]+ vs [\d.]+\)$/);
+    expect((err as Error).message).toMatch(
+      /^lines_a\.csv line 307 and lines_b\.csv\.gz line 7: game 00223\d{5} has different lines \(column "total": [\d.]+ vs [\d.]+\)$/,
+    );
   });
 
   it('refuses one season in two folders, naming both files', async () => {
-    const err = await buildLake({ source: [EMBEDDED_SOURCE, EMBEDDED_SOURCE], lake: await tempDir('twice'), skipGold: true, progress: silentProgress }).catch((e: unknown) => e);
-    expect((err as Error).message).toMatch(/^--source .+: season 2024 is in two files \(.+box_scores_2024\.csv\.gz, .+box_scores_2024\.csv\.gz\)$/);
+    const err = await buildLake({
+      source: [EMBEDDED_SOURCE, EMBEDDED_SOURCE],
+      lake: await tempDir('twice'),
+      skipGold: true,
+      progress: silentProgress,
+    }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(
+      /^--source .+: season 2024 is in two files \(.+box_scores_2024\.csv\.gz, .+box_scores_2024\.csv\.gz\)$/,
+    );
   });
 });
 
 describe('the CLI', () => {
   const run = promisify(execFile);
   const cli = (args: string[]): Promise<{ code?: number; stdout: string; stderr: string }> =>
-    run('node', [join(ROOT, 'bin/slatesim.js'), 'lake', 'build', ...args]).catch((e: unknown) => e as { code: number; stdout: string; stderr: string });
+    run('node', [join(ROOT, 'bin/slatesim.js'), 'lake', 'build', ...args]).catch(
+      (e: unknown) => e as { code: number; stdout: string; stderr: string },
+    );
 
   it('takes --source as a comma list and as a repeated flag, and --strict, with one line and exit 2', async () => {
     const out = join(await tempDir('cli'), 'lake');

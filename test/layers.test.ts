@@ -37,9 +37,10 @@ describe('scripts/check-layers.mjs', () => {
 
   it('fails an engine file that imports the lake builders, naming file, line and both ends', async () => {
     const root = await tree({
-      'src/data/a.ts': "export const a = 1;\n",
+      'src/data/a.ts': 'export const a = 1;\n',
       'src/lake/salaries.ts': "import { a } from '../data/a.ts';\nexport const b = a;\n",
-      'engine/sim.ts': "import { a } from '../src/data/a.ts';\n// the parser\nimport {\n  b,\n} from '../src/lake/salaries.ts';\nexport const c = a + b;\n",
+      'engine/sim.ts':
+        "import { a } from '../src/data/a.ts';\n// the parser\nimport {\n  b,\n} from '../src/lake/salaries.ts';\nexport const c = a + b;\n",
     });
     const r = await check(root);
     expect(r.code).toBe(1);
@@ -58,8 +59,12 @@ describe('scripts/check-layers.mjs', () => {
     });
     const r = await check(root);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('src/shares/base.ts:1: src/shares/base.ts -> engine/e.ts (layer features/models/shares imports layer engine above it)');
-    expect(r.stderr).toContain('src/data/lake.ts:1: src/data/lake.ts -> src/features/f.ts (layer data imports layer features/models/shares above it)');
+    expect(r.stderr).toContain(
+      'src/shares/base.ts:1: src/shares/base.ts -> engine/e.ts (layer features/models/shares imports layer engine above it)',
+    );
+    expect(r.stderr).toContain(
+      'src/data/lake.ts:1: src/data/lake.ts -> src/features/f.ts (layer data imports layer features/models/shares above it)',
+    );
     expect(r.stderr).toContain('src/lake/build.ts:1: src/lake/build.ts -> src/cli/progress.ts (only the CLI imports the CLI)');
     expect(r.stderr).not.toContain('src/cli/main.ts');
     expect(r.stderr).toMatch(/check-layers: 3 upward import\(s\)/);

@@ -20,7 +20,19 @@ describe('library API', () => {
     const inline = await simulate(slate, profile, { worlds: 300, seed: 7, backend: inlineCpuBackend({ chunk: 128 }) });
     expect(inline.rows).toEqual(threads.rows);
     expect(inline.teams).toEqual(threads.teams);
-    const cli = await runSim({ lake, date: slate.date, profile, profileName: 'usage_shares_v1', worlds: 300, seed: 7, workers: 1, out: await tempDir('lib'), run: 'r', saveWorlds: false, progress: silentProgress });
+    const cli = await runSim({
+      lake,
+      date: slate.date,
+      profile,
+      profileName: 'usage_shares_v1',
+      worlds: 300,
+      seed: 7,
+      workers: 1,
+      out: await tempDir('lib'),
+      run: 'r',
+      saveWorlds: false,
+      progress: silentProgress,
+    });
     expect(threads.rows).toEqual(cli.rows);
     expect(threads.rows.length).toBe(258);
     expect(threads.conservationViolations).toBe(0);

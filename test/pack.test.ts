@@ -30,13 +30,26 @@ beforeAll(async () => {
   await writeFile(join(consumer, 'package.json'), `${JSON.stringify({ name: 'consumer', private: true, type: 'module' })}\n`);
   // The dependencies' tarballs are in the npm cache after `npm ci`; their metadata may still need the
   // registry, so prefer the cache rather than insist on it.
-  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: consumer, maxBuffer: 1 << 24 });
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
+    cwd: consumer,
+    maxBuffer: 1 << 24,
+  });
 }, 240_000);
 
 describe('the packed package, installed in an empty folder', () => {
   it('ships what the CLI imports and nothing from the tests', async () => {
     const files = await filesBelow(join(consumer, 'node_modules/slatesim'));
-    expect(files).toEqual(expect.arrayContaining(['bin/slatesim.js', 'src/index.ts', 'src/cli/main.ts', 'bench/bench.ts', 'engine/core/backend.ts', 'config/profiles.json', 'public/data/models/shares_v1.json']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'bin/slatesim.js',
+        'src/index.ts',
+        'src/cli/main.ts',
+        'bench/bench.ts',
+        'engine/core/backend.ts',
+        'config/profiles.json',
+        'public/data/models/shares_v1.json',
+      ]),
+    );
     expect(files.filter((f) => f.startsWith('test/'))).toEqual([]);
   });
 
@@ -44,7 +57,8 @@ describe('the packed package, installed in an empty folder', () => {
     const r = await installed('slatesim', ['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: slatesim \[options\] \[command\]/);
-    for (const c of ['lake', 'shares', 'sim', 'backtest', 'bench', 'diagnostics', 'gpu']) expect(r.stdout).toMatch(new RegExp(`\\n  ${c} `));
+    for (const c of ['lake', 'shares', 'sim', 'backtest', 'bench', 'diagnostics', 'gpu'])
+      expect(r.stdout).toMatch(new RegExp(`\\n  ${c} `));
   }, 60_000);
 
   it('simulates the embedded slate and writes the run', async () => {
@@ -65,7 +79,10 @@ describe('the packed package, installed in an empty folder', () => {
     const json = join(consumer, 'bench/bench.json');
     const r = await installed('slatesim', ['bench', '--quick', '--backends', 'cpu', '--json', json]);
     expect(r.code).toBe(0);
-    const report = JSON.parse(await readFile(json, 'utf8')) as { slate: { players: number }; results: { backend: string; worlds: number; players: number }[] };
+    const report = JSON.parse(await readFile(json, 'utf8')) as {
+      slate: { players: number };
+      results: { backend: string; worlds: number; players: number }[];
+    };
     expect(report.slate.players).toBe(258);
     expect(report.results.length).toBeGreaterThan(0);
     for (const x of report.results) expect(x).toMatchObject({ backend: 'cpu', worlds: 1000, players: 258 });

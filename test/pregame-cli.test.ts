@@ -21,11 +21,50 @@ const RUN_DIR = `game_date=${PREGAME_EMBEDDED_DATE}/run=usage_shares_v1-s7-w${WO
 
 /** The contract's projections columns, then the DraftKings columns of pregame mode (../shared/docs/contracts.md). */
 const CONTRACT_COLUMNS = [
-  'game_date', 'game_id', 'team_id', 'player_id', 'player_name', 'salary', 'dk_position', 'play_prob', 'minutes_mean', 'minutes_p10',
-  'minutes_p50', 'minutes_p90', 'pts_mean', 'reb_mean', 'ast_mean', 'stl_mean', 'blk_mean', 'tov_mean', 'fga_mean', 'fta_mean',
-  'fg3m_mean', 'dk_fpts_mean', 'dk_fpts_std', 'dk_fpts_p05', 'dk_fpts_p10', 'dk_fpts_p25', 'dk_fpts_p50', 'dk_fpts_p75', 'dk_fpts_p90',
-  'dk_fpts_p95', 'dk_fpts_p99', 'p_double_double', 'p_triple_double', 'dk_id', 'dk_name_id', 'roster_position', 'team', 'opponent',
-  'game_info', 'tip_time', 'status', 'injury_play_prob', 'matched', 'line_fallback',
+  'game_date',
+  'game_id',
+  'team_id',
+  'player_id',
+  'player_name',
+  'salary',
+  'dk_position',
+  'play_prob',
+  'minutes_mean',
+  'minutes_p10',
+  'minutes_p50',
+  'minutes_p90',
+  'pts_mean',
+  'reb_mean',
+  'ast_mean',
+  'stl_mean',
+  'blk_mean',
+  'tov_mean',
+  'fga_mean',
+  'fta_mean',
+  'fg3m_mean',
+  'dk_fpts_mean',
+  'dk_fpts_std',
+  'dk_fpts_p05',
+  'dk_fpts_p10',
+  'dk_fpts_p25',
+  'dk_fpts_p50',
+  'dk_fpts_p75',
+  'dk_fpts_p90',
+  'dk_fpts_p95',
+  'dk_fpts_p99',
+  'p_double_double',
+  'p_triple_double',
+  'dk_id',
+  'dk_name_id',
+  'roster_position',
+  'team',
+  'opponent',
+  'game_info',
+  'tip_time',
+  'status',
+  'injury_play_prob',
+  'matched',
+  'line_fallback',
 ];
 
 type Row = Record<string, string>;
@@ -69,10 +108,16 @@ beforeAll(async () => {
 describe('pregame mode on the embedded slate', () => {
   it('writes one row per DraftKings row with the contract columns', async () => {
     expect(base.r.code, base.r.stderr).toBe(0);
-    expect(base.r.stdout).toMatch(/^sim 2026-03-15 \(pregame\): 300 worlds x 3 games, 107 DraftKings rows \(106 matched, \d+ out\), backend cpu/);
+    expect(base.r.stdout).toMatch(
+      /^sim 2026-03-15 \(pregame\): 300 worlds x 3 games, 107 DraftKings rows \(106 matched, \d+ out\), backend cpu/,
+    );
     // An unknown player is a warning with a count, not an error.
-    expect(base.r.stderr).toContain('slatesim: warning: 1 of 107 DraftKings players not matched to nba.com ids (no-history prior used): Jayson Kent (POR, line 93)');
-    expect(await filesBelow(join(base.dir, 'out'))).toEqual(['metrics.json', 'projections.csv', 'projections.parquet'].map((f) => `${RUN_DIR}/${f}`));
+    expect(base.r.stderr).toContain(
+      'slatesim: warning: 1 of 107 DraftKings players not matched to nba.com ids (no-history prior used): Jayson Kent (POR, line 93)',
+    );
+    expect(await filesBelow(join(base.dir, 'out'))).toEqual(
+      ['metrics.json', 'projections.csv', 'projections.parquet'].map((f) => `${RUN_DIR}/${f}`),
+    );
     const header = (await readFile(join(base.dir, 'out', RUN_DIR, 'projections.csv'), 'utf8')).split('\n')[0]?.split(',') ?? [];
     expect(header.slice(0, CONTRACT_COLUMNS.length - 2)).toEqual(CONTRACT_COLUMNS.slice(0, -2));
     expect(header).toEqual(expect.arrayContaining([...CONTRACT_COLUMNS, 'no_history']));
@@ -87,7 +132,8 @@ describe('pregame mode on the embedded slate', () => {
     // Every Out or Suspension entry of injuries.csv whose player is on the DraftKings slate.
     expect(out.length).toBeGreaterThan(30);
     for (const r of out) {
-      for (const k of ['play_prob', 'minutes_mean', 'minutes_p90', 'pts_mean', 'dk_fpts_mean', 'dk_fpts_p99']) expect(num(r, k), `${r.player_name} ${k}`).toBe(0);
+      for (const k of ['play_prob', 'minutes_mean', 'minutes_p90', 'pts_mean', 'dk_fpts_mean', 'dk_fpts_p99'])
+        expect(num(r, k), `${r.player_name} ${k}`).toBe(0);
     }
     expect(byName(base.rows, 'Tyrese Maxey')?.status).toBe('OUT');
     expect(byName(base.rows, 'Stephen Curry')?.status).toBe('OUT');
@@ -105,7 +151,9 @@ describe('pregame mode on the embedded slate', () => {
 
   it('exports a DKSalaries-shaped file: our mean, p10 and p90, read back by our DraftKings parser', async () => {
     const text = await readFile(base.dk, 'utf8');
-    expect(text.split('\n')[0]).toBe('Position,Name + ID,Name,ID,Roster Position,Salary,Game Info,TeamAbbrev,AvgPointsPerGame,Projection Floor,Projection Ceil');
+    expect(text.split('\n')[0]).toBe(
+      'Position,Name + ID,Name,ID,Roster Position,Salary,Game Info,TeamAbbrev,AvgPointsPerGame,Projection Floor,Projection Ceil',
+    );
     const back = parseDkSalaries(text, base.dk);
     expect(back).toHaveLength(107);
     const raw = parse(text, { columns: true }) as Row[];
@@ -122,7 +170,17 @@ describe('pregame mode on the embedded slate', () => {
 
   it('writes the same bytes for the same seed', async () => {
     const out = join(await tempDir('pregame-cli-again'), 'out');
-    const r = await pregame(out, '--dk-csv', join(SLATE, 'DKSalaries.csv'), '--injuries', join(SLATE, 'injuries.csv'), '--lines', join(SLATE, 'lines.csv'), '--starters', join(SLATE, 'starters.csv'));
+    const r = await pregame(
+      out,
+      '--dk-csv',
+      join(SLATE, 'DKSalaries.csv'),
+      '--injuries',
+      join(SLATE, 'injuries.csv'),
+      '--lines',
+      join(SLATE, 'lines.csv'),
+      '--starters',
+      join(SLATE, 'starters.csv'),
+    );
     expect(r.code, r.stderr).toBe(0);
     for (const f of ['projections.csv', 'projections.parquet']) {
       const a = await readFile(join(base.dir, 'out', RUN_DIR, f));
@@ -135,11 +193,28 @@ describe('pregame mode on the embedded slate', () => {
     const dir = await tempDir('pregame-cli-edit');
     // Jalen Brunson (NYK's starting guard) Out; SAC-UTA's line removed; VJ Edgecombe (PHI) set to 20 minutes.
     const injuries = await edited(dir, 'injuries.csv', (t) => `${t.trimEnd()}\nJalen Brunson,NYK,Out,test: ruled out,,\n`);
-    const lines = await edited(dir, 'lines.csv', (t) => t.split('\n').filter((l) => !l.includes(',SAC,UTA,')).join('\n'));
+    const lines = await edited(dir, 'lines.csv', (t) =>
+      t
+        .split('\n')
+        .filter((l) => !l.includes(',SAC,UTA,'))
+        .join('\n'),
+    );
     const minutes = join(dir, 'minutes.csv');
     await writeFile(minutes, 'player_name,team,minutes\nVJ Edgecombe,PHI,20\n');
     const out = join(dir, 'out');
-    const r = await pregame(out, '--dk-csv', join(SLATE, 'DKSalaries.csv'), '--injuries', injuries, '--lines', lines, '--starters', join(SLATE, 'starters.csv'), '--minutes', minutes);
+    const r = await pregame(
+      out,
+      '--dk-csv',
+      join(SLATE, 'DKSalaries.csv'),
+      '--injuries',
+      injuries,
+      '--lines',
+      lines,
+      '--starters',
+      join(SLATE, 'starters.csv'),
+      '--minutes',
+      minutes,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('games on the fallback line: 1');
     const rows = await readRows(join(out, RUN_DIR, 'projections.csv'));
@@ -152,10 +227,13 @@ describe('pregame mode on the embedded slate', () => {
     const after = nyk(rows).reduce((a, x) => a + num(x, 'minutes_mean'), 0);
     // His ~35 minutes go to his teammates.
     expect(after - before).toBeGreaterThan(20);
-    for (const name of ['Josh Hart', 'Mikal Bridges', 'Landry Shamet']) expect(num(byName(rows, name), 'minutes_mean'), name).toBeGreaterThan(num(byName(base.rows, name), 'minutes_mean'));
+    for (const name of ['Josh Hart', 'Mikal Bridges', 'Landry Shamet'])
+      expect(num(byName(rows, name), 'minutes_mean'), name).toBeGreaterThan(num(byName(base.rows, name), 'minutes_mean'));
 
     for (const x of rows) expect(x.line_fallback, x.player_name).toBe(x.team === 'SAC' || x.team === 'UTA' ? 'true' : 'false');
-    const metrics = JSON.parse(await readFile(join(out, RUN_DIR, 'metrics.json'), 'utf8')) as { pregame: { line_fallback_games: string[] } };
+    const metrics = JSON.parse(await readFile(join(out, RUN_DIR, 'metrics.json'), 'utf8')) as {
+      pregame: { line_fallback_games: string[] };
+    };
     expect(metrics.pregame.line_fallback_games).toEqual(['UTA@SAC']);
 
     const vj = byName(rows, 'VJ Edgecombe');
@@ -167,20 +245,41 @@ describe('pregame mode on the embedded slate', () => {
 
 describe('bad input through the CLI: exit 2, one line naming file, line, column and value, nothing written', () => {
   const cases: [string, (dir: string) => Promise<string[]>, RegExp][] = [
-    ['a DraftKings file without Salary', async (d) => ['--dk-csv', await edited(d, 'DKSalaries.csv', (t) => t.replace('Salary,', 'Pay,'))], /DKSalaries\.csv line 1: missing column "Salary"/],
+    [
+      'a DraftKings file without Salary',
+      async (d) => ['--dk-csv', await edited(d, 'DKSalaries.csv', (t) => t.replace('Salary,', 'Pay,'))],
+      /DKSalaries\.csv line 1: missing column "Salary"/,
+    ],
     [
       'an unparsable Game Info',
       async (d) => ['--dk-csv', await edited(d, 'DKSalaries.csv', (t) => t.replace('POR@PHI 03/15/2026 06:00PM ET', 'POR at PHI tonight'))],
       /DKSalaries\.csv line 2, column "Game Info": expected .*, got "POR at PHI tonight"$/,
     ],
-    ['a salary that is not a number', async (d) => ['--dk-csv', await edited(d, 'DKSalaries.csv', (t) => t.replace(',10300,', ',10.3k,'))], /DKSalaries\.csv line 2, column "Salary": .*got "10\.3k"$/],
-    ['a date with no games in it', async () => ['--inputs', SLATE, '--date', '2026-03-16'], /--date 2026-03-16: no games on that date in .*DKSalaries\.csv \(dates in the file: 2026-03-15\)$/],
+    [
+      'a salary that is not a number',
+      async (d) => ['--dk-csv', await edited(d, 'DKSalaries.csv', (t) => t.replace(',10300,', ',10.3k,'))],
+      /DKSalaries\.csv line 2, column "Salary": .*got "10\.3k"$/,
+    ],
+    [
+      'a date with no games in it',
+      async () => ['--inputs', SLATE, '--date', '2026-03-16'],
+      /--date 2026-03-16: no games on that date in .*DKSalaries\.csv \(dates in the file: 2026-03-15\)$/,
+    ],
     [
       'an unknown injury status',
       async (d) => ['--inputs', SLATE, '--injuries', await edited(d, 'injuries.csv', (t) => t.replace('Day-To-Day', 'Sorta-Hurt'))],
       /injuries\.csv line \d+, column "status": unknown injury status "Sorta-Hurt"/,
     ],
-    ['an unknown injury team', async (d) => ['--inputs', SLATE, '--injuries', await edited(d, 'injuries.csv', (t) => t.replace('Al Horford,GSW,', 'Al Horford,GSX,'))], /injuries\.csv line 2, column "team": unknown team "GSX"$/],
+    [
+      'an unknown injury team',
+      async (d) => [
+        '--inputs',
+        SLATE,
+        '--injuries',
+        await edited(d, 'injuries.csv', (t) => t.replace('Al Horford,GSW,', 'Al Horford,GSX,')),
+      ],
+      /injuries\.csv line 2, column "team": unknown team "GSX"$/,
+    ],
     [
       'a line for a game not on the slate',
       async (d) => ['--inputs', SLATE, '--lines', await edited(d, 'lines.csv', (t) => t.replace('NYK,GSW', 'NYK,BOS'))],

@@ -49,12 +49,23 @@ describe('reading a real slate', () => {
     expect(inputs.games.map((g) => g.key)).toEqual(['DAL@MEM', 'DEN@SAS']);
     const den = inputs.games[1];
     // 9:00 PM EDT (daylight time began 2026-03-08) is 01:00 UTC the next day.
-    expect(den).toMatchObject({ gameDate: '2026-03-12', tipTimeEt: '21:00', tipTimeUtc: '2026-03-13T01:00:00Z', awayTeamId: 1610612743, homeTeamId: 1610612759 });
+    expect(den).toMatchObject({
+      gameDate: '2026-03-12',
+      tipTimeEt: '21:00',
+      tipTimeUtc: '2026-03-13T01:00:00Z',
+      awayTeamId: 1610612743,
+      homeTeamId: 1610612759,
+    });
     expect(inputs.lines.get('DEN@SAS')).toMatchObject({ homeSpread: -5.8, total: 238.8 });
     expect(inputs.injuries).toHaveLength(20);
     const wemby = inputs.injuries.find((e) => e.playerName === 'Victor Wembanyama');
     // Day-To-Day whose comment says questionable ("a true 50/50").
-    expect(wemby).toMatchObject({ status: 'Day-To-Day', finerStatus: 'Questionable', removed: false, playProb: statusRule('Questionable').playProb });
+    expect(wemby).toMatchObject({
+      status: 'Day-To-Day',
+      finerStatus: 'Questionable',
+      removed: false,
+      playProb: statusRule('Questionable').playProb,
+    });
     expect(wemby?.dkRow?.dkId).toBe(42261001);
     expect(inputs.injuries.filter((e) => e.removed)).toHaveLength(11);
     expect(inputs.starters).toHaveLength(13);
@@ -68,16 +79,30 @@ describe('reading a real slate', () => {
     expect(msg).toContain('--date');
     const picked = await readPregameInputs({ dkCsv: two }, '2026-03-13');
     expect(picked.games.map((g) => g.key)).toEqual(['DAL@MEM']);
-    expect(await rejection(readPregameInputs({ dkCsv: two }, '2026-03-14'))).toMatch(/^--date 2026-03-14: no games on that date in .*DKSalaries\.csv \(dates in the file: 2026-03-12, 2026-03-13\)$/);
+    expect(await rejection(readPregameInputs({ dkCsv: two }, '2026-03-14'))).toMatch(
+      /^--date 2026-03-14: no games on that date in .*DKSalaries\.csv \(dates in the file: 2026-03-12, 2026-03-13\)$/,
+    );
   });
 });
 
 describe('Game Info', () => {
   it('reads AWAY@HOME, the date and the Eastern tip in standard and daylight time', () => {
-    expect(parseGameInfo('BOS@OKC 03/12/2026 09:30PM ET')).toEqual({ away: 'BOS', home: 'OKC', gameDate: '2026-03-12', tipTimeEt: '21:30', tipTimeUtc: '2026-03-13T01:30:00Z' });
+    expect(parseGameInfo('BOS@OKC 03/12/2026 09:30PM ET')).toEqual({
+      away: 'BOS',
+      home: 'OKC',
+      gameDate: '2026-03-12',
+      tipTimeEt: '21:30',
+      tipTimeUtc: '2026-03-13T01:30:00Z',
+    });
     expect(parseGameInfo('NY@GS 01/05/2026 12:00PM ET')?.tipTimeUtc).toBe('2026-01-05T17:00:00Z');
     expect(parseGameInfo('ATL@BKN 03/01/2026 06:00PM ET')?.tipTimeUtc).toBe('2026-03-01T23:00:00Z');
-    for (const bad of ['BOS@OKC', 'BOS OKC 03/12/2026 09:30PM ET', 'BOS@OKC 02/30/2026 09:30PM ET', 'BOS@OKC 03/12/2026 13:30PM ET', 'Postponed']) {
+    for (const bad of [
+      'BOS@OKC',
+      'BOS OKC 03/12/2026 09:30PM ET',
+      'BOS@OKC 02/30/2026 09:30PM ET',
+      'BOS@OKC 03/12/2026 13:30PM ET',
+      'Postponed',
+    ]) {
       expect(parseGameInfo(bad)).toBeNull();
     }
   });
@@ -115,34 +140,81 @@ describe('the injury status table', () => {
 
 describe('bad input: one line naming file, line, column and value', () => {
   const cases: [string, () => Promise<unknown>, RegExp][] = [
-    ['a DraftKings file without Salary', async () => readPregameInputs({ dkCsv: await edited('DKSalaries.csv', (t) => t.replace('Salary,', 'Pay,')) }), /DKSalaries\.csv line 1: missing column "Salary"/],
+    [
+      'a DraftKings file without Salary',
+      async () => readPregameInputs({ dkCsv: await edited('DKSalaries.csv', (t) => t.replace('Salary,', 'Pay,')) }),
+      /DKSalaries\.csv line 1: missing column "Salary"/,
+    ],
     [
       'an unparsable Game Info',
-      async () => readPregameInputs({ dkCsv: await edited('DKSalaries.csv', (t) => t.replace('DEN@SAS 03/12/2026 09:00PM ET', 'DEN vs SAS tonight')) }),
+      async () =>
+        readPregameInputs({
+          dkCsv: await edited('DKSalaries.csv', (t) => t.replace('DEN@SAS 03/12/2026 09:00PM ET', 'DEN vs SAS tonight')),
+        }),
       /DKSalaries\.csv line 2, column "Game Info": expected "AWAY@HOME MM\/DD\/YYYY HH:MMPM ET", got "DEN vs SAS tonight"$/,
     ],
-    ['a salary that is not a number', async () => readPregameInputs({ dkCsv: await edited('DKSalaries.csv', (t) => t.replace(',12500,', ',12.5k,')) }), /DKSalaries\.csv line 2, column "Salary": .* got "12\.5k"$/],
-    ['an unknown DraftKings team', async () => readPregameInputs({ dkCsv: await edited('DKSalaries.csv', (t) => t.replace('ET,DEN,', 'ET,XYZ,')) }), /line 2, column "TeamAbbrev": unknown team "XYZ"$/],
-    ['an empty DraftKings file', async () => readPregameInputs({ dkCsv: await edited('DKSalaries.csv', () => '\n \n') }), /DKSalaries\.csv: empty file/],
-    ['a header and no players', async () => readPregameInputs({ dkCsv: await edited('DKSalaries.csv', (t) => (t.split('\n')[0] as string) + '\n') }), /no player rows below the header/],
+    [
+      'a salary that is not a number',
+      async () => readPregameInputs({ dkCsv: await edited('DKSalaries.csv', (t) => t.replace(',12500,', ',12.5k,')) }),
+      /DKSalaries\.csv line 2, column "Salary": .* got "12\.5k"$/,
+    ],
+    [
+      'an unknown DraftKings team',
+      async () => readPregameInputs({ dkCsv: await edited('DKSalaries.csv', (t) => t.replace('ET,DEN,', 'ET,XYZ,')) }),
+      /line 2, column "TeamAbbrev": unknown team "XYZ"$/,
+    ],
+    [
+      'an empty DraftKings file',
+      async () => readPregameInputs({ dkCsv: await edited('DKSalaries.csv', () => '\n \n') }),
+      /DKSalaries\.csv: empty file/,
+    ],
+    [
+      'a header and no players',
+      async () => readPregameInputs({ dkCsv: await edited('DKSalaries.csv', (t) => (t.split('\n')[0] as string) + '\n') }),
+      /no player rows below the header/,
+    ],
     [
       'an unknown injury status',
       async () => readPregameInputs({ dkCsv: DK, injuries: await edited('injuries.csv', (t) => t.replace('Day-To-Day', 'Sorta-Hurt')) }),
       /injuries\.csv line \d+, column "status": unknown injury status "Sorta-Hurt" \(known: Out, /,
     ],
-    ['an unknown injury team', async () => readPregameInputs({ dkCsv: DK, injuries: await edited('injuries.csv', (t) => t.replace(',DAL,', ',DALLAS,')) }), /injuries\.csv line 2, column "team": unknown team "DALLAS"$/],
+    [
+      'an unknown injury team',
+      async () => readPregameInputs({ dkCsv: DK, injuries: await edited('injuries.csv', (t) => t.replace(',DAL,', ',DALLAS,')) }),
+      /injuries\.csv line 2, column "team": unknown team "DALLAS"$/,
+    ],
     [
       'a line for a game not on the slate',
       async () => readPregameInputs({ dkCsv: DK, lines: await edited('lines.csv', (t) => t.replace('MEM,DAL', 'MEM,BOS')) }),
       /lines\.csv line 2, column "home_team": game "BOS@MEM" is not on the slate \(games: DAL@MEM, DEN@SAS\)$/,
     ],
-    ['a line of another date', async () => readPregameInputs({ dkCsv: DK, lines: await edited('lines.csv', (t) => t.replace('2026-03-12,SAS', '2026-03-13,SAS')) }), /lines\.csv line 3, column "game_date": "2026-03-13" is not the slate's date 2026-03-12/],
-    ['a total that is not a number', async () => readPregameInputs({ dkCsv: DK, lines: await edited('lines.csv', (t) => t.replace('239.3', 'o239')) }), /lines\.csv line 2, column "total": expected a game total in points, got "o239"$/],
-    ['an empty injuries file', async () => readPregameInputs({ dkCsv: DK, injuries: await edited('injuries.csv', () => '') }), /injuries\.csv: empty file/],
-    ['a starters file without team', async () => readPregameInputs({ dkCsv: DK, starters: await edited('starters.csv', (t) => t.replace('team,', 'club,')) }), /starters\.csv line 1: missing column "team"/],
+    [
+      'a line of another date',
+      async () => readPregameInputs({ dkCsv: DK, lines: await edited('lines.csv', (t) => t.replace('2026-03-12,SAS', '2026-03-13,SAS')) }),
+      /lines\.csv line 3, column "game_date": "2026-03-13" is not the slate's date 2026-03-12/,
+    ],
+    [
+      'a total that is not a number',
+      async () => readPregameInputs({ dkCsv: DK, lines: await edited('lines.csv', (t) => t.replace('239.3', 'o239')) }),
+      /lines\.csv line 2, column "total": expected a game total in points, got "o239"$/,
+    ],
+    [
+      'an empty injuries file',
+      async () => readPregameInputs({ dkCsv: DK, injuries: await edited('injuries.csv', () => '') }),
+      /injuries\.csv: empty file/,
+    ],
+    [
+      'a starters file without team',
+      async () => readPregameInputs({ dkCsv: DK, starters: await edited('starters.csv', (t) => t.replace('team,', 'club,')) }),
+      /starters\.csv line 1: missing column "team"/,
+    ],
     [
       'minutes that are not a number',
-      async () => readPregameInputs({ dkCsv: DK, minutes: await edited('starters.csv', () => 'player_name,team,minutes\nNikola Jokic,DEN,lots\n', 'minutes.csv') }),
+      async () =>
+        readPregameInputs({
+          dkCsv: DK,
+          minutes: await edited('starters.csv', () => 'player_name,team,minutes\nNikola Jokic,DEN,lots\n', 'minutes.csv'),
+        }),
       /minutes\.csv line 2, column "minutes": expected minutes between 0 and 53, got "lots"$/,
     ],
     ['a missing file', async () => readPregameInputs({ dkCsv: join(DIR, 'nope.csv') }), /nope\.csv: file not found$/],
@@ -167,18 +239,26 @@ describe('bad input: one line naming file, line, column and value', () => {
 
   it('clips a long bad value to about 40 characters', async () => {
     const long = 'x'.repeat(500);
-    const msg = await rejection(readPregameInputs({ dkCsv: await edited('DKSalaries.csv', (t) => t.replace('DEN@SAS 03/12/2026 09:00PM ET', long)) }));
+    const msg = await rejection(
+      readPregameInputs({ dkCsv: await edited('DKSalaries.csv', (t) => t.replace('DEN@SAS 03/12/2026 09:00PM ET', long)) }),
+    );
     expect(msg).toContain(`"${'x'.repeat(40)}..."`);
     expect(msg.length).toBeLessThan(200);
   });
 
   it('warns, with a count, about names that are not on the slate', async () => {
-    const minutes = await edited('starters.csv', () => 'player_name,team,minutes\nNikola Jokić,DEN,36\nNobody Atall,DEN,20\nSomeone Else,SAS,12\n', 'minutes.csv');
+    const minutes = await edited(
+      'starters.csv',
+      () => 'player_name,team,minutes\nNikola Jokić,DEN,36\nNobody Atall,DEN,20\nSomeone Else,SAS,12\n',
+      'minutes.csv',
+    );
     const inputs = await readPregameInputs({ dkCsv: DK, minutes });
     // Accents do not matter: DraftKings writes "Nikola Jokic".
     expect(inputs.minutes.find((m) => m.playerName === 'Nikola Jokić')?.dkRow?.name).toBe('Nikola Jokic');
     expect(inputs.warnings).toHaveLength(1);
-    expect(inputs.warnings[0]).toMatch(/minutes\.csv: 2 minutes name\(s\) not on the DraftKings slate: Nobody Atall \(DEN, line 3\); Someone Else \(SAS, line 4\)/);
+    expect(inputs.warnings[0]).toMatch(
+      /minutes\.csv: 2 minutes name\(s\) not on the DraftKings slate: Nobody Atall \(DEN, line 3\); Someone Else \(SAS, line 4\)/,
+    );
   });
 });
 

@@ -43,7 +43,13 @@ beforeAll(async () => {
   // silver/player_games with the columns matching reads, one real Parquet partition per date.
   const schema = {
     name: PLAYER_GAMES.schema.name,
-    columns: [col('game_date', 'utf8'), col('team_id', 'int64'), col('player_id', 'int64'), col('player_name', 'utf8'), col('minutes', 'float64', true)],
+    columns: [
+      col('game_date', 'utf8'),
+      col('team_id', 'int64'),
+      col('player_id', 'int64'),
+      col('player_name', 'utf8'),
+      col('minutes', 'float64', true),
+    ],
   };
   const records = parse(await readFile(join(DIR, 'player_games.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
   const byDate = new Map<string, Record<string, Value>[]>();
@@ -69,7 +75,8 @@ describe('matching DraftKings rows to nba.com players', () => {
     const summary = await matchPregamePlayers(new Lake(store), '2026-03-12', inputs.dkRows);
     expect(summary.total).toBe(72);
     expect(store.opened.length).toBeGreaterThan(10);
-    for (const path of store.opened) expect(path.match(/game_date=([\d-]+)/)?.[1] ?? '').toMatch(/^(2025-1[0-2]-\d\d|2026-0[1-2]-\d\d|2026-03-(0\d|1[01]))$/);
+    for (const path of store.opened)
+      expect(path.match(/game_date=([\d-]+)/)?.[1] ?? '').toMatch(/^(2025-1[0-2]-\d\d|2026-0[1-2]-\d\d|2026-03-(0\d|1[01]))$/);
     const jokic = summary.matches.find((m) => m.dkRow.name === 'Nikola Jokic');
     expect(jokic).toMatchObject({ playerId: 203999, method: 'team', nbaName: 'Nikola Jokić', traded: false, noHistory: false });
     // Every DraftKings row is a match row; the unmatched ones are listed by name, team and line.
@@ -78,7 +85,12 @@ describe('matching DraftKings rows to nba.com players', () => {
     for (const m of summary.matches.filter((x) => x.playerId === null)) expect(m.noHistory).toBe(true);
     // The fixture holds only these four teams' 2025-26 rows: Kyrie Irving has none this season and the other
     // three came by trade from teams outside it (the full lake matches all four: see the report's figures).
-    expect(summary.unmatched).toEqual(['Emanuel Miller (SAS, line 59)', 'Kyrie Irving (DAL, line 66)', 'Taj Gibson (MEM, line 70)', 'Tyler Smith (DAL, line 71)']);
+    expect(summary.unmatched).toEqual([
+      'Emanuel Miller (SAS, line 59)',
+      'Kyrie Irving (DAL, line 66)',
+      'Taj Gibson (MEM, line 70)',
+      'Tyler Smith (DAL, line 71)',
+    ]);
     expect(summary.matched).toBe(68);
     expect(summary.byMethod.team).toBe(68);
   });
@@ -165,7 +177,12 @@ async function edited(file: string, edit: (text: string) => string): Promise<str
 }
 
 function oneLine(): Promise<string> {
-  return edited('lines.csv', (t) => t.split('\n').filter((l) => !l.includes(',SAS,DEN,')).join('\n'));
+  return edited('lines.csv', (t) =>
+    t
+      .split('\n')
+      .filter((l) => !l.includes(',SAS,DEN,'))
+      .join('\n'),
+  );
 }
 
 describe('the no-history prior', () => {
@@ -180,7 +197,12 @@ describe('the no-history prior', () => {
     }
     const slate = await resolvePregameSlate(new Lake(new NodeFileStore(lakeDir)), await readPregameInputs(FILES));
     for (const p of slate.players) expect(p.noHistoryPrior !== null).toBe(p.noHistory);
-    expect(slate.players.filter((p) => p.noHistory).map((p) => p.dkRow.name)).toEqual(['Emanuel Miller', 'Kyrie Irving', 'Taj Gibson', 'Tyler Smith']);
+    expect(slate.players.filter((p) => p.noHistory).map((p) => p.dkRow.name)).toEqual([
+      'Emanuel Miller',
+      'Kyrie Irving',
+      'Taj Gibson',
+      'Tyler Smith',
+    ]);
     const notices = pregameNotices(slate);
     expect(notices[0]).toBe(
       'warning: 4 of 72 DraftKings players not matched to nba.com ids (no-history prior used): Emanuel Miller (SAS, line 59); Kyrie Irving (DAL, line 66); Taj Gibson (MEM, line 70); Tyler Smith (DAL, line 71)',

@@ -27,7 +27,8 @@ describe.skipIf(!HAVE_DATA)('the injury status table against the shared 2026-03 
     for (const folder of (await readdir(PREGAME)).filter((f) => f.startsWith('game_date=')).sort()) {
       const dir = join(PREGAME, folder);
       const inputs = await readPregameInputs({ dkCsv: join(dir, 'DKSalaries.csv'), injuries: join(dir, 'injuries.csv') });
-      for (const e of inputs.injuries) injuries.push({ gameDate: inputs.date, teamId: e.teamId, playerName: e.playerName, status: e.status, comment: e.comment });
+      for (const e of inputs.injuries)
+        injuries.push({ gameDate: inputs.date, teamId: e.teamId, playerName: e.playerName, status: e.status, comment: e.comment });
     }
     expect(injuries).toHaveLength(200);
     const rows = parse(await readCsvBytes(BOX_2026), { columns: true }) as Record<string, string>[];

@@ -22,23 +22,41 @@ let roster: PregameRosterPlayer[];
 let slate: PregameGame[];
 
 /** D's roster, availability, starters and closing lines, as a pregame caller would hand them over. */
-async function slateOf(l: Lake, date: string): Promise<{ rows: Record<string, Value>[]; roster: PregameRosterPlayer[]; games: PregameGame[] }> {
+async function slateOf(
+  l: Lake,
+  date: string,
+): Promise<{ rows: Record<string, Value>[]; roster: PregameRosterPlayer[]; games: PregameGame[] }> {
   const rows = frameRows(await l.read(PLAYER_GAMES, { startDate: date, endDate: date }));
   const odds = frameRows(await l.read(ODDS_SNAPSHOT)).map((r) => r as unknown as OddsRow);
   const tips = new Map(rows.map((r) => [r.game_id as string, tipTimestamp(date, r.tip_time_local as string | null)]));
-  const lines = selectAsOf(odds, (o) => o.game_id, (o) => o.as_of_ts, (k) => tips.get(k));
+  const lines = selectAsOf(
+    odds,
+    (o) => o.game_id,
+    (o) => o.as_of_ts,
+    (k) => tips.get(k),
+  );
   const games = new Map<string, PregameGame>();
   for (const r of rows) {
     if (games.has(r.game_id as string) || r.home_away !== 'home') continue;
     const line = lines.get(r.game_id as string);
     games.set(r.game_id as string, {
-      game_id: r.game_id as string, date, home_team_id: r.team_id as number, away_team_id: r.opponent_team_id as number,
-      spread_home: line?.spread_home ?? null, total: line?.total ?? null, season_type: r.season_type as string,
+      game_id: r.game_id as string,
+      date,
+      home_team_id: r.team_id as number,
+      away_team_id: r.opponent_team_id as number,
+      spread_home: line?.spread_home ?? null,
+      total: line?.total ?? null,
+      season_type: r.season_type as string,
     });
   }
   const roster = rows.map((r) => ({
-    player_id: r.player_id as number, player_name: r.player_name as string, team_id: r.team_id as number, game_id: r.game_id as string,
-    is_starter: r.starter as boolean, available: r.available as boolean, position: r.position as string | null,
+    player_id: r.player_id as number,
+    player_name: r.player_name as string,
+    team_id: r.team_id as number,
+    game_id: r.game_id as string,
+    is_starter: r.starter as boolean,
+    available: r.available as boolean,
+    position: r.position as string | null,
   }));
   return { rows, roster, games: [...games.values()] };
 }
@@ -56,7 +74,9 @@ describe('pregame rows for a past date', () => {
     const t0 = performance.now();
     const res = await pregameFeatureRows(lake, D, roster, slate);
     const ms = performance.now() - t0;
-    console.log(`pregame ${D}: ${slate.length} games, ${res.rows.length} rows in ${ms.toFixed(0)} ms (read ${res.seconds.read.toFixed(2)} s, state ${res.seconds.state.toFixed(2)} s, emit ${res.seconds.emit.toFixed(2)} s)`);
+    console.log(
+      `pregame ${D}: ${slate.length} games, ${res.rows.length} rows in ${ms.toFixed(0)} ms (read ${res.seconds.read.toFixed(2)} s, state ${res.seconds.state.toFixed(2)} s, emit ${res.seconds.emit.toFixed(2)} s)`,
+    );
     expect(slate.length).toBeGreaterThanOrEqual(10);
     expect(res.lastHistoryDate).toBe('2024-01-30');
     const gold = new Map(frameRows(await lake.read(RATES_TRAINING_BASE, { startDate: D, endDate: D })).map((r) => [key(r), r]));
@@ -68,7 +88,11 @@ describe('pregame rows for a past date', () => {
     const f32 = new Set(RATES_TRAINING_BASE.schema.columns.filter((c) => c.type === 'float32').map((c) => c.name));
     const games = await lake.read(PLAYER_GAMES);
     const odds = frameRows(await lake.read(ODDS_SNAPSHOT)).map((r) => r as unknown as OddsRow);
-    const memory = new Map(computeRatesBase(games, odds).filter((r) => r.game_date === D).map((r) => [key(r), r]));
+    const memory = new Map(
+      computeRatesBase(games, odds)
+        .filter((r) => r.game_date === D)
+        .map((r) => [key(r), r]),
+    );
     let cells = 0;
     for (const r of res.rows) {
       const g = gold.get(key(r)) as Record<string, Value>;
@@ -80,10 +104,44 @@ describe('pregame rows for a past date', () => {
         cells++;
       }
       const m = minutes.get(key(r)) as Record<string, Value>;
-      expect([r.minutes_pred_p10, r.minutes_pred_p50, r.minutes_pred_p90, r.minutes_pred_play_prob, r.is_starter]).toEqual([m.minutes_p10, m.minutes_p50, m.minutes_p90, m.play_prob, m.is_starter]);
+      expect([r.minutes_pred_p10, r.minutes_pred_p50, r.minutes_pred_p90, r.minutes_pred_play_prob, r.is_starter]).toEqual([
+        m.minutes_p10,
+        m.minutes_p50,
+        m.minutes_p90,
+        m.play_prob,
+        m.is_starter,
+      ]);
     }
     // every feature column of gold was compared
-    const labels = new Set(['minutes_actual', 'played', 'fga2_per_min', 'fga3_per_min', 'fta_per_min', 'tov_per_min', 'oreb_per_min', 'dreb_per_min', 'ast_per_min', 'stl_per_min', 'blk_per_min', 'fg2_pct', 'fg3_pct', 'ft_pct', 'fgm', 'fga', 'fg3m', 'fg3a', 'ftm', 'fta', 'oreb', 'dreb', 'ast', 'stl', 'blk', 'tov', 'pts']);
+    const labels = new Set([
+      'minutes_actual',
+      'played',
+      'fga2_per_min',
+      'fga3_per_min',
+      'fta_per_min',
+      'tov_per_min',
+      'oreb_per_min',
+      'dreb_per_min',
+      'ast_per_min',
+      'stl_per_min',
+      'blk_per_min',
+      'fg2_pct',
+      'fg3_pct',
+      'ft_pct',
+      'fgm',
+      'fga',
+      'fg3m',
+      'fg3a',
+      'ftm',
+      'fta',
+      'oreb',
+      'dreb',
+      'ast',
+      'stl',
+      'blk',
+      'tov',
+      'pts',
+    ]);
     const compared = new Set(Object.keys(res.rows[0] ?? {}));
     for (const c of RATES_TRAINING_BASE.schema.columns) if (!labels.has(c.name)) expect(compared.has(c.name), c.name).toBe(true);
     expect(cells).toBeGreaterThan(res.rows.length * 60);
@@ -112,7 +170,9 @@ describe('pregame rows for a past date', () => {
     const b = await pregameFeatureRows(copy, D, roster, slate);
     expect(b.rows).toEqual(a.rows);
     // and the rewrite is visible to a reader of D (the test could fail)
-    expect(frameRows(await copy.read(PLAYER_GAMES, { startDate: D, endDate: D })).map((r) => r.minutes)).not.toEqual(dayRows.map((r) => r.minutes));
+    expect(frameRows(await copy.read(PLAYER_GAMES, { startDate: D, endDate: D })).map((r) => r.minutes)).not.toEqual(
+      dayRows.map((r) => r.minutes),
+    );
   });
 });
 
@@ -142,7 +202,16 @@ describe('pregame rules', () => {
 
   it('gives a player with no NBA history league priors by DK position, a flag and salary minutes', async () => {
     const base = roster.find((r) => r.available && r.is_starter === false) as PregameRosterPlayer;
-    const rookie: PregameRosterPlayer = { player_id: 9_999_001, player_name: 'New Player', team_id: base.team_id, game_id: base.game_id, is_starter: false, available: true, dk_position: 'C', salary: 5000 };
+    const rookie: PregameRosterPlayer = {
+      player_id: 9_999_001,
+      player_name: 'New Player',
+      team_id: base.team_id,
+      game_id: base.game_id,
+      is_starter: false,
+      available: true,
+      dk_position: 'C',
+      salary: 5000,
+    };
     const res = await pregameFeatureRows(lake, D, [...roster, rookie], slate);
     const r = res.rows.find((x) => x.player_id === rookie.player_id) as FeatureRow;
     expect(r.no_history).toBe(true);
@@ -150,7 +219,9 @@ describe('pregame rules', () => {
     expect(r.pos_group).toBe('big');
     expect(r.minutes_pred_p50).toBe(salaryMinutes(5000));
     expect(r.minutes_source).toBe('salary_prior');
-    const guard = (await pregameFeatureRows(lake, D, [...roster, { ...rookie, dk_position: 'PG/SG' }], slate)).rows.find((x) => x.player_id === rookie.player_id) as FeatureRow;
+    const guard = (await pregameFeatureRows(lake, D, [...roster, { ...rookie, dk_position: 'PG/SG' }], slate)).rows.find(
+      (x) => x.player_id === rookie.player_id,
+    ) as FeatureRow;
     expect(guard.pos_group).toBe('guard');
     // league rates differ by group: bigs rebound more than guards
     expect(r.season_oreb_per_min as number).toBeGreaterThan(guard.season_oreb_per_min as number);
@@ -168,10 +239,44 @@ describe('pregame rules', () => {
 /** A small silver/player_games frame from rows that name only what differs from a dressed player who played. */
 function smallFrame(rows: Partial<Record<string, Value>>[]): Frame {
   const full = rows.map((r) => ({
-    season: 2026, season_type: 'Regular Season', tip_time_local: null, team_abbreviation: 'AAA', opponent_abbreviation: 'BBB', home_away: 'home',
-    opponent_team_id: 2, player_name: `P${r.player_id}`, position: 'G', start_position: null, dnp_reason: null, available: true, played: true,
-    fgm: 2, fga: 5, fg3m: 1, fg3a: 2, ftm: 1, fta: 2, oreb: 1, dreb: 2, reb: 3, ast: 1, stl: 0, blk: 0, tov: 1, pf: 1, pts: 6, plus_minus: 0,
-    source: null, note: null, dnp_category: 'played', team_minutes: 240, overtime_periods: 0, team_id: 1, starter: false, minutes: 20, ...r,
+    season: 2026,
+    season_type: 'Regular Season',
+    tip_time_local: null,
+    team_abbreviation: 'AAA',
+    opponent_abbreviation: 'BBB',
+    home_away: 'home',
+    opponent_team_id: 2,
+    player_name: `P${r.player_id}`,
+    position: 'G',
+    start_position: null,
+    dnp_reason: null,
+    available: true,
+    played: true,
+    fgm: 2,
+    fga: 5,
+    fg3m: 1,
+    fg3a: 2,
+    ftm: 1,
+    fta: 2,
+    oreb: 1,
+    dreb: 2,
+    reb: 3,
+    ast: 1,
+    stl: 0,
+    blk: 0,
+    tov: 1,
+    pf: 1,
+    pts: 6,
+    plus_minus: 0,
+    source: null,
+    note: null,
+    dnp_category: 'played',
+    team_minutes: 240,
+    overtime_periods: 0,
+    team_id: 1,
+    starter: false,
+    minutes: 20,
+    ...r,
   }));
   const columns: Record<string, Value[]> = {};
   for (const c of PLAYER_GAMES.schema.columns) columns[c.name] = full.map((r) => (r as Record<string, Value>)[c.name] ?? null);
@@ -208,7 +313,8 @@ describe('a dirty feed', () => {
         { ...day('2026-01-03', 'g3'), player_id: 20 },
         { ...day('2026-01-03', 'g3'), player_id: 30, starter: true, minutes: 34 },
       ]);
-    const on3 = (f: Frame, pid: number): FeatureRow => computeRatesBase(f, []).find((r) => r.game_date === '2026-01-03' && r.player_id === pid) as FeatureRow;
+    const on3 = (f: Frame, pid: number): FeatureRow =>
+      computeRatesBase(f, []).find((r) => r.game_date === '2026-01-03' && r.player_id === pid) as FeatureRow;
     const bothListed = frame([
       { ...day('2026-01-02', 'g2'), player_id: 10, starter: null },
       { ...day('2026-01-02', 'g2'), player_id: 20, starter: null },

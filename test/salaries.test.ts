@@ -73,7 +73,16 @@ describe('DK salaries 2023-01-18', () => {
     expect(rows.length).toBe(293);
     expect(rows.filter((r) => r.player_id !== null).length).toBe(result.matched);
     const jokic = rows.find((r) => r.dk_name === 'Nikola Jokic');
-    expect(jokic).toMatchObject({ salary: 11400, team_abbrev: 'DEN', team_id: 1610612743, player_id: 203999, player_name: 'Nikola Jokić', dk_position: 'C', roster_position: 'C/UTIL', match_method: 'normalised' });
+    expect(jokic).toMatchObject({
+      salary: 11400,
+      team_abbrev: 'DEN',
+      team_id: 1610612743,
+      player_id: 203999,
+      player_name: 'Nikola Jokić',
+      dk_position: 'C',
+      roster_position: 'C/UTIL',
+      match_method: 'normalised',
+    });
     expect(jokic?.game_id).toMatch(/^00222006\d\d$/);
     const conn = await (await DuckDBInstance.create(':memory:')).connect();
     const [r] = (
@@ -94,8 +103,11 @@ describe('DK salaries 2023-01-18', () => {
   });
 
   it('names the file, line and column of a bad salary', () => {
-    const dk = 'Position,Name + ID,Name,ID,Roster Position,Salary,Game Info,TeamAbbrev,AvgPointsPerGame\nPG,X (1),X,1,PG/UTIL,lots,A@B 01/18/2023 07:00PM ET,DAL,1\n';
-    expect(() => parseDkCsv(dk, '/x/DKSalaries.csv')).toThrow(new UserError('DKSalaries.csv line 2: column "Salary" must be a positive integer, got "lots"'));
+    const dk =
+      'Position,Name + ID,Name,ID,Roster Position,Salary,Game Info,TeamAbbrev,AvgPointsPerGame\nPG,X (1),X,1,PG/UTIL,lots,A@B 01/18/2023 07:00PM ET,DAL,1\n';
+    expect(() => parseDkCsv(dk, '/x/DKSalaries.csv')).toThrow(
+      new UserError('DKSalaries.csv line 2: column "Salary" must be a positive integer, got "lots"'),
+    );
   });
 
   it('adds salaries and DK positions to a simulation with --dk-csv', async () => {
@@ -122,7 +134,11 @@ describe('DK salaries 2023-01-18', () => {
   });
 
   it('says which dates a file holds when --date has none', async () => {
-    const err = await importSalaries({ lake, csvText: await readFile(DK_CSV, 'utf8'), csvFile: DK_CSV, date: '2023-01-19' }).catch((e: unknown) => e);
-    expect((err as Error).message).toBe('--date 2023-01-19: no players in dk_salaries_2023-01-18.csv on that date (dates present: 2023-01-18)');
+    const err = await importSalaries({ lake, csvText: await readFile(DK_CSV, 'utf8'), csvFile: DK_CSV, date: '2023-01-19' }).catch(
+      (e: unknown) => e,
+    );
+    expect((err as Error).message).toBe(
+      '--date 2023-01-19: no players in dk_salaries_2023-01-18.csv on that date (dates present: 2023-01-18)',
+    );
   });
 });

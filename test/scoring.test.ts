@@ -3,7 +3,16 @@
 // (the CPU twin and the WGSL generated from the table) equal to the table's scoring of the same integer stat
 // lines, for every stat, on real worlds and under each mutated table.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DK_CLASSIC, SCORED_STATS, dkPoints, profileTable, scoringKernel, statLineAt, type DkTable, type StatLine } from '../engine/kernels/scoring/scoring.ts';
+import {
+  DK_CLASSIC,
+  SCORED_STATS,
+  dkPoints,
+  profileTable,
+  scoringKernel,
+  statLineAt,
+  type DkTable,
+  type StatLine,
+} from '../engine/kernels/scoring/scoring.ts';
 import { NSTAT, newBatch, runKernels, type GameBatch } from '../engine/kernels/kernels.ts';
 import { preludeWgsl } from '../engine/kernels/prelude.ts';
 import { CounterRng } from '../engine/rng.ts';
@@ -47,16 +56,24 @@ beforeAll(async () => {
 });
 
 /** Names of the known lines the table scores differently from DraftKings. */
-const wrongAnswers = (table: DkTable): string[] => KNOWN.filter(({ name, dk }) => dkPoints(lines.get(name) as StatLine, table) !== dk).map((k) => k.name);
+const wrongAnswers = (table: DkTable): string[] =>
+  KNOWN.filter(({ name, dk }) => dkPoints(lines.get(name) as StatLine, table) !== dk).map((k) => k.name);
 
 /** The table with one entry changed, for every entry (each weight, each bonus, the rule, the multiplier). */
 function mutations(): { what: string; table: DkTable }[] {
-  const out: { what: string; table: DkTable }[] = SCORED_STATS.map((st) => ({ what: `points.${st}`, table: { ...DK_CLASSIC, points: { ...DK_CLASSIC.points, [st]: DK_CLASSIC.points[st] + 0.25 } } }));
+  const out: { what: string; table: DkTable }[] = SCORED_STATS.map((st) => ({
+    what: `points.${st}`,
+    table: { ...DK_CLASSIC, points: { ...DK_CLASSIC.points, [st]: DK_CLASSIC.points[st] + 0.25 } },
+  }));
   out.push({ what: 'doubleDoubleBonus', table: { ...DK_CLASSIC, doubleDoubleBonus: DK_CLASSIC.doubleDoubleBonus + 0.25 } });
   out.push({ what: 'tripleDoubleBonus', table: { ...DK_CLASSIC, tripleDoubleBonus: DK_CLASSIC.tripleDoubleBonus + 0.25 } });
   out.push({ what: 'tripleAlsoEarnsDouble', table: { ...DK_CLASSIC, tripleAlsoEarnsDouble: !DK_CLASSIC.tripleAlsoEarnsDouble } });
   out.push({ what: 'multiplier', table: { ...DK_CLASSIC, multiplier: 1.5 } });
-  for (const cat of DK_CLASSIC.doubleCategories) out.push({ what: `doubleCategories -${cat}`, table: { ...DK_CLASSIC, doubleCategories: DK_CLASSIC.doubleCategories.filter((c) => c !== cat) } });
+  for (const cat of DK_CLASSIC.doubleCategories)
+    out.push({
+      what: `doubleCategories -${cat}`,
+      table: { ...DK_CLASSIC, doubleCategories: DK_CLASSIC.doubleCategories.filter((c) => c !== cat) },
+    });
   return out;
 }
 
@@ -114,7 +131,11 @@ describe('the scoring kernels against the table', () => {
       expectTableScoring(b, profileTable(prof, m.table));
       // Each weight, the double-double bonus and the multiplier move some real world's points (triple-doubles
       // are too rare in one game's worlds to require; the triple-double rule is the profile's, not the table's).
-      if (/^(points|doubleDoubleBonus|multiplier)/.test(m.what)) expect(b.dk.some((v, x) => v !== classic[x]), m.what).toBe(true);
+      if (/^(points|doubleDoubleBonus|multiplier)/.test(m.what))
+        expect(
+          b.dk.some((v, x) => v !== classic[x]),
+          m.what,
+        ).toBe(true);
     }
   });
 
@@ -150,13 +171,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     const cases = [{ what: 'classic', table: DK_CLASSIC }, ...mutations()];
     for (const [k, m] of cases.entries()) {
       registerShaderSource(`contract_dk_${k}`, preludeWgsl({ table: m.table }));
-      const [out] = await runKernel(device, { sources: [`contract_dk_${k}`, 'dk_check'] }, {
-        uniform: new Uint32Array([all.length, m.table.tripleAlsoEarnsDouble ? 1 : 0, 0, 0]).buffer,
-        inputs: [words],
-        outputBytes: [4 * all.length],
-        invocations: all.length,
-        workgroupSize: 64,
-      });
+      const [out] = await runKernel(
+        device,
+        { sources: [`contract_dk_${k}`, 'dk_check'] },
+        {
+          uniform: new Uint32Array([all.length, m.table.tripleAlsoEarnsDouble ? 1 : 0, 0, 0]).buffer,
+          inputs: [words],
+          outputBytes: [4 * all.length],
+          invocations: all.length,
+          workgroupSize: 64,
+        },
+      );
       const dk = new Float32Array(out as ArrayBuffer);
       const wrong = all.filter((l, i) => dk[i] !== dkPoints(l, m.table)).length;
       expect(wrong, m.what).toBe(0);

@@ -16,7 +16,16 @@ import { buildUsageSharesBase } from '../src/shares/base.ts';
 import { ruleOut } from '../src/shares/counterfactual.ts';
 import { SHARE_FEATURES } from '../src/shares/features.ts';
 import { binomialAbsDeviation, spearman, teamGameMetrics } from '../src/shares/metrics.ts';
-import { baseLogits, buildTeamGame, modelShares, parseShareModel, rateWeightedShares, teamGamesOf, type ShareModel, type TeamGame } from '../src/shares/model.ts';
+import {
+  baseLogits,
+  buildTeamGame,
+  modelShares,
+  parseShareModel,
+  rateWeightedShares,
+  teamGamesOf,
+  type ShareModel,
+  type TeamGame,
+} from '../src/shares/model.ts';
 import { evaluateShareModel, trainShareModel } from '../src/shares/train.ts';
 import { loadProfile } from '../engine/profile.ts';
 import { runSim } from '../src/cli/run-sim.ts';
@@ -81,7 +90,8 @@ describe('gold/usage_shares_training_base', () => {
     const base = frameRows(await copy.read(USAGE_SHARES_TRAINING_BASE));
     expect(base.length).toBe(r.rows);
     const byTeam = new Map<string, Record<string, Value>[]>();
-    for (const b of base) byTeam.set(`${String(b.game_id)}|${String(b.team_id)}`, [...(byTeam.get(`${String(b.game_id)}|${String(b.team_id)}`) ?? []), b]);
+    for (const b of base)
+      byTeam.set(`${String(b.game_id)}|${String(b.team_id)}`, [...(byTeam.get(`${String(b.game_id)}|${String(b.team_id)}`) ?? []), b]);
     for (const team of byTeam.values()) {
       for (const t of ['fga', 'fta', 'tov']) {
         const total = team.reduce((a, b) => a + (b[t] as number), 0);
@@ -91,7 +101,8 @@ describe('gold/usage_shares_training_base', () => {
       }
     }
     const src = new Map(rows.map((x) => [`${String(x.game_id)}|${String(x.player_id)}`, x]));
-    for (const b of base) expect([b.fga, b.fta, b.tov]).toEqual(['fga', 'fta', 'tov'].map((t) => src.get(`${String(b.game_id)}|${String(b.player_id)}`)?.[t]));
+    for (const b of base)
+      expect([b.fga, b.fta, b.tov]).toEqual(['fga', 'fta', 'tov'].map((t) => src.get(`${String(b.game_id)}|${String(b.player_id)}`)?.[t]));
   });
 });
 
@@ -103,8 +114,12 @@ describe('model files', () => {
 
   it('fail loudly on a missing feature, a wrong version or a missing input column', () => {
     const dropped = { ...shipped, features: shipped.features.filter((f) => f !== 'vac_usage_x_starter') };
-    expect(() => parseShareModel(JSON.stringify(dropped), 'm.json')).toThrow(new UserError('m.json: feature "vac_usage_x_starter" is missing from the model\'s feature list'));
-    expect(() => parseShareModel(JSON.stringify({ ...shipped, version: 'v0' }), 'm.json')).toThrow(/version "v0", expected usage_shares_v1/);
+    expect(() => parseShareModel(JSON.stringify(dropped), 'm.json')).toThrow(
+      new UserError('m.json: feature "vac_usage_x_starter" is missing from the model\'s feature list'),
+    );
+    expect(() => parseShareModel(JSON.stringify({ ...shipped, version: 'v0' }), 'm.json')).toThrow(
+      /version "v0", expected usage_shares_v1/,
+    );
     const team = (tgs[0] as TeamGame).rows.map((r) => {
       const c = { ...r };
       delete c.team_usage_vacated;
@@ -122,7 +137,9 @@ describe('training', () => {
     const model = trainShareModel(train, '2023-10-24', '2023-12-31', ['fga', 'fta', 'tov'], silentProgress);
     expect(model.training).toMatchObject({ seasons: [2024], team_games: train.length });
     const report = evaluateShareModel(model, test, '2024-01-01', '2024-01-31', { resamples: 100 });
-    const fga = report.targets.fga as { pregame: { backends: { model: { nll: number; kl: number }; rate_weighted: { nll: number; kl: number } } } };
+    const fga = report.targets.fga as {
+      pregame: { backends: { model: { nll: number; kl: number }; rate_weighted: { nll: number; kl: number } } };
+    };
     expect(fga.pregame.backends.model.nll).toBeLessThan(fga.pregame.backends.rate_weighted.nll);
     expect(fga.pregame.backends.model.kl).toBeLessThan(fga.pregame.backends.rate_weighted.kl);
   });
@@ -159,7 +176,9 @@ describe('reallocation sanity of the shipped model (trained 2018-2023) on the 20
     for (const tg of top) {
       const s = modelShares(shipped, tg, 'fga', 'pregame');
       const best = s.indexOf(Math.max(...s));
-      const byMinutes = Array.from(tg.minutesActual.keys()).sort((a, b) => (tg.minutesActual[b] as number) - (tg.minutesActual[a] as number));
+      const byMinutes = Array.from(tg.minutesActual.keys()).sort(
+        (a, b) => (tg.minutesActual[b] as number) - (tg.minutesActual[a] as number),
+      );
       if (byMinutes.slice(0, 2).includes(best)) hits++;
     }
     console.log(`top-10% vacancy: largest predicted FGA share is a top-2 minutes player in ${hits}/${top.length}`);
@@ -193,7 +212,9 @@ describe('reallocation sanity of the shipped model (trained 2018-2023) on the 20
       cases++;
     }
     expect(cases).toBeGreaterThan(20);
-    console.log(`ruling a guard starter out: teammates' FGA share +${((100 * sameRise) / nSame).toFixed(1)}% (guards) vs +${((100 * otherRise) / nOther).toFixed(1)}% (others)`);
+    console.log(
+      `ruling a guard starter out: teammates' FGA share +${((100 * sameRise) / nSame).toFixed(1)}% (guards) vs +${((100 * otherRise) / nOther).toFixed(1)}% (others)`,
+    );
     expect(sameRise / nSame).toBeGreaterThan(otherRise / nOther);
   });
 });

@@ -38,7 +38,12 @@ beforeAll(async () => {
 });
 
 function run(out: Set<number>) {
-  const slate = slateFromRows(DATE, rows.filter((r) => String(r.game_id) === gameId), out, model);
+  const slate = slateFromRows(
+    DATE,
+    rows.filter((r) => String(r.game_id) === gameId),
+    out,
+    model,
+  );
   return summarise(slate, simulateGame(slate, profile, 7, 0, WORLDS, 128, false).acc);
 }
 
@@ -94,6 +99,8 @@ describe('the demo views', () => {
   it('reads a profile from the parsed profiles file, as the browser does', async () => {
     const all: unknown = JSON.parse(await readFile(join(ROOT, 'config/profiles.json'), 'utf8'));
     expect(pickProfile(all, 'usage_shares_v1', 'config/profiles.json')).toEqual(await loadProfile('usage_shares_v1'));
-    expect(() => pickProfile(all, 'toString', 'config/profiles.json')).toThrow('--profile toString: no such profile in config/profiles.json (have: baseline, usage_shares_v1)');
+    expect(() => pickProfile(all, 'toString', 'config/profiles.json')).toThrow(
+      '--profile toString: no such profile in config/profiles.json (have: baseline, usage_shares_v1)',
+    );
   });
 });

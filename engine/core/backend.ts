@@ -52,7 +52,8 @@ export function inlineCpuBackend(opts: { chunk?: number } = {}): Backend {
     label: 'cpu (inline)',
     async run(slate, profile, r) {
       const results: GameResult[] = [];
-      for (let g = 0; g < slate.nGames; g++) results.push(simulateGame(slate, profile, r.seed, g, r.worlds, chunk, r.saveWorlds, (n) => r.onProgress?.(n)));
+      for (let g = 0; g < slate.nGames; g++)
+        results.push(simulateGame(slate, profile, r.seed, g, r.worlds, chunk, r.saveWorlds, (n) => r.onProgress?.(n)));
       return { results, chunkWorlds: chunk, metrics: { workers: 1 } };
     },
   };
@@ -82,7 +83,9 @@ export function gpuBackend(device: GPUDevice, opts: { adapter?: string; chunk?: 
           kernels_on_cpu: info.cpuKernels,
           gpu_buffers: info.buffers,
         },
-        ...(info.failure !== undefined ? { warning: `the GPU failed (${info.failure}); ${info.cpuChunks} chunks ran on the CPU path instead` } : {}),
+        ...(info.failure !== undefined
+          ? { warning: `the GPU failed (${info.failure}); ${info.cpuChunks} chunks ran on the CPU path instead` }
+          : {}),
       };
     },
   };

@@ -13,7 +13,14 @@ export function cpuBackend(opts: { workers?: number; chunk?: number } = {}): Bac
     kind: 'cpu',
     label: `cpu (${workers} workers)`,
     async run(slate, profile, r) {
-      const results = await runCpu(slate, profile, { seed: r.seed, worlds: r.worlds, chunk, saveWorlds: r.saveWorlds, workers, ...(r.onProgress !== undefined ? { onProgress: r.onProgress } : {}) });
+      const results = await runCpu(slate, profile, {
+        seed: r.seed,
+        worlds: r.worlds,
+        chunk,
+        saveWorlds: r.saveWorlds,
+        workers,
+        ...(r.onProgress !== undefined ? { onProgress: r.onProgress } : {}),
+      });
       return { results, chunkWorlds: chunk, metrics: { workers } };
     },
   };

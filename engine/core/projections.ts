@@ -15,8 +15,33 @@ export const PROJECTIONS_SCHEMA: TableSchema = {
     col('salary', 'int32', true),
     col('dk_position', 'utf8', true),
     col('play_prob', 'float64'),
-    ...['minutes_mean', 'minutes_p10', 'minutes_p50', 'minutes_p90', 'pts_mean', 'reb_mean', 'ast_mean', 'stl_mean', 'blk_mean', 'tov_mean', 'fga_mean', 'fta_mean', 'fg3m_mean'].map((c) => col(c, 'float64')),
-    ...['dk_fpts_mean', 'dk_fpts_std', 'dk_fpts_p05', 'dk_fpts_p10', 'dk_fpts_p25', 'dk_fpts_p50', 'dk_fpts_p75', 'dk_fpts_p90', 'dk_fpts_p95', 'dk_fpts_p99'].map((c) => col(c, 'float64')),
+    ...[
+      'minutes_mean',
+      'minutes_p10',
+      'minutes_p50',
+      'minutes_p90',
+      'pts_mean',
+      'reb_mean',
+      'ast_mean',
+      'stl_mean',
+      'blk_mean',
+      'tov_mean',
+      'fga_mean',
+      'fta_mean',
+      'fg3m_mean',
+    ].map((c) => col(c, 'float64')),
+    ...[
+      'dk_fpts_mean',
+      'dk_fpts_std',
+      'dk_fpts_p05',
+      'dk_fpts_p10',
+      'dk_fpts_p25',
+      'dk_fpts_p50',
+      'dk_fpts_p75',
+      'dk_fpts_p90',
+      'dk_fpts_p95',
+      'dk_fpts_p99',
+    ].map((c) => col(c, 'float64')),
     col('p_double_double', 'float64'),
     col('p_triple_double', 'float64'),
   ],
@@ -52,7 +77,15 @@ export interface Projections {
 
 export function projections(run: SimulationRun, salaries: SalaryMap = new Map()): Projections {
   const slate = run.slate;
-  const out: Projections = { rows: [], teams: [], conservationViolations: 0, minutesViolations: 0, fallbacks: 0, overtimeWorlds: 0, maxAnchorError: 0 };
+  const out: Projections = {
+    rows: [],
+    teams: [],
+    conservationViolations: 0,
+    minutesViolations: 0,
+    fallbacks: 0,
+    overtimeWorlds: 0,
+    maxAnchorError: 0,
+  };
   for (const { acc } of run.games) {
     const g = acc.g;
     const p0 = slate.playerStart[2 * g] as number;

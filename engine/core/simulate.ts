@@ -35,9 +35,18 @@ export interface SimulationRun {
 export async function simulate(slate: Slate, profile: Profile, backend: Backend, opts: SimulateOptions): Promise<SimulationRun> {
   const progress = opts.progress ?? silentProgress;
   const started = Date.now();
-  progress.start(opts.label ?? `sim ${slate.date} (${slate.nGames} games, ${slate.nPlayers} players)`, opts.worlds * slate.nGames, 'game-worlds');
+  progress.start(
+    opts.label ?? `sim ${slate.date} (${slate.nGames} games, ${slate.nPlayers} players)`,
+    opts.worlds * slate.nGames,
+    'game-worlds',
+  );
   let done = 0;
-  const r = await backend.run(slate, profile, { seed: opts.seed, worlds: opts.worlds, saveWorlds: opts.saveWorlds === true, onProgress: (n) => progress.update((done += n)) });
+  const r = await backend.run(slate, profile, {
+    seed: opts.seed,
+    worlds: opts.worlds,
+    saveWorlds: opts.saveWorlds === true,
+    onProgress: (n) => progress.update((done += n)),
+  });
   progress.stop();
   return {
     slate,

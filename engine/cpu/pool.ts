@@ -19,7 +19,9 @@ export async function runCpu(
   const games = Array.from({ length: slate.nGames }, (_, g) => g);
   const nWorkers = Math.max(1, Math.min(opts.workers, slate.nGames));
   if (nWorkers === 1) {
-    return games.map((g) => simulateGame(slate, profile, opts.seed, g, opts.worlds, opts.chunk, opts.saveWorlds, (n) => opts.onProgress?.(n)));
+    return games.map((g) =>
+      simulateGame(slate, profile, opts.seed, g, opts.worlds, opts.chunk, opts.saveWorlds, (n) => opts.onProgress?.(n)),
+    );
   }
   const size = (g: number): number => (slate.playerEnd[2 * g + 1] as number) - (slate.playerStart[2 * g] as number);
   const load = new Array<number>(nWorkers).fill(0);
@@ -34,7 +36,15 @@ export async function runCpu(
     assigned.map(
       (gs) =>
         new Promise<GameResult[]>((resolve, reject) => {
-          const task: WorkerTask = { slate, profile, seed: opts.seed, worlds: opts.worlds, chunk: opts.chunk, saveWorlds: opts.saveWorlds, games: gs };
+          const task: WorkerTask = {
+            slate,
+            profile,
+            seed: opts.seed,
+            worlds: opts.worlds,
+            chunk: opts.chunk,
+            saveWorlds: opts.saveWorlds,
+            games: gs,
+          };
           const worker = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: task });
           worker.on('message', (m: { type: 'progress'; n: number } | { type: 'result'; results: GameResult[] }) => {
             if (m.type === 'progress') opts.onProgress?.(m.n);

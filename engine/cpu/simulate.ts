@@ -91,7 +91,8 @@ export function storeChunk(rows: WorldRows, b: GameBatch, done: number): void {
   for (let w = 0; w < b.worlds; w++) {
     for (let j = 0; j < nP; j++) {
       const team = j < b.nHome ? 0 : 1;
-      rows.teamPts[(done + w) * 2 + team] = (rows.teamPts[(done + w) * 2 + team] as number) + (b.stats[(w * nP + j) * NSTAT + STAT_INDEX.pts] as number);
+      rows.teamPts[(done + w) * 2 + team] =
+        (rows.teamPts[(done + w) * 2 + team] as number) + (b.stats[(w * nP + j) * NSTAT + STAT_INDEX.pts] as number);
     }
   }
 }
@@ -105,14 +106,23 @@ export function fullAnchor(s: Slate, g: number, anchor: Float64Array): Float64Ar
 }
 
 /** All worlds of game g, chunk by chunk, on the CPU. */
-export function simulateGame(s: Slate, prof: Profile, seed: number, g: number, worlds: number, chunk: number, saveWorlds: boolean, onChunk?: (n: number) => void): GameResult {
+export function simulateGame(
+  s: Slate,
+  prof: Profile,
+  seed: number,
+  g: number,
+  worlds: number,
+  chunk: number,
+  saveWorlds: boolean,
+  onChunk?: (n: number) => void,
+): GameResult {
   const anchor = anchorScales(s, prof, seed, g, chunk, worlds);
   const full = fullAnchor(s, g, anchor);
   const rng = new CounterRng(seed);
   const nP = newBatch(s, g, 0).nP;
   const acc = newAccumulator(g, nP, anchor);
   const rows = saveWorlds ? newWorldRows(worlds, nP) : undefined;
-  for (let done = 0; done < worlds; ) {
+  for (let done = 0; done < worlds;) {
     const n = Math.min(chunk, worlds - done);
     const b = newBatch(s, g, n);
     runKernels(s, prof, rng, b, done, full);

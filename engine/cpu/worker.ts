@@ -17,6 +17,10 @@ export interface WorkerTask {
 const task = workerData as WorkerTask;
 const results: GameResult[] = [];
 for (const g of task.games) {
-  results.push(simulateGame(task.slate, task.profile, task.seed, g, task.worlds, task.chunk, task.saveWorlds, (n) => parentPort?.postMessage({ type: 'progress', n })));
+  results.push(
+    simulateGame(task.slate, task.profile, task.seed, g, task.worlds, task.chunk, task.saveWorlds, (n) =>
+      parentPort?.postMessage({ type: 'progress', n }),
+    ),
+  );
 }
 parentPort?.postMessage({ type: 'result', results });

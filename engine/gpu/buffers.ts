@@ -1,7 +1,17 @@
 // A game's device buffers: the chunk's world arrays (sized for the most players of any game the set serves, so
 // one set serves a whole run through the BufferPool), the reduction's histograms and 64-bit sums, the staging
 // buffers they are read back through, the uniform blocks and the per-game inputs.
-import { DK_BINS, FGA_BINS, MIN_BINS, NSTAT, NTARGET, PLAYER_FIELDS, TEAM_FIELDS, TEAM_TOTAL_BINS, WORLD_INFO } from '../kernels/contract.ts';
+import {
+  DK_BINS,
+  FGA_BINS,
+  MIN_BINS,
+  NSTAT,
+  NTARGET,
+  PLAYER_FIELDS,
+  TEAM_FIELDS,
+  TEAM_TOTAL_BINS,
+  WORLD_INFO,
+} from '../kernels/contract.ts';
 import { layoutOf } from '../kernels/layout.ts';
 import type { GpuBufferName, UniformName } from '../kernels/stages.ts';
 import type { BufferPool } from './runner.ts';
@@ -43,7 +53,13 @@ export interface GameBuffers {
 }
 
 /** The buffers of a game for `capacity` worlds with room for `room` players; inputs uploaded from `inputs`. */
-export function createBuffers(device: GPUDevice, pool: BufferPool, capacity: number, room: number, inputs: Record<InputName, ArrayBuffer>): GameBuffers {
+export function createBuffers(
+  device: GPUDevice,
+  pool: BufferPool,
+  capacity: number,
+  room: number,
+  inputs: Record<InputName, ArrayBuffer>,
+): GameBuffers {
   const all: GPUBuffer[] = [];
   const make = (size: number, usage: number): GPUBuffer => {
     const buf = pool.acquire(size, usage);
@@ -54,7 +70,12 @@ export function createBuffers(device: GPUDevice, pool: BufferPool, capacity: num
   const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
   const uniform = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
   const read = GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST;
-  const uniforms = { minutes: make(uniformBytes('minutes'), uniform), allocation: make(uniformBytes('allocation'), uniform), statline: make(uniformBytes('statline'), uniform), reduce: make(uniformBytes('reduce'), uniform) };
+  const uniforms = {
+    minutes: make(uniformBytes('minutes'), uniform),
+    allocation: make(uniformBytes('allocation'), uniform),
+    statline: make(uniformBytes('statline'), uniform),
+    reduce: make(uniformBytes('reduce'), uniform),
+  };
   const chunk: Record<ChunkBufferName, GPUBuffer> = {
     minutes: make(C * room * 4, storage),
     active: make(C * room * 4, storage),
@@ -68,11 +89,22 @@ export function createBuffers(device: GPUDevice, pool: BufferPool, capacity: num
     acc: make(accWords(room) * 4, storage),
     fallbacks: make(4, storage),
   };
-  const staging = { hist: make(histWords(room) * 4, read), acc: make(accWords(room) * 4, read), fallbacks: make(4, read), pilot: make(C * 8, read) };
+  const staging = {
+    hist: make(histWords(room) * 4, read),
+    acc: make(accWords(room) * 4, read),
+    fallbacks: make(4, read),
+    pilot: make(C * 8, read),
+  };
   const up = (name: InputName): GPUBuffer => {
     const buf = make(INPUT_BYTES[name] * room, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
     device.queue.writeBuffer(buf, 0, inputs[name]);
     return buf;
   };
-  return { uniforms, chunk, staging, inputs: { mPlayers: up('mPlayers'), mRates: up('mRates'), aPlayers: up('aPlayers'), sPlayers: up('sPlayers'), sRates: up('sRates') }, all };
+  return {
+    uniforms,
+    chunk,
+    staging,
+    inputs: { mPlayers: up('mPlayers'), mRates: up('mRates'), aPlayers: up('aPlayers'), sPlayers: up('sPlayers'), sRates: up('sRates') },
+    all,
+  };
 }

@@ -8,7 +8,10 @@ export class GpuUnavailableError extends UserError {}
 /** The device was lost (driver reset, out of memory, destroyed); work on it must be retried elsewhere. */
 export class GpuDeviceLostError extends Error {
   override readonly name = 'GpuDeviceLostError';
-  constructor(readonly reason: string, message: string) {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -66,7 +69,14 @@ export async function requestGpuDevice(opts: { device?: GPUDevice; powerPreferen
     }
     // Ask for the adapter's own limits: kernels size their chunks from what the device reports.
     const limits: Record<string, number> = {};
-    for (const key of ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupsPerDimension', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxStorageBuffersPerShaderStage'] as const) {
+    for (const key of [
+      'maxStorageBufferBindingSize',
+      'maxBufferSize',
+      'maxComputeWorkgroupsPerDimension',
+      'maxComputeInvocationsPerWorkgroup',
+      'maxComputeWorkgroupSizeX',
+      'maxStorageBuffersPerShaderStage',
+    ] as const) {
       limits[key] = adapter.limits[key];
     }
     // Timestamp queries, where offered, let `slatesim bench` time each kernel on the device.

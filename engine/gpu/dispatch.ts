@@ -30,24 +30,49 @@ export interface StagePrograms {
 
 /** Every stage's pipeline (cached per device) and its bind group over the game's buffers. */
 export async function buildPrograms(device: GPUDevice, buf: GameBuffers, what: string): Promise<StagePrograms> {
-  const pipelines = await Promise.all(STAGES.map((st) => pipelineFor(device, { sources: st.sources, ...(st.entryPoint === undefined ? {} : { entryPoint: st.entryPoint }), constants: st.constants })));
-  const byName = (name: string): GPUBuffer => (buf.inputs as Record<string, GPUBuffer>)[name] ?? (buf.chunk as Record<string, GPUBuffer>)[name] as GPUBuffer;
+  const pipelines = await Promise.all(
+    STAGES.map((st) =>
+      pipelineFor(device, {
+        sources: st.sources,
+        ...(st.entryPoint === undefined ? {} : { entryPoint: st.entryPoint }),
+        constants: st.constants,
+      }),
+    ),
+  );
+  const byName = (name: string): GPUBuffer =>
+    (buf.inputs as Record<string, GPUBuffer>)[name] ?? ((buf.chunk as Record<string, GPUBuffer>)[name] as GPUBuffer);
   device.pushErrorScope('validation');
   const bindGroups = Object.fromEntries(
     STAGES.map((st, k) => {
-      const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: buf.uniforms[st.uniform] } }, ...st.bindings.map(([binding, name]) => ({ binding, resource: { buffer: byName(name) } }))];
+      const entries: GPUBindGroupEntry[] = [
+        { binding: 0, resource: { buffer: buf.uniforms[st.uniform] } },
+        ...st.bindings.map(([binding, name]) => ({ binding, resource: { buffer: byName(name) } })),
+      ];
       return [st.name, device.createBindGroup({ layout: (pipelines[k] as GPUComputePipeline).getBindGroupLayout(0), entries })];
     }),
   ) as Record<StageName, GPUBindGroup>;
   const err = await device.popErrorScope();
   if (err !== null) throw new GpuValidationError(`binding the kernels of ${what}: ${err.message}`);
-  return { pipelines: Object.fromEntries(STAGES.map((st, k) => [st.name, pipelines[k]])) as Record<StageName, GPUComputePipeline>, bindGroups };
+  return {
+    pipelines: Object.fromEntries(STAGES.map((st, k) => [st.name, pipelines[k]])) as Record<StageName, GPUComputePipeline>,
+    bindGroups,
+  };
 }
 
 /** Records one stage's dispatch over a chunk of n worlds of a game of nP players. */
-export function dispatchStage(device: GPUDevice, pass: GPUComputePassEncoder, prog: StagePrograms, name: StageName, n: number, nP: number): void {
+export function dispatchStage(
+  device: GPUDevice,
+  pass: GPUComputePassEncoder,
+  prog: StagePrograms,
+  name: StageName,
+  n: number,
+  nP: number,
+): void {
   pass.setPipeline(prog.pipelines[name]);
   pass.setBindGroup(0, prog.bindGroups[name]);
-  const [gx, gy] = dispatchGrid(Math.ceil(stageSpec(name).invocations(n, nP) / WORKGROUP_SIZE), device.limits.maxComputeWorkgroupsPerDimension);
+  const [gx, gy] = dispatchGrid(
+    Math.ceil(stageSpec(name).invocations(n, nP) / WORKGROUP_SIZE),
+    device.limits.maxComputeWorkgroupsPerDimension,
+  );
   pass.dispatchWorkgroups(gx, gy);
 }

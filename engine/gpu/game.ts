@@ -46,7 +46,9 @@ export class GpuGame {
     this.nP = (s.playerEnd[2 * g + 1] as number) - p0;
     this.nHome = (s.playerEnd[2 * g] as number) - p0;
     if (this.nHome > MAX_TEAM_PLAYERS || this.nP - this.nHome > MAX_TEAM_PLAYERS) {
-      throw new GpuValidationError(`game ${s.gameId[g] as string}: a team has more than ${MAX_TEAM_PLAYERS} players, the allocation kernel's limit`);
+      throw new GpuValidationError(
+        `game ${s.gameId[g] as string}: a team has more than ${MAX_TEAM_PLAYERS} players, the allocation kernel's limit`,
+      );
     }
     this.rng = new CounterRng(seed);
     this.histWords = histWords(this.nP);
@@ -85,7 +87,10 @@ export class GpuGame {
         game?.destroy();
         const loss = deviceLoss(device);
         if (loss !== undefined) throw new GpuDeviceLostError(loss, `WebGPU device lost (${loss})`);
-        if (oom !== null) throw new GpuOutOfMemoryError(`out of device memory for ${capacity} worlds x ${game?.nP ?? '?'} players (${oom.message}); try a smaller --chunk`);
+        if (oom !== null)
+          throw new GpuOutOfMemoryError(
+            `out of device memory for ${capacity} worlds x ${game?.nP ?? '?'} players (${oom.message}); try a smaller --chunk`,
+          );
         throw new GpuValidationError(`creating the buffers of game ${s.gameId[g] as string}: ${validation?.message ?? ''}`);
       }
     }
@@ -104,7 +109,8 @@ export class GpuGame {
   private writeParams(world0: number, n: number, anchor: readonly [number, number]): void {
     const { s, prof, g, nP, nHome, rng, device } = this;
     const packed = packParams({ s, prof, g, nP, nHome, key: [rng.k0, rng.k1], world0, worlds: n, anchor });
-    for (const [name, bytes] of Object.entries(packed)) device.queue.writeBuffer(this.buffers.uniforms[name as keyof typeof packed], 0, bytes);
+    for (const [name, bytes] of Object.entries(packed))
+      device.queue.writeBuffer(this.buffers.uniforms[name as keyof typeof packed], 0, bytes);
   }
 
   /**
@@ -140,7 +146,12 @@ export class GpuGame {
    * Device time of each stage over worlds [world0, world0 + n), from timestamp queries (each stage in its own
    * compute pass); undefined when the device lacks the 'timestamp-query' feature.
    */
-  async timeStages(world0: number, n: number, anchor: readonly [number, number], stages: readonly Stage[]): Promise<Record<string, number> | undefined> {
+  async timeStages(
+    world0: number,
+    n: number,
+    anchor: readonly [number, number],
+    stages: readonly Stage[],
+  ): Promise<Record<string, number> | undefined> {
     const { device } = this;
     if (!device.features.has('timestamp-query')) return undefined;
     this.writeParams(world0, n, anchor);
@@ -152,7 +163,9 @@ export class GpuGame {
       enc.clearBuffer(this.buffers.chunk.hist);
       enc.clearBuffer(this.buffers.chunk.acc);
       stages.forEach((st, i) => {
-        const pass = enc.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
+        const pass = enc.beginComputePass({
+          timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
+        });
         dispatchStage(device, pass, this.prog as StagePrograms, st, n, this.nP);
         pass.end();
       });
@@ -178,7 +191,12 @@ export class GpuGame {
       [chunk.acc, staging.acc, this.accWords * 4],
       [chunk.fallbacks, staging.fallbacks, 4],
     ]);
-    return { worlds: n, hist: new Uint32Array(hist as ArrayBuffer), acc: new Uint32Array(acc as ArrayBuffer), fallbacks: new Uint32Array(fallbacks as ArrayBuffer)[0] as number };
+    return {
+      worlds: n,
+      hist: new Uint32Array(hist as ArrayBuffer),
+      acc: new Uint32Array(acc as ArrayBuffer),
+      fallbacks: new Uint32Array(fallbacks as ArrayBuffer)[0] as number,
+    };
   }
 
   /** The pilot's expected points per team-world of the last pilot chunk: [world][team]. */

@@ -1,7 +1,18 @@
 // The bytes the kernels read, packed from the contract's declarations (engine/kernels/contract.ts): each
 // stage's uniform block per chunk, and the per-player input records written once per game. No byte offset is
 // written here by hand: the declaration's layout places every field.
-import { ALLOCATION_PARAMS, ALLOCATION_PLAYER, COUNT_STATS, MINUTES_PARAMS, MINUTES_PLAYER, NTARGET, REDUCE_PARAMS, STATLINE_PARAMS, STATLINE_PLAYER, type ParamsContext } from '../kernels/contract.ts';
+import {
+  ALLOCATION_PARAMS,
+  ALLOCATION_PLAYER,
+  COUNT_STATS,
+  MINUTES_PARAMS,
+  MINUTES_PLAYER,
+  NTARGET,
+  REDUCE_PARAMS,
+  STATLINE_PARAMS,
+  STATLINE_PLAYER,
+  type ParamsContext,
+} from '../kernels/contract.ts';
 import { layoutOf, pack, packRows, type StructDecl } from '../kernels/layout.ts';
 import type { UniformName } from '../kernels/stages.ts';
 import { TARGETS } from '../profile.ts';
@@ -19,7 +30,10 @@ export const uniformBytes = (name: UniformName): number => layoutOf(UNIFORMS[nam
 
 /** Every uniform block for one chunk. */
 export function packParams(c: ParamsContext): Record<UniformName, ArrayBuffer> {
-  return Object.fromEntries((Object.keys(UNIFORMS) as UniformName[]).map((k) => [k, pack(UNIFORMS[k], c)])) as Record<UniformName, ArrayBuffer>;
+  return Object.fromEntries((Object.keys(UNIFORMS) as UniformName[]).map((k) => [k, pack(UNIFORMS[k], c)])) as Record<
+    UniformName,
+    ArrayBuffer
+  >;
 }
 
 export type InputName = 'mPlayers' | 'mRates' | 'aPlayers' | 'sPlayers' | 'sRates';
@@ -40,7 +54,7 @@ export function packInputs(s: Slate, p0: number, nP: number): Record<InputName, 
   const sRates = new Float32Array(COUNT_STATS.length * nP);
   for (let j = 0; j < nP; j++) {
     const i = p0 + j;
-    TARGETS.forEach((t, k) => (mRates[k * nP + j] = ((t === 'fga' ? s.fgaRate : t === 'fta' ? s.ftaRate : s.tovRate)[i] as number)));
+    TARGETS.forEach((t, k) => (mRates[k * nP + j] = (t === 'fga' ? s.fgaRate : t === 'fta' ? s.ftaRate : s.tovRate)[i] as number));
     COUNT_STATS.forEach((st, k) => (sRates[k * nP + j] = s.countRate[st][i] as number));
   }
   return {

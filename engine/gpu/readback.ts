@@ -1,7 +1,21 @@
 // Moving a game's worlds and sums between the device and the CPU: the chunk's histograms and 64-bit sums
 // (decoded into a GameAccumulator by the contract's field indices), the pilot's points, and, for
 // --save-worlds and the parity tests, every world of a chunk both ways.
-import { ACC, DK_BINS, DK_MIN, FGA_BINS, MIN_BINS, MINUTES_FIXED, NSTAT, NTARGET, PLAYER_FIELDS, TEAM_ACC_INDEX, TEAM_FIELDS, TEAM_TOTAL_BINS, WORLD_INFO } from '../kernels/contract.ts';
+import {
+  ACC,
+  DK_BINS,
+  DK_MIN,
+  FGA_BINS,
+  MIN_BINS,
+  MINUTES_FIXED,
+  NSTAT,
+  NTARGET,
+  PLAYER_FIELDS,
+  TEAM_ACC_INDEX,
+  TEAM_FIELDS,
+  TEAM_TOTAL_BINS,
+  WORLD_INFO,
+} from '../kernels/contract.ts';
 import { layoutOf, packRows } from '../kernels/layout.ts';
 import type { GameBatch } from '../kernels/batch.ts';
 import type { GameAccumulator } from '../kernels/reduce/reduce.ts';
@@ -43,7 +57,11 @@ const WI = layoutOf(WORLD_INFO);
 const wi = (name: string): number => WI.offsetOf(name);
 
 /** Every world of a chunk (device buffers) into a CPU batch. */
-export async function readWorlds(device: GPUDevice, chunk: Record<'minutes' | 'active' | 'worldInfo' | 'totals' | 'counts' | 'stats' | 'dk', GPUBuffer>, bt: GameBatch): Promise<void> {
+export async function readWorlds(
+  device: GPUDevice,
+  chunk: Record<'minutes' | 'active' | 'worldInfo' | 'totals' | 'counts' | 'stats' | 'dk', GPUBuffer>,
+  bt: GameBatch,
+): Promise<void> {
   const n = bt.worlds;
   const nP = bt.nP;
   const read = GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST;
@@ -58,7 +76,10 @@ export async function readWorlds(device: GPUDevice, chunk: Record<'minutes' | 'a
   ];
   const tmp = sizes.map(([, bytes]) => device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: read }));
   try {
-    const [minutes, active, info, totals, counts, stats, dk] = await readBuffers(device, sizes.map(([src, bytes], k) => [src, tmp[k] as GPUBuffer, bytes]));
+    const [minutes, active, info, totals, counts, stats, dk] = await readBuffers(
+      device,
+      sizes.map(([src, bytes], k) => [src, tmp[k] as GPUBuffer, bytes]),
+    );
     bt.minutes.set(new Float32Array(minutes as ArrayBuffer));
     bt.active.set(new Uint32Array(active as ArrayBuffer));
     const dv = new DataView(info as ArrayBuffer);
@@ -82,7 +103,11 @@ export async function readWorlds(device: GPUDevice, chunk: Record<'minutes' | 'a
 }
 
 /** Puts a CPU batch's kernel outputs on the device, so one kernel can be checked alone on the CPU's inputs. */
-export function uploadWorlds(device: GPUDevice, chunk: Record<'minutes' | 'active' | 'worldInfo' | 'totals' | 'counts' | 'stats' | 'dk', GPUBuffer>, bt: GameBatch): void {
+export function uploadWorlds(
+  device: GPUDevice,
+  chunk: Record<'minutes' | 'active' | 'worldInfo' | 'totals' | 'counts' | 'stats' | 'dk', GPUBuffer>,
+  bt: GameBatch,
+): void {
   const q = device.queue;
   q.writeBuffer(chunk.minutes, 0, Float32Array.from(bt.minutes));
   q.writeBuffer(chunk.active, 0, Uint32Array.from(bt.active));

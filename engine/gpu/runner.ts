@@ -40,12 +40,16 @@ export async function pipelineFor(device: GPUDevice, spec: KernelSpec): Promise<
   const info = await module.getCompilationInfo();
   const errors = info.messages.filter((m) => m.type === 'error');
   const kernel = `${spec.sources[spec.sources.length - 1] ?? '?'}.wgsl${spec.entryPoint === undefined ? '' : ` (${spec.entryPoint})`}`;
-  for (const m of info.messages.filter((x) => x.type === 'warning')) shaderWarnings.push(`${kernel} ${m.lineNum}:${m.linePos} ${m.message}`);
+  for (const m of info.messages.filter((x) => x.type === 'warning'))
+    shaderWarnings.push(`${kernel} ${m.lineNum}:${m.linePos} ${m.message}`);
   if (errors.length > 0) throw new GpuShaderError(`${kernel}: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
   device.pushErrorScope('validation');
   let pipeline: GPUComputePipeline;
   try {
-    pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: spec.entryPoint ?? 'main', constants: spec.constants ?? {} } });
+    pipeline = await device.createComputePipelineAsync({
+      layout: 'auto',
+      compute: { module, entryPoint: spec.entryPoint ?? 'main', constants: spec.constants ?? {} },
+    });
   } catch (e) {
     await device.popErrorScope();
     throw new GpuShaderError(`${kernel}: ${e instanceof Error ? e.message : String(e)}`);
@@ -110,9 +114,15 @@ export async function runKernel(device: GPUDevice, spec: KernelSpec, run: Kernel
   const pipeline = await pipelineFor(device, spec);
   const align = (n: number): number => Math.max(16, Math.ceil(n / 16) * 16);
   const uniform = device.createBuffer({ size: align(run.uniform.byteLength), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  const inputs = run.inputs.map((a) => device.createBuffer({ size: align(a.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST }));
-  const outputs = run.outputBytes.map((n) => device.createBuffer({ size: align(n), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC }));
-  const staging = run.outputBytes.map((n) => device.createBuffer({ size: align(n), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
+  const inputs = run.inputs.map((a) =>
+    device.createBuffer({ size: align(a.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST }),
+  );
+  const outputs = run.outputBytes.map((n) =>
+    device.createBuffer({ size: align(n), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC }),
+  );
+  const staging = run.outputBytes.map((n) =>
+    device.createBuffer({ size: align(n), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+  );
   try {
     device.queue.writeBuffer(uniform, 0, run.uniform);
     run.inputs.forEach((a, k) => device.queue.writeBuffer(inputs[k] as GPUBuffer, 0, a.buffer, a.byteOffset, a.byteLength));

@@ -14,7 +14,9 @@ export function registerShaderSource(name: string, wgsl: string): void {
 /** The file of a named shader, relative to this module. */
 function shaderUrl(name: string): URL {
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad shader name ${name}`);
-  return name.startsWith('smoke_') ? new URL(`../../shaders/${name}.wgsl`, import.meta.url) : new URL(`../kernels/${name}/${name}.wgsl`, import.meta.url);
+  return name.startsWith('smoke_')
+    ? new URL(`../../shaders/${name}.wgsl`, import.meta.url)
+    : new URL(`../kernels/${name}/${name}.wgsl`, import.meta.url);
 }
 
 export async function shaderSource(name: string): Promise<string> {

@@ -7,7 +7,16 @@ import { CounterRng } from '../rng.ts';
 import { PILOT_WORLD_OFFSET, newBatch, runKernels } from '../kernels/kernels.ts';
 import type { Profile } from '../profile.ts';
 import type { Slate } from '../slate.ts';
-import { anchorScales, fullAnchor, pilotWorlds, newAccumulator, newWorldRows, reduceBatch, storeChunk, type GameResult } from '../cpu/simulate.ts';
+import {
+  anchorScales,
+  fullAnchor,
+  pilotWorlds,
+  newAccumulator,
+  newWorldRows,
+  reduceBatch,
+  storeChunk,
+  type GameResult,
+} from '../cpu/simulate.ts';
 import { GpuDeviceLostError, GpuOutOfMemoryError, GpuShaderError, GpuValidationError } from './device.ts';
 import { GpuGame, addChunkSums, deviceLoss, gpuChunkWorlds } from './game.ts';
 import { BufferPool } from './runner.ts';
@@ -27,7 +36,8 @@ export interface GpuRunInfo {
   buffers: { created: number; reused: number; bytes: number };
 }
 
-const isGpuFailure = (e: unknown): boolean => e instanceof GpuDeviceLostError || e instanceof GpuOutOfMemoryError || e instanceof GpuValidationError;
+const isGpuFailure = (e: unknown): boolean =>
+  e instanceof GpuDeviceLostError || e instanceof GpuOutOfMemoryError || e instanceof GpuValidationError;
 
 /** Vegas anchoring on the device: the pilot's expected points per team-world, summed in world order. */
 async function gpuAnchor(game: GpuGame, s: Slate, prof: Profile, worlds: number): Promise<[number, number]> {
@@ -35,7 +45,7 @@ async function gpuAnchor(game: GpuGame, s: Slate, prof: Profile, worlds: number)
   if (!prof.vegas_anchoring.enabled || [2 * g, 2 * g + 1].some((t) => !Number.isFinite(s.teamItt[t] as number))) return [1, 1];
   const sums = [0, 0];
   const total = pilotWorlds(prof, worlds);
-  for (let done = 0; done < total; ) {
+  for (let done = 0; done < total;) {
     const n = Math.min(game.capacity, total - done);
     await game.run(PILOT_WORLD_OFFSET + done, n, [1, 1], PILOT_PIPELINE);
     const pts = await game.readPilot(n);
@@ -76,7 +86,14 @@ export async function runGpu(
   } finally {
     pool.destroy();
   }
-  return { results, cpuChunks, ...(failure !== undefined ? { failure } : {}), cpuKernels: [], chunkWorlds: capacity, buffers: { created: pool.created, reused: pool.reused, bytes: pool.bytes } };
+  return {
+    results,
+    cpuChunks,
+    ...(failure !== undefined ? { failure } : {}),
+    cpuKernels: [],
+    chunkWorlds: capacity,
+    buffers: { created: pool.created, reused: pool.reused, bytes: pool.bytes },
+  };
 
   async function runGame(g: number): Promise<GameResult> {
     const nP = sizes[g] as number;
@@ -98,7 +115,7 @@ export async function runGpu(
     const full = fullAnchor(s, g, Float64Array.from(anchor));
     const acc = newAccumulator(g, nP, Float64Array.from(anchor));
     const rows = opts.saveWorlds ? newWorldRows(opts.worlds, nP) : undefined;
-    for (let done = 0; done < opts.worlds; ) {
+    for (let done = 0; done < opts.worlds;) {
       const n = Math.min(capacity, opts.worlds - done);
       let onGpu = false;
       if (game !== undefined) {

@@ -66,6 +66,5 @@ export function rateOf(s: Slate, i: number, t: Target): number {
   return t === 'fga' ? (s.fgaRate[i] as number) : t === 'fta' ? (s.ftaRate[i] as number) : (s.tovRate[i] as number);
 }
 
-
 /** Mean-one lognormal factor exp(sd z - sd^2 / 2). */
 export const lognormal = (sd: number, z: number): number => Math.exp(sd * z - (sd * sd) / 2);

@@ -80,8 +80,18 @@ export const TEAM_ACC_INDEX = Object.fromEntries(TEAM_ACC.map((f, k) => [f, k]))
 
 /** The constants every kernel sees (the prelude), from the declarations above. */
 export function contractConstants(): ConstDecl[] {
-  const u = (name: string, value: number, note?: string): ConstDecl => ({ name, type: 'u32', value, ...(note === undefined ? {} : { note }) });
-  const f = (name: string, value: number, note?: string): ConstDecl => ({ name, type: 'f32', value, ...(note === undefined ? {} : { note }) });
+  const u = (name: string, value: number, note?: string): ConstDecl => ({
+    name,
+    type: 'u32',
+    value,
+    ...(note === undefined ? {} : { note }),
+  });
+  const f = (name: string, value: number, note?: string): ConstDecl => ({
+    name,
+    type: 'f32',
+    value,
+    ...(note === undefined ? {} : { note }),
+  });
   return [
     u('NSTAT', NSTAT, STATS.join(', ')),
     ...STATS.map((s, k) => u(`STAT_${s.toUpperCase()}`, k)),
@@ -132,7 +142,11 @@ const common = [
   { name: 'n_players', type: 'u32', value: (c: P) => c.nP },
   { name: 'n_home', type: 'u32', value: (c: P) => c.nHome },
 ] as const;
-const teamIds = { name: 'team_ids', type: 'vec2<u32>', value: (c: P) => [c.s.teamId[2 * c.g] as number, c.s.teamId[2 * c.g + 1] as number] } as const;
+const teamIds = {
+  name: 'team_ids',
+  type: 'vec2<u32>',
+  value: (c: P) => [c.s.teamId[2 * c.g] as number, c.s.teamId[2 * c.g + 1] as number],
+} as const;
 
 export const MINUTES_PARAMS: StructDecl<P> = {
   name: 'MinutesParams',
@@ -163,7 +177,11 @@ export const MINUTES_PARAMS: StructDecl<P> = {
       name: 'dispersion',
       type: 'vec3<f32>',
       note: 'fga, fta, tov',
-      value: (c) => [c.prof.team_opportunities.fga_dispersion, c.prof.team_opportunities.fta_dispersion, c.prof.team_opportunities.tov_dispersion],
+      value: (c) => [
+        c.prof.team_opportunities.fga_dispersion,
+        c.prof.team_opportunities.fta_dispersion,
+        c.prof.team_opportunities.tov_dispersion,
+      ],
     },
     { name: 'anchor', type: 'vec2<f32>', note: 'home, away', value: (c) => c.anchor },
   ],
@@ -183,7 +201,11 @@ export const ALLOCATION_PARAMS: StructDecl<P> = {
       name: 'shared_mask',
       type: 'u32',
       note: 'bit k: target k is split by shares',
-      value: (c) => (Object.keys(TARGET_INDEX) as (keyof typeof TARGET_INDEX)[]).reduce((bits, t) => bits | (c.prof.usage_shares.enabled && c.prof.usage_shares.targets.includes(t) ? 1 << TARGET_INDEX[t] : 0), 0),
+      value: (c) =>
+        (Object.keys(TARGET_INDEX) as (keyof typeof TARGET_INDEX)[]).reduce(
+          (bits, t) => bits | (c.prof.usage_shares.enabled && c.prof.usage_shares.targets.includes(t) ? 1 << TARGET_INDEX[t] : 0),
+          0,
+        ),
     },
     { name: 'independent_dispersion', type: 'f32', value: (c) => c.prof.counts.independent_dispersion },
     { name: 'anchor', type: 'vec2<f32>', note: 'home, away (FGA and FTA means of independent counts)', value: (c) => c.anchor },
@@ -241,8 +263,18 @@ export const ALLOCATION_PLAYER: StructDecl<Q> = {
   space: 'storage',
   fields: [
     { name: 'id', type: 'u32', value: (c) => c.s.playerId[c.i] as number },
-    { name: 'base', type: 'vec3<f32>', note: 'share base logit per target', value: (c) => [c.s.shareBase.fga[c.i] as number, c.s.shareBase.fta[c.i] as number, c.s.shareBase.tov[c.i] as number] },
-    { name: 'rate', type: 'vec3<f32>', note: 'per-minute rate per target', value: (c) => [c.s.fgaRate[c.i] as number, c.s.ftaRate[c.i] as number, c.s.tovRate[c.i] as number] },
+    {
+      name: 'base',
+      type: 'vec3<f32>',
+      note: 'share base logit per target',
+      value: (c) => [c.s.shareBase.fga[c.i] as number, c.s.shareBase.fta[c.i] as number, c.s.shareBase.tov[c.i] as number],
+    },
+    {
+      name: 'rate',
+      type: 'vec3<f32>',
+      note: 'per-minute rate per target',
+      value: (c) => [c.s.fgaRate[c.i] as number, c.s.ftaRate[c.i] as number, c.s.tovRate[c.i] as number],
+    },
   ],
 };
 
@@ -279,4 +311,13 @@ export const WORLD_INFO: StructDecl<WorldInfoValues> = {
 };
 
 /** Every declared struct, in prelude order. */
-export const STRUCTS: readonly StructDecl<never>[] = [WORLD_INFO, MINUTES_PARAMS, ALLOCATION_PARAMS, STATLINE_PARAMS, REDUCE_PARAMS, MINUTES_PLAYER, ALLOCATION_PLAYER, STATLINE_PLAYER] as unknown as readonly StructDecl<never>[];
+export const STRUCTS: readonly StructDecl<never>[] = [
+  WORLD_INFO,
+  MINUTES_PARAMS,
+  ALLOCATION_PARAMS,
+  STATLINE_PARAMS,
+  REDUCE_PARAMS,
+  MINUTES_PLAYER,
+  ALLOCATION_PLAYER,
+  STATLINE_PLAYER,
+] as unknown as readonly StructDecl<never>[];

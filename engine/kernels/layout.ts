@@ -85,7 +85,9 @@ export function layoutOf<C>(decl: StructDecl<C>): StructLayout {
 /** The struct's WGSL text (offsets in comments, so a reader can check them against the packer). */
 export function structWgsl<C>(decl: StructDecl<C>): string {
   const lay = layoutOf(decl);
-  const lines = decl.fields.map((f, k) => `  ${f.name}: ${f.type}, // @${(lay.fields[k] as FieldLayout).offset}${f.note === undefined ? '' : ` ${f.note}`}`);
+  const lines = decl.fields.map(
+    (f, k) => `  ${f.name}: ${f.type}, // @${(lay.fields[k] as FieldLayout).offset}${f.note === undefined ? '' : ` ${f.note}`}`,
+  );
   return `struct ${decl.name} { // ${lay.size} bytes\n${lines.join('\n')}\n};\n`;
 }
 

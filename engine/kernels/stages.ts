@@ -84,7 +84,14 @@ export const STAGES: readonly StageSpec[] = [
     constants: wg,
     invocations: (n) => n,
     uniform: 'minutes',
-    bindings: [[1, 'mPlayers'], [2, 'mRates'], [3, 'minutes'], [4, 'active'], [5, 'worldInfo'], [6, 'totals']],
+    bindings: [
+      [1, 'mPlayers'],
+      [2, 'mRates'],
+      [3, 'minutes'],
+      [4, 'active'],
+      [5, 'worldInfo'],
+      [6, 'totals'],
+    ],
   },
   {
     name: 'allocation',
@@ -95,7 +102,15 @@ export const STAGES: readonly StageSpec[] = [
     constants: wg,
     invocations: (n) => n * 6,
     uniform: 'allocation',
-    bindings: [[1, 'aPlayers'], [2, 'minutes'], [3, 'active'], [4, 'worldInfo'], [5, 'totals'], [6, 'counts'], [7, 'fallbacks']],
+    bindings: [
+      [1, 'aPlayers'],
+      [2, 'minutes'],
+      [3, 'active'],
+      [4, 'worldInfo'],
+      [5, 'totals'],
+      [6, 'counts'],
+      [7, 'fallbacks'],
+    ],
   },
   {
     name: 'statline',
@@ -109,7 +124,16 @@ export const STAGES: readonly StageSpec[] = [
     constants: wg,
     invocations: (n, nP) => n * nP,
     uniform: 'statline',
-    bindings: [[1, 'sPlayers'], [2, 'sRates'], [3, 'minutes'], [4, 'active'], [5, 'counts'], [6, 'worldInfo'], [7, 'stats'], [8, 'dk']],
+    bindings: [
+      [1, 'sPlayers'],
+      [2, 'sRates'],
+      [3, 'minutes'],
+      [4, 'active'],
+      [5, 'counts'],
+      [6, 'worldInfo'],
+      [7, 'stats'],
+      [8, 'dk'],
+    ],
   },
   {
     name: 'pilot',
@@ -121,7 +145,12 @@ export const STAGES: readonly StageSpec[] = [
     constants: wg,
     invocations: (n) => n * 2,
     uniform: 'statline',
-    bindings: [[1, 'sPlayers'], [5, 'counts'], [6, 'worldInfo'], [9, 'pilot']],
+    bindings: [
+      [1, 'sPlayers'],
+      [5, 'counts'],
+      [6, 'worldInfo'],
+      [9, 'pilot'],
+    ],
     pilotOnly: true,
   },
   {
@@ -133,7 +162,16 @@ export const STAGES: readonly StageSpec[] = [
     constants: { WORKGROUP_SIZE, BLOCK: REDUCE_BLOCK },
     invocations: (n, nP) => Math.ceil(n / REDUCE_BLOCK) * (nP + 2),
     uniform: 'reduce',
-    bindings: [[1, 'minutes'], [2, 'active'], [3, 'stats'], [4, 'dk'], [5, 'totals'], [6, 'worldInfo'], [7, 'hist'], [8, 'acc']],
+    bindings: [
+      [1, 'minutes'],
+      [2, 'active'],
+      [3, 'stats'],
+      [4, 'dk'],
+      [5, 'totals'],
+      [6, 'worldInfo'],
+      [7, 'hist'],
+      [8, 'acc'],
+    ],
   },
 ];
 

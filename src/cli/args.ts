@@ -60,7 +60,10 @@ export function parseDate(flag: string, value: string | undefined): string | und
 
 /** `--flag a,b`: a non-empty list of allowed items. */
 export function parseList(flag: string, v: string, allowed: readonly string[]): string[] {
-  const items = v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  const items = v
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
   const badItem = items.find((x) => !allowed.includes(x));
   if (items.length === 0 || badItem !== undefined) throw new UserError(`${flag} must list ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
   return items;

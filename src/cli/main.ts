@@ -60,4 +60,3 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw e;
   }
 }
-

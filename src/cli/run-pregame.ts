@@ -40,7 +40,19 @@ export interface PregameRunResult {
 }
 
 /** DraftKings' nine export columns, then our floor and ceiling (pydfs-lineup-optimizer reads both by name). */
-const EXPORT_HEADER = ['Position', 'Name + ID', 'Name', 'ID', 'Roster Position', 'Salary', 'Game Info', 'TeamAbbrev', 'AvgPointsPerGame', 'Projection Floor', 'Projection Ceil'];
+const EXPORT_HEADER = [
+  'Position',
+  'Name + ID',
+  'Name',
+  'ID',
+  'Roster Position',
+  'Salary',
+  'Game Info',
+  'TeamAbbrev',
+  'AvgPointsPerGame',
+  'Projection Floor',
+  'Projection Ceil',
+];
 
 const cell = (v: string): string => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
@@ -53,7 +65,23 @@ export function exportDkCsv(sim: PregameSimulation): string {
   sim.pregame.players.forEach((p, i) => {
     const r = sim.dkRows[i] as Record<string, Value>;
     const f = (k: string): string => (r[k] as number).toFixed(2);
-    lines.push([p.dkRow.position, p.dkRow.nameId, p.dkRow.name, String(p.dkRow.dkId), p.dkRow.rosterPosition, String(p.dkRow.salary), p.dkRow.gameInfo, p.dkRow.teamAbbrev, f('dk_fpts_mean'), f('dk_fpts_p10'), f('dk_fpts_p90')].map(cell).join(','));
+    lines.push(
+      [
+        p.dkRow.position,
+        p.dkRow.nameId,
+        p.dkRow.name,
+        String(p.dkRow.dkId),
+        p.dkRow.rosterPosition,
+        String(p.dkRow.salary),
+        p.dkRow.gameInfo,
+        p.dkRow.teamAbbrev,
+        f('dk_fpts_mean'),
+        f('dk_fpts_p10'),
+        f('dk_fpts_p90'),
+      ]
+        .map(cell)
+        .join(','),
+    );
   });
   return `${lines.join('\n')}\n`;
 }
@@ -95,7 +123,11 @@ export async function runPregameSim(o: PregameRunOptions): Promise<PregameRunRes
     player_worlds_per_s: (slate.nPlayers * o.worlds) / Math.max(run.seconds, 1e-9),
     slate: { players: slate.nPlayers, teams: slate.nTeams, games: slate.nGames, dk_rows: sim.dkRows.length },
     pregame: sim.metrics,
-    conservation: { team_worlds_checked: slate.nTeams * o.worlds, target_violations: sim.conservationViolations, minutes_violations: sim.minutesViolations },
+    conservation: {
+      team_worlds_checked: slate.nTeams * o.worlds,
+      target_violations: sim.conservationViolations,
+      minutes_violations: sim.minutesViolations,
+    },
     fallbacks: { team_worlds_with_no_eligible_player: sim.fallbacks, fallback: o.profile.usage_shares.fallback },
     share_base: slate.shareSource,
     overtime_rate: sim.overtimeWorlds / (slate.nGames * o.worlds),
@@ -104,7 +136,9 @@ export async function runPregameSim(o: PregameRunOptions): Promise<PregameRunRes
     profile_settings: o.profile,
   };
   if (sim.conservationViolations > 0 || sim.minutesViolations > 0) {
-    throw new UserError(`sim ${sim.date}: the run broke its own invariants (${sim.conservationViolations} team-worlds off their totals, ${sim.minutesViolations} off their minutes); nothing written`);
+    throw new UserError(
+      `sim ${sim.date}: the run broke its own invariants (${sim.conservationViolations} team-worlds off their totals, ${sim.minutesViolations} off their minutes); nothing written`,
+    );
   }
   const enc = (t: string): Uint8Array => new TextEncoder().encode(t);
   const dir = await writeRunDir(o.out, sim.date, o.run ?? `${o.profileName}-s${o.seed}-w${o.worlds}-pregame`, [

@@ -76,7 +76,10 @@ export interface SimResult {
 
 export async function runSim(opts: SimOptions): Promise<SimResult> {
   const { profile } = opts;
-  const backend = opts.gpu !== undefined ? gpuBackend(opts.gpu.device, { adapter: opts.gpu.adapter, ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}) }) : cpuBackend({ workers: opts.workers, ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}) });
+  const backend =
+    opts.gpu !== undefined
+      ? gpuBackend(opts.gpu.device, { adapter: opts.gpu.adapter, ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}) })
+      : cpuBackend({ workers: opts.workers, ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}) });
   const sim = await simulateDate({
     lake: opts.lake,
     date: opts.date,
@@ -105,7 +108,11 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
     player_worlds_per_s: (slate.nPlayers * opts.worlds) / Math.max(run.seconds, 1e-9),
     slate: { players: slate.nPlayers, teams: slate.nTeams, games: slate.nGames },
     players_ruled_out: [...(opts.playerOut ?? [])],
-    conservation: { team_worlds_checked: slate.nTeams * opts.worlds, target_violations: sim.conservationViolations, minutes_violations: sim.minutesViolations },
+    conservation: {
+      team_worlds_checked: slate.nTeams * opts.worlds,
+      target_violations: sim.conservationViolations,
+      minutes_violations: sim.minutesViolations,
+    },
     fallbacks: { team_worlds_with_no_eligible_player: sim.fallbacks, fallback: profile.usage_shares.fallback },
     share_base: slate.shareSource,
     overtime_rate: sim.overtimeWorlds / (slate.nGames * opts.worlds),
@@ -113,7 +120,13 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
     teams: sim.teams,
     profile_settings: profile,
   };
-  const dir = await writeOutputs(opts, slate, sim.rows, metrics, run.games.map((r) => r.worldRows));
+  const dir = await writeOutputs(
+    opts,
+    slate,
+    sim.rows,
+    metrics,
+    run.games.map((r) => r.worldRows),
+  );
   return { dir, rows: sim.rows, metrics };
 }
 
@@ -149,7 +162,13 @@ export async function writeRunDir(out: string, date: string, run: string, files:
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
-async function writeOutputs(opts: SimOptions, slate: Slate, rows: Record<string, Value>[], metrics: Record<string, unknown>, worldRows: (WorldRows | undefined)[]): Promise<string> {
+async function writeOutputs(
+  opts: SimOptions,
+  slate: Slate,
+  rows: Record<string, Value>[],
+  metrics: Record<string, unknown>,
+  worldRows: (WorldRows | undefined)[],
+): Promise<string> {
   const files: [string, () => Uint8Array][] = [
     ['projections.parquet', () => frameToParquet(frameFromRows(PROJECTIONS_SCHEMA, rows))],
     ['projections.csv', () => utf8(toCsv(PROJECTIONS_SCHEMA, rows))],
@@ -162,7 +181,11 @@ async function writeOutputs(opts: SimOptions, slate: Slate, rows: Record<string,
   return writeRunDir(opts.out, opts.date, opts.run, files);
 }
 
-function worldFrames(s: Slate, worlds: number, parts: (WorldRows | undefined)[]): [ReturnType<typeof frameFromRows>, ReturnType<typeof frameFromRows>] {
+function worldFrames(
+  s: Slate,
+  worlds: number,
+  parts: (WorldRows | undefined)[],
+): [ReturnType<typeof frameFromRows>, ReturnType<typeof frameFromRows>] {
   const wr: Record<string, Value>[] = [];
   const tr: Record<string, Value>[] = [];
   parts.forEach((rows, g) => {

@@ -81,7 +81,12 @@ export const PLAYER_GAMES: LakeTable = {
     columns: [
       ...BOX_SCORE_COLUMNS,
       col('available', 'bool', false, "played, or his comment is a coach's decision; any other comment = unavailable before tip"),
-      col('dnp_category', 'utf8', false, 'played | coach_decision | injury | rest | personal | suspension | protocols | not_with_team | other'),
+      col(
+        'dnp_category',
+        'utf8',
+        false,
+        'played | coach_decision | injury | rest | personal | suspension | protocols | not_with_team | other',
+      ),
       col('team_minutes', 'float64', false, "sum of the team's player minutes in this game"),
       col('overtime_periods', 'int32', false, 'overtime periods, from team minutes (240 + 25 per overtime)'),
     ],
@@ -145,8 +150,6 @@ export const DK_SALARIES: LakeTable = {
   fileName: 'salaries.parquet',
 };
 
-
-
 const RATE_COLS = ['fga', 'fga3', 'fta', 'tov', 'ast', 'oreb', 'dreb', 'stl', 'blk'];
 
 /**
@@ -181,13 +184,23 @@ export const RATES_TRAINING_BASE: LakeTable = {
       ),
       // season priors and recent form: strictly earlier games
       ...RATE_COLS.map((s) =>
-        col(`season_${s}_per_min`, 'float32', false, 'season-to-date per-minute rate shrunk toward last season (itself shrunk toward the league by position group)'),
+        col(
+          `season_${s}_per_min`,
+          'float32',
+          false,
+          'season-to-date per-minute rate shrunk toward last season (itself shrunk toward the league by position group)',
+        ),
       ),
       col('season_fg2_pct', 'float32', false, 'empirical-Bayes shrunk 2-point percentage (this season + half of last, toward the league)'),
       col('season_fg3_pct', 'float32', false, 'empirical-Bayes shrunk 3-point percentage'),
       col('season_ft_pct', 'float32', false, 'empirical-Bayes shrunk free-throw percentage'),
       ...RATE_COLS.map((s) => col(`recent_${s}_per_min`, 'float32', false, 'exponentially weighted per-minute rate (half-life 10 games)')),
-      col('recent_minutes', 'float32', true, 'exponentially weighted minutes over available games (half-life 4 games); null without history'),
+      col(
+        'recent_minutes',
+        'float32',
+        true,
+        'exponentially weighted minutes over available games (half-life 4 games); null without history',
+      ),
       col('recent_minutes_played', 'float32', true, 'exponentially weighted minutes over games he played (half-life 4 games)'),
       col('last_minutes', 'float32', true, 'minutes in his last available game'),
       col('minutes_last5', 'float32', true, 'mean minutes of his last five available games this season'),
@@ -264,15 +277,42 @@ export const MINUTES_V1: LakeTable = {
   fileName: 'minutes.parquet',
 };
 
-export const LAKE_TABLES: readonly LakeTable[] = [BRONZE_BOX_SCORES, BRONZE_LINES, PLAYER_GAMES, ODDS_SNAPSHOT, RATES_TRAINING_BASE, MINUTES_V1, DK_SALARIES];
+export const LAKE_TABLES: readonly LakeTable[] = [
+  BRONZE_BOX_SCORES,
+  BRONZE_LINES,
+  PLAYER_GAMES,
+  ODDS_SNAPSHOT,
+  RATES_TRAINING_BASE,
+  MINUTES_V1,
+  DK_SALARIES,
+];
 
 const SHARE_FEATURE_INPUTS = [
-  'season_fga_per_min', 'season_fga3_per_min', 'season_fta_per_min', 'season_tov_per_min',
-  'recent_fga_per_min', 'recent_fta_per_min', 'recent_tov_per_min',
-  'season_fg2_pct', 'season_fg3_pct', 'season_ft_pct',
-  'is_starter', 'minutes_rank_in_team', 'pos_group', 'games_played_szn',
-  'team_usage_vacated', 'vac_min_szn', 'vac_fga_szn', 'vac_tov_szn', 'vac_min_guard', 'vac_min_wing', 'vac_min_big',
-  'minutes_pred_p10', 'minutes_pred_p50', 'minutes_pred_p90', 'minutes_pred_play_prob',
+  'season_fga_per_min',
+  'season_fga3_per_min',
+  'season_fta_per_min',
+  'season_tov_per_min',
+  'recent_fga_per_min',
+  'recent_fta_per_min',
+  'recent_tov_per_min',
+  'season_fg2_pct',
+  'season_fg3_pct',
+  'season_ft_pct',
+  'is_starter',
+  'minutes_rank_in_team',
+  'pos_group',
+  'games_played_szn',
+  'team_usage_vacated',
+  'vac_min_szn',
+  'vac_fga_szn',
+  'vac_tov_szn',
+  'vac_min_guard',
+  'vac_min_wing',
+  'vac_min_big',
+  'minutes_pred_p10',
+  'minutes_pred_p50',
+  'minutes_pred_p90',
+  'minutes_pred_play_prob',
 ];
 
 /** Team usage shares: the box score's counts, team totals and shares, beside the pregame-safe features. */

@@ -40,7 +40,16 @@ export const MINUTES_FEATURES = [
   'rotation_depth',
 ] as const;
 
-export const PLAY_FEATURES = ['intercept', 'recent_minutes', 'played_rate_recent', 'is_starter', 'no_history', 'minutes_szn', 'vac_gain', 'few_games'] as const;
+export const PLAY_FEATURES = [
+  'intercept',
+  'recent_minutes',
+  'played_rate_recent',
+  'is_starter',
+  'no_history',
+  'minutes_szn',
+  'vac_gain',
+  'few_games',
+] as const;
 
 /** Buckets of comparable players for the residual quantiles: projected minutes x starter. */
 const P50_EDGES = [8, 14, 20, 26, 31, 35];
@@ -146,7 +155,8 @@ export function designMatrices(rows: readonly FeatureRow[]): { x: Float64Array; 
         starter_x_playoffs: starter * playoffs,
         returning,
         returning_x_recent: returning * recent,
-        group_vac_gain: (groupRecent[String(r.pos_group)] ?? 0) > 0 ? (groupVac * recent) / (groupRecent[String(r.pos_group)] as number) : 0,
+        group_vac_gain:
+          (groupRecent[String(r.pos_group)] ?? 0) > 0 ? (groupVac * recent) / (groupRecent[String(r.pos_group)] as number) : 0,
         rank_top5: rank <= 5 ? 1 : 0,
         rank_6_8: rank >= 6 && rank <= 8 ? 1 : 0,
         rotation_depth: depth,
@@ -166,7 +176,10 @@ function bucketOf(buckets: readonly ResidualBucket[], starter: boolean, p50: num
 }
 
 /** Point predictions (p50 before and after the team scale, play_prob) for rows, without quantiles. */
-function predictCore(model: Pick<MinutesModel, 'beta_p50' | 'beta_play' | 'team_scale_alpha'>, rows: readonly FeatureRow[]): { p50: Float64Array; play: Float64Array } {
+function predictCore(
+  model: Pick<MinutesModel, 'beta_p50' | 'beta_play' | 'team_scale_alpha'>,
+  rows: readonly FeatureRow[],
+): { p50: Float64Array; play: Float64Array } {
   const { x, xPlay } = designMatrices(rows);
   const raw = predictLinear(x, MINUTES_FEATURES.length, Float64Array.from(model.beta_p50));
   const play = predictLogistic(xPlay, PLAY_FEATURES.length, Float64Array.from(model.beta_play));
@@ -226,14 +239,23 @@ function residualBuckets(rows: readonly FeatureRow[], p50: Float64Array): Residu
         const m = p50[i] as number;
         if (r.played === true && (r.is_starter === true) === starter && m >= lo && m < hi) res.push((r.minutes_actual as number) - m);
       });
-      buckets.push({ starter, lo, hi, q10: res.length >= 50 ? quantile(res, 0.1) : -0.5 * Math.max(4, lo), q90: res.length >= 50 ? quantile(res, 0.9) : 8, n: res.length });
+      buckets.push({
+        starter,
+        lo,
+        hi,
+        q10: res.length >= 50 ? quantile(res, 0.1) : -0.5 * Math.max(4, lo),
+        q90: res.length >= 50 ? quantile(res, 0.9) : 8,
+        n: res.length,
+      });
     }
   }
   // Buckets too small to estimate borrow from their neighbour of the same role.
   for (let k = 0; k < buckets.length; k++) {
     const b = buckets[k] as ResidualBucket;
     if (b.n >= 50) continue;
-    const near = buckets.filter((o) => o.starter === b.starter && o.n >= 50).sort((u, v) => Math.abs(u.lo - b.lo) - Math.abs(v.lo - b.lo))[0];
+    const near = buckets
+      .filter((o) => o.starter === b.starter && o.n >= 50)
+      .sort((u, v) => Math.abs(u.lo - b.lo) - Math.abs(v.lo - b.lo))[0];
     if (near !== undefined) buckets[k] = { ...b, q10: near.q10, q90: near.q90 };
   }
   return buckets;
@@ -302,8 +324,10 @@ export function parseMinutesModel(text: string, file: string): MinutesModel {
   } catch {
     throw new UserError(`${file}: not valid JSON`);
   }
-  if (m.version !== MINUTES_MODEL_VERSION) throw new UserError(`${file}: version ${JSON.stringify(m.version)}, expected ${MINUTES_MODEL_VERSION}`);
-  const same = (a: readonly string[] | undefined, b: readonly string[]): boolean => a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+  if (m.version !== MINUTES_MODEL_VERSION)
+    throw new UserError(`${file}: version ${JSON.stringify(m.version)}, expected ${MINUTES_MODEL_VERSION}`);
+  const same = (a: readonly string[] | undefined, b: readonly string[]): boolean =>
+    a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
   if (!same(m.features, MINUTES_FEATURES) || m.beta_p50?.length !== MINUTES_FEATURES.length) {
     throw new UserError(`${file}: its features differ from this version's minutes model (retrain with npm run embed)`);
   }
@@ -328,7 +352,17 @@ export function heuristicMinutesModel(): MinutesModel {
   const residuals: ResidualBucket[] = [];
   const edges = [0, ...P50_EDGES, TOP_EDGE];
   for (const starter of [false, true]) {
-    for (let k = 0; k + 1 < edges.length; k++) residuals.push({ starter, lo: edges[k] as number, hi: edges[k + 1] as number, q10: -8, q90: 8, n: 0 });
+    for (let k = 0; k + 1 < edges.length; k++)
+      residuals.push({ starter, lo: edges[k] as number, hi: edges[k + 1] as number, q10: -8, q90: 8, n: 0 });
   }
-  return { version: MINUTES_MODEL_VERSION, trained_seasons: [], features: MINUTES_FEATURES, beta_p50: beta, play_features: PLAY_FEATURES, beta_play: play, team_scale_alpha: 0, residuals };
+  return {
+    version: MINUTES_MODEL_VERSION,
+    trained_seasons: [],
+    features: MINUTES_FEATURES,
+    beta_p50: beta,
+    play_features: PLAY_FEATURES,
+    beta_play: play,
+    team_scale_alpha: 0,
+    residuals,
+  };
 }

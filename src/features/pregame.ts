@@ -81,8 +81,28 @@ export function salaryMinutes(salary: number): number {
 
 /** Columns the state update reads. */
 const HISTORY_COLUMNS = [
-  'season', 'game_id', 'game_date', 'team_id', 'player_id', 'position', 'available', 'starter', 'played', 'minutes',
-  'fgm', 'fga', 'fg3m', 'fg3a', 'ftm', 'fta', 'oreb', 'dreb', 'ast', 'stl', 'blk', 'tov',
+  'season',
+  'game_id',
+  'game_date',
+  'team_id',
+  'player_id',
+  'position',
+  'available',
+  'starter',
+  'played',
+  'minutes',
+  'fgm',
+  'fga',
+  'fg3m',
+  'fg3a',
+  'ftm',
+  'fta',
+  'oreb',
+  'dreb',
+  'ast',
+  'stl',
+  'blk',
+  'tov',
 ] as const;
 
 export function seasonOfDate(date: string): number {
@@ -108,7 +128,11 @@ async function loadShippedModel(): Promise<MinutesModel> {
  * of last season gets the league prior where gold, which walks every season, remembers the season before.
  */
 export async function readHistory(lake: Lake, date: string, seasons?: readonly number[]): Promise<Frame> {
-  const f = await lake.read(PLAYER_GAMES, { endDate: dayBefore(date), ...(seasons !== undefined ? { seasons } : {}) }, { columns: HISTORY_COLUMNS });
+  const f = await lake.read(
+    PLAYER_GAMES,
+    { endDate: dayBefore(date), ...(seasons !== undefined ? { seasons } : {}) },
+    { columns: HISTORY_COLUMNS },
+  );
   const dates = f.columns.game_date as string[];
   const keep: number[] = [];
   for (let i = 0; i < f.numRows; i++) if ((dates[i] as string) < date) keep.push(i);
@@ -116,15 +140,23 @@ export async function readHistory(lake: Lake, date: string, seasons?: readonly n
 }
 
 /** Feature rows and minutes projections for the available players of `roster` on `date`, from history < date. */
-export async function pregameFeatureRows(lake: Lake, date: string, roster: readonly PregameRosterPlayer[], games: readonly PregameGame[], opts: PregameOptions = {}): Promise<PregameResult> {
+export async function pregameFeatureRows(
+  lake: Lake,
+  date: string,
+  roster: readonly PregameRosterPlayer[],
+  games: readonly PregameGame[],
+  opts: PregameOptions = {},
+): Promise<PregameResult> {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UserError(`date ${JSON.stringify(date)}: expected YYYY-MM-DD`);
   const season = opts.season ?? seasonOfDate(date);
   const gameById = new Map(games.map((g) => [g.game_id, g]));
   const seen = new Set<number>();
   for (const r of roster) {
     const g = gameById.get(r.game_id);
-    if (g === undefined) throw new UserError(`roster player ${r.player_name} (${r.player_id}): game ${r.game_id} is not among the slate's games`);
-    if (r.team_id !== g.home_team_id && r.team_id !== g.away_team_id) throw new UserError(`roster player ${r.player_name} (${r.player_id}): team ${r.team_id} does not play in game ${r.game_id}`);
+    if (g === undefined)
+      throw new UserError(`roster player ${r.player_name} (${r.player_id}): game ${r.game_id} is not among the slate's games`);
+    if (r.team_id !== g.home_team_id && r.team_id !== g.away_team_id)
+      throw new UserError(`roster player ${r.player_name} (${r.player_id}): team ${r.team_id} does not play in game ${r.game_id}`);
     if (seen.has(r.player_id)) throw new UserError(`roster player ${r.player_name} (${r.player_id}) is listed twice`);
     seen.add(r.player_id);
   }
@@ -222,5 +254,12 @@ export async function pregameFeatureRows(lake: Lake, date: string, roster: reado
   const hd = history.columns.game_date as string[];
   let last: string | null = null;
   for (const d of hd) if (last === null || d > last) last = d;
-  return { rows, season, model: usable, historyRows: history.numRows, lastHistoryDate: last, seconds: { read: (t1 - t0) / 1000, state: (t2 - t1) / 1000, emit: (t3 - t2) / 1000 } };
+  return {
+    rows,
+    season,
+    model: usable,
+    historyRows: history.numRows,
+    lastHistoryDate: last,
+    seconds: { read: (t1 - t0) / 1000, state: (t2 - t1) / 1000, emit: (t3 - t2) / 1000 },
+  };
 }

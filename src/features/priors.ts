@@ -12,7 +12,15 @@ export const PACE_PRIOR_GAMES = 8;
 
 /** Typical NBA rates, used only before the lake has any game to learn league means from. */
 const FALLBACK_RATE: Record<RateStat, number> = {
-  fga: 0.37, fga3: 0.14, fta: 0.1, tov: 0.055, ast: 0.1, oreb: 0.045, dreb: 0.15, stl: 0.035, blk: 0.022,
+  fga: 0.37,
+  fga3: 0.14,
+  fta: 0.1,
+  tov: 0.055,
+  ast: 0.1,
+  oreb: 0.045,
+  dreb: 0.15,
+  stl: 0.035,
+  blk: 0.022,
 };
 const FALLBACK_PCT = { fg2: 0.52, fg3: 0.355, ft: 0.77 };
 const FALLBACK_PACE = 100;
@@ -84,9 +92,24 @@ export function ebFor(state: RatesState, season: number): { fg2: number; fg3: nu
     const prev = state.leagues.get(season - 1);
     const sh = prev?.shooters ?? [];
     e = {
-      fg2: ebPriorStrength(sh.map((s) => s.fgm2), sh.map((s) => s.fga2), 100, 100),
-      fg3: ebPriorStrength(sh.map((s) => s.fg3m), sh.map((s) => s.fga3), 50, 150),
-      ft: ebPriorStrength(sh.map((s) => s.ftm), sh.map((s) => s.fta), 40, 50),
+      fg2: ebPriorStrength(
+        sh.map((s) => s.fgm2),
+        sh.map((s) => s.fga2),
+        100,
+        100,
+      ),
+      fg3: ebPriorStrength(
+        sh.map((s) => s.fg3m),
+        sh.map((s) => s.fga3),
+        50,
+        150,
+      ),
+      ft: ebPriorStrength(
+        sh.map((s) => s.ftm),
+        sh.map((s) => s.fta),
+        40,
+        50,
+      ),
     };
     state.ebStrength.set(season, e);
   }

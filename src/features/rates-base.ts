@@ -12,7 +12,16 @@ import { selectAsOf, tipTimestamp } from './asof.ts';
 import { emitTeamGame, predictStarters, type GameLine } from './rates-emit.ts';
 import { RatesState, type FeatureRow, type PlayerOutcome, type RowCounts } from './rates-state.ts';
 
-export { RATE_STATS, MINUTES_HALF_LIFE, RATE_HALF_LIFE, positionInfo, RatesState, type RateStat, type PosGroup, type FeatureRow } from './rates-state.ts';
+export {
+  RATE_STATS,
+  MINUTES_HALF_LIFE,
+  RATE_HALF_LIFE,
+  positionInfo,
+  RatesState,
+  type RateStat,
+  type PosGroup,
+  type FeatureRow,
+} from './rates-state.ts';
 export { SEASON_PRIOR_MINUTES, PREV_PRIOR_MINUTES, PACE_PRIOR_GAMES, ebPriorStrength } from './priors.ts';
 
 export interface OddsRow extends GameLine {
@@ -65,8 +74,18 @@ export function outcomeOf(games: Frame, rows: readonly number[]): Parameters<Rat
   const count = (name: string, i: number): number => col<number | null>(games, name, i) ?? 0;
   const players: PlayerOutcome[] = rows.map((i) => {
     const counts: RowCounts = {
-      fgm: count('fgm', i), fga: count('fga', i), fg3m: count('fg3m', i), fg3a: count('fg3a', i), ftm: count('ftm', i), fta: count('fta', i),
-      oreb: count('oreb', i), dreb: count('dreb', i), ast: count('ast', i), stl: count('stl', i), blk: count('blk', i), tov: count('tov', i),
+      fgm: count('fgm', i),
+      fga: count('fga', i),
+      fg3m: count('fg3m', i),
+      fg3a: count('fg3a', i),
+      ftm: count('ftm', i),
+      fta: count('fta', i),
+      oreb: count('oreb', i),
+      dreb: count('dreb', i),
+      ast: count('ast', i),
+      stl: count('stl', i),
+      blk: count('blk', i),
+      tov: count('tov', i),
     };
     return {
       player_id: col<number>(games, 'player_id', i),
@@ -78,7 +97,13 @@ export function outcomeOf(games: Frame, rows: readonly number[]): Parameters<Rat
     };
   });
   const listsDnps = rows.some((i) => col<boolean | null>(games, 'played', i) === false) || players.some((p) => p.starter !== null);
-  return { season: col<number>(games, 'season', r0), date: col<string>(games, 'game_date', r0), team_id: col<number>(games, 'team_id', r0), listsDnps, players };
+  return {
+    season: col<number>(games, 'season', r0),
+    date: col<string>(games, 'game_date', r0),
+    team_id: col<number>(games, 'team_id', r0),
+    listsDnps,
+    players,
+  };
 }
 
 /** Runs the state forward over every date of `games` without emitting rows (pregame history). */
@@ -98,8 +123,19 @@ export function advanceState(state: RatesState, games: Frame): void {
 export function computeRatesBase(games: Frame, odds: readonly OddsRow[]): FeatureRow[] {
   const days = dateGroups(games);
   const tipOf = new Map<string, string>();
-  for (const d of days) for (const rows of d.teamGames) for (const i of rows) tipOf.set(col<string>(games, 'game_id', i), tipTimestamp(col<string>(games, 'game_date', i), col<string | null>(games, 'tip_time_local', i)));
-  const lines = selectAsOf(odds, (o) => o.game_id, (o) => o.as_of_ts, (k) => tipOf.get(k));
+  for (const d of days)
+    for (const rows of d.teamGames)
+      for (const i of rows)
+        tipOf.set(
+          col<string>(games, 'game_id', i),
+          tipTimestamp(col<string>(games, 'game_date', i), col<string | null>(games, 'tip_time_local', i)),
+        );
+  const lines = selectAsOf(
+    odds,
+    (o) => o.game_id,
+    (o) => o.as_of_ts,
+    (k) => tipOf.get(k),
+  );
   const state = new RatesState();
   const out: FeatureRow[] = [];
   for (const { date, season: daySeason, teamGames } of days) {
@@ -174,7 +210,18 @@ function identityAndLabels(games: Frame, i: number, season: number, date: string
     fg2_pct: pct(fgm - fg3m, fga - fg3a),
     fg3_pct: pct(fg3m, fg3a),
     ft_pct: pct(count('ftm'), count('fta')),
-    fgm, fga, fg3m, fg3a, ftm: count('ftm'), fta: count('fta'), oreb: count('oreb'), dreb: count('dreb'),
-    ast: count('ast'), stl: count('stl'), blk: count('blk'), tov: count('tov'), pts: count('pts'),
+    fgm,
+    fga,
+    fg3m,
+    fg3a,
+    ftm: count('ftm'),
+    fta: count('fta'),
+    oreb: count('oreb'),
+    dreb: count('dreb'),
+    ast: count('ast'),
+    stl: count('stl'),
+    blk: count('blk'),
+    tov: count('tov'),
+    pts: count('pts'),
   };
 }

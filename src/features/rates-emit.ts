@@ -175,7 +175,9 @@ export function predictStarters(state: RatesState, players: readonly StarterCand
     return { startRate, recent };
   });
   const byRole = (a: number, b: number): number =>
-    (score[b]?.startRate as number) - (score[a]?.startRate as number) || (score[b]?.recent as number) - (score[a]?.recent as number) || a - b;
+    (score[b]?.startRate as number) - (score[a]?.startRate as number) ||
+    (score[b]?.recent as number) - (score[a]?.recent as number) ||
+    a - b;
   const idx = players.map((_, i) => i).filter((i) => players[i]?.available === true);
   const listed = idx.filter((i) => players[i]?.is_starter === true).sort(byRole);
   const others = idx.filter((i) => players[i]?.is_starter !== true).sort(byRole);

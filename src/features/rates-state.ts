@@ -66,7 +66,22 @@ export interface Acc {
 }
 
 export const newAcc = (): Acc => ({
-  min: 0, games: 0, availGames: 0, starts: 0, fga: 0, fga3: 0, fta: 0, tov: 0, ast: 0, oreb: 0, dreb: 0, stl: 0, blk: 0, fgm2: 0, fg3m: 0, ftm: 0,
+  min: 0,
+  games: 0,
+  availGames: 0,
+  starts: 0,
+  fga: 0,
+  fga3: 0,
+  fta: 0,
+  tov: 0,
+  ast: 0,
+  oreb: 0,
+  dreb: 0,
+  stl: 0,
+  blk: 0,
+  fgm2: 0,
+  fg3m: 0,
+  ftm: 0,
 });
 
 export interface PlayerState {
@@ -202,8 +217,24 @@ export class RatesState {
     const group = positionInfo(position).group;
     if (p === undefined) {
       p = {
-        season, acc: newAcc(), prev: null, group, position, mW: 0, mSum: 0, pW: 0, pSum: 0, lastMinutes: null, startW: 0, startSum: 0, playedW: 0, playedSum: 0,
-        rW: { fga: 0, fga3: 0, fta: 0, tov: 0, ast: 0, oreb: 0, dreb: 0, stl: 0, blk: 0 }, rMin: 0, last5: [], lastPlayed: null,
+        season,
+        acc: newAcc(),
+        prev: null,
+        group,
+        position,
+        mW: 0,
+        mSum: 0,
+        pW: 0,
+        pSum: 0,
+        lastMinutes: null,
+        startW: 0,
+        startSum: 0,
+        playedW: 0,
+        playedSum: 0,
+        rW: { fga: 0, fga3: 0, fta: 0, tov: 0, ast: 0, oreb: 0, dreb: 0, stl: 0, blk: 0 },
+        rMin: 0,
+        last5: [],
+        lastPlayed: null,
       };
       this.players.set(pid, p);
     } else if (p.season !== season) {
@@ -270,7 +301,14 @@ export class RatesState {
     for (const [pid, since] of roster) {
       if (listed.has(pid)) continue;
       const p = this.players.get(pid);
-      if (!tg.listsDnps && since < ROSTER_MEMORY && p !== undefined && p.season === tg.season && p.mW > 0 && p.mSum / p.mW < BENCH_MINUTES) {
+      if (
+        !tg.listsDnps &&
+        since < ROSTER_MEMORY &&
+        p !== undefined &&
+        p.season === tg.season &&
+        p.mW > 0 &&
+        p.mSum / p.mW < BENCH_MINUTES
+      ) {
         out.push({ player_id: pid, position: null, available: true, starter: null, minutes: 0, counts: NO_COUNTS });
       }
       if (since + 1 >= ROSTER_MEMORY) roster.delete(pid);

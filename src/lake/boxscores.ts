@@ -16,16 +16,7 @@ export const TEAM_MINUTES_WARN = 1.5;
 export const TEAM_MINUTES_FAIL = 5;
 
 export type DnpCategory =
-  | 'played'
-  | 'no_comment'
-  | 'coach_decision'
-  | 'injury'
-  | 'rest'
-  | 'personal'
-  | 'suspension'
-  | 'protocols'
-  | 'not_with_team'
-  | 'other';
+  'played' | 'no_comment' | 'coach_decision' | 'injury' | 'rest' | 'personal' | 'suspension' | 'protocols' | 'not_with_team' | 'other';
 
 /**
  * Classifies the box score's comment. Spellings vary by season ("DNP - Coach's Decision", "DND_COACH",
@@ -53,7 +44,6 @@ export function dnpCategory(played: boolean, comment: string | null): DnpCategor
 export function isAvailable(category: DnpCategory): boolean {
   return category === 'played' || category === 'coach_decision' || category === 'no_comment';
 }
-
 
 /** A team-game kept out of silver (labels and features), with why. Its whole game goes with it. */
 export interface QuarantinedTeamGame {
@@ -181,7 +171,13 @@ function checkMinutes(rows: Rows): void {
   const noMinutes = badRows(rows, (i) => get<boolean>('played', i) && get('minutes', i) === null);
   if (noMinutes.length > 0) {
     const i = noMinutes[0] as number;
-    fail(file, 'played but minutes empty', noMinutes.length, lines[i] as number, `player_id ${get('player_id', i)} game_id ${get('game_id', i)}`);
+    fail(
+      file,
+      'played but minutes empty',
+      noMinutes.length,
+      lines[i] as number,
+      `player_id ${get('player_id', i)} game_id ${get('game_id', i)}`,
+    );
   }
   const badMinutes = badRows(rows, (i) => {
     const m = get<number | null>('minutes', i);
@@ -269,7 +265,17 @@ function groupTeamGames(rows: Rows, strict: boolean): { teamGames: Map<string, T
     const date = get<string>('game_date', i);
     let tg = teamGames.get(key);
     if (tg === undefined) {
-      tg = { key, gameId, teamId, minutes: 0, rows: [], home, opponent: get<number>('opponent_team_id', i), dates: [date], inconsistent: false };
+      tg = {
+        key,
+        gameId,
+        teamId,
+        minutes: 0,
+        rows: [],
+        home,
+        opponent: get<number>('opponent_team_id', i),
+        dates: [date],
+        inconsistent: false,
+      };
       teamGames.set(key, tg);
       const g = games.get(gameId) ?? [];
       g.push(tg);
@@ -277,7 +283,14 @@ function groupTeamGames(rows: Rows, strict: boolean): { teamGames: Map<string, T
     }
     const sameDate = tg.dates.includes(date);
     if (tg.opponent !== get<number>('opponent_team_id', i) || tg.home !== home || (strict && !sameDate)) {
-      if (strict) fail(file, 'inconsistent team-game', 1, lines[i] as number, `game_id ${gameId} team_id ${teamId}: opponent, home_away or game_date differ between rows`);
+      if (strict)
+        fail(
+          file,
+          'inconsistent team-game',
+          1,
+          lines[i] as number,
+          `game_id ${gameId} team_id ${teamId}: opponent, home_away or game_date differ between rows`,
+        );
       tg.inconsistent = true;
     }
     if (!sameDate) tg.dates.push(date);
@@ -318,7 +331,13 @@ function findDamaged(rows: Rows, teamGames: Map<string, TeamGame>, strict: boole
   }
   if (strict && dups.length > 0) {
     const [a, b] = dups[0] as [number, number];
-    fail(file, 'duplicated player-game row', dups.length, lines[b] as number, `game_id ${get('game_id', b)} player_id ${get('player_id', b)} (${get('player_name', b)}) also at line ${lines[a]}`);
+    fail(
+      file,
+      'duplicated player-game row',
+      dups.length,
+      lines[b] as number,
+      `game_id ${get('game_id', b)} player_id ${get('player_id', b)} (${get('player_name', b)}) also at line ${lines[a]}`,
+    );
   }
   const twice = new Map<string, number>();
   for (const [, b] of dups) {
@@ -329,7 +348,10 @@ function findDamaged(rows: Rows, teamGames: Map<string, TeamGame>, strict: boole
     const players = twice.get(tg.key) ?? 0;
     if (tg.dates.length > 1 || players > 0 || tg.inconsistent) {
       const perDate = tg.dates.map((d) => `${tg.rows.filter((i) => get('game_date', i) === d).length} rows dated ${d}`).join(' and ');
-      why.set(tg.key, `repeats another game's rows: ${perDate}, ${players} player(s) listed twice${tg.inconsistent ? ', opponent or home/away differ between rows' : ''}`);
+      why.set(
+        tg.key,
+        `repeats another game's rows: ${perDate}, ${players} player(s) listed twice${tg.inconsistent ? ', opponent or home/away differ between rows' : ''}`,
+      );
       continue;
     }
     const { ot, dev } = minutesFit(tg.minutes);
@@ -341,14 +363,20 @@ function findDamaged(rows: Rows, teamGames: Map<string, TeamGame>, strict: boole
       }
       const played = tg.rows.filter((i) => get<boolean>('played', i));
       const pts = tg.rows.reduce((a, i) => a + (get<number | null>('pts', i) ?? 0), 0);
-      why.set(tg.key, `partial box score: ${tg.minutes.toFixed(1)} minutes where ${240 + 25 * ot} are expected, ${played.length} players with ${pts} points`);
+      why.set(
+        tg.key,
+        `partial box score: ${tg.minutes.toFixed(1)} minutes where ${240 + 25 * ot} are expected, ${played.length} players with ${pts} points`,
+      );
     }
   }
   return why;
 }
 
 /** The feed's gaps, counted: rounded minutes, missing starter and position, team-games without DNP rows. */
-function feedCounts(rows: Rows, teamGames: Map<string, TeamGame>): Pick<BoxScoreReport, 'roundedMinutesRows' | 'rowsWithoutStarter' | 'rowsWithoutPosition' | 'teamGamesWithoutDnpRows'> {
+function feedCounts(
+  rows: Rows,
+  teamGames: Map<string, TeamGame>,
+): Pick<BoxScoreReport, 'roundedMinutesRows' | 'rowsWithoutStarter' | 'rowsWithoutPosition' | 'teamGamesWithoutDnpRows'> {
   const { get } = rows;
   let roundedMinutesRows = 0;
   let teamGamesWithoutDnpRows = 0;
@@ -384,7 +412,11 @@ function deriveSilver(rows: Rows, raw: Frame, teamGames: Map<string, TeamGame>):
     teamMinutes[i] = Math.round(tg.minutes * 1000) / 1000;
     overtime[i] = minutesFit(tg.minutes).ot;
   }
-  return { schema: PLAYER_GAMES.schema, numRows: n, columns: { ...raw.columns, available, dnp_category: category, team_minutes: teamMinutes, overtime_periods: overtime } };
+  return {
+    schema: PLAYER_GAMES.schema,
+    numRows: n,
+    columns: { ...raw.columns, available, dnp_category: category, team_minutes: teamMinutes, overtime_periods: overtime },
+  };
 }
 
 /** Parses and validates one box-score CSV's text; returns rows in the silver/player_games schema. */
@@ -406,7 +438,14 @@ export function parseBoxScores(text: string, file: string, options: ParseBoxScor
     const tg = teamGames.get(key) as TeamGame;
     droppedGames.add(tg.gameId);
     const first = tg.rows[0] as number;
-    quarantined.push({ file: rows.file, line: rows.lines[first] as number, game_id: tg.gameId, team: rows.get<string>('team_abbreviation', first), game_dates: [...tg.dates].sort(), why });
+    quarantined.push({
+      file: rows.file,
+      line: rows.lines[first] as number,
+      game_id: tg.gameId,
+      team: rows.get<string>('team_abbreviation', first),
+      game_dates: [...tg.dates].sort(),
+      why,
+    });
   }
   quarantined.sort((a, b) => a.game_id.localeCompare(b.game_id) || a.line - b.line);
   const all = deriveSilver(rows, parsed.frame, teamGames);

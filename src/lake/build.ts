@@ -104,7 +104,8 @@ async function discoverSources(folders: readonly string[]): Promise<SourceFiles>
       if (m !== null) {
         const season = Number(m[1]);
         const other = box.get(season);
-        if (other !== undefined) throw new UserError(`--source ${source}: season ${season} is in two files (${other}, ${join(source, name)})`);
+        if (other !== undefined)
+          throw new UserError(`--source ${source}: season ${season} is in two files (${other}, ${join(source, name)})`);
         box.set(season, join(source, name));
         found++;
       }
@@ -120,7 +121,9 @@ async function discoverSources(folders: readonly string[]): Promise<SourceFiles>
 }
 
 async function sha256File(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }
 
 async function readManifest(store: NodeFileStore): Promise<LakeManifest | null> {
@@ -214,7 +217,12 @@ async function planSeasons(
     const prev = previous?.seasons[String(season)];
     // A season built with quarantined games is redone under --strict, so strict refuses it as it would fresh.
     const refusedByStrict = opts.strict === true && (prev?.box_scores.quarantined?.length ?? 0) > 0;
-    if (prev !== undefined && prev.inputs_sha256 === inputsSha && !refusedByStrict && (await store.exists(`${PLAYER_GAMES.dir}/season=${season}`))) {
+    if (
+      prev !== undefined &&
+      prev.inputs_sha256 === inputsSha &&
+      !refusedByStrict &&
+      (await store.exists(`${PLAYER_GAMES.dir}/season=${season}`))
+    ) {
       skipped.push(season);
     } else {
       toBuild.push({ season, inputsSha });
@@ -228,7 +236,13 @@ function inRange(d: string, opts: BuildOptions): boolean {
 }
 
 /** Reads and validates one season's box scores and joins its lines; writes nothing. */
-async function prepareSeason(season: number, inputsSha: string, file: string, lines: ParsedLines | null, opts: BuildOptions): Promise<PreparedSeason> {
+async function prepareSeason(
+  season: number,
+  inputsSha: string,
+  file: string,
+  lines: ParsedLines | null,
+  opts: BuildOptions,
+): Promise<PreparedSeason> {
   const { frame, all, report } = parseBoxScores(await readCsvBytes(file), file, { strict: opts.strict === true });
   const otherSeasons = report.seasons.filter((s) => s !== season);
   if (otherSeasons.length > 0) {
@@ -237,18 +251,44 @@ async function prepareSeason(season: number, inputsSha: string, file: string, li
   const playerGames = filterDates(frame, opts.startDate, opts.endDate);
   const bronzeAll = filterDates(all, opts.startDate, opts.endDate);
   const bronzeBox: Frame = { schema: BRONZE_BOX_SCORES.schema, numRows: bronzeAll.numRows, columns: bronzeAll.columns };
-  if (lines === null) return { season, inputsSha, playerGames, bronzeBox, bronzeLines: null, odds: null, boxReport: report, linesReport: null, boxFile: file };
+  if (lines === null)
+    return {
+      season,
+      inputsSha,
+      playerGames,
+      bronzeBox,
+      bronzeLines: null,
+      odds: null,
+      boxReport: report,
+      linesReport: null,
+      boxFile: file,
+    };
   const built = buildOddsSnapshot(lines, gamesOf(playerGames), new Set([season]));
   const seasonCol = lines.frame.columns.season as number[];
   const dateCol = lines.frame.columns.game_date as string[];
   const keep: number[] = [];
   for (let i = 0; i < lines.frame.numRows; i++) if (seasonCol[i] === season && inRange(dateCol[i] as string, opts)) keep.push(i);
   const bronzeLines = takeRows(lines.frame, keep);
-  return { season, inputsSha, playerGames, bronzeBox, bronzeLines, odds: built.frame, boxReport: report, linesReport: built.report, boxFile: file };
+  return {
+    season,
+    inputsSha,
+    playerGames,
+    bronzeBox,
+    bronzeLines,
+    odds: built.frame,
+    boxReport: report,
+    linesReport: built.report,
+    boxFile: file,
+  };
 }
 
 /** Writes one prepared season (bronze, then silver by date), replacing its old partitions; returns files written. */
-async function writeSeason(lake: Lake, store: NodeFileStore, p: PreparedSeason, onDate: () => void): Promise<{ files: number; entry: SeasonManifest }> {
+async function writeSeason(
+  lake: Lake,
+  store: NodeFileStore,
+  p: PreparedSeason,
+  onDate: () => void,
+): Promise<{ files: number; entry: SeasonManifest }> {
   const season = String(p.season);
   let files = 0;
   for (const t of [PLAYER_GAMES, ODDS_SNAPSHOT, BRONZE_BOX_SCORES, BRONZE_LINES]) await store.remove(`${t.dir}/season=${season}`);
@@ -297,7 +337,9 @@ async function buildGold(
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([s, m]) => `${s}:${m.inputs_sha256}`);
   const goldSha = createHash('sha256')
-    .update(`${BUILDER_VERSION}|${seasonKeys.join(',')}|${modelText === null ? 'none' : createHash('sha256').update(modelText).digest('hex')}`)
+    .update(
+      `${BUILDER_VERSION}|${seasonKeys.join(',')}|${modelText === null ? 'none' : createHash('sha256').update(modelText).digest('hex')}`,
+    )
     .digest('hex');
   if (previous?.gold?.inputs_sha256 === goldSha && !rebuiltAny && (await store.exists(RATES_TRAINING_BASE.dir))) {
     opts.progress.log('lake build: gold unchanged, skipped');

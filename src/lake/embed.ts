@@ -64,16 +64,29 @@ export async function embedSlice(opts: { source: string; out: string; progress: 
   try {
     const full = await buildLake({ source: opts.source, lake: fullLake, progress: opts.progress, skipGold: true });
     const train = full.built.filter((s) => s < EMBEDDED_SEASON);
-    if (train.length === 0) throw new UserError(`--source ${opts.source}: no season before ${EMBEDDED_SEASON} to train the minutes model on`);
+    if (train.length === 0)
+      throw new UserError(`--source ${opts.source}: no season before ${EMBEDDED_SEASON} to train the minutes model on`);
     const gold = await computeGold(new Lake(new NodeFileStore(fullLake)), opts.progress);
     const model = gold.models.get(EMBEDDED_SEASON);
     if (model === undefined) throw new Error(`no minutes model for ${EMBEDDED_SEASON}`);
     // The usage-share model, on the same earlier seasons (their rows carry leak-free minutes projections).
     const before = gold.rows.filter((r) => (r.season as number) < EMBEDDED_SEASON) as Record<string, Value>[];
     const dates = before.map((r) => r.game_date as string).sort();
-    const shares = trainShareModel(teamGamesOf(before), dates[0] as string, dates[dates.length - 1] as string, ['fga', 'fta', 'tov'], opts.progress);
-    await new NodeFileStore(opts.out).writeFileAtomic('models/shares_v1.json', new TextEncoder().encode(`${JSON.stringify(shares, null, 1)}\n`));
-    await new NodeFileStore(opts.out).writeFileAtomic('models/minutes_v1.json', new TextEncoder().encode(`${JSON.stringify(model, null, 1)}\n`));
+    const shares = trainShareModel(
+      teamGamesOf(before),
+      dates[0] as string,
+      dates[dates.length - 1] as string,
+      ['fga', 'fta', 'tov'],
+      opts.progress,
+    );
+    await new NodeFileStore(opts.out).writeFileAtomic(
+      'models/shares_v1.json',
+      new TextEncoder().encode(`${JSON.stringify(shares, null, 1)}\n`),
+    );
+    await new NodeFileStore(opts.out).writeFileAtomic(
+      'models/minutes_v1.json',
+      new TextEncoder().encode(`${JSON.stringify(model, null, 1)}\n`),
+    );
     opts.progress.log(`minutes and share models for ${EMBEDDED_SEASON} trained on ${model.trained_seasons.join(', ')}`);
   } finally {
     await rm(fullLake, { recursive: true, force: true });
@@ -81,7 +94,12 @@ export async function embedSlice(opts: { source: string; out: string; progress: 
 
   await sourceOut.writeFileAtomic(`box_scores_${EMBEDDED_SEASON}.csv.gz`, gzipSync(box, { level: 9 }));
   await sourceOut.writeFileAtomic(`lines_${EMBEDDED_SEASON}.csv.gz`, gzipSync(lines, { level: 9 }));
-  await buildLake({ source: join(opts.out, 'source'), lake: lakeDir, progress: opts.progress, minutesModelFile: join(opts.out, 'models/minutes_v1.json') });
+  await buildLake({
+    source: join(opts.out, 'source'),
+    lake: lakeDir,
+    progress: opts.progress,
+    minutesModelFile: join(opts.out, 'models/minutes_v1.json'),
+  });
   const files = await writeFileList(new NodeFileStore(lakeDir));
   let bytes = 0;
   for (const f of files) bytes += (await stat(join(lakeDir, f))).size;
@@ -120,7 +138,12 @@ export async function buildPregameLake(opts: { source: string; lake: string; pro
  * slate (`recent`/box_scores_2026.csv.gz; 2026 has no lines file, so the slate's own lines.csv is the only
  * line), the lake built from them, and the slate's input files from `pregame`/game_date=D.
  */
-export async function embedPregameSlice(opts: { recent: string; pregame: string; out: string; progress: Progress }): Promise<{ files: number; bytes: number }> {
+export async function embedPregameSlice(opts: {
+  recent: string;
+  pregame: string;
+  out: string;
+  progress: Progress;
+}): Promise<{ files: number; bytes: number }> {
   const boxName = `box_scores_${PREGAME_EMBEDDED_SEASON}.csv.gz`;
   const boxFile = join(opts.recent, boxName);
   const slateIn = join(opts.pregame, `game_date=${PREGAME_EMBEDDED_DATE}`);

@@ -116,7 +116,10 @@ export function seasonMetrics(season: number, model: MinutesModel, target: reado
     season,
     trained_on: model.trained_seasons,
     n_played: played.length,
-    mae_p50: mae(played, played.map((r) => r.minutes_pred_p50 as number)),
+    mae_p50: mae(
+      played,
+      played.map((r) => r.minutes_pred_p50 as number),
+    ),
     mae_last5: last5N > 0 ? last5Err / last5N : Number.NaN,
     coverage_p10_p90: inside / played.length,
     below_p10: below / played.length,
@@ -127,7 +130,11 @@ export function seasonMetrics(season: number, model: MinutesModel, target: reado
 }
 
 /** Writes each date's partition of both gold tables, skipping files whose bytes are unchanged. */
-export async function writeGold(lake: Lake, rows: readonly FeatureRow[], progress: Progress): Promise<{ written: number; unchanged: number }> {
+export async function writeGold(
+  lake: Lake,
+  rows: readonly FeatureRow[],
+  progress: Progress,
+): Promise<{ written: number; unchanged: number }> {
   const byDate = new Map<string, FeatureRow[]>();
   for (const r of rows) {
     const d = r.game_date as string;

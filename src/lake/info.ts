@@ -8,7 +8,9 @@ import type { MinutesSeasonMetrics } from './gold.ts';
 /** One line per quarantined team-game (file, game_id, date, why), then the feed's gaps when it has any. */
 export function feedReportLines(b: BoxScoreReport): string[] {
   // Manifests of older builders lack these fields; they read as none.
-  const out = (b.quarantined ?? []).map((q) => `quarantined: ${q.file} line ${q.line}, game_id ${q.game_id} ${q.team}, ${q.game_dates.join(' and ')}: ${q.why}`);
+  const out = (b.quarantined ?? []).map(
+    (q) => `quarantined: ${q.file} line ${q.line}, game_id ${q.game_id} ${q.team}, ${q.game_dates.join(' and ')}: ${q.why}`,
+  );
   const gaps = [
     [b.quarantinedRows, 'rows kept out of silver'],
     [b.roundedMinutesRows, 'played rows with rounded minutes'],
@@ -23,9 +25,17 @@ export function feedReportLines(b: BoxScoreReport): string[] {
 
 /** The per-season minutes projection table: p50 MAE (players who played) and p10-p90 coverage. */
 export function formatMinutesMetrics(metrics: readonly MinutesSeasonMetrics[]): string {
-  const lines = ['minutes projection (players who played; each season fit only on earlier seasons):', '  season  trained on      n      MAE p50  MAE last-5  p10-p90  below  above  team sum'];
+  const lines = [
+    'minutes projection (players who played; each season fit only on earlier seasons):',
+    '  season  trained on      n      MAE p50  MAE last-5  p10-p90  below  above  team sum',
+  ];
   for (const m of metrics) {
-    const trained = m.trained_on.length === 0 ? 'heuristic' : m.trained_on.length === 1 ? `${m.trained_on[0]}` : `${m.trained_on[0]}-${m.trained_on[m.trained_on.length - 1]}`;
+    const trained =
+      m.trained_on.length === 0
+        ? 'heuristic'
+        : m.trained_on.length === 1
+          ? `${m.trained_on[0]}`
+          : `${m.trained_on[0]}-${m.trained_on[m.trained_on.length - 1]}`;
     lines.push(
       `  ${m.season}    ${trained.padEnd(10)} ${String(m.n_played).padStart(6)}  ${m.mae_p50.toFixed(3).padStart(7)}  ${m.mae_last5.toFixed(3).padStart(10)}  ${(100 * m.coverage_p10_p90).toFixed(1).padStart(6)}%  ${(100 * m.below_p10).toFixed(1).padStart(4)}%  ${(100 * m.above_p90).toFixed(1).padStart(4)}%  ${m.team_p50_sum_mean.toFixed(1).padStart(8)}`,
     );
@@ -53,7 +63,10 @@ export async function lakeSummary(lake: Lake): Promise<string> {
   for (const t of ALL_LAKE_TABLES) {
     const parts = await lake.partitions(t);
     if (parts.length === 0) continue;
-    const dates = parts.map((p) => p.partition.game_date).filter((d): d is string => d !== undefined).sort();
+    const dates = parts
+      .map((p) => p.partition.game_date)
+      .filter((d): d is string => d !== undefined)
+      .sort();
     const span = dates.length > 0 ? `, ${dates[0]} .. ${dates[dates.length - 1]}` : '';
     out.push(`  ${t.dir}: ${parts.length} file(s)${span}`);
   }

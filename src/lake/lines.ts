@@ -177,7 +177,9 @@ export function buildOddsSnapshot(
       line_type: get('line_type', i),
     });
   }
-  rows.sort((a, b) => (a.game_date as string).localeCompare(b.game_date as string) || (a.game_id as string).localeCompare(b.game_id as string));
+  rows.sort(
+    (a, b) => (a.game_date as string).localeCompare(b.game_date as string) || (a.game_id as string).localeCompare(b.game_id as string),
+  );
   return {
     frame: frameFromRows(ODDS_SNAPSHOT.schema, rows),
     report: {

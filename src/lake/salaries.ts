@@ -11,7 +11,16 @@ import { frameFromRows, type Frame } from '../data/schema.ts';
 import { BRONZE_BOX_SCORES, DK_SALARIES, PLAYER_GAMES } from '../data/tables.ts';
 
 // The parser and matcher live in the data layer (the engine reads them too); re-exported for callers here.
-export { candidatesOf, gameDateOfGameInfo, matchSalaries, parseDkCsv, type Candidate, type DkRow, type MatchMethod, type SalaryMatch } from '../data/dk-salaries.ts';
+export {
+  candidatesOf,
+  gameDateOfGameInfo,
+  matchSalaries,
+  parseDkCsv,
+  type Candidate,
+  type DkRow,
+  type MatchMethod,
+  type SalaryMatch,
+} from '../data/dk-salaries.ts';
 
 export interface SalariesResult {
   path: string;
@@ -43,14 +52,23 @@ export async function importSalaries(opts: {
   const draftGroupId =
     opts.draftGroupId ??
     `auto-${createHash('sha256')
-      .update(rows.map((r) => r.dkId).sort((a, b) => a - b).join(','))
+      .update(
+        rows
+          .map((r) => r.dkId)
+          .sort((a, b) => a - b)
+          .join(','),
+      )
       .digest('hex')
       .slice(0, 10)}`;
   if (!/^[A-Za-z0-9_-]+$/.test(draftGroupId)) {
     throw new UserError(`--draft-group-id must be letters, digits, '-' or '_', got ${JSON.stringify(draftGroupId)}`);
   }
 
-  const box = await lake.read(PLAYER_GAMES, { startDate: date, endDate: date }, { columns: ['season', 'game_id', 'team_id', 'player_id', 'player_name'] });
+  const box = await lake.read(
+    PLAYER_GAMES,
+    { startDate: date, endDate: date },
+    { columns: ['season', 'game_id', 'team_id', 'player_id', 'player_name'] },
+  );
   if (box.numRows === 0) throw new UserError(`--date ${date}: the lake at ${lake.store.root} has no box-score rows for that date`);
   const season = box.columns.season?.[0] as number;
   const registryFrame = await lake.read(BRONZE_BOX_SCORES, undefined, { columns: ['season', 'team_id', 'player_id', 'player_name'] });

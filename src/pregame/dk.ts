@@ -70,10 +70,22 @@ export function easternToUtc(y: number, mo: number, d: number, h: number, mi: nu
  * Parses `AWAY@HOME MM/DD/YYYY HH:MMPM ET`; null when it is not that shape or names an impossible date/time.
  * Team abbreviations are returned as written; the caller maps them to teams.
  */
-export function parseGameInfo(info: string): { away: string; home: string; gameDate: string; tipTimeEt: string; tipTimeUtc: string } | null {
+export function parseGameInfo(
+  info: string,
+): { away: string; home: string; gameDate: string; tipTimeEt: string; tipTimeUtc: string } | null {
   const m = GAME_INFO_RE.exec(info.trim());
   if (m === null) return null;
-  const [, away, home, mm, dd, yyyy, hh, mi, ampm] = m as unknown as [string, string, string, string, string, string, string, string, string];
+  const [, away, home, mm, dd, yyyy, hh, mi, ampm] = m as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const y = Number(yyyy);
   const mo = Number(mm);
   const d = Number(dd);
@@ -122,7 +134,8 @@ export function parseDkSalaries(text: string, path: string): DkSlateRow[] {
     if (name === '') throw cellError(path, r.line, 'Name', 'empty, expected the player name');
     const idRaw = cell('ID');
     const dkId = Number(idRaw);
-    if (!/^\d+$/.test(idRaw) || !Number.isSafeInteger(dkId)) throw cellError(path, r.line, 'ID', `expected a DraftKings player id (digits), got ${quoteValue(idRaw)}`);
+    if (!/^\d+$/.test(idRaw) || !Number.isSafeInteger(dkId))
+      throw cellError(path, r.line, 'ID', `expected a DraftKings player id (digits), got ${quoteValue(idRaw)}`);
     const salaryRaw = cell('Salary');
     const salary = Number(salaryRaw.replace(/^\$/, '').replace(/,/g, ''));
     if (salaryRaw === '' || !Number.isInteger(salary) || salary <= 0) {
@@ -130,7 +143,8 @@ export function parseDkSalaries(text: string, path: string): DkSlateRow[] {
     }
     const appgRaw = csv.at('AvgPointsPerGame') === undefined ? '' : cell('AvgPointsPerGame');
     const appg = appgRaw === '' ? null : Number(appgRaw);
-    if (appg !== null && !Number.isFinite(appg)) throw cellError(path, r.line, 'AvgPointsPerGame', `expected a number, got ${quoteValue(appgRaw)}`);
+    if (appg !== null && !Number.isFinite(appg))
+      throw cellError(path, r.line, 'AvgPointsPerGame', `expected a number, got ${quoteValue(appgRaw)}`);
     const position = cell('Position');
     if (position === '') throw cellError(path, r.line, 'Position', 'empty, expected e.g. PG or SF/PF');
     const rosterPosition = cell('Roster Position');
@@ -143,7 +157,12 @@ export function parseDkSalaries(text: string, path: string): DkSlateRow[] {
     const away = teamByAbbreviation(parsed.away);
     const home = teamByAbbreviation(parsed.home);
     if (away === undefined || home === undefined) {
-      throw cellError(path, r.line, 'Game Info', `unknown team ${quoteValue(away === undefined ? parsed.away : parsed.home)} in ${quoteValue(gameInfo)}`);
+      throw cellError(
+        path,
+        r.line,
+        'Game Info',
+        `unknown team ${quoteValue(away === undefined ? parsed.away : parsed.home)} in ${quoteValue(gameInfo)}`,
+      );
     }
     if (away.teamId === home.teamId) throw cellError(path, r.line, 'Game Info', `a team cannot play itself: ${quoteValue(gameInfo)}`);
     const teamAbbrev = cell('TeamAbbrev').toUpperCase();

@@ -100,7 +100,10 @@ export function headeredCsv(text: string, path: string, required: readonly strin
 }
 
 export function headerKey(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s_]+/g, '_');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '_');
 }
 
 export function withHeader(records: readonly CsvRecord[], headerAt: number, path: string, required: readonly string[]): HeaderedCsv {

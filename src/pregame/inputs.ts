@@ -115,12 +115,18 @@ function duplicateCheck(path: string, entries: readonly NamedEntry[]): void {
   for (const e of entries) {
     const key = `${e.teamId}|${normaliseName(e.playerName)}`;
     const prev = seen.get(key);
-    if (prev !== undefined) throw cellError(path, e.line, 'player_name', `${quoteValue(e.playerName)} (${e.teamAbbr}) is listed twice (also line ${prev})`);
+    if (prev !== undefined)
+      throw cellError(path, e.line, 'player_name', `${quoteValue(e.playerName)} (${e.teamAbbr}) is listed twice (also line ${prev})`);
     seen.set(key, e.line);
   }
 }
 
-async function readInjuries(path: string, teams: ReadonlySet<number>, index: ReadonlyMap<string, DkSlateRow>, warnings: string[]): Promise<InjuryEntry[]> {
+async function readInjuries(
+  path: string,
+  teams: ReadonlySet<number>,
+  index: ReadonlyMap<string, DkSlateRow>,
+  warnings: string[],
+): Promise<InjuryEntry[]> {
   const csv = headeredCsv(await readTextFile(path), path, ['player_name', 'team', 'status']);
   const hasComment = csv.at('comment') !== undefined;
   const out: InjuryEntry[] = [];
@@ -157,7 +163,12 @@ async function readLines(path: string, date: string, games: readonly SlateGame[]
   for (const row of csv.rows) {
     const gameDate = csv.cell(row, 'game_date');
     if (gameDate !== date) {
-      throw cellError(path, row.line, 'game_date', `${quoteValue(gameDate)} is not the slate's date ${date} (games on the slate: ${slateKeys})`);
+      throw cellError(
+        path,
+        row.line,
+        'game_date',
+        `${quoteValue(gameDate)} is not the slate's date ${date} (games on the slate: ${slateKeys})`,
+      );
     }
     const home = teamOf(path, row, 'home_team', csv.cell(row, 'home_team').toUpperCase());
     const away = teamOf(path, row, 'away_team', csv.cell(row, 'away_team').toUpperCase());
@@ -169,13 +180,19 @@ async function readLines(path: string, date: string, games: readonly SlateGame[]
     // Wide bounds: only what no line can be (a typo, a moneyline in the spread column).
     const homeSpread = numberCell(path, csv, row, 'home_spread', -40, 40, 'a spread in points');
     const total = numberCell(path, csv, row, 'total', 150, 300, 'a game total in points');
-    if (out.has(game.key)) throw cellError(path, row.line, 'home_team', `game ${game.key} has a line twice (also line ${out.get(game.key)?.line})`);
+    if (out.has(game.key))
+      throw cellError(path, row.line, 'home_team', `game ${game.key} has a line twice (also line ${out.get(game.key)?.line})`);
     out.set(game.key, { line: row.line, gameKey: game.key, homeSpread, total });
   }
   return out;
 }
 
-async function readStarters(path: string, teams: ReadonlySet<number>, index: ReadonlyMap<string, DkSlateRow>, warnings: string[]): Promise<NamedEntry[]> {
+async function readStarters(
+  path: string,
+  teams: ReadonlySet<number>,
+  index: ReadonlyMap<string, DkSlateRow>,
+  warnings: string[],
+): Promise<NamedEntry[]> {
   const csv = headeredCsv(await readTextFile(path), path, ['player_name', 'team']);
   const flag = csv.at('projected_starter');
   const out: NamedEntry[] = [];
@@ -184,7 +201,8 @@ async function readStarters(path: string, teams: ReadonlySet<number>, index: Rea
     if (flag !== undefined) {
       const v = csv.cell(row, 'projected_starter').toLowerCase();
       if (['no', 'false', 'n', '0'].includes(v)) continue;
-      if (!['yes', 'true', 'y', '1', ''].includes(v)) throw cellError(path, row.line, 'projected_starter', `expected Yes or No, got ${quoteValue(v)}`);
+      if (!['yes', 'true', 'y', '1', ''].includes(v))
+        throw cellError(path, row.line, 'projected_starter', `expected Yes or No, got ${quoteValue(v)}`);
     }
     out.push(entry);
   }
@@ -192,7 +210,12 @@ async function readStarters(path: string, teams: ReadonlySet<number>, index: Rea
   return out;
 }
 
-async function readMinutes(path: string, teams: ReadonlySet<number>, index: ReadonlyMap<string, DkSlateRow>, warnings: string[]): Promise<MinutesEntry[]> {
+async function readMinutes(
+  path: string,
+  teams: ReadonlySet<number>,
+  index: ReadonlyMap<string, DkSlateRow>,
+  warnings: string[],
+): Promise<MinutesEntry[]> {
   const csv = headeredCsv(await readTextFile(path), path, ['player_name', 'team', 'minutes']);
   const out: MinutesEntry[] = [];
   for (const { row, entry } of namedEntries(path, csv, teams, index, warnings, 'minutes')) {
@@ -215,11 +238,11 @@ export async function readPregameInputs(files: PregameFiles, date?: string): Pro
   const index = rowIndex(picked.rows);
   const warnings: string[] = [];
   const collisions = picked.rows.length - index.size;
-  if (collisions > 0) warnings.push(`${files.dkCsv}: ${collisions} player name(s) repeated within a team; side files match the last of them`);
+  if (collisions > 0)
+    warnings.push(`${files.dkCsv}: ${collisions} player name(s) repeated within a team; side files match the last of them`);
   const injuries = files.injuries === undefined ? [] : await readInjuries(files.injuries, teams, index, warnings);
   const lines = files.lines === undefined ? new Map<string, LineEntry>() : await readLines(files.lines, picked.date, games);
   const starters = files.starters === undefined ? null : await readStarters(files.starters, teams, index, warnings);
   const minutes = files.minutes === undefined ? [] : await readMinutes(files.minutes, teams, index, warnings);
   return { date: picked.date, files, games, dkRows: picked.rows, injuries, lines, starters, minutes, warnings };
 }
-

@@ -85,7 +85,11 @@ function firstNamesCompatible(a: string, b: string): boolean {
  * partition filter works on paths, so files of D and later are never opened).
  */
 export async function playerHistories(lake: Lake, date: string): Promise<PlayerHistory[]> {
-  const f = await lake.read(PLAYER_GAMES, { endDate: dayBefore(date) }, { columns: ['game_date', 'team_id', 'player_id', 'player_name', 'minutes'] });
+  const f = await lake.read(
+    PLAYER_GAMES,
+    { endDate: dayBefore(date) },
+    { columns: ['game_date', 'team_id', 'player_id', 'player_name', 'minutes'] },
+  );
   const c = f.columns;
   const byId = new Map<number, PlayerHistory>();
   for (let i = 0; i < f.numRows; i++) {
@@ -140,7 +144,10 @@ export function matchAgainstHistories(date: string, dkRows: readonly DkSlateRow[
       ['traded', () => unique(sameName.filter((h) => daysBetween(h.lastDate, date) <= 365))],
       // Several players of one name in the lake's years: the latest seen is the one still in the league.
       ['lake', () => [...sameName].sort((a, b) => (a.lastDate < b.lastDate ? 1 : a.lastDate > b.lastDate ? -1 : 0))[0] ?? null],
-      ['team_last_name', () => unique(roster.filter((h) => [...h.norms].some((n) => lastName(n) === lastName(norm) && firstNamesCompatible(n, norm))))],
+      [
+        'team_last_name',
+        () => unique(roster.filter((h) => [...h.norms].some((n) => lastName(n) === lastName(norm) && firstNamesCompatible(n, norm)))),
+      ],
     ];
     for (const [method, attempt] of tries) {
       const hit = attempt();
@@ -181,7 +188,9 @@ export function matchAgainstHistories(date: string, dkRows: readonly DkSlateRow[
     if (m.playerId === null) continue;
     const prev = seen.get(m.playerId);
     if (prev !== undefined) {
-      warnings.push(`DraftKings rows ${prev.dkRow.name} (line ${prev.dkRow.line}) and ${m.dkRow.name} (line ${m.dkRow.line}) both match nba.com player ${m.playerId}`);
+      warnings.push(
+        `DraftKings rows ${prev.dkRow.name} (line ${prev.dkRow.line}) and ${m.dkRow.name} (line ${m.dkRow.line}) both match nba.com player ${m.playerId}`,
+      );
     }
     seen.set(m.playerId, m);
   }

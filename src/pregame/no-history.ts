@@ -35,10 +35,30 @@ interface Band {
 }
 
 const BANDS: readonly Band[] = [
-  { label: '<=3500', maxSalary: 3500, playProb: 0.14, minutes: { C: [12.4, 2, 12, 23, 85], F: [13.0, 3, 13, 23, 177], G: [12.0, 2, 11, 25, 166] } },
-  { label: '3600-4500', maxSalary: 4500, playProb: 0.9, minutes: { C: [18.4, 11, 19, 29, 77], F: [21.4, 11, 21, 32, 123], G: [21.0, 12, 22, 31, 212] } },
-  { label: '4600-6000', maxSalary: 6000, playProb: 0.94, minutes: { C: [23.1, 16, 23, 32, 73], F: [26.2, 18, 27, 33, 164], G: [25.8, 17, 25, 35, 155] } },
-  { label: '>6000', maxSalary: Infinity, playProb: 0.94, minutes: { C: [28.4, 17, 29, 38, 66], F: [31.4, 25, 32, 38, 137], G: [31.5, 24, 32, 39, 246] } },
+  {
+    label: '<=3500',
+    maxSalary: 3500,
+    playProb: 0.14,
+    minutes: { C: [12.4, 2, 12, 23, 85], F: [13.0, 3, 13, 23, 177], G: [12.0, 2, 11, 25, 166] },
+  },
+  {
+    label: '3600-4500',
+    maxSalary: 4500,
+    playProb: 0.9,
+    minutes: { C: [18.4, 11, 19, 29, 77], F: [21.4, 11, 21, 32, 123], G: [21.0, 12, 22, 31, 212] },
+  },
+  {
+    label: '4600-6000',
+    maxSalary: 6000,
+    playProb: 0.94,
+    minutes: { C: [23.1, 16, 23, 32, 73], F: [26.2, 18, 27, 33, 164], G: [25.8, 17, 25, 35, 155] },
+  },
+  {
+    label: '>6000',
+    maxSalary: Infinity,
+    playProb: 0.94,
+    minutes: { C: [28.4, 17, 29, 38, 66], F: [31.4, 25, 32, 38, 137], G: [31.5, 24, 32, 39, 246] },
+  },
 ];
 
 /** The group of DraftKings' first listed position: PG/SG -> G, SF/PF -> F, C -> C (G or F alone kept). */

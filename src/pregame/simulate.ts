@@ -33,7 +33,9 @@ const SYNTHETIC_ID_BASE = 1_900_000_000;
 export const PREGAME_PROJECTIONS_SCHEMA: TableSchema = {
   name: 'projections',
   columns: [
-    ...PROJECTIONS_SCHEMA.columns.map((c) => (c.name === 'player_id' ? col('player_id', 'int64', true, 'nba.com person id; null when the DraftKings name matched nobody') : c)),
+    ...PROJECTIONS_SCHEMA.columns.map((c) =>
+      c.name === 'player_id' ? col('player_id', 'int64', true, 'nba.com person id; null when the DraftKings name matched nobody') : c,
+    ),
     col('dk_id', 'int64', false, "DraftKings' draftable id"),
     col('dk_name_id', 'utf8', false, 'DraftKings "Name (ID)"'),
     col('roster_position', 'utf8', false, 'DraftKings roster position, e.g. PG/SG/G/UTIL'),
@@ -89,7 +91,9 @@ function engineId(p: PregamePlayer): number {
 }
 
 /** Builds tonight's engine slate from the user's files and the lake's history before the date. */
-export async function buildPregameSlate(o: Omit<PregameSimOptions, 'profile' | 'backend' | 'worlds' | 'seed' | 'progress'>): Promise<{ pregame: PregameSlate; slate: Slate; seconds: number; features: Record<string, unknown> }> {
+export async function buildPregameSlate(
+  o: Omit<PregameSimOptions, 'profile' | 'backend' | 'worlds' | 'seed' | 'progress'>,
+): Promise<{ pregame: PregameSlate; slate: Slate; seconds: number; features: Record<string, unknown> }> {
   const started = performance.now();
   let inputs = o.inputs;
   if (inputs === undefined) {
@@ -116,7 +120,9 @@ export async function buildPregameSlate(o: Omit<PregameSimOptions, 'profile' | '
     const id = engineId(p);
     if (byEngineId.has(id)) {
       const other = byEngineId.get(id) as PregamePlayer;
-      throw new UserError(`${inputs.files.dkCsv} line ${p.dkRow.line}: ${p.dkRow.name} matched the same player as line ${other.dkRow.line} (${other.dkRow.name}), player_id ${id}`);
+      throw new UserError(
+        `${inputs.files.dkCsv} line ${p.dkRow.line}: ${p.dkRow.name} matched the same player as line ${other.dkRow.line} (${other.dkRow.name}), player_id ${id}`,
+      );
     }
     byEngineId.set(id, p);
     roster.push({
@@ -129,7 +135,13 @@ export async function buildPregameSlate(o: Omit<PregameSimOptions, 'profile' | '
       dk_position: p.dkRow.position,
     });
   }
-  const feats = await pregameFeatureRows(o.lake, pregame.date, roster, games, o.minutesModel !== undefined ? { model: o.minutesModel } : {});
+  const feats = await pregameFeatureRows(
+    o.lake,
+    pregame.date,
+    roster,
+    games,
+    o.minutesModel !== undefined ? { model: o.minutesModel } : {},
+  );
   for (const r of feats.rows) {
     const p = byEngineId.get(r.player_id as number) as PregamePlayer;
     let q = { p10: r.minutes_pred_p10 as number, p50: r.minutes_pred_p50 as number, p90: r.minutes_pred_p90 as number };
@@ -167,7 +179,11 @@ export async function buildPregameSlate(o: Omit<PregameSimOptions, 'profile' | '
 export async function simulatePregame(o: PregameSimOptions): Promise<PregameSimulation> {
   const built = await buildPregameSlate(o);
   const { pregame, slate } = built;
-  const run = await simulate(slate, o.profile, o.backend, { worlds: o.worlds, seed: o.seed, ...(o.progress !== undefined ? { progress: o.progress } : {}) });
+  const run = await simulate(slate, o.profile, o.backend, {
+    worlds: o.worlds,
+    seed: o.seed,
+    ...(o.progress !== undefined ? { progress: o.progress } : {}),
+  });
   const proj = projections(run);
   const simRow = new Map<number, Record<string, Value>>();
   for (const r of proj.rows) simRow.set(r.player_id as number, r);

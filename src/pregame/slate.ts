@@ -140,7 +140,9 @@ export function pregameNotices(slate: PregameSlate): string[] {
   const m = slate.metrics;
   const out: string[] = [];
   if (m.unmatched.length > 0) {
-    out.push(`warning: ${m.unmatched.length} of ${m.players} DraftKings players not matched to nba.com ids (no-history prior used): ${m.unmatched.join('; ')}`);
+    out.push(
+      `warning: ${m.unmatched.length} of ${m.players} DraftKings players not matched to nba.com ids (no-history prior used): ${m.unmatched.join('; ')}`,
+    );
   }
   if (m.line_fallback_games.length > 0 && m.line_fallback_total !== null) {
     out.push(

@@ -19,7 +19,9 @@ export function usageShareRows(rows: readonly Record<string, Value>[]): Record<s
         const rec = reconstruct(r, t);
         const n = Math.round(rec);
         if (Math.abs(rec - n) > 1e-6 || n !== r[t]) {
-          throw new UserError(`${String(r.game_date)} game ${String(r.game_id)} player ${String(r.player_id)}: ${t} from per-minute labels is ${rec}, the box score says ${String(r[t])}`);
+          throw new UserError(
+            `${String(r.game_date)} game ${String(r.game_id)} player ${String(r.player_id)}: ${t} from per-minute labels is ${rec}, the box score says ${String(r[t])}`,
+          );
         }
         c[t] = n;
       }
@@ -43,16 +45,29 @@ export function usageShareRows(rows: readonly Record<string, Value>[]): Record<s
   return out;
 }
 
-export async function buildUsageSharesBase(lake: Lake, startDate: string, endDate: string, progress: Progress): Promise<{ dates: number; rows: number; invalid: Record<string, number> }> {
+export async function buildUsageSharesBase(
+  lake: Lake,
+  startDate: string,
+  endDate: string,
+  progress: Progress,
+): Promise<{ dates: number; rows: number; invalid: Record<string, number> }> {
   const parts = await lake.partitions(RATES_TRAINING_BASE, { startDate, endDate });
-  if (parts.length === 0) throw new UserError(`no gold/rates_training_base between ${startDate} and ${endDate} in ${lake.store.root} (run slatesim lake build)`);
+  if (parts.length === 0)
+    throw new UserError(`no gold/rates_training_base between ${startDate} and ${endDate} in ${lake.store.root} (run slatesim lake build)`);
   let rows = 0;
   const invalid: Record<string, number> = { fga: 0, fta: 0, tov: 0 };
   progress.start('shares build-base', parts.length, 'dates');
   for (const [k, part] of parts.entries()) {
     const out = usageShareRows(frameRows(await lake.readFile(RATES_TRAINING_BASE, part.path)));
-    for (const t of SHARE_TARGETS) invalid[t] = (invalid[t] as number) + new Set(out.filter((r) => r[`${t}_share_valid`] === false).map((r) => `${String(r.game_id)}|${String(r.team_id)}`)).size;
-    await lake.write(USAGE_SHARES_TRAINING_BASE, { season: String(part.partition.season), game_date: part.partition.game_date as string }, frameFromRows(USAGE_SHARES_TRAINING_BASE.schema, out));
+    for (const t of SHARE_TARGETS)
+      invalid[t] =
+        (invalid[t] as number) +
+        new Set(out.filter((r) => r[`${t}_share_valid`] === false).map((r) => `${String(r.game_id)}|${String(r.team_id)}`)).size;
+    await lake.write(
+      USAGE_SHARES_TRAINING_BASE,
+      { season: String(part.partition.season), game_date: part.partition.game_date as string },
+      frameFromRows(USAGE_SHARES_TRAINING_BASE.schema, out),
+    );
     rows += out.length;
     progress.update(k + 1);
   }

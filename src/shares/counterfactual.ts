@@ -11,7 +11,8 @@ export function ruleOut(rows: readonly Record<string, Value>[], out: ReadonlySet
   for (const gone of rows.filter((r) => out.has(r.player_id as number))) {
     const team = kept.filter((r) => r.game_id === gone.game_id && r.team_id === gone.team_id);
     const minutes = num(gone.minutes_szn, num(gone.minutes_pred_p50));
-    const usage = (r: Record<string, Value>, m: number): number => (num(r.season_fga_per_min) + 0.44 * num(r.season_fta_per_min) + num(r.season_tov_per_min)) * m;
+    const usage = (r: Record<string, Value>, m: number): number =>
+      (num(r.season_fga_per_min) + 0.44 * num(r.season_fta_per_min) + num(r.season_tov_per_min)) * m;
     const teamUsage = team.reduce((a, r) => a + usage(r, num(r.minutes_pred_p50)), 0) + usage(gone, minutes);
     const group = String(gone.pos_group);
     for (const r of team) {

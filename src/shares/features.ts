@@ -28,11 +28,25 @@ export const SHARE_FEATURES = [
 
 /** Columns of rates_training_base that the features read (all pregame). */
 export const SHARE_INPUT_COLUMNS = [
-  'season_fga_per_min', 'season_fga3_per_min', 'season_fta_per_min', 'season_tov_per_min',
-  'recent_fga_per_min', 'recent_fta_per_min', 'recent_tov_per_min',
-  'season_fg2_pct', 'season_fg3_pct', 'season_ft_pct',
-  'is_starter', 'minutes_rank_in_team', 'pos_group', 'games_played_szn',
-  'team_usage_vacated', 'vac_fga_szn', 'vac_min_guard', 'vac_min_wing', 'vac_min_big',
+  'season_fga_per_min',
+  'season_fga3_per_min',
+  'season_fta_per_min',
+  'season_tov_per_min',
+  'recent_fga_per_min',
+  'recent_fta_per_min',
+  'recent_tov_per_min',
+  'season_fg2_pct',
+  'season_fg3_pct',
+  'season_ft_pct',
+  'is_starter',
+  'minutes_rank_in_team',
+  'pos_group',
+  'games_played_szn',
+  'team_usage_vacated',
+  'vac_fga_szn',
+  'vac_min_guard',
+  'vac_min_wing',
+  'vac_min_big',
   'minutes_pred_p50',
 ] as const;
 
@@ -40,7 +54,8 @@ const RATE_FLOOR = 1e-3;
 
 function num(r: Record<string, Value>, k: string): number {
   const v = r[k];
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`share features: column ${k} is ${JSON.stringify(v)} for player ${String(r.player_id)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new Error(`share features: column ${k} is ${JSON.stringify(v)} for player ${String(r.player_id)}`);
   return v;
 }
 

@@ -18,7 +18,7 @@ const FLOOR = 1e-6;
 export function averageRanks(x: ArrayLike<number>): Float64Array {
   const idx = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => (x[a] as number) - (x[b] as number));
   const r = new Float64Array(x.length);
-  for (let k = 0; k < idx.length; ) {
+  for (let k = 0; k < idx.length;) {
     let e = k;
     while (e + 1 < idx.length && x[idx[e + 1] as number] === x[idx[k] as number]) e++;
     for (let t = k; t <= e; t++) r[idx[t] as number] = (k + e) / 2 + 1;

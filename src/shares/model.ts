@@ -135,7 +135,16 @@ function standardised(x: Float64Array, mean: readonly number[], scale: readonly 
  * Shares of one team-game from a linear predictor over eligible players: intercept + slope x log(minutes) +
  * z . coef (z standardised), softmax within the team-game.
  */
-function linearShares(tg: TeamGame, t: ShareTarget, kind: OffsetKind, m: Pick<TargetModel, 'mean' | 'scale'>, intercept: number, slope: number, coef: readonly number[], coefAt: number): Float64Array {
+function linearShares(
+  tg: TeamGame,
+  t: ShareTarget,
+  kind: OffsetKind,
+  m: Pick<TargetModel, 'mean' | 'scale'>,
+  intercept: number,
+  slope: number,
+  coef: readonly number[],
+  coefAt: number,
+): Float64Array {
   const p = SHARE_FEATURES.length;
   const z = standardised(tg.x[t], m.mean, m.scale);
   const el = eligible(tg, kind);
@@ -152,7 +161,13 @@ function linearShares(tg: TeamGame, t: ShareTarget, kind: OffsetKind, m: Pick<Ta
 }
 
 /** Shares of one team-game: softmax over eligible players of log(minutes) + z . beta (the offset has slope 1). */
-export function softmaxOffsetShares(tg: TeamGame, t: ShareTarget, kind: OffsetKind, m: Pick<TargetModel, 'mean' | 'scale'>, coef: readonly number[]): Float64Array {
+export function softmaxOffsetShares(
+  tg: TeamGame,
+  t: ShareTarget,
+  kind: OffsetKind,
+  m: Pick<TargetModel, 'mean' | 'scale'>,
+  coef: readonly number[],
+): Float64Array {
   return linearShares(tg, t, kind, m, 0, 1, coef, 0);
 }
 
@@ -183,7 +198,13 @@ export function rateWeightedShares(tg: TeamGame, t: ShareTarget, kind: OffsetKin
 }
 
 /** Multinomial negative log-likelihood per attempt of counts under the softmax-offset model. */
-export function softmaxNll(tgs: readonly TeamGame[], t: ShareTarget, kind: OffsetKind, m: Pick<TargetModel, 'mean' | 'scale'>, coef: readonly number[]): number {
+export function softmaxNll(
+  tgs: readonly TeamGame[],
+  t: ShareTarget,
+  kind: OffsetKind,
+  m: Pick<TargetModel, 'mean' | 'scale'>,
+  coef: readonly number[],
+): number {
   let nll = 0;
   let attempts = 0;
   for (const tg of tgs) {
@@ -199,7 +220,14 @@ export function softmaxNll(tgs: readonly TeamGame[], t: ShareTarget, kind: Offse
 }
 
 /** Newton's method on the penalised multinomial likelihood; returns the coefficients. */
-export function fitSoftmaxOffset(tgs: readonly TeamGame[], t: ShareTarget, kind: OffsetKind, std: { mean: number[]; scale: number[] }, lambda: number, onIter?: (it: number, loss: number) => void): number[] {
+export function fitSoftmaxOffset(
+  tgs: readonly TeamGame[],
+  t: ShareTarget,
+  kind: OffsetKind,
+  std: { mean: number[]; scale: number[] },
+  lambda: number,
+  onIter?: (it: number, loss: number) => void,
+): number[] {
   const p = SHARE_FEATURES.length;
   let beta = new Float64Array(p);
   const zs = tgs.map((tg) => standardised(tg.x[t], std.mean, std.scale));
@@ -242,7 +270,8 @@ export function fitSoftmaxOffset(tgs: readonly TeamGame[], t: ShareTarget, kind:
           g[a] = (g[a] as number) + r * za;
           if (si === 0) continue;
           const da = za - (zbar[a] as number);
-          for (let b2 = 0; b2 <= a; b2++) h[a * p + b2] = (h[a * p + b2] as number) + total * si * da * ((z[i * p + b2] as number) - (zbar[b2] as number));
+          for (let b2 = 0; b2 <= a; b2++)
+            h[a * p + b2] = (h[a * p + b2] as number) + total * si * da * ((z[i * p + b2] as number) - (zbar[b2] as number));
         }
       }
     });
@@ -275,7 +304,13 @@ export function fitSoftmaxOffset(tgs: readonly TeamGame[], t: ShareTarget, kind:
 }
 
 /** The seed's form: ridge of log(count + 0.5) on [1, log minutes, z]; shares by softmax of the predictions. */
-export function fitLogCount(tgs: readonly TeamGame[], t: ShareTarget, kind: OffsetKind, std: { mean: number[]; scale: number[] }, lambda: number): number[] {
+export function fitLogCount(
+  tgs: readonly TeamGame[],
+  t: ShareTarget,
+  kind: OffsetKind,
+  std: { mean: number[]; scale: number[] },
+  lambda: number,
+): number[] {
   const p = SHARE_FEATURES.length + 2;
   const xs: number[] = [];
   const ys: number[] = [];
@@ -293,7 +328,13 @@ export function fitLogCount(tgs: readonly TeamGame[], t: ShareTarget, kind: Offs
 }
 
 /** The seed's form: coef = [intercept, log-minutes slope, feature coefficients...]. */
-export function logCountShares(tg: TeamGame, t: ShareTarget, kind: OffsetKind, m: Pick<TargetModel, 'mean' | 'scale'>, coef: readonly number[]): Float64Array {
+export function logCountShares(
+  tg: TeamGame,
+  t: ShareTarget,
+  kind: OffsetKind,
+  m: Pick<TargetModel, 'mean' | 'scale'>,
+  coef: readonly number[],
+): Float64Array {
   return linearShares(tg, t, kind, m, coef[0] as number, coef[1] as number, coef, 2);
 }
 
@@ -312,10 +353,15 @@ export function baseLogits(model: ShareModel, t: ShareTarget, rows: readonly Rec
   const m = model.targets[t];
   if (m.form !== 'softmax_offset') throw new UserError(`share model: target ${t} is a ${m.form} model; the simulator needs softmax_offset`);
   for (const c of ['season_fga_per_min', 'minutes_pred_p50']) {
-    for (const r of rows) if (r[c] === undefined) throw new UserError(`share model: feature input "${c}" is missing for player ${String(r.player_id)}`);
+    for (const r of rows)
+      if (r[c] === undefined) throw new UserError(`share model: feature input "${c}" is missing for player ${String(r.player_id)}`);
   }
   const p = SHARE_FEATURES.length;
-  const x = teamGameFeatures(rows, t, Float64Array.from(rows, (r) => r.minutes_pred_p50 as number));
+  const x = teamGameFeatures(
+    rows,
+    t,
+    Float64Array.from(rows, (r) => r.minutes_pred_p50 as number),
+  );
   const z = standardised(x, m.mean, m.scale);
   return Float64Array.from(rows, (_, i) => {
     let l = 0;
@@ -332,7 +378,8 @@ export function parseShareModel(text: string, file: string): ShareModel {
   } catch {
     throw new UserError(`${file}: not valid JSON`);
   }
-  if (m.version !== SHARE_MODEL_VERSION) throw new UserError(`${file}: version ${JSON.stringify(m.version)}, expected ${SHARE_MODEL_VERSION}`);
+  if (m.version !== SHARE_MODEL_VERSION)
+    throw new UserError(`${file}: version ${JSON.stringify(m.version)}, expected ${SHARE_MODEL_VERSION}`);
   const missing = SHARE_FEATURES.find((f) => !(m.features ?? []).includes(f));
   if (missing !== undefined) throw new UserError(`${file}: feature "${missing}" is missing from the model's feature list`);
   if ((m.features ?? []).length !== SHARE_FEATURES.length || m.features.some((f, i) => f !== SHARE_FEATURES[i])) {
@@ -343,9 +390,11 @@ export function parseShareModel(text: string, file: string): ShareModel {
     if (tm === undefined) throw new UserError(`${file}: no model for target "${t}"`);
     const width = SHARE_FEATURES.length + (tm.form === 'log_count' ? 2 : 0);
     for (const k of ['coef_actual', 'coef_pregame'] as const) {
-      if (!Array.isArray(tm[k]) || tm[k].length !== width || tm[k].some((v) => !Number.isFinite(v))) throw new UserError(`${file}: targets.${t}.${k} must be ${width} finite numbers`);
+      if (!Array.isArray(tm[k]) || tm[k].length !== width || tm[k].some((v) => !Number.isFinite(v)))
+        throw new UserError(`${file}: targets.${t}.${k} must be ${width} finite numbers`);
     }
-    if (tm.mean?.length !== SHARE_FEATURES.length || tm.scale?.length !== SHARE_FEATURES.length) throw new UserError(`${file}: targets.${t} needs a mean and scale per feature`);
+    if (tm.mean?.length !== SHARE_FEATURES.length || tm.scale?.length !== SHARE_FEATURES.length)
+      throw new UserError(`${file}: targets.${t} needs a mean and scale per feature`);
   }
   return m;
 }

@@ -10,17 +10,41 @@ import { CounterRng, u01 } from '../models/rng.ts';
 import { SHARE_FEATURES, SHARE_INPUT_COLUMNS, SHARE_TARGETS, type ShareTarget } from './features.ts';
 import { meanMetrics, teamGameMetrics, type ShareMetrics } from './metrics.ts';
 import {
-  SHARE_MODEL_VERSION, fitLogCount, fitSoftmaxOffset, logCountShares, modelShares, rateWeightedShares, softmaxNll, standardiser, teamGamesOf,
-  type OffsetKind, type ShareModel, type TargetModel, type TeamGame,
+  SHARE_MODEL_VERSION,
+  fitLogCount,
+  fitSoftmaxOffset,
+  logCountShares,
+  modelShares,
+  rateWeightedShares,
+  softmaxNll,
+  standardiser,
+  teamGamesOf,
+  type OffsetKind,
+  type ShareModel,
+  type TargetModel,
+  type TeamGame,
 } from './model.ts';
 
 export const LAMBDAS = [1, 30, 1000];
 
-const READ_COLUMNS = ['season', 'game_date', 'game_id', 'team_id', 'player_id', 'minutes_actual', 'fga', 'fta', 'tov', 'vac_min_szn', ...SHARE_INPUT_COLUMNS];
+const READ_COLUMNS = [
+  'season',
+  'game_date',
+  'game_id',
+  'team_id',
+  'player_id',
+  'minutes_actual',
+  'fga',
+  'fta',
+  'tov',
+  'vac_min_szn',
+  ...SHARE_INPUT_COLUMNS,
+];
 
 export async function loadTeamGames(lake: Lake, startDate: string, endDate: string, progress: Progress): Promise<TeamGame[]> {
   const parts = await lake.partitions(RATES_TRAINING_BASE, { startDate, endDate });
-  if (parts.length === 0) throw new UserError(`no gold/rates_training_base between ${startDate} and ${endDate} in ${lake.store.root} (run slatesim lake build)`);
+  if (parts.length === 0)
+    throw new UserError(`no gold/rates_training_base between ${startDate} and ${endDate} in ${lake.store.root} (run slatesim lake build)`);
   progress.start('shares: read', parts.length, 'dates');
   const rows = [];
   for (const [k, part] of parts.entries()) {
@@ -31,20 +55,34 @@ export async function loadTeamGames(lake: Lake, startDate: string, endDate: stri
   return teamGamesOf(rows);
 }
 
-function nllOf(tgs: readonly TeamGame[], t: ShareTarget, kind: OffsetKind, form: TargetModel['form'], std: { mean: number[]; scale: number[] }, coef: number[]): number {
+function nllOf(
+  tgs: readonly TeamGame[],
+  t: ShareTarget,
+  kind: OffsetKind,
+  form: TargetModel['form'],
+  std: { mean: number[]; scale: number[] },
+  coef: number[],
+): number {
   if (form === 'softmax_offset') return softmaxNll(tgs, t, kind, std, coef);
   let nll = 0;
   let att = 0;
   for (const tg of tgs) {
     if (tg.totals[t] === 0) continue;
     const s = logCountShares(tg, t, kind, std, coef);
-    for (let i = 0; i < tg.rows.length; i++) if ((tg.counts[t][i] as number) > 0) nll -= (tg.counts[t][i] as number) * Math.log(Math.max(s[i] as number, 1e-12));
+    for (let i = 0; i < tg.rows.length; i++)
+      if ((tg.counts[t][i] as number) > 0) nll -= (tg.counts[t][i] as number) * Math.log(Math.max(s[i] as number, 1e-12));
     att += tg.totals[t];
   }
   return nll / att;
 }
 
-export function trainShareModel(tgs: readonly TeamGame[], startDate: string, endDate: string, targets: readonly ShareTarget[], progress: Progress): ShareModel {
+export function trainShareModel(
+  tgs: readonly TeamGame[],
+  startDate: string,
+  endDate: string,
+  targets: readonly ShareTarget[],
+  progress: Progress,
+): ShareModel {
   const seasons = [...new Set(tgs.map((tg) => tg.season))].sort();
   const valSeason = seasons.length > 1 ? (seasons[seasons.length - 1] as number) : null;
   const fitSet = valSeason === null ? tgs : tgs.filter((tg) => tg.season < valSeason);
@@ -80,11 +118,21 @@ export function trainShareModel(tgs: readonly TeamGame[], startDate: string, end
     const form = best.actual?.form ?? 'softmax_offset';
     const la = best.actual?.lambda ?? 30;
     const lp = best.pregame?.lambda ?? 30;
-    const coefActual = form === 'log_count' ? fitLogCount(tgs, t, 'actual', finalStd, la) : fitSoftmaxOffset(tgs, t, 'actual', finalStd, la);
+    const coefActual =
+      form === 'log_count' ? fitLogCount(tgs, t, 'actual', finalStd, la) : fitSoftmaxOffset(tgs, t, 'actual', finalStd, la);
     tick();
-    const coefPregame = form === 'log_count' ? fitLogCount(tgs, t, 'pregame', finalStd, lp) : fitSoftmaxOffset(tgs, t, 'pregame', finalStd, lp);
+    const coefPregame =
+      form === 'log_count' ? fitLogCount(tgs, t, 'pregame', finalStd, lp) : fitSoftmaxOffset(tgs, t, 'pregame', finalStd, lp);
     tick();
-    out[t] = { form, mean: finalStd.mean, scale: finalStd.scale, coef_actual: coefActual, coef_pregame: coefPregame, lambda: la, validation_nll: validation };
+    out[t] = {
+      form,
+      mean: finalStd.mean,
+      scale: finalStd.scale,
+      coef_actual: coefActual,
+      coef_pregame: coefPregame,
+      lambda: la,
+      validation_nll: validation,
+    };
     progress.log(`shares: ${t}: form ${form}, lambda actual ${la}, pregame ${lp} (validation ${valSeason ?? 'in-sample'})`);
   }
   progress.stop();
@@ -120,7 +168,11 @@ function quartilesByRank(values: readonly number[]): ('q1' | 'q2' | 'q3' | 'q4')
   return out;
 }
 
-function bootstrap(diffs: readonly { mae: number; kl: number; nll: number }[], resamples: number, seed: number): Record<'mae' | 'kl' | 'nll', BootstrapDiff> {
+function bootstrap(
+  diffs: readonly { mae: number; kl: number; nll: number }[],
+  resamples: number,
+  seed: number,
+): Record<'mae' | 'kl' | 'nll', BootstrapDiff> {
   const rng = new CounterRng(seed);
   const n = diffs.length;
   const out = {} as Record<'mae' | 'kl' | 'nll', BootstrapDiff>;
@@ -154,7 +206,13 @@ export interface EvalReport {
   targets: Record<string, unknown>;
 }
 
-export function evaluateShareModel(model: ShareModel, tgs: readonly TeamGame[], startDate: string, endDate: string, opts: { resamples?: number; seed?: number } = {}): EvalReport {
+export function evaluateShareModel(
+  model: ShareModel,
+  tgs: readonly TeamGame[],
+  startDate: string,
+  endDate: string,
+  opts: { resamples?: number; seed?: number } = {},
+): EvalReport {
   const resamples = opts.resamples ?? 1000;
   const targets: Record<string, unknown> = {};
   for (const t of SHARE_TARGETS) {
@@ -163,7 +221,12 @@ export function evaluateShareModel(model: ShareModel, tgs: readonly TeamGame[], 
     const section = (kind: OffsetKind) => {
       const rw: ShareMetrics[] = [];
       const md: ShareMetrics[] = [];
-      const byQ: Record<string, { rate_weighted: ShareMetrics[]; model: ShareMetrics[] }> = { q1: { rate_weighted: [], model: [] }, q2: { rate_weighted: [], model: [] }, q3: { rate_weighted: [], model: [] }, q4: { rate_weighted: [], model: [] } };
+      const byQ: Record<string, { rate_weighted: ShareMetrics[]; model: ShareMetrics[] }> = {
+        q1: { rate_weighted: [], model: [] },
+        q2: { rate_weighted: [], model: [] },
+        q3: { rate_weighted: [], model: [] },
+        q4: { rate_weighted: [], model: [] },
+      };
       const diffs: { mae: number; kl: number; nll: number }[] = [];
       for (const [k, tg] of valid.entries()) {
         const el = tg.minutesActual.map((m) => (kind === 'pregame' || m > 0 ? 1 : 0));
@@ -172,8 +235,14 @@ export function evaluateShareModel(model: ShareModel, tgs: readonly TeamGame[], 
         const counts = idx.map((i) => tg.counts[t][i] as number);
         const a = rateWeightedShares(tg, t, kind);
         const b = modelShares(model, tg, t, kind);
-        const ma = teamGameMetrics(counts, idx.map((i) => a[i] as number));
-        const mb = teamGameMetrics(counts, idx.map((i) => b[i] as number));
+        const ma = teamGameMetrics(
+          counts,
+          idx.map((i) => a[i] as number),
+        );
+        const mb = teamGameMetrics(
+          counts,
+          idx.map((i) => b[i] as number),
+        );
         rw.push(ma);
         md.push(mb);
         const qq = byQ[quartile[k] as string] as { rate_weighted: ShareMetrics[]; model: ShareMetrics[] };
@@ -182,7 +251,12 @@ export function evaluateShareModel(model: ShareModel, tgs: readonly TeamGame[], 
         diffs.push({ mae: mb.mae - ma.mae, kl: mb.kl - ma.kl, nll: mb.nll - ma.nll });
       }
       const backends: Backends = { rate_weighted: meanMetrics(rw), model: meanMetrics(md) };
-      const by_vacancy_quartile = Object.fromEntries(Object.entries(byQ).map(([k, v]) => [k, { rate_weighted: meanMetrics(v.rate_weighted), model: meanMetrics(v.model), n_team_games: v.model.length }]));
+      const by_vacancy_quartile = Object.fromEntries(
+        Object.entries(byQ).map(([k, v]) => [
+          k,
+          { rate_weighted: meanMetrics(v.rate_weighted), model: meanMetrics(v.model), n_team_games: v.model.length },
+        ]),
+      );
       return { backends, by_vacancy_quartile, bootstrap: bootstrap(diffs, resamples, opts.seed ?? 1) };
     };
     const actual = section('actual');
@@ -194,11 +268,22 @@ export function evaluateShareModel(model: ShareModel, tgs: readonly TeamGame[], 
 
 /** The report as a table: MAE (floor), KL, nll, top1, top2, Spearman; model vs rate_weighted. */
 export function formatEval(report: EvalReport): string {
-  const lines: string[] = [`share model ${report.model.version} (trained ${report.model.training.start_date}..${report.model.training.end_date}) on ${report.start_date}..${report.end_date}`];
-  lines.push('target minutes  backend        MAE     floor   KL      nll     top1   top2   rho    | MAE chg  KL chg   nll chg  P(MAE better)');
+  const lines: string[] = [
+    `share model ${report.model.version} (trained ${report.model.training.start_date}..${report.model.training.end_date}) on ${report.start_date}..${report.end_date}`,
+  ];
+  lines.push(
+    'target minutes  backend        MAE     floor   KL      nll     top1   top2   rho    | MAE chg  KL chg   nll chg  P(MAE better)',
+  );
   for (const t of SHARE_TARGETS) {
-    const r = report.targets[t] as { backends: Backends; bootstrap: Record<string, BootstrapDiff>; pregame: { backends: Backends; bootstrap: Record<string, BootstrapDiff> } };
-    for (const [label, sec] of [['actual', r], ['pregame', r.pregame]] as const) {
+    const r = report.targets[t] as {
+      backends: Backends;
+      bootstrap: Record<string, BootstrapDiff>;
+      pregame: { backends: Backends; bootstrap: Record<string, BootstrapDiff> };
+    };
+    for (const [label, sec] of [
+      ['actual', r],
+      ['pregame', r.pregame],
+    ] as const) {
       for (const name of ['rate_weighted', 'model'] as const) {
         const m = sec.backends[name];
         const f = (v: number, d = 4): string => v.toFixed(d).padStart(7);
@@ -208,10 +293,11 @@ export function formatEval(report: EvalReport): string {
           const pct = (a: number, b: number): string => `${((100 * (a - b)) / b).toFixed(1)}%`.padStart(8);
           tail = ` | ${pct(m.mae, rw.mae)} ${pct(m.kl, rw.kl)} ${pct(m.nll, rw.nll)}  ${(100 * (sec.bootstrap.mae?.frac_improved ?? 0)).toFixed(1)}%`;
         }
-        lines.push(`${t.padEnd(6)} ${label.padEnd(8)} ${name.padEnd(13)} ${f(m.mae)} ${f(m.mae_floor)} ${f(m.kl)} ${f(m.nll)} ${f(m.top1, 3)} ${f(m.top2, 3)} ${f(m.spearman, 3)}${tail}`);
+        lines.push(
+          `${t.padEnd(6)} ${label.padEnd(8)} ${name.padEnd(13)} ${f(m.mae)} ${f(m.mae_floor)} ${f(m.kl)} ${f(m.nll)} ${f(m.top1, 3)} ${f(m.top2, 3)} ${f(m.spearman, 3)}${tail}`,
+        );
       }
     }
   }
   return lines.join('\n');
 }
-

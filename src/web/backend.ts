@@ -14,7 +14,11 @@ import type { SimReply, SimRequest } from './sim-worker.ts';
 
 // Every kernel unit's WGSL (engine/kernels/<unit>/<unit>.wgsl) and the smoke shader, so a unit added there is
 // available without touching the demo.
-const SHADERS = import.meta.glob<string>(['../../engine/kernels/*/*.wgsl', '../../shaders/*.wgsl'], { query: '?raw', import: 'default', eager: true });
+const SHADERS = import.meta.glob<string>(['../../engine/kernels/*/*.wgsl', '../../shaders/*.wgsl'], {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+});
 for (const [path, wgsl] of Object.entries(SHADERS)) registerShaderSource(path.replace(/^.*\//, '').replace(/\.wgsl$/, ''), wgsl);
 
 export type BackendKind = 'webgpu' | 'cpu-worker';
@@ -54,25 +58,46 @@ export class BrowserEngine {
       return new BrowserEngine(ctx, describeAdapter(ctx.adapter));
     } catch (e) {
       // The engine's message speaks of Dawn in Node; in a browser no adapter means WebGPU is off or blocked.
-      const why = e instanceof GpuUnavailableError ? 'the browser offers no WebGPU adapter (see chrome://gpu)' : e instanceof Error ? e.message : String(e);
+      const why =
+        e instanceof GpuUnavailableError
+          ? 'the browser offers no WebGPU adapter (see chrome://gpu)'
+          : e instanceof Error
+            ? e.message
+            : String(e);
       return new BrowserEngine(undefined, why);
     }
   }
 
   /** Runs game 0 of a one-game slate. `backend: 'cpu'` forces the worker. */
-  async run(slate: Slate, profile: Profile, opts: { seed: number; worlds: number; backend: 'auto' | 'cpu'; onProgress: (done: number) => void }): Promise<RunOutput> {
+  async run(
+    slate: Slate,
+    profile: Profile,
+    opts: { seed: number; worlds: number; backend: 'auto' | 'cpu'; onProgress: (done: number) => void },
+  ): Promise<RunOutput> {
     if (slate.nGames !== 1) throw new Error(`the demo runs one game at a time, got ${slate.nGames}`);
     const t0 = performance.now();
     if (this.gpu !== undefined && opts.backend === 'auto' && this.gpuFailure === undefined) {
       try {
         const lostFirst = this.gpu.lost.then((err) => Promise.reject(err));
         const info: { results: { acc: GameAccumulator }[]; cpuChunks?: number; failure?: string } = await Promise.race([
-          runGpu(this.gpu.device, slate, profile, { seed: opts.seed, worlds: opts.worlds, chunk: GPU_CHUNK, saveWorlds: false, onProgress: opts.onProgress }),
+          runGpu(this.gpu.device, slate, profile, {
+            seed: opts.seed,
+            worlds: opts.worlds,
+            chunk: GPU_CHUNK,
+            saveWorlds: false,
+            onProgress: opts.onProgress,
+          }),
           lostFirst,
         ]);
         const acc = info.results[0]?.acc;
         if (acc === undefined) throw new Error('the GPU run returned no game');
-        return { acc, backend: 'webgpu', ms: performance.now() - t0, cpuChunks: info.cpuChunks ?? 0, ...(info.failure === undefined ? {} : { gpuFailure: info.failure }) };
+        return {
+          acc,
+          backend: 'webgpu',
+          ms: performance.now() - t0,
+          cpuChunks: info.cpuChunks ?? 0,
+          ...(info.failure === undefined ? {} : { gpuFailure: info.failure }),
+        };
       } catch (e) {
         if (e instanceof UserError) throw e;
         this.gpuFailure = `WebGPU run failed (${e instanceof Error ? e.message : String(e)}); running on the CPU from now on`;
@@ -88,7 +113,11 @@ export class BrowserEngine {
     this.cancelWorker?.();
   }
 
-  private runInWorker(slate: Slate, profile: Profile, opts: { seed: number; worlds: number; onProgress: (done: number) => void }): Promise<GameAccumulator> {
+  private runInWorker(
+    slate: Slate,
+    profile: Profile,
+    opts: { seed: number; worlds: number; onProgress: (done: number) => void },
+  ): Promise<GameAccumulator> {
     this.worker ??= new Worker(new URL('./sim-worker.ts', import.meta.url), { type: 'module' });
     const worker = this.worker;
     const id = this.nextId++;

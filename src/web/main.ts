@@ -154,18 +154,26 @@ async function selectGame(gameId: string, out: Set<number>): Promise<void> {
   if (!data.slateRows.some((r) => String(r.game_id) === gameId)) {
     throw new UserError(`game ${gameId}: no game with available players on ${data.date} (pick one from the list)`);
   }
-  const listed = slateFromRows(data.date, data.slateRows.filter((r) => String(r.game_id) === gameId), new Set(), modelFor(data.date));
-  for (const id of out) if (!listed.playerId.includes(id)) throw new UserError(`out ${id}: no available player with that id in game ${gameId}`);
+  const listed = slateFromRows(
+    data.date,
+    data.slateRows.filter((r) => String(r.game_id) === gameId),
+    new Set(),
+    modelFor(data.date),
+  );
+  for (const id of out)
+    if (!listed.playerId.includes(id)) throw new UserError(`out ${id}: no available player with that id in game ${gameId}`);
   state.game = gameId;
   state.listed = listed;
   state.out = out;
   state.before = undefined;
   state.after = undefined;
   select('game').value = gameId;
-  for (const tr of el<HTMLTableElement>('games').tBodies[0]?.rows ?? []) tr.setAttribute('aria-selected', String(tr.dataset.gameId === gameId));
+  for (const tr of el<HTMLTableElement>('games').tBodies[0]?.rows ?? [])
+    tr.setAttribute('aria-selected', String(tr.dataset.gameId === gameId));
   state.actual = actualShares(data.box, gameId);
   const odds = data.odds.find((o) => String(o.game_id) === gameId);
-  const teamName = (side: Side): string => String((side === 0 ? odds?.home_team : odds?.away_team) ?? `team ${listed.teamId[side] as number}`);
+  const teamName = (side: Side): string =>
+    String((side === 0 ? odds?.home_team : odds?.away_team) ?? `team ${listed.teamId[side] as number}`);
   const team = select('team');
   const keep = team.value;
   team.replaceChildren(new Option(`${teamName(1)} (away)`, '1'), new Option(`${teamName(0)} (home)`, '0'));
@@ -250,10 +258,18 @@ function readKnobs(): { profile: Profile; worlds: number; backend: 'auto' | 'cpu
   const worldsText = input('worlds').value.trim();
   const worlds = Number(worldsText);
   if (!/^\d+$/.test(worldsText) || worlds < 100 || worlds > MAX_WORLDS) {
-    throw new UserError(`worlds must be a whole number from 100 to ${MAX_WORLDS.toLocaleString('en-US')}, got ${JSON.stringify(worldsText)}`);
+    throw new UserError(
+      `worlds must be a whole number from 100 to ${MAX_WORLDS.toLocaleString('en-US')}, got ${JSON.stringify(worldsText)}`,
+    );
   }
   const base = state.baseProfile as Profile;
-  const profile = parseProfile({ ...base, usage_shares: { ...base.usage_shares, share_temperature: temperature, share_noise_std: noise, min_minutes_active_cutoff: cutoff } }, 'controls');
+  const profile = parseProfile(
+    {
+      ...base,
+      usage_shares: { ...base.usage_shares, share_temperature: temperature, share_noise_std: noise, min_minutes_active_cutoff: cutoff },
+    },
+    'controls',
+  );
   const backend = select('backend-choice').value === 'cpu' ? 'cpu' : 'auto';
   return { profile, worlds, backend, key: JSON.stringify([state.data?.date, state.game, temperature, noise, cutoff, worlds, backend]) };
 }
@@ -298,7 +314,8 @@ async function simulate(gen: number): Promise<void> {
   const jobs: { which: 'before' | 'after'; key: string; out: Set<number> }[] = [];
   if (state.before?.key !== knobs.key) jobs.push({ which: 'before', key: knobs.key, out: new Set() });
   if (state.out.size === 0) state.after = undefined;
-  else if (state.after?.key !== `${knobs.key}|${outKey}`) jobs.push({ which: 'after', key: `${knobs.key}|${outKey}`, out: new Set(state.out) });
+  else if (state.after?.key !== `${knobs.key}|${outKey}`)
+    jobs.push({ which: 'after', key: `${knobs.key}|${outKey}`, out: new Set(state.out) });
   if (jobs.length === 0) {
     render();
     return;
@@ -311,7 +328,12 @@ async function simulate(gen: number): Promise<void> {
   const times: string[] = [];
   for (const job of jobs) {
     const slate = slateFromRows(date, gameRows(), job.out, modelFor(date));
-    const out = await engine.run(slate, knobs.profile, { seed: SEED, worlds: knobs.worlds, backend: knobs.backend, onProgress: (n) => (progress.value = (finished + n) / total) });
+    const out = await engine.run(slate, knobs.profile, {
+      seed: SEED,
+      worlds: knobs.worlds,
+      backend: knobs.backend,
+      onProgress: (n) => (progress.value = (finished + n) / total),
+    });
     if (gen !== state.generation) return;
     finished += knobs.worlds;
     state[job.which] = { key: job.key, slate, summary: summarise(slate, out.acc), run: out };
@@ -319,7 +341,10 @@ async function simulate(gen: number): Promise<void> {
   }
   progress.value = 1;
   const last = state[jobs[jobs.length - 1]?.which ?? 'before'] as Simulated;
-  const backendText = last.run.backend === 'webgpu' ? (engine.gpuDescription.replace(/^WebGPU adapter: /, '').split(';')[0] ?? '') : 'TypeScript kernels in a web worker';
+  const backendText =
+    last.run.backend === 'webgpu'
+      ? (engine.gpuDescription.replace(/^WebGPU adapter: /, '').split(';')[0] ?? '')
+      : 'TypeScript kernels in a web worker';
   const ms = jobs.reduce((a, j) => a + (state[j.which] as Simulated).run.ms, 0);
   state.runs++;
   run.dataset.state = 'done';
@@ -331,7 +356,8 @@ async function simulate(gen: number): Promise<void> {
   run.dataset.cpuChunks = String(cpuChunks);
   run.textContent = `${backendText}: ${knobs.worlds.toLocaleString('en-US')} worlds per run in ${(ms / 1000).toFixed(2)} s (${times.join(', ')})`;
   if (last.run.fallback !== undefined) showMessage(last.run.fallback);
-  else if (cpuChunks > 0) showMessage(`${cpuChunks} chunk(s) were rerun on the CPU after a WebGPU failure: ${last.run.gpuFailure ?? 'see the console'}`);
+  else if (cpuChunks > 0)
+    showMessage(`${cpuChunks} chunk(s) were rerun on the CPU after a WebGPU failure: ${last.run.gpuFailure ?? 'see the console'}`);
   render();
 }
 
@@ -354,7 +380,8 @@ function render(): void {
   const outNames = before.summary.players.filter((p) => state.out.has(p.playerId)).map((p) => p.name);
 
   // Who gains: the table.
-  el('effect-title').textContent = outNames.length === 0 ? `${teamText}: ${stat} shares` : `Who gains with ${outNames.join(', ')} out: ${teamText} ${stat}`;
+  el('effect-title').textContent =
+    outNames.length === 0 ? `${teamText}: ${stat} shares` : `Who gains with ${outNames.join(', ')} out: ${teamText} ${stat}`;
   el('effect-mean').textContent = `${stat} mean`;
   el('effect-note').textContent =
     outNames.length === 0
@@ -370,13 +397,17 @@ function render(): void {
       if (r.ruledOut) tr.className = 'out';
       const change = r.shareAfter === null ? null : r.shareAfter - r.shareBefore;
       const actual = state.actual.get(r.playerId);
-      const pair = (a: number, b: number | null, digits: number): string => (b === null ? a.toFixed(digits) : `${a.toFixed(digits)} → ${b.toFixed(digits)}`);
+      const pair = (a: number, b: number | null, digits: number): string =>
+        b === null ? a.toFixed(digits) : `${a.toFixed(digits)} → ${b.toFixed(digits)}`;
       const cells: [string, string][] = [
         [r.name, ''],
         [r.minutesP50.toFixed(1), 'num opt'],
         [pct(r.shareBefore), 'num'],
         [r.shareAfter === null ? '—' : r.ruledOut ? 'out' : pct(r.shareAfter), 'num'],
-        [change === null || r.ruledOut ? '—' : signedPts(change), `num${change === null || r.ruledOut ? '' : change > 0.0005 ? ' up' : change < -0.0005 ? ' down' : ''}`],
+        [
+          change === null || r.ruledOut ? '—' : signedPts(change),
+          `num${change === null || r.ruledOut ? '' : change > 0.0005 ? ' up' : change < -0.0005 ? ' down' : ''}`,
+        ],
         [pair(r.meanBefore, r.meanAfter, 1), 'num'],
         [pair(r.minutesBefore, r.minutesAfter, 1), 'num opt'],
         [pair(r.dkBefore, r.dkAfter, 1), 'num'],
@@ -396,18 +427,34 @@ function render(): void {
   const afterLabel = `simulated, ${outNames.join(', ')} out`;
   const series: Series[] = [{ label: 'simulated, as listed', data: rows.map((r) => r.shareBefore), color: COLORS.before }];
   if (after !== undefined) series.push({ label: afterLabel, data: rows.map((r) => r.shareAfter ?? 0), color: COLORS.after });
-  series.push({ label: `actual on ${date}`, data: rows.map((r) => state.actual.get(r.playerId)?.share[target] ?? 0), color: COLORS.actual });
+  series.push({
+    label: `actual on ${date}`,
+    data: rows.map((r) => state.actual.get(r.playerId)?.share[target] ?? 0),
+    color: COLORS.actual,
+  });
   el('shares-caption').textContent = `${teamText}: share of team ${stat}, simulated vs actual on ${date}`;
-  drawBars(el<HTMLCanvasElement>('chart-shares'), rows.map((r) => r.name), series, { horizontal: true, valueTitle: `share of team ${stat}`, categoryTitle: '' });
+  drawBars(
+    el<HTMLCanvasElement>('chart-shares'),
+    rows.map((r) => r.name),
+    series,
+    { horizontal: true, valueTitle: `share of team ${stat}`, categoryTitle: '' },
+  );
 
   // The team total across worlds.
   const k = TARGETS.indexOf(target);
   const teamHists = [before.summary.teamTotalHist[side]?.[k] as Uint32Array];
   if (after !== undefined) teamHists.push(after.summary.teamTotalHist[side]?.[k] as Uint32Array);
   const teamHist = rebin(teamHists, 1, (b) => b);
-  const actualTotal = [...state.actual.values()].filter((a) => a.teamId === before.slate.teamId[side]).reduce((a, l) => a + l.counts[target], 0);
-  el('team-caption').textContent = `${teamText}: team ${stat} total across ${before.summary.worlds.toLocaleString('en-US')} worlds (actual: ${actualTotal})`;
-  drawBars(el<HTMLCanvasElement>('chart-team'), teamHist.edges.map(String), histSeries(teamHist.probs, after !== undefined, afterLabel), { histogram: true, valueTitle: 'share of worlds', categoryTitle: `team ${stat}` });
+  const actualTotal = [...state.actual.values()]
+    .filter((a) => a.teamId === before.slate.teamId[side])
+    .reduce((a, l) => a + l.counts[target], 0);
+  el('team-caption').textContent =
+    `${teamText}: team ${stat} total across ${before.summary.worlds.toLocaleString('en-US')} worlds (actual: ${actualTotal})`;
+  drawBars(el<HTMLCanvasElement>('chart-team'), teamHist.edges.map(String), histSeries(teamHist.probs, after !== undefined, afterLabel), {
+    histogram: true,
+    valueTitle: 'share of worlds',
+    categoryTitle: `team ${stat}`,
+  });
 
   // One player's FGA and DK points across worlds.
   const playerId = Number(select('player').value);
@@ -419,10 +466,21 @@ function render(): void {
     const dk = rebin(pa === undefined ? [pb.dkHist] : [pb.dkHist, pa.dkHist], 8, dkValue, 0.002);
     const real = state.actual.get(playerId);
     const suffix = gone ? ' (ruled out: only the listed run)' : '';
-    el('fga-caption').textContent = `${pb.name}: FGA, mean ${pb.mean.fga.toFixed(1)}${pa === undefined ? '' : ` → ${pa.mean.fga.toFixed(1)}`}${real === undefined ? '' : `, actual ${real.counts.fga}`}${suffix}`;
-    el('dk-caption').textContent = `${pb.name}: DraftKings points, mean ${pb.mean.dk.toFixed(1)}${pa === undefined ? '' : ` → ${pa.mean.dk.toFixed(1)}`}${suffix}`;
-    drawBars(el<HTMLCanvasElement>('chart-player-fga'), fga.edges.map(String), histSeries(fga.probs, pa !== undefined, afterLabel), { histogram: true, valueTitle: 'share of worlds', categoryTitle: 'FGA' });
-    drawBars(el<HTMLCanvasElement>('chart-player-dk'), dk.edges.map((v) => v.toFixed(0)), histSeries(dk.probs, pa !== undefined, afterLabel), { histogram: true, valueTitle: 'share of worlds', categoryTitle: 'DK points (2-point bins)' });
+    el('fga-caption').textContent =
+      `${pb.name}: FGA, mean ${pb.mean.fga.toFixed(1)}${pa === undefined ? '' : ` → ${pa.mean.fga.toFixed(1)}`}${real === undefined ? '' : `, actual ${real.counts.fga}`}${suffix}`;
+    el('dk-caption').textContent =
+      `${pb.name}: DraftKings points, mean ${pb.mean.dk.toFixed(1)}${pa === undefined ? '' : ` → ${pa.mean.dk.toFixed(1)}`}${suffix}`;
+    drawBars(el<HTMLCanvasElement>('chart-player-fga'), fga.edges.map(String), histSeries(fga.probs, pa !== undefined, afterLabel), {
+      histogram: true,
+      valueTitle: 'share of worlds',
+      categoryTitle: 'FGA',
+    });
+    drawBars(
+      el<HTMLCanvasElement>('chart-player-dk'),
+      dk.edges.map((v) => v.toFixed(0)),
+      histSeries(dk.probs, pa !== undefined, afterLabel),
+      { histogram: true, valueTitle: 'share of worlds', categoryTitle: 'DK points (2-point bins)' },
+    );
   }
 }
 
@@ -450,13 +508,17 @@ async function checkGpu(engine: BrowserEngine): Promise<void> {
   // A known-answer kernel first, so a broken adapter shows here and not as odd charts.
   const inputWords = new Uint32Array(4096).map((_, i) => Math.imul(i, 2654435761) >>> 0);
   const got = await runSmokeAffine(engine.gpu.device, 1664525, 1013904223, inputWords);
-  const exact = got.every((v, i) => v === ((Math.imul(1664525, inputWords[i] as number) + 1013904223) >>> 0));
+  const exact = got.every((v, i) => v === (Math.imul(1664525, inputWords[i] as number) + 1013904223) >>> 0);
   out.textContent = `${engine.gpuDescription} — kernel ${exact ? 'exact' : 'MISMATCH'}`;
   out.dataset.state = exact ? 'webgpu' : 'mismatch';
 }
 
 function bindControls(): void {
-  for (const [id, digits] of [['temperature', 2], ['noise', 2], ['cutoff', 1]] as const) {
+  for (const [id, digits] of [
+    ['temperature', 2],
+    ['noise', 2],
+    ['cutoff', 1],
+  ] as const) {
     const range = input(id);
     const shown = el<HTMLOutputElement>(`${id}-value`);
     range.addEventListener('input', () => {
@@ -487,10 +549,7 @@ function bindControls(): void {
 
 async function start(): Promise<void> {
   const params = new URLSearchParams(location.search);
-  const [engine] = await Promise.all([
-    BrowserEngine.create(),
-    initParquet(async () => new URL(wasmUrl, location.href)),
-  ]);
+  const [engine] = await Promise.all([BrowserEngine.create(), initParquet(async () => new URL(wasmUrl, location.href))]);
   state.engine = engine;
   state.baseProfile = pickProfile(profilesJson, PROFILE, 'config/profiles.json');
   const gpuChecked = checkGpu(engine).catch((e: unknown) => {
@@ -513,7 +572,8 @@ async function start(): Promise<void> {
   bindControls();
 
   const date = params.get('date') ?? dates[dates.length - 1] ?? '';
-  if (!dates.includes(date)) throw new UserError(`date ${date}: not in the embedded lake (${dates[0] ?? '?'} .. ${dates[dates.length - 1] ?? '?'})`);
+  if (!dates.includes(date))
+    throw new UserError(`date ${date}: not in the embedded lake (${dates[0] ?? '?'} .. ${dates[dates.length - 1] ?? '?'})`);
   dateSelect.value = date;
   const worlds = params.get('worlds');
   if (worlds !== null) input('worlds').value = worlds;

@@ -33,7 +33,9 @@ scope.onmessage = async (ev) => {
     const progress = { start() {}, stop() {}, log() {}, update: (done: number) => scope.postMessage({ id, kind: 'progress', done }) };
     const run = await simulate(slate, profile, inlineCpuBackend({ chunk }), { seed, worlds, progress });
     const acc = (run.games[0] as { acc: GameAccumulator }).acc;
-    const buffers = Object.values(acc).filter((v): v is Float64Array | Uint32Array => ArrayBuffer.isView(v)).map((v) => v.buffer as ArrayBuffer);
+    const buffers = Object.values(acc)
+      .filter((v): v is Float64Array | Uint32Array => ArrayBuffer.isView(v))
+      .map((v) => v.buffer as ArrayBuffer);
     scope.postMessage({ id, kind: 'done', acc }, buffers);
   } catch (e) {
     scope.postMessage({ id, kind: 'error', message: e instanceof Error ? e.message : String(e) });

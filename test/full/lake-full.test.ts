@@ -38,14 +38,26 @@ beforeAll(async () => {
   const t0 = Date.now();
   result = await buildLake({ source: SOURCES, lake: lakeDir, progress: silentProgress });
   seconds = (Date.now() - t0) / 1000;
-  console.log(`full lake: 9 seasons, silver and gold, ${result.filesWritten} files in ${seconds.toFixed(1)}s (targets: silver < 3 min, whole lake < 5 min)`);
+  console.log(
+    `full lake: 9 seasons, silver and gold, ${result.filesWritten} files in ${seconds.toFixed(1)}s (targets: silver < 3 min, whole lake < 5 min)`,
+  );
 }, 600_000);
 
 describe('the full lake, 2018-2026', () => {
   it('builds every season with every row', () => {
     expect(result.built).toEqual([2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026]);
     const rows = Object.fromEntries(Object.entries(result.manifest.seasons).map(([s, m]) => [s, m.box_scores.rows]));
-    expect(rows).toEqual({ '2018': 30980, '2019': 30808, '2020': 26538, '2021': 28859, '2022': 31321, '2023': 34024, '2024': 34843, '2025': 35114, '2026': 25450 });
+    expect(rows).toEqual({
+      '2018': 30980,
+      '2019': 30808,
+      '2020': 26538,
+      '2021': 28859,
+      '2022': 31321,
+      '2023': 34024,
+      '2024': 34843,
+      '2025': 35114,
+      '2026': 25450,
+    });
     for (let s = 2018; s <= 2025; s++) expect(result.manifest.seasons[String(s)]?.box_scores.quarantined, String(s)).toEqual([]);
   });
 
@@ -138,7 +150,13 @@ describe('the full lake, 2018-2026', () => {
                FROM read_parquet('${glob}', hive_partitioning = true) GROUP BY 1, 2, 3)`,
       )
     ).getRowObjectsJson();
-    expect(off).toEqual({ team_games: 2 * (1230 + 1230 + 1059 + 1080 + 1230 + 1320 + 1319 + 1321), off: 0, tg_2026: 2024 - 6, within1_2026: 1978 - 1, off3_2026: 0 });
+    expect(off).toEqual({
+      team_games: 2 * (1230 + 1230 + 1059 + 1080 + 1230 + 1320 + 1319 + 1321),
+      off: 0,
+      tg_2026: 2024 - 6,
+      within1_2026: 1978 - 1,
+      off3_2026: 0,
+    });
   });
 
   it("agrees with the lines archive's final scores, an independent source", async () => {
@@ -172,7 +190,9 @@ describe('the full lake, 2018-2026', () => {
   it('meets the 2024 minutes targets, each season fit only on earlier seasons', () => {
     const metrics = result.gold?.minutes_metrics ?? [];
     for (const m of metrics) {
-      console.log(`minutes ${m.season}: MAE p50 ${m.mae_p50.toFixed(3)} (last-5 ${m.mae_last5.toFixed(3)}), p10-p90 ${(100 * m.coverage_p10_p90).toFixed(1)}%, trained on ${m.trained_on.join(',') || 'heuristic'}`);
+      console.log(
+        `minutes ${m.season}: MAE p50 ${m.mae_p50.toFixed(3)} (last-5 ${m.mae_last5.toFixed(3)}), p10-p90 ${(100 * m.coverage_p10_p90).toFixed(1)}%, trained on ${m.trained_on.join(',') || 'heuristic'}`,
+      );
       expect(m.trained_on.every((s) => s < m.season)).toBe(true);
     }
     const m2024 = metrics.find((m) => m.season === 2024);
@@ -217,10 +237,26 @@ describe('the full lake, 2018-2026', () => {
 
   it('trains the share model on 2018-2023 and meets the 2024 targets against rate_weighted', async () => {
     const lake = new Lake(new NodeFileStore(lakeDir));
-    const model = trainShareModel(await loadTeamGames(lake, '2017-10-01', '2023-06-30', silentProgress), '2017-10-01', '2023-06-30', ['fga', 'fta', 'tov'], silentProgress);
-    const report = evaluateShareModel(model, await loadTeamGames(lake, '2023-10-01', '2024-06-30', silentProgress), '2023-10-01', '2024-06-30', { resamples: 1000 });
+    const model = trainShareModel(
+      await loadTeamGames(lake, '2017-10-01', '2023-06-30', silentProgress),
+      '2017-10-01',
+      '2023-06-30',
+      ['fga', 'fta', 'tov'],
+      silentProgress,
+    );
+    const report = evaluateShareModel(
+      model,
+      await loadTeamGames(lake, '2023-10-01', '2024-06-30', silentProgress),
+      '2023-10-01',
+      '2024-06-30',
+      { resamples: 1000 },
+    );
     console.log(formatEval(report));
-    type Sec = { backends: Record<'model' | 'rate_weighted', { mae: number; kl: number; nll: number }>; by_vacancy_quartile: Record<string, Record<'model' | 'rate_weighted', { mae: number }>>; bootstrap: Record<string, { frac_improved: number }> };
+    type Sec = {
+      backends: Record<'model' | 'rate_weighted', { mae: number; kl: number; nll: number }>;
+      by_vacancy_quartile: Record<string, Record<'model' | 'rate_weighted', { mae: number }>>;
+      bootstrap: Record<string, { frac_improved: number }>;
+    };
     const need = { fga: 0.04, fta: 0.02, tov: 0.015 };
     for (const t of ['fga', 'fta', 'tov'] as const) {
       const r = report.targets[t] as Sec & { pregame: Sec };
@@ -244,8 +280,20 @@ describe('the full lake, 2018-2026', () => {
 
   it('joins at least 98% of the real 2023-01-18 DraftKings slate by player_id', async () => {
     const csvFile = join(SHARED_DATA, 'dk_salaries_samples.csv.gz');
-    const r = await importSalaries({ lake: new Lake(new NodeFileStore(lakeDir)), csvText: await readCsvBytes(csvFile), csvFile, date: '2023-01-18' });
-    console.log(`DK 2023-01-18: matched ${r.matched}/${r.total}; unmatched: ${r.matches.filter((m) => m.candidate === null).map((m) => m.row.name).join(', ') || 'none'}`);
+    const r = await importSalaries({
+      lake: new Lake(new NodeFileStore(lakeDir)),
+      csvText: await readCsvBytes(csvFile),
+      csvFile,
+      date: '2023-01-18',
+    });
+    console.log(
+      `DK 2023-01-18: matched ${r.matched}/${r.total}; unmatched: ${
+        r.matches
+          .filter((m) => m.candidate === null)
+          .map((m) => m.row.name)
+          .join(', ') || 'none'
+      }`,
+    );
     expect(r.total).toBe(293);
     expect(r.matched / r.total).toBeGreaterThanOrEqual(0.98);
   });

@@ -52,7 +52,9 @@ export function sharesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameBa
             continue;
           }
           eligible++;
-          const l = ((s.shareBase[target][b.p0 + j] as number) + Math.log(m) + us.share_noise_std * (noise[j * 3 + k] as number)) / us.share_temperature;
+          const l =
+            ((s.shareBase[target][b.p0 + j] as number) + Math.log(m) + us.share_noise_std * (noise[j * 3 + k] as number)) /
+            us.share_temperature;
           logits[j] = l;
           if (l > max) max = l;
         }
@@ -76,7 +78,8 @@ export function sharesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameBa
           const p = probs[j] as number;
           let x = 0;
           if (j === last) x = remaining;
-          else if (remaining > 0 && p > 0) x = binomial(remaining, Math.min(1, p / remainingP), u01((words as Uint32Array)[slot & 3] as number));
+          else if (remaining > 0 && p > 0)
+            x = binomial(remaining, Math.min(1, p / remainingP), u01((words as Uint32Array)[slot & 3] as number));
           b.counts[(base + j) * 3 + k] = x;
           remaining -= x;
           remainingP -= p;
@@ -100,7 +103,16 @@ export function softmaxShares(logits: Float64Array, lo: number, hi: number, max:
   for (let j = lo; j < hi; j++) probs[j] = (probs[j] as number) / sum;
 }
 
-function fallbackShares(s: Slate, b: GameBatch, base: number, lo: number, hi: number, target: Target, how: 'rate_weighted' | 'even', probs: Float64Array): void {
+function fallbackShares(
+  s: Slate,
+  b: GameBatch,
+  base: number,
+  lo: number,
+  hi: number,
+  target: Target,
+  how: 'rate_weighted' | 'even',
+  probs: Float64Array,
+): void {
   let sum = 0;
   for (let j = lo; j < hi; j++) {
     const m = b.active[base + j] === 1 ? (b.minutes[base + j] as number) : 0;
@@ -116,7 +128,17 @@ function fallbackShares(s: Slate, b: GameBatch, base: number, lo: number, hi: nu
 }
 
 /** The old way, per player: count ~ NB(rate x minutes x pace x offense x anchor); team total = the sum. */
-function independentCounts(s: Slate, prof: Profile, rng: CounterRng, b: GameBatch, w: number, wg: number, k: number, target: Target, anchor: Float64Array): void {
+function independentCounts(
+  s: Slate,
+  prof: Profile,
+  rng: CounterRng,
+  b: GameBatch,
+  w: number,
+  wg: number,
+  k: number,
+  target: Target,
+  anchor: Float64Array,
+): void {
   const base = w * b.nP;
   const totals = [0, 0];
   for (let j = 0; j < b.nP; j++) {
@@ -132,7 +154,6 @@ function independentCounts(s: Slate, prof: Profile, rng: CounterRng, b: GameBatc
     b.counts[(base + j) * 3 + k] = x;
     totals[team] = (totals[team] as number) + x;
   }
-  b.totals[(w * 2) * 3 + k] = totals[0] as number;
+  b.totals[w * 2 * 3 + k] = totals[0] as number;
   b.totals[(w * 2 + 1) * 3 + k] = totals[1] as number;
 }
-

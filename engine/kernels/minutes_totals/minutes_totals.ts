@@ -34,7 +34,12 @@ export function minutesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameB
       margin += prof.game_script.margin_sd * boxMuller(u[0] as number, u[1] as number);
     }
     b.margin[w] = margin;
-    const blowout = prof.game_script.enabled ? Math.min(prof.game_script.max_starter_drop, Math.max(0, Math.abs(margin) - prof.game_script.blowout_threshold) * prof.game_script.starter_drop_per_point) : 0;
+    const blowout = prof.game_script.enabled
+      ? Math.min(
+          prof.game_script.max_starter_drop,
+          Math.max(0, Math.abs(margin) - prof.game_script.blowout_threshold) * prof.game_script.starter_drop_per_point,
+        )
+      : 0;
     const cap = playerCap(ot);
     const target = teamMinutes(ot);
     for (let j = 0; j < nP; j++) {
@@ -157,9 +162,9 @@ export function teamTotalsKernel(s: Slate, prof: Profile, rng: CounterRng, b: Ga
         const draw = Math.max(0, Math.round(mean + Math.sqrt((disp[k] as number) * mean) * (zs[k] as number)));
         b.totals[(w * 2 + team) * 3 + k] = draw;
         // More FGA than expected come with more misses (offensive rebounds): efficiency falls with the ratio.
-        if (k === 0 && elasticity > 0 && mean > 0) b.efficiency[w * 2 + team] = efficiency * Math.pow(Math.max(draw, 1) / mean, -elasticity);
+        if (k === 0 && elasticity > 0 && mean > 0)
+          b.efficiency[w * 2 + team] = efficiency * Math.pow(Math.max(draw, 1) / mean, -elasticity);
       });
     }
   }
 }
-

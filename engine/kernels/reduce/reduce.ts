@@ -1,6 +1,17 @@
 // Kernel 6 on the CPU, the twin of reduce.wgsl: folds a batch of worlds into a game's accumulator (per-player
 // sums and histograms, per-team points, conservation and minutes checks) in world order.
-import { DK_BINS, DK_MIN, FGA_BINS, MIN_BIN, MIN_BINS, MINUTES_TOLERANCE, NSTAT, STAT_INDEX, TEAM_TOTAL_BINS, teamMinutes as teamMinutesOf } from '../contract.ts';
+import {
+  DK_BINS,
+  DK_MIN,
+  FGA_BINS,
+  MIN_BIN,
+  MIN_BINS,
+  MINUTES_TOLERANCE,
+  NSTAT,
+  STAT_INDEX,
+  TEAM_TOTAL_BINS,
+  teamMinutes as teamMinutesOf,
+} from '../contract.ts';
 import { doubles, statLineAt, type StatLine } from '../scoring/scoring.ts';
 import type { GameBatch } from '../batch.ts';
 
@@ -103,4 +114,3 @@ export function reduceBatch(acc: GameAccumulator, b: GameBatch): void {
   acc.worlds += b.worlds;
   acc.fallbacks += b.fallbacks;
 }
-

@@ -94,7 +94,7 @@ export function scoringWgsl(table: DkTable = DK_CLASSIC): string {
     c('DK_TRIPLE_DOUBLE', table.tripleDoubleBonus),
     c('DK_MULTIPLIER', table.multiplier),
     '',
-    '// A player-world\'s scored stats, in SCORED_STATS order.',
+    "// A player-world's scored stats, in SCORED_STATS order.",
     'struct DkLine {',
     ...SCORED_STATS.map((st) => `  ${st}: u32,`),
     '};',

@@ -59,7 +59,6 @@ export function statLineKernel(s: Slate, prof: Profile, rng: CounterRng, b: Game
   }
 }
 
-
 /**
  * The pilot's points of one team-world expected from its attempts (not drawn makes), summed over the team's
  * players: FGA x (3PA share x 3 x 3P% + (1 - share) x 2 x 2P%) x efficiency + FTA x FT%. Added one player at a
@@ -74,7 +73,9 @@ export function pilotPoints(s: Slate, b: GameBatch, w: number, team: number, sum
     const i = b.p0 + j;
     const x = w * b.nP + j;
     const share3 = s.fg3Share[i] as number;
-    const perFga = share3 * 3 * Math.min(SHOT_PCT_CAP, (s.fg3Pct[i] as number) * eff) + (1 - share3) * 2 * Math.min(SHOT_PCT_CAP, (s.fg2Pct[i] as number) * eff);
+    const perFga =
+      share3 * 3 * Math.min(SHOT_PCT_CAP, (s.fg3Pct[i] as number) * eff) +
+      (1 - share3) * 2 * Math.min(SHOT_PCT_CAP, (s.fg2Pct[i] as number) * eff);
     // Left to right, as a running sum: (points + FGA x perFga) + FTA x FT%.
     points = points + (b.counts[x * 3] as number) * perFga + (b.counts[x * 3 + 1] as number) * (s.ftPct[i] as number);
   }

@@ -23,38 +23,51 @@ export function registerBench(parent: Command): void {
     .option('--reps <n>', 'timed repetitions after the warm-up (the median is reported)', '3')
     .option('--seed <n>', 'random seed', '1')
     .option('--quick', 'CI mode: 1,000 worlds, one repetition, the full slate only')
-    .action(async (o: { json: string; lake?: string; date?: string; profile: string; worlds: string; backends: string; scopes: string; reps: string; seed: string; quick?: boolean }) => {
-      await initParquetNode();
-      const lakeDir = o.lake ?? resolve(PACKAGE_ROOT, EMBEDDED_LAKE_DIR);
-      const lakeObj = await openLake(lakeDir);
-      const worlds = o.quick === true ? [1000] : o.worlds.split(',').map((w) => positiveInt('--worlds', w.trim(), 10_000_000));
-      const backends = parseList('--backends', o.backends, ['cpu', 'gpu']) as ('cpu' | 'gpu')[];
-      const scopes = (o.quick === true ? ['slate'] : parseList('--scopes', o.scopes, ['slate', 'game'])) as Scope[];
-      const reps = o.quick === true ? 1 : positiveInt('--reps', o.reps, 100);
-      const seed = positiveInt('--seed', o.seed, Number.MAX_SAFE_INTEGER, true);
-      const date = await slateDate(lakeObj, lakeDir, o.date);
-      const profile = await loadProfile(o.profile);
-      const shareModel = await shippedShareModel(profile.usage_shares.enabled, date);
-      if (backends.includes('gpu')) {
-        // Fail here, once and clearly, rather than in every child.
-        const ctx = await requestGpuDevice();
-        ctx.device.destroy();
-      }
-      await runBench({
-        lake: lakeObj,
-        lakeDir,
-        date,
-        profile,
-        profileName: o.profile,
-        ...(shareModel !== undefined ? { shareModel } : {}),
-        worlds,
-        backends,
-        scopes,
-        reps,
-        seed,
-        json: o.json,
-        binPath: resolve(PACKAGE_ROOT, 'bin/slatesim.js'),
-        log: (line) => process.stderr.write(`${line}\n`),
-      });
-    });
+    .action(
+      async (o: {
+        json: string;
+        lake?: string;
+        date?: string;
+        profile: string;
+        worlds: string;
+        backends: string;
+        scopes: string;
+        reps: string;
+        seed: string;
+        quick?: boolean;
+      }) => {
+        await initParquetNode();
+        const lakeDir = o.lake ?? resolve(PACKAGE_ROOT, EMBEDDED_LAKE_DIR);
+        const lakeObj = await openLake(lakeDir);
+        const worlds = o.quick === true ? [1000] : o.worlds.split(',').map((w) => positiveInt('--worlds', w.trim(), 10_000_000));
+        const backends = parseList('--backends', o.backends, ['cpu', 'gpu']) as ('cpu' | 'gpu')[];
+        const scopes = (o.quick === true ? ['slate'] : parseList('--scopes', o.scopes, ['slate', 'game'])) as Scope[];
+        const reps = o.quick === true ? 1 : positiveInt('--reps', o.reps, 100);
+        const seed = positiveInt('--seed', o.seed, Number.MAX_SAFE_INTEGER, true);
+        const date = await slateDate(lakeObj, lakeDir, o.date);
+        const profile = await loadProfile(o.profile);
+        const shareModel = await shippedShareModel(profile.usage_shares.enabled, date);
+        if (backends.includes('gpu')) {
+          // Fail here, once and clearly, rather than in every child.
+          const ctx = await requestGpuDevice();
+          ctx.device.destroy();
+        }
+        await runBench({
+          lake: lakeObj,
+          lakeDir,
+          date,
+          profile,
+          profileName: o.profile,
+          ...(shareModel !== undefined ? { shareModel } : {}),
+          worlds,
+          backends,
+          scopes,
+          reps,
+          seed,
+          json: o.json,
+          binPath: resolve(PACKAGE_ROOT, 'bin/slatesim.js'),
+          log: (line) => process.stderr.write(`${line}\n`),
+        });
+      },
+    );
 }

@@ -23,7 +23,8 @@ export function registerDiagnostics(parent: Command): void {
       let maxDays: number | undefined;
       if (o.maxDays !== undefined) {
         maxDays = Number(o.maxDays);
-        if (!Number.isInteger(maxDays) || maxDays < 1) throw new UserError(`--max-days must be a positive integer, got ${JSON.stringify(o.maxDays)}`);
+        if (!Number.isInteger(maxDays) || maxDays < 1)
+          throw new UserError(`--max-days must be a positive integer, got ${JSON.stringify(o.maxDays)}`);
       }
       await initParquetNode();
       const rows = await usageSharePrep(new Lake(new NodeFileStore(o.lake)), start, end, maxDays);

@@ -21,36 +21,49 @@ export function registerLakeBuild(parent: Command): void {
     .option('--force', 'rebuild seasons whose inputs did not change')
     .option('--strict', 'refuse a season with a partial or repeated game instead of quarantining the game')
     .option('--minutes-model <file>', 'minutes model for seasons with no earlier season in the lake (default: the shipped one)')
-    .action(async (o: { source: string[]; lake: string; seasons?: string; startDate?: string; endDate?: string; force?: boolean; strict?: boolean; minutesModel?: string }) => {
-      const started = Date.now();
-      const startDate = parseDate('--start-date', o.startDate);
-      const endDate = parseDate('--end-date', o.endDate);
-      const result = await buildLake({
-        source: o.source,
-        lake: o.lake,
-        ...(o.seasons !== undefined ? { seasons: parseSeasons(o.seasons) } : {}),
-        ...(startDate !== undefined ? { startDate } : {}),
-        ...(endDate !== undefined ? { endDate } : {}),
-        force: o.force === true,
-        strict: o.strict === true,
-        ...(o.minutesModel !== undefined ? { minutesModelFile: o.minutesModel } : {}),
-        progress: consoleProgress(),
-      });
-      for (const s of result.built) {
-        const m = result.manifest.seasons[String(s)];
-        if (m === undefined) continue;
-        const b = m.box_scores;
-        const l = m.lines;
+    .action(
+      async (o: {
+        source: string[];
+        lake: string;
+        seasons?: string;
+        startDate?: string;
+        endDate?: string;
+        force?: boolean;
+        strict?: boolean;
+        minutesModel?: string;
+      }) => {
+        const started = Date.now();
+        const startDate = parseDate('--start-date', o.startDate);
+        const endDate = parseDate('--end-date', o.endDate);
+        const result = await buildLake({
+          source: o.source,
+          lake: o.lake,
+          ...(o.seasons !== undefined ? { seasons: parseSeasons(o.seasons) } : {}),
+          ...(startDate !== undefined ? { startDate } : {}),
+          ...(endDate !== undefined ? { endDate } : {}),
+          force: o.force === true,
+          strict: o.strict === true,
+          ...(o.minutesModel !== undefined ? { minutesModelFile: o.minutesModel } : {}),
+          progress: consoleProgress(),
+        });
+        for (const s of result.built) {
+          const m = result.manifest.seasons[String(s)];
+          if (m === undefined) continue;
+          const b = m.box_scores;
+          const l = m.lines;
+          console.log(
+            `season ${s}: ${b.rows} player-game rows, ${b.games} games, ${m.dates.length} dates; available ${b.available}, unavailable ${b.unavailable}; ` +
+              `overtime team-games ${b.overtimeTeamGames}; team minutes off 240(+25/OT) by >1.5: ${b.minutesWarnings}; ` +
+              (l === null
+                ? 'no lines file'
+                : `lines matched ${l.matchedGames}, games without line ${l.gamesWithoutLine}, lines without game ${l.linesWithoutGame}`),
+          );
+          for (const line of feedReportLines(b)) console.log(`  ${line}`);
+        }
+        if (result.gold !== null) console.log(formatMinutesMetrics(result.gold.minutes_metrics));
         console.log(
-          `season ${s}: ${b.rows} player-game rows, ${b.games} games, ${m.dates.length} dates; available ${b.available}, unavailable ${b.unavailable}; ` +
-            `overtime team-games ${b.overtimeTeamGames}; team minutes off 240(+25/OT) by >1.5: ${b.minutesWarnings}; ` +
-            (l === null ? 'no lines file' : `lines matched ${l.matchedGames}, games without line ${l.gamesWithoutLine}, lines without game ${l.linesWithoutGame}`),
+          `lake ${o.lake}: built ${result.built.length} season(s), skipped ${result.skipped.length} unchanged, ${result.filesWritten} files written in ${((Date.now() - started) / 1000).toFixed(1)}s`,
         );
-        for (const line of feedReportLines(b)) console.log(`  ${line}`);
-      }
-      if (result.gold !== null) console.log(formatMinutesMetrics(result.gold.minutes_metrics));
-      console.log(
-        `lake ${o.lake}: built ${result.built.length} season(s), skipped ${result.skipped.length} unchanged, ${result.filesWritten} files written in ${((Date.now() - started) / 1000).toFixed(1)}s`,
-      );
-    });
+      },
+    );
 }

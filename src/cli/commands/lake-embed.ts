@@ -17,9 +17,12 @@ export function registerLakeEmbed(parent: Command): void {
     .option('--out <dir>', 'output directory', resolve(PACKAGE_ROOT, 'public/data'))
     .action(async (o: { source?: string; recent?: string; pregame?: string; out: string }) => {
       if ((o.recent === undefined) !== (o.pregame === undefined)) {
-        throw new UserError(`--${o.recent === undefined ? 'pregame' : 'recent'} needs --${o.recent === undefined ? 'recent' : 'pregame'}: the pregame slice is built from both`);
+        throw new UserError(
+          `--${o.recent === undefined ? 'pregame' : 'recent'} needs --${o.recent === undefined ? 'recent' : 'pregame'}: the pregame slice is built from both`,
+        );
       }
-      if (o.source === undefined && o.recent === undefined) throw new UserError('lake embed needs --source DIR and/or --recent DIR --pregame DIR');
+      if (o.source === undefined && o.recent === undefined)
+        throw new UserError('lake embed needs --source DIR and/or --recent DIR --pregame DIR');
       if (o.source !== undefined) {
         const r = await embedSlice({ source: o.source, out: o.out, progress: consoleProgress() });
         console.log(`embedded slice: ${r.files} files, ${(r.bytes / 1e6).toFixed(2)} MB in ${o.out}`);

@@ -11,10 +11,10 @@ export function registerLakeSalaries(parent: Command): void {
   parent
     .command('salaries')
     .description('join a DraftKings salary export to nba.com player ids and write gold/dk_salaries')
-    .requiredOption('--lake <dir>', 'lake root (must hold that date\'s box scores)')
+    .requiredOption('--lake <dir>', "lake root (must hold that date's box scores)")
     .requiredOption('--dk-csv <file>', 'DKSalaries.csv as exported by DraftKings (or the shared samples file)')
     .requiredOption('--date <date>', 'slate date YYYY-MM-DD')
-    .option('--draft-group-id <id>', 'DraftKings draft group id (default: derived from the slate\'s player ids)')
+    .option('--draft-group-id <id>', "DraftKings draft group id (default: derived from the slate's player ids)")
     .action(async (o: { lake: string; dkCsv: string; date: string; draftGroupId?: string }) => {
       const date = parseDate('--date', o.date) as string;
       await initParquetNode();
@@ -26,7 +26,9 @@ export function registerLakeSalaries(parent: Command): void {
         ...(o.draftGroupId !== undefined ? { draftGroupId: o.draftGroupId } : {}),
       });
       const pct = ((100 * result.matched) / result.total).toFixed(1);
-      console.log(`dk salaries ${date} (draft group ${result.draftGroupId}): matched ${result.matched}/${result.total} (${pct}%) by player_id`);
+      console.log(
+        `dk salaries ${date} (draft group ${result.draftGroupId}): matched ${result.matched}/${result.total} (${pct}%) by player_id`,
+      );
       const byMethod = new Map<string, number>();
       for (const m of result.matches) byMethod.set(m.method, (byMethod.get(m.method) ?? 0) + 1);
       console.log(`  by method: ${[...byMethod].map(([k, v]) => `${k} ${v}`).join(', ')}`);

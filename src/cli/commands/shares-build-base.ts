@@ -18,6 +18,8 @@ export function registerSharesBuildBase(parent: Command): void {
       const [start, end] = dateRange(o.startDate, o.endDate);
       await initParquetNode();
       const r = await buildUsageSharesBase(new Lake(new NodeFileStore(o.lake)), start, end, consoleProgress());
-      console.log(`usage_shares_training_base: ${r.rows} player rows over ${r.dates} dates; team-games with a zero total (shares invalid): fga ${r.invalid.fga}, fta ${r.invalid.fta}, tov ${r.invalid.tov}`);
+      console.log(
+        `usage_shares_training_base: ${r.rows} player rows over ${r.dates} dates; team-games with a zero total (shares invalid): fga ${r.invalid.fga}, fta ${r.invalid.fta}, tov ${r.invalid.tov}`,
+      );
     });
 }

@@ -26,7 +26,10 @@ export function registerSharesEval(parent: Command): void {
       const model = parseShareModel(await readTextFile(o.model, '--model'), o.model);
       const tgs = await loadTeamGames(new Lake(new NodeFileStore(o.lake)), start, end, consoleProgress());
       const report = evaluateShareModel(model, tgs, start, end, { resamples });
-      await new NodeFileStore(dirname(resolve(o.json))).writeFileAtomic(basename(o.json), new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`));
+      await new NodeFileStore(dirname(resolve(o.json))).writeFileAtomic(
+        basename(o.json),
+        new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`),
+      );
       console.log(formatEval(report));
       console.log(`wrote ${o.json}`);
     });

@@ -12,7 +12,7 @@ import { dateRange } from '../args.ts';
 export function registerSharesTrain(parent: Command): void {
   parent
     .command('train')
-    .description('fit the share model (softmax with a log-minutes offset, and the seed\'s log-count form) and write its JSON')
+    .description("fit the share model (softmax with a log-minutes offset, and the seed's log-count form) and write its JSON")
     .requiredOption('--lake <dir>', 'lake root')
     .requiredOption('--start-date <date>', 'first training date')
     .requiredOption('--end-date <date>', 'last training date')
@@ -21,13 +21,20 @@ export function registerSharesTrain(parent: Command): void {
     .action(async (o: { lake: string; startDate: string; endDate: string; targets: string; out: string }) => {
       const [start, end] = dateRange(o.startDate, o.endDate);
       const targets = o.targets.split(',').map((x) => x.trim());
-      for (const t of targets) if (!['fga', 'fta', 'tov'].includes(t)) throw new UserError(`--targets must be a list of fga, fta, tov; got ${JSON.stringify(t)}`);
-      if (new Set(targets).size < 3) throw new UserError(`--targets: one model file holds all of fga, fta, tov (the simulator needs each), got ${JSON.stringify(o.targets)}`);
+      for (const t of targets)
+        if (!['fga', 'fta', 'tov'].includes(t)) throw new UserError(`--targets must be a list of fga, fta, tov; got ${JSON.stringify(t)}`);
+      if (new Set(targets).size < 3)
+        throw new UserError(
+          `--targets: one model file holds all of fga, fta, tov (the simulator needs each), got ${JSON.stringify(o.targets)}`,
+        );
       await initParquetNode();
       const progress = consoleProgress();
       const tgs = await loadTeamGames(new Lake(new NodeFileStore(o.lake)), start, end, progress);
       const model = trainShareModel(tgs, start, end, targets as ('fga' | 'fta' | 'tov')[], progress);
-      await new NodeFileStore(dirname(resolve(o.out))).writeFileAtomic(basename(o.out), new TextEncoder().encode(`${JSON.stringify(model, null, 1)}\n`));
+      await new NodeFileStore(dirname(resolve(o.out))).writeFileAtomic(
+        basename(o.out),
+        new TextEncoder().encode(`${JSON.stringify(model, null, 1)}\n`),
+      );
       console.log(`share model: ${tgs.length} team-games, seasons ${model.training.seasons.join(', ')}; wrote ${o.out}`);
     });
 }

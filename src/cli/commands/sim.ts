@@ -49,8 +49,11 @@ interface SimCliOptions {
 export function registerSim(parent: Command): void {
   parent
     .command('sim')
-    .description('simulate a date\'s slate: N worlds per game, per-player DraftKings distributions')
-    .option('--lake <dir>', 'lake root (default: the embedded 2023-24 slice; in pregame mode the embedded 2025-26 history before 2026-03-15)')
+    .description("simulate a date's slate: N worlds per game, per-player DraftKings distributions")
+    .option(
+      '--lake <dir>',
+      'lake root (default: the embedded 2023-24 slice; in pregame mode the embedded 2025-26 history before 2026-03-15)',
+    )
     .option('--date <date>', 'slate date (default: the last date in the lake)')
     .option('--profile <name>', 'profile in config/profiles.json', 'usage_shares_v1')
     .option('--profiles <file>', 'profiles file (default: config/profiles.json)')
@@ -58,18 +61,27 @@ export function registerSim(parent: Command): void {
     .option('--seed <n>', 'random seed (same seed, same bytes)', '1')
     .option('--backend <name>', 'auto | cpu | gpu', 'auto')
     .option('--workers <n>', 'CPU worker threads (default: all cores)')
-    .option('--chunk <n>', 'worlds per kernel batch (default: 2048 on the CPU; on the GPU as many as the adapter\'s limits allow, up to 65536)')
+    .option(
+      '--chunk <n>',
+      "worlds per kernel batch (default: 2048 on the CPU; on the GPU as many as the adapter's limits allow, up to 65536)",
+    )
     .option('--out <dir>', 'output root (default: <lake>/artifacts/sim/projections, or out/sim/projections for the embedded lake)')
     .option('--run <name>', 'run name (default: <profile>-s<seed>-w<worlds>)')
     .option('--save-worlds', 'also write every world (worlds.parquet, team_worlds.parquet)')
-    .option('--dk-csv <file>', "tonight's DraftKings salary export (DKSalaries.csv): the slate is its players (pregame mode); with --mode box-score it only adds salary and dk_position")
+    .option(
+      '--dk-csv <file>',
+      "tonight's DraftKings salary export (DKSalaries.csv): the slate is its players (pregame mode); with --mode box-score it only adds salary and dk_position",
+    )
     .option('--injuries <file>', 'pregame: injury report (player_name,team,status[,comment,...])')
     .option('--lines <file>', 'pregame: lines (game_date,home_team,away_team,home_spread,total)')
     .option('--starters <file>', 'pregame: projected starters (player_name,team); without it starters are predicted')
     .option('--minutes <file>', 'pregame: minutes overrides (player_name,team,minutes): they replace p50')
     .option('--inputs <dir>', 'pregame: a folder holding DKSalaries.csv and any of injuries.csv, lines.csv, starters.csv, minutes.csv')
     .option('--export-dk <file>', 'pregame: also write a DKSalaries-shaped CSV with our mean, floor (p10) and ceiling (p90)')
-    .option('--mode <mode>', 'pregame (default with --dk-csv or --inputs: history strictly before the date) | box-score (research: the slate from the date\'s box score)')
+    .option(
+      '--mode <mode>',
+      "pregame (default with --dk-csv or --inputs: history strictly before the date) | box-score (research: the slate from the date's box score)",
+    )
     .option('--player-out <ids>', 'comma-separated player ids to rule out (their minutes and usage move to teammates)')
     .option('--shares-model <file>', 'share model JSON (default: the shipped one when it was trained before the date; else rate_weighted)')
     .action(async (o: SimCliOptions) => {
@@ -78,7 +90,8 @@ export function registerSim(parent: Command): void {
       const seed = positiveInt('--seed', o.seed, Number.MAX_SAFE_INTEGER, true);
       const chunk = o.chunk === undefined ? undefined : positiveInt('--chunk', o.chunk, 1 << 20);
       const workers = o.workers === undefined ? defaultWorkers() : positiveInt('--workers', o.workers, 256);
-      if (!['auto', 'cpu', 'gpu'].includes(o.backend)) throw new UserError(`--backend must be auto, cpu or gpu, got ${JSON.stringify(o.backend)}`);
+      if (!['auto', 'cpu', 'gpu'].includes(o.backend))
+        throw new UserError(`--backend must be auto, cpu or gpu, got ${JSON.stringify(o.backend)}`);
       const files = await pregameFiles(o);
       // Without --lake, pregame mode reads the embedded pregame lake (the 2025-26 history before its slate),
       // box-score mode the embedded 2023-24 slice.
@@ -92,7 +105,8 @@ export function registerSim(parent: Command): void {
       const date = await slateDate(lakeObj, lakeDir, o.date);
       const playerOut = new Set<number>();
       for (const id of (o.playerOut ?? '').split(',').filter((x) => x.trim() !== '')) {
-        if (!/^\d+$/.test(id.trim())) throw new UserError(`--player-out must be comma-separated player ids, got ${JSON.stringify(o.playerOut)}`);
+        if (!/^\d+$/.test(id.trim()))
+          throw new UserError(`--player-out must be comma-separated player ids, got ${JSON.stringify(o.playerOut)}`);
         playerOut.add(Number(id.trim()));
       }
       const profile = await loadProfile(o.profile, o.profiles ?? DEFAULT_PROFILES_FILE);
@@ -124,14 +138,27 @@ export function registerSim(parent: Command): void {
         progress: consoleProgress(),
       });
       gpu?.device.destroy();
-      const m = result.metrics as { runtime_s: number; player_worlds_per_s: number; conservation: { target_violations: number }; vegas_anchoring: { max_abs_relative_error: number } };
+      const m = result.metrics as {
+        runtime_s: number;
+        player_worlds_per_s: number;
+        conservation: { target_violations: number };
+        vegas_anchoring: { max_abs_relative_error: number };
+      };
       const top = [...result.rows].sort((a, b) => (b.dk_fpts_mean as number) - (a.dk_fpts_mean as number)).slice(0, 8);
-      const backend = gpu === undefined ? `cpu (${workers} workers)` : `gpu (${gpu.adapter.replace(/^WebGPU adapter: /, '').split(';')[0]})`;
-      console.log(`sim ${date}: ${worlds} worlds x ${new Set(result.rows.map((r) => r.game_id)).size} games, ${result.rows.length} players, profile ${o.profile}, backend ${backend}`);
+      const backend =
+        gpu === undefined ? `cpu (${workers} workers)` : `gpu (${gpu.adapter.replace(/^WebGPU adapter: /, '').split(';')[0]})`;
+      console.log(
+        `sim ${date}: ${worlds} worlds x ${new Set(result.rows.map((r) => r.game_id)).size} games, ${result.rows.length} players, profile ${o.profile}, backend ${backend}`,
+      );
       console.log(`  usage-share base: ${String(result.metrics.share_base)}`);
-      console.log(`  ${m.runtime_s.toFixed(1)}s, ${(m.player_worlds_per_s / 1e6).toFixed(2)}M player-worlds/s; conservation violations ${m.conservation.target_violations}; team points vs implied within ${(100 * m.vegas_anchoring.max_abs_relative_error).toFixed(2)}%`);
+      console.log(
+        `  ${m.runtime_s.toFixed(1)}s, ${(m.player_worlds_per_s / 1e6).toFixed(2)}M player-worlds/s; conservation violations ${m.conservation.target_violations}; team points vs implied within ${(100 * m.vegas_anchoring.max_abs_relative_error).toFixed(2)}%`,
+      );
       console.log('  top projections (DK points mean / p10 / p90):');
-      for (const r of top) console.log(`    ${String(r.player_name).padEnd(26)} ${(r.dk_fpts_mean as number).toFixed(1).padStart(6)} ${(r.dk_fpts_p10 as number).toFixed(1).padStart(6)} ${(r.dk_fpts_p90 as number).toFixed(1).padStart(6)}  min ${(r.minutes_mean as number).toFixed(1)}`);
+      for (const r of top)
+        console.log(
+          `    ${String(r.player_name).padEnd(26)} ${(r.dk_fpts_mean as number).toFixed(1).padStart(6)} ${(r.dk_fpts_p10 as number).toFixed(1).padStart(6)} ${(r.dk_fpts_p90 as number).toFixed(1).padStart(6)}  min ${(r.minutes_mean as number).toFixed(1)}`,
+        );
       console.log(`wrote ${result.dir}/{projections.parquet,projections.csv,metrics.json}${o.saveWorlds === true ? ' + worlds' : ''}`);
     });
 }
@@ -158,16 +185,21 @@ async function pregameFiles(o: SimCliOptions): Promise<PregameFiles | undefined>
   const pregameOnly = (['injuries', 'lines', 'starters', 'minutes', 'inputs', 'exportDk'] as const).filter((k) => o[k] !== undefined);
   if (mode === 'box-score') {
     const first = pregameOnly[0];
-    if (first !== undefined) throw new UserError(`--${first.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is a pregame flag: it needs --dk-csv or --inputs, not --mode box-score`);
+    if (first !== undefined)
+      throw new UserError(
+        `--${first.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is a pregame flag: it needs --dk-csv or --inputs, not --mode box-score`,
+      );
     return undefined;
   }
-  if (o.playerOut !== undefined) throw new UserError('--player-out is for the box-score mode; in pregame mode list the players as Out in --injuries');
+  if (o.playerOut !== undefined)
+    throw new UserError('--player-out is for the box-score mode; in pregame mode list the players as Out in --injuries');
   let dkCsv = o.dkCsv;
   const picked: { injuries?: string; lines?: string; starters?: string; minutes?: string } = {};
   if (o.inputs !== undefined) {
     if (!existsSync(o.inputs) || !statSync(o.inputs).isDirectory()) throw new UserError(`--inputs ${o.inputs}: not a folder`);
     dkCsv ??= join(o.inputs, 'DKSalaries.csv');
-    for (const [k, name] of Object.entries(PREGAME_FILES) as [keyof typeof PREGAME_FILES, string][]) if (existsSync(join(o.inputs, name))) picked[k] = join(o.inputs, name);
+    for (const [k, name] of Object.entries(PREGAME_FILES) as [keyof typeof PREGAME_FILES, string][])
+      if (existsSync(join(o.inputs, name))) picked[k] = join(o.inputs, name);
   }
   if (dkCsv === undefined) throw new UserError('pregame mode needs --dk-csv FILE or --inputs DIR');
   for (const k of Object.keys(PREGAME_FILES) as (keyof typeof PREGAME_FILES)[]) {
@@ -190,7 +222,8 @@ interface Prepared {
 async function runPregame(o: SimCliOptions, files: PregameFiles, p: Prepared): Promise<void> {
   const profile = await loadProfile(o.profile, o.profiles ?? DEFAULT_PROFILES_FILE);
   const date = o.date === undefined ? undefined : o.date;
-  if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UserError(`--date must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
+  if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date))
+    throw new UserError(`--date must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
   // Every input is read and checked before the model, the device or a world.
   const inputs = await readPregameInputs(files, date);
   let shareModel: ShareModel | undefined;
@@ -218,13 +251,26 @@ async function runPregame(o: SimCliOptions, files: PregameFiles, p: Prepared): P
       progress: consoleProgress(),
     });
     const { sim } = r;
-    const m = sim.metrics as { matched: number; players: number; removed: number; slate_build_s: number; line_fallback_games: readonly string[] };
-    console.log(`sim ${sim.date} (pregame): ${p.worlds} worlds x ${sim.slate.nGames} games, ${sim.dkRows.length} DraftKings rows (${m.matched} matched, ${m.removed} out), backend ${backend.label}`);
-    console.log(`  slate built from history before ${sim.date} in ${m.slate_build_s.toFixed(1)}s; games on the fallback line: ${m.line_fallback_games.length}`);
+    const m = sim.metrics as {
+      matched: number;
+      players: number;
+      removed: number;
+      slate_build_s: number;
+      line_fallback_games: readonly string[];
+    };
+    console.log(
+      `sim ${sim.date} (pregame): ${p.worlds} worlds x ${sim.slate.nGames} games, ${sim.dkRows.length} DraftKings rows (${m.matched} matched, ${m.removed} out), backend ${backend.label}`,
+    );
+    console.log(
+      `  slate built from history before ${sim.date} in ${m.slate_build_s.toFixed(1)}s; games on the fallback line: ${m.line_fallback_games.length}`,
+    );
     console.log(`  usage-share base: ${sim.slate.shareSource}; team points vs implied within ${(100 * sim.maxAnchorError).toFixed(2)}%`);
     console.log('  top projections (DK points mean / p10 / p90, salary):');
     const top = [...sim.dkRows].sort((a, b) => (b.dk_fpts_mean as number) - (a.dk_fpts_mean as number)).slice(0, 8);
-    for (const row of top) console.log(`    ${String(row.player_name).padEnd(26)} ${(row.dk_fpts_mean as number).toFixed(1).padStart(6)} ${(row.dk_fpts_p10 as number).toFixed(1).padStart(6)} ${(row.dk_fpts_p90 as number).toFixed(1).padStart(6)}  $${String(row.salary)}`);
+    for (const row of top)
+      console.log(
+        `    ${String(row.player_name).padEnd(26)} ${(row.dk_fpts_mean as number).toFixed(1).padStart(6)} ${(row.dk_fpts_p10 as number).toFixed(1).padStart(6)} ${(row.dk_fpts_p90 as number).toFixed(1).padStart(6)}  $${String(row.salary)}`,
+      );
     console.log(`wrote ${r.dir}/{projections.parquet,projections.csv,metrics.json}${o.exportDk !== undefined ? ` and ${o.exportDk}` : ''}`);
   } finally {
     gpu?.device.destroy();
