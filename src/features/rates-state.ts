@@ -186,6 +186,13 @@ export class RatesState {
   readonly rosters = new Map<number, Map<number, number>>();
   /** Each player's latest team (a traded player leaves his old team's roster). */
   readonly playerTeam = new Map<number, number>();
+  /**
+   * Consecutive team-games of his team, up to the last one, in which the player was unavailable: listed with an
+   * injury-type DNP, absent from a box score (the inactive list), or, in a log without DNP rows, absent while a
+   * rotation player (see BENCH_MINUTES). 0 after a game he was available for. Pregame mode turns it into a
+   * probability that he is available tonight when no injury report says (src/features/pregame.ts).
+   */
+  readonly absenceStreak = new Map<number, number>();
   readonly ebStrength = new Map<number, { fg2: number; fg3: number; ft: number }>();
   currentSeason: number | null = null;
 
@@ -310,6 +317,9 @@ export class RatesState {
         p.mSum / p.mW < BENCH_MINUTES
       ) {
         out.push({ player_id: pid, position: null, available: true, starter: null, minutes: 0, counts: NO_COUNTS });
+        this.absenceStreak.set(pid, 0);
+      } else {
+        this.absenceStreak.set(pid, (this.absenceStreak.get(pid) ?? 0) + 1);
       }
       if (since + 1 >= ROSTER_MEMORY) roster.delete(pid);
       else roster.set(pid, since + 1);
@@ -320,6 +330,7 @@ export class RatesState {
       this.playerTeam.set(pid, tg.team_id);
       roster.set(pid, 0);
     }
+    for (const o of tg.players) this.absenceStreak.set(o.player_id, o.available ? 0 : (this.absenceStreak.get(o.player_id) ?? 0) + 1);
     return out;
   }
 

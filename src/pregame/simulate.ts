@@ -13,7 +13,7 @@ import type { Lake } from '../data/lake.ts';
 import { col, type TableSchema, type Value } from '../data/schema.ts';
 import { teamById } from '../data/teams.ts';
 import type { ShareModel } from '../shares/model.ts';
-import { pregameFeatureRows, type PregameGame, type PregameRosterPlayer } from '../features/pregame.ts';
+import { availabilityAfterAbsence, pregameFeatureRows, type PregameGame, type PregameRosterPlayer } from '../features/pregame.ts';
 import type { MinutesModel } from '../features/minutes-model.ts';
 import type { Backend } from '../../engine/core/backend.ts';
 import type { Progress } from '../../engine/core/progress.ts';
@@ -158,7 +158,12 @@ export async function buildPregameSlate(
     r.minutes_pred_p10 = q.p10;
     r.minutes_pred_p50 = q.p50;
     r.minutes_pred_p90 = q.p90;
-    r.minutes_pred_play_prob = Math.min(1, Math.max(0, playProb * p.playProb));
+    // No injury entry: the games he has just missed say how likely he is to be back (availabilityAfterAbsence);
+    // with one, the report's status does (a Questionable player returning from a long absence is not doubly
+    // discounted).
+    const available =
+      p.status !== 'active' ? p.playProb : p.minutesOverride !== null ? 1 : availabilityAfterAbsence(r.absence_streak as number);
+    r.minutes_pred_play_prob = Math.min(1, Math.max(0, playProb * available));
   }
   const available = feats.rows.filter((r) => (r.minutes_pred_p50 as number) > 0 || (r.minutes_pred_p90 as number) > 0);
   const slate = slateFromRows(pregame.date, available, new Set(), o.shareModel);
