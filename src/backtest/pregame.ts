@@ -88,9 +88,13 @@ export function pregameFolders(dir: string): { date: string; files: PregameFiles
 
 /** Team ids of the lake's quarantined team-games on `date`, with their game ids and reasons (from the manifest). */
 async function quarantinedOn(lake: Lake, date: string): Promise<Map<number, { gameId: string; why: string }[]>> {
+  if (!(await lake.store.exists(MANIFEST))) return new Map();
+  return quarantinedTeams(JSON.parse(new TextDecoder().decode(await lake.store.readFile(MANIFEST))) as LakeManifest, date);
+}
+
+/** The manifest's quarantined team-games dated `date`, by team id (its game id and why). */
+export function quarantinedTeams(m: Pick<LakeManifest, 'seasons'>, date: string): Map<number, { gameId: string; why: string }[]> {
   const out = new Map<number, { gameId: string; why: string }[]>();
-  if (!(await lake.store.exists(MANIFEST))) return out;
-  const m = JSON.parse(new TextDecoder().decode(await lake.store.readFile(MANIFEST))) as LakeManifest;
   for (const s of Object.values(m.seasons)) {
     for (const q of s.box_scores.quarantined ?? []) {
       if (!q.game_dates.includes(date)) continue;
