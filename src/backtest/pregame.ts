@@ -19,7 +19,7 @@ import { cpuBackend } from '../../engine/core/cpu-workers.ts';
 import { simulate } from '../../engine/core/simulate.ts';
 import type { Profile } from '../../engine/profile.ts';
 import { actualOfRow, brierScores, inQuarantinedGame } from './outcomes.ts';
-import { actualsOf, addMinutes, newState, report, runBacktest, scoreCorrelations, scorePlayers, scoreTeams, vacancyOf, worldsByPlayer, type BacktestReport, type ScoredPlayer } from './run.ts';
+import { actualsOf, addMinutes, newState, report, residualsOf, runBacktest, scoreCorrelations, scorePlayers, scoreTeams, vacancyOf, worldsByPlayer, type BacktestReport, type ScoredPlayer } from './run.ts';
 
 const OPTIONAL_FILES = { injuries: 'injuries.csv', lines: 'lines.csv', starters: 'starters.csv', minutes: 'minutes.csv' } as const;
 
@@ -121,6 +121,7 @@ export async function runPregameBacktest(opts: PregameBacktestOptions): Promise<
   const perDate: PregameDateRow[] = [];
   const quarantined: QuarantinedGame[] = [];
   let dkRows = 0;
+  const slateTeams = new Map<string, Set<number>>();
   opts.progress.start('backtest --inputs (pregame)', nights.length, 'dates');
   for (const [k, inputs] of nights.entries()) {
     const date = inputs.date;
@@ -166,14 +167,11 @@ export async function runPregameBacktest(opts: PregameBacktestOptions): Promise<
     }
     // Team points and correlations over the simulated rotations (unmatched players have no real line: 0).
     const skip = (teamId: number): boolean => qSet.has(teamId);
-    const resid = { dk: [] as number[], fga: [] as number[] };
-    for (let i = 0; i < slate.nPlayers; i++) {
-      const a = actualOfRow(slate.playerId[i] as number, actual);
-      resid.dk.push(a.dk - mean(sim.dk[i] as Float64Array));
-      resid.fga.push(a.fga - mean(sim.fga[i] as Float64Array));
-    }
+    const { residDk, residFga } = residualsOf(Array.from({ length: slate.nPlayers }, (_, i) => ({ actual: actualOfRow(slate.playerId[i] as number, actual), p50: 0, dk: sim.dk[i] as Float64Array, dkBase: zeros, fga: sim.fga[i] as Float64Array })));
     scoreTeams(st, slate, actual, sim, skip);
-    scoreCorrelations(st, slate, sim, resid.dk, resid.fga, skip);
+    scoreCorrelations(st, slate, sim, residDk, residFga, skip);
+    // The box-score mode scores the same games: the slate's, less the quarantined ones.
+    slateTeams.set(date, new Set(pregame.games.flatMap((l) => [l.game.homeTeamId, l.game.awayTeamId]).filter((t) => !qSet.has(t))));
     const n = st.main.n - before.n;
     const b = brierScores(st.plays.prob.slice(before.plays), st.plays.played.slice(before.plays));
     perDate.push({
@@ -190,13 +188,9 @@ export async function runPregameBacktest(opts: PregameBacktestOptions): Promise<
   }
   opts.progress.stop();
   const pregameReport = report(st, opts, dates);
-  // The box-score mode on the same dates: the slate from each date's box score (who was available), as `backtest --start-date` runs it.
-  const { scatter: _scatter, ...boxScore } = await runBacktest({ ...opts, startDate: dates[0] as string, endDate: dates[dates.length - 1] as string, dates, backend });
+  // The box-score mode on the same games: the slate from each date's box score (who was available), as
+  // `backtest --start-date` runs it, scored over the DraftKings slate's games only.
+  const { scatter: _scatter, ...boxScore } = await runBacktest({ ...opts, startDate: dates[0] as string, endDate: dates[dates.length - 1] as string, dates, backend, teamsOn: (date) => slateTeams.get(date) ?? new Set() });
   return { ...pregameReport, inputs: opts.inputsDir, dk_rows: dkRows, per_date: perDate, quarantined, box_score_mode: boxScore };
 }
 
-function mean(a: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] as number;
-  return a.length > 0 ? s / a.length : 0;
-}

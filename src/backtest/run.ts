@@ -65,6 +65,8 @@ export interface BacktestOptions {
   maxDates?: number;
   /** exactly these dates instead of the range (the pregame backtest's box-score mode) */
   dates?: string[];
+  /** score only these teams' games on a date (the DraftKings slate's); undefined: every game */
+  teamsOn?: (date: string) => ReadonlySet<number> | undefined;
   /** Share model for a date, or undefined for rate_weighted (the caller keeps models away from dates they saw). */
   shareModelFor: (date: string) => ShareModel | undefined;
   progress: Progress;
@@ -219,6 +221,11 @@ export function slatePlayers(slate: Slate, actual: Map<number, Actual>, sim: Sla
   }));
 }
 
+/** Real minus mean simulated DK points and FGA per player, in order (for the correlations). */
+export function residualsOf(players: readonly ScoredPlayer[]): { residDk: number[]; residFga: number[] } {
+  return { residDk: players.map((p) => p.actual.dk - meanArr(p.dk)), residFga: players.map((p) => p.actual.fga - meanArr(p.fga)) };
+}
+
 /** Scores every player against his simulated DK points (and the baselines); returns the residuals, in order. */
 export function scorePlayers(st: State, players: readonly ScoredPlayer[]): { residDk: number[]; residFga: number[] } {
   const { main, base, naive, buckets, pits, scatter } = st;
@@ -262,7 +269,8 @@ export function scorePlayers(st: State, players: readonly ScoredPlayer[]): { res
 export function scoreTeams(st: State, slate: Slate, actual: Map<number, Actual>, sim: SlateWorlds, skipTeam: (teamId: number) => boolean = () => false): void {
   const { team } = st;
   for (let t = 0; t < slate.nTeams; t++) {
-    if (skipTeam(slate.teamId[t] as number)) continue;
+    // a game is kept or left out whole (teams 2g and 2g + 1 are a game's two sides)
+    if (skipTeam(slate.teamId[t] as number) || skipTeam(slate.teamId[t ^ 1] as number)) continue;
     const pts = sim.teamPts[t] as Float64Array;
     const m = meanArr(pts);
     let v = 0;
@@ -320,16 +328,22 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
     const run = async (profile: Profile) => worldsByPlayer(slate, (await simulate(slate, profile, backend, { seed: opts.seed, worlds: opts.worlds, saveWorlds: true })).games, opts.worlds);
     const sim = await run(opts.profile);
     const simBase = await run(opts.baselineProfile);
-    const { residDk, residFga } = scorePlayers(st, slatePlayers(slate, actual, sim, simBase));
+    const keep = opts.teamsOn?.(date);
+    const skip = (teamId: number): boolean => keep !== undefined && !keep.has(teamId);
+    const all = slatePlayers(slate, actual, sim, simBase);
+    const scored = scorePlayers(st, keep === undefined ? all : all.filter((_, i) => !skip(slate.teamId[slate.playerTeam[i] as number] as number)));
+    // Correlations pair players by slate index: with a team filter the residuals are taken over the whole slate.
+    const { residDk, residFga } = keep === undefined ? scored : residualsOf(all);
     const vacancy = await vacancyOf(opts.lake, date);
     for (let i = 0; i < slate.nPlayers; i++) {
       const team = slate.playerTeam[i] as number;
       const teamId = slate.teamId[team] as number;
+      if (skip(teamId)) continue;
       const a = actual.get(slate.playerId[i] as number) ?? { dk: 0, fga: 0, pts: 0, minutes: 0, regulation: true };
       addMinutes(st, `${date}/${teamId}`, vacancy.get(teamId) ?? 0, sim.minutes[i] as Float64Array, sim.teamMinutes[team] as Float64Array, a);
     }
-    scoreTeams(st, slate, actual, sim);
-    scoreCorrelations(st, slate, sim, residDk, residFga);
+    scoreTeams(st, slate, actual, sim, skip);
+    scoreCorrelations(st, slate, sim, residDk, residFga, skip);
     opts.progress.update(k + 1);
   }
   opts.progress.stop();
