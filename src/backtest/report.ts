@@ -3,6 +3,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import { NodeFileStore } from '../data/store-node.ts';
 import { plotCorrelation, plotCoverageByMinutes, plotMeanVsActual, plotPit } from './plots.ts';
+import type { PregameBacktestReport } from './pregame.ts';
 import type { BacktestReport } from './run.ts';
 
 export async function writeBacktest(jsonPath: string, report: BacktestReport): Promise<string[]> {
@@ -38,5 +39,22 @@ export function formatBacktest(r: BacktestReport): string {
   const t = r.team;
   lines.push(`team points: mean - implied ${t.points_mean_minus_implied.toFixed(2)} (ratio ${t.points_mean_over_implied.toFixed(4)}), sd sim ${t.points_sd_sim.toFixed(2)} vs real ${t.points_sd_real.toFixed(2)}`);
   for (const [k, c] of Object.entries(r.correlation)) lines.push(`correlation ${k}: sim ${c.sim.toFixed(3)} vs real ${c.real.toFixed(3)}`);
+  const m = r.minutes;
+  lines.push(`minutes: MAE ${m.mae.toFixed(2)} (top vacancy quartile ${m.mae_top_vacancy_quartile.toFixed(2)}), 44+ share sim ${pct(m.share_44plus_sim)} vs real ${pct(m.share_44plus_real)} (top vacancy decile ${pct(m.share_44plus_sim_top_vacancy_decile)} vs ${pct(m.share_44plus_real_top_vacancy_decile)})`);
+  lines.push(`P(plays): Brier ${r.plays.brier.toFixed(4)} vs constant base rate ${r.plays.brier_base_rate.toFixed(4)}`);
+  return lines.join('\n');
+}
+
+/** The pregame backtest: its summary, the per-date table, what was left out, then the box-score mode's summary. */
+export function formatPregameBacktest(r: PregameBacktestReport): string {
+  const lines = [`pregame mode (--inputs ${r.inputs}): ${r.dk_rows} DraftKings rows, every listed player scored (0 when he did not play)`, formatBacktest(r)];
+  lines.push('per date:', '  date          rows      n  MAE mean  p10-p90  p25-p75   Brier  (base rate)');
+  for (const d of r.per_date) {
+    lines.push(
+      `  ${d.date}  ${String(d.dk_rows).padStart(5)}  ${String(d.n).padStart(5)}  ${d.mae_mean.toFixed(3).padStart(8)}  ${pct(d.coverage_p10_p90).padStart(7)}  ${pct(d.coverage_p25_p75).padStart(7)}  ${d.brier.toFixed(4)}  (${d.brier_base_rate.toFixed(4)})`,
+    );
+  }
+  for (const q of r.quarantined) lines.push(`left out: ${q.date} ${q.game} (game_id ${q.game_ids.join(', ')}), ${q.rows_left_out} rows: quarantined in the lake (${q.why.join('; ')})`);
+  lines.push('box-score mode, same dates (available players from the box score):', formatBacktest({ ...r.box_score_mode, scatter: [] }));
   return lines.join('\n');
 }

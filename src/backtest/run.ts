@@ -14,6 +14,7 @@ import type { Profile } from '../../engine/profile.ts';
 import { dkPoints } from '../../engine/scoring.ts';
 import { loadSlate, type Slate } from '../../engine/slate.ts';
 import type { ShareModel } from '../shares/model.ts';
+import { brierScores, minutesBlock, simMinutesOf, type Actual, type MinutesBlock, type MinutesEntry } from './outcomes.ts';
 import { intervalCoverage, crpsDiscrete, crpsNormal, discreteFromSamples, meanOf, normalQuantile, pearson, pitDiscrete, pitHistogram, quantileOf, type Discrete } from './scoring.ts';
 
 export const MINUTES_BUCKETS = [
@@ -30,7 +31,7 @@ const INTERVALS = [
 /** Players whose pairs enter the correlations: the top of each rotation by projected minutes. */
 const CORR_TOP = 7;
 
-interface Tally {
+export interface Tally {
   n: number;
   /** randomised-PIT coverage, summed (the reported coverage) */
   inside: Record<string, number>;
@@ -39,20 +40,14 @@ interface Tally {
   absErr: number;
   crps: number;
 }
-const newTally = (): Tally => ({ n: 0, inside: { p05_p95: 0, p10_p90: 0, p25_p75: 0 }, insideInclusive: { p05_p95: 0, p10_p90: 0, p25_p75: 0 }, absErr: 0, crps: 0 });
-const summary = (t: Tally) => ({
+export const newTally = (): Tally => ({ n: 0, inside: { p05_p95: 0, p10_p90: 0, p25_p75: 0 }, insideInclusive: { p05_p95: 0, p10_p90: 0, p25_p75: 0 }, absErr: 0, crps: 0 });
+export const summary = (t: Tally) => ({
   n: t.n,
   coverage: Object.fromEntries(INTERVALS.map(([k]) => [k, t.n > 0 ? (t.inside[k] as number) / t.n : Number.NaN])),
   coverage_endpoints_included: Object.fromEntries(INTERVALS.map(([k]) => [k, t.n > 0 ? (t.insideInclusive[k] as number) / t.n : Number.NaN])),
   mae_mean: t.n > 0 ? t.absErr / t.n : Number.NaN,
   crps: t.n > 0 ? t.crps / t.n : Number.NaN,
 });
-
-interface Actual {
-  dk: number;
-  fga: number;
-  pts: number;
-}
 
 export interface BacktestOptions {
   lake: Lake;
@@ -68,6 +63,10 @@ export interface BacktestOptions {
   /** where the worlds run (default: the CPU path with `workers` and `chunk`) */
   backend?: Backend;
   maxDates?: number;
+  /** exactly these dates instead of the range (the pregame backtest's box-score mode) */
+  dates?: string[];
+  /** score only these teams' games on a date (the DraftKings slate's); undefined: every game */
+  teamsOn?: (date: string) => ReadonlySet<number> | undefined;
   /** Share model for a date, or undefined for rate_weighted (the caller keeps models away from dates they saw). */
   shareModelFor: (date: string) => ShareModel | undefined;
   progress: Progress;
@@ -89,40 +88,67 @@ export interface BacktestReport {
   team: { n_team_games: number; points_mean_minus_implied: number; points_mean_over_implied: number; points_sd_sim: number; points_sd_real: number };
   correlation: Record<'teammate_fga' | 'teammate_fpts' | 'opponent_fpts', { sim: number; real: number }>;
   scatter: { mean: number; actual: number }[];
+  minutes: MinutesBlock;
+  plays: { brier: number; brier_base_rate: number };
 }
 
-async function actualsOf(lake: Lake, date: string): Promise<Map<number, Actual>> {
+/** The date's box-score lines by player id (silver/player_games: quarantined games are not there). */
+export async function actualsOf(lake: Lake, date: string): Promise<Map<number, Actual>> {
   const rows = frameRows(await lake.read(PLAYER_GAMES, { startDate: date, endDate: date }));
   const out = new Map<number, Actual>();
   for (const r of rows) {
     const n = (k: string): number => (r[k] as number | null) ?? 0;
-    out.set(r.player_id as number, { dk: dkPoints({ pts: n('pts'), fg3m: n('fg3m'), reb: n('reb'), ast: n('ast'), stl: n('stl'), blk: n('blk'), tov: n('tov') }), fga: n('fga'), pts: n('pts') });
+    out.set(r.player_id as number, {
+      dk: dkPoints({ pts: n('pts'), fg3m: n('fg3m'), reb: n('reb'), ast: n('ast'), stl: n('stl'), blk: n('blk'), tov: n('tov') }),
+      fga: n('fga'),
+      pts: n('pts'),
+      minutes: n('minutes'),
+      regulation: n('overtime_periods') === 0,
+    });
   }
   return out;
 }
 
-/** Per player of a slate: his worlds' DK points and FGA. */
-function worldsByPlayer(s: Slate, results: readonly GameResult[], worlds: number): { dk: Float64Array[]; fga: Float64Array[]; teamPts: Float64Array[] } {
+/** Each team's vacancy on the date: vacated season minutes per game of its unavailable players (gold vac_min_szn). */
+export async function vacancyOf(lake: Lake, date: string): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for (const r of frameRows(await lake.read(RATES_TRAINING_BASE, { startDate: date, endDate: date }))) {
+    const t = r.team_id as number;
+    out.set(t, Math.max(out.get(t) ?? 0, (r.vac_min_szn as number | null) ?? 0));
+  }
+  return out;
+}
+
+/** Per player of a slate: his worlds' DK points, FGA and minutes, and his team's minutes in each world. */
+export function worldsByPlayer(s: Slate, results: readonly GameResult[], worlds: number): { dk: Float64Array[]; fga: Float64Array[]; minutes: Float64Array[]; teamMinutes: Float64Array[]; teamPts: Float64Array[] } {
   const dk: Float64Array[] = [];
   const fga: Float64Array[] = [];
+  const minutes: Float64Array[] = [];
+  const teamMinutes: Float64Array[] = [];
   const teamPts: Float64Array[] = [];
   for (const { acc, worldRows } of results) {
     if (worldRows === undefined) throw new Error('backtest needs world rows');
     const g = acc.g;
     const p0 = s.playerStart[2 * g] as number;
+    for (let team = 0; team < 2; team++) teamMinutes[2 * g + team] = new Float64Array(worlds);
     for (let j = 0; j < acc.nP; j++) {
       const d = new Float64Array(worlds);
       const f = new Float64Array(worlds);
+      const m = new Float64Array(worlds);
+      const tm = teamMinutes[s.playerTeam[p0 + j] as number] as Float64Array;
       for (let w = 0; w < worlds; w++) {
         d[w] = worldRows.dk[w * acc.nP + j] as number;
         f[w] = worldRows.stats[(w * acc.nP + j) * NSTAT + STAT_INDEX.fga] as number;
+        m[w] = worldRows.minutes[w * acc.nP + j] as number;
+        tm[w] = (tm[w] as number) + (m[w] as number);
       }
       dk[p0 + j] = d;
       fga[p0 + j] = f;
+      minutes[p0 + j] = m;
     }
     for (let team = 0; team < 2; team++) teamPts[2 * g + team] = Float64Array.from({ length: worlds }, (_, w) => worldRows.teamPts[w * 2 + team] as number);
   }
-  return { dk, fga, teamPts };
+  return { dk, fga, minutes, teamMinutes, teamPts };
 }
 
 const meanArr = (a: ArrayLike<number>): number => {
@@ -132,10 +158,10 @@ const meanArr = (a: ArrayLike<number>): number => {
 };
 
 type Pairs = { sim: number[]; a: number[]; b: number[] };
-type SlateWorlds = ReturnType<typeof worldsByPlayer>;
+export type SlateWorlds = ReturnType<typeof worldsByPlayer>;
 
 /** Everything the backtest sums over dates before it reports. */
-interface State {
+export interface State {
   main: Tally;
   base: Tally;
   naive: Tally;
@@ -144,9 +170,11 @@ interface State {
   scatter: { mean: number; actual: number }[];
   team: { n: number; diff: number; ratio: number; sdSim: number; realResid: number[] };
   corr: Record<'teammate_fga' | 'teammate_fpts' | 'opponent_fpts', Pairs>;
+  minutes: MinutesEntry[];
+  plays: { prob: number[]; played: boolean[] };
 }
 
-const newState = (): State => ({
+export const newState = (): State => ({
   main: newTally(),
   base: newTally(),
   naive: newTally(),
@@ -155,10 +183,13 @@ const newState = (): State => ({
   scatter: [],
   team: { n: 0, diff: 0, ratio: 0, sdSim: 0, realResid: [] },
   corr: { teammate_fga: { sim: [], a: [], b: [] }, teammate_fpts: { sim: [], a: [], b: [] }, opponent_fpts: { sim: [], a: [], b: [] } },
+  minutes: [],
+  plays: { prob: [], played: [] },
 });
 
 /** The slate dates in range, or an even sample of `maxDates` of them. */
 async function backtestDates(opts: BacktestOptions): Promise<string[]> {
+  if (opts.dates !== undefined) return opts.dates;
   const parts = await opts.lake.partitions(RATES_TRAINING_BASE, { startDate: opts.startDate, endDate: opts.endDate });
   let dates = parts.map((p) => p.partition.game_date as string);
   if (dates.length === 0) throw new UserError(`no slate dates between ${opts.startDate} and ${opts.endDate} in ${opts.lake.store.root}`);
@@ -170,13 +201,38 @@ async function backtestDates(opts: BacktestOptions): Promise<string[]> {
   return dates;
 }
 
-/** Scores every player of a date against his simulated DK points (and the baselines); returns the residuals. */
-function scorePlayers(st: State, slate: Slate, actual: Map<number, Actual>, sim: SlateWorlds, simBase: SlateWorlds): { residDk: number[]; residFga: number[] } {
+/** One scored player: his real line, projected minutes and worlds under the profile and the baseline profile. */
+export interface ScoredPlayer {
+  actual: Actual;
+  p50: number;
+  dk: Float64Array;
+  dkBase: Float64Array;
+  fga: Float64Array;
+}
+
+/** A slate's players as scored players, in slate order (absent from the box score = a DNP). */
+export function slatePlayers(slate: Slate, actual: Map<number, Actual>, sim: SlateWorlds, simBase: SlateWorlds): ScoredPlayer[] {
+  return Array.from({ length: slate.nPlayers }, (_, i) => ({
+    actual: actual.get(slate.playerId[i] as number) ?? { dk: 0, fga: 0, pts: 0, minutes: 0, regulation: true },
+    p50: slate.p50[i] as number,
+    dk: sim.dk[i] as Float64Array,
+    dkBase: simBase.dk[i] as Float64Array,
+    fga: sim.fga[i] as Float64Array,
+  }));
+}
+
+/** Real minus mean simulated DK points and FGA per player, in order (for the correlations). */
+export function residualsOf(players: readonly ScoredPlayer[]): { residDk: number[]; residFga: number[] } {
+  return { residDk: players.map((p) => p.actual.dk - meanArr(p.dk)), residFga: players.map((p) => p.actual.fga - meanArr(p.fga)) };
+}
+
+/** Scores every player against his simulated DK points (and the baselines); returns the residuals, in order. */
+export function scorePlayers(st: State, players: readonly ScoredPlayer[]): { residDk: number[]; residFga: number[] } {
   const { main, base, naive, buckets, pits, scatter } = st;
   const residDk: number[] = [];
   const residFga: number[] = [];
-  for (let i = 0; i < slate.nPlayers; i++) {
-    const a = actual.get(slate.playerId[i] as number) ?? { dk: 0, fga: 0, pts: 0 };
+  for (const p of players) {
+    const a = p.actual;
     const score = (t: Tally, d: Discrete): void => {
       t.n++;
       for (const [key, lo, hi] of INTERVALS) {
@@ -186,11 +242,11 @@ function scorePlayers(st: State, slate: Slate, actual: Map<number, Actual>, sim:
       t.absErr += Math.abs(meanOf(d) - a.dk);
       t.crps += crpsDiscrete(d, a.dk);
     };
-    const d = discreteFromSamples(sim.dk[i] as Float64Array);
+    const d = discreteFromSamples(p.dk);
     score(main, d);
-    const bucket = MINUTES_BUCKETS.find((b) => (slate.p50[i] as number) >= b.lo && (slate.p50[i] as number) < b.hi);
+    const bucket = MINUTES_BUCKETS.find((b) => p.p50 >= b.lo && p.p50 < b.hi);
     if (bucket !== undefined) score(buckets[bucket.name] as Tally, d);
-    score(base, discreteFromSamples(simBase.dk[i] as Float64Array));
+    score(base, discreteFromSamples(p.dkBase));
     const mu = meanOf(d);
     const sd = Math.max(0.3 * mu, 0.5);
     naive.n++;
@@ -204,15 +260,17 @@ function scorePlayers(st: State, slate: Slate, actual: Map<number, Actual>, sim:
     pits.push(pitDiscrete(d, a.dk));
     scatter.push({ mean: mu, actual: a.dk });
     residDk.push(a.dk - mu);
-    residFga.push(a.fga - meanArr(sim.fga[i] as Float64Array));
+    residFga.push(a.fga - meanArr(p.fga));
   }
   return { residDk, residFga };
 }
 
 /** Simulated team points against the implied totals and the real scores' spread. */
-function scoreTeams(st: State, slate: Slate, actual: Map<number, Actual>, sim: SlateWorlds): void {
+export function scoreTeams(st: State, slate: Slate, actual: Map<number, Actual>, sim: SlateWorlds, skipTeam: (teamId: number) => boolean = () => false): void {
   const { team } = st;
   for (let t = 0; t < slate.nTeams; t++) {
+    // a game is kept or left out whole (teams 2g and 2g + 1 are a game's two sides)
+    if (skipTeam(slate.teamId[t] as number) || skipTeam(slate.teamId[t ^ 1] as number)) continue;
     const pts = sim.teamPts[t] as Float64Array;
     const m = meanArr(pts);
     let v = 0;
@@ -230,7 +288,7 @@ function scoreTeams(st: State, slate: Slate, actual: Map<number, Actual>, sim: S
 }
 
 /** Correlations: pairs among each rotation's top players (projection order), within and across teams. */
-function scoreCorrelations(st: State, slate: Slate, sim: SlateWorlds, residDk: number[], residFga: number[]): void {
+export function scoreCorrelations(st: State, slate: Slate, sim: SlateWorlds, residDk: number[], residFga: number[], skipTeam: (teamId: number) => boolean = () => false): void {
   const { corr } = st;
   const top = (t: number): number[] => {
     const out: number[] = [];
@@ -244,6 +302,7 @@ function scoreCorrelations(st: State, slate: Slate, sim: SlateWorlds, residDk: n
     c.b.push(resid[j] as number, resid[i] as number);
   };
   for (let g = 0; g < slate.nGames; g++) {
+    if (skipTeam(slate.teamId[2 * g] as number) || skipTeam(slate.teamId[2 * g + 1] as number)) continue;
     const [h, aw] = [top(2 * g), top(2 * g + 1)];
     for (const side of [h, aw]) {
       for (let x = 0; x < side.length; x++) {
@@ -269,16 +328,37 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
     const run = async (profile: Profile) => worldsByPlayer(slate, (await simulate(slate, profile, backend, { seed: opts.seed, worlds: opts.worlds, saveWorlds: true })).games, opts.worlds);
     const sim = await run(opts.profile);
     const simBase = await run(opts.baselineProfile);
-    const { residDk, residFga } = scorePlayers(st, slate, actual, sim, simBase);
-    scoreTeams(st, slate, actual, sim);
-    scoreCorrelations(st, slate, sim, residDk, residFga);
+    const keep = opts.teamsOn?.(date);
+    const skip = (teamId: number): boolean => keep !== undefined && !keep.has(teamId);
+    const all = slatePlayers(slate, actual, sim, simBase);
+    const scored = scorePlayers(st, keep === undefined ? all : all.filter((_, i) => !skip(slate.teamId[slate.playerTeam[i] as number] as number)));
+    // Correlations pair players by slate index: with a team filter the residuals are taken over the whole slate.
+    const { residDk, residFga } = keep === undefined ? scored : residualsOf(all);
+    const vacancy = await vacancyOf(opts.lake, date);
+    for (let i = 0; i < slate.nPlayers; i++) {
+      const team = slate.playerTeam[i] as number;
+      const teamId = slate.teamId[team] as number;
+      if (skip(teamId)) continue;
+      const a = actual.get(slate.playerId[i] as number) ?? { dk: 0, fga: 0, pts: 0, minutes: 0, regulation: true };
+      addMinutes(st, `${date}/${teamId}`, vacancy.get(teamId) ?? 0, sim.minutes[i] as Float64Array, sim.teamMinutes[team] as Float64Array, a);
+    }
+    scoreTeams(st, slate, actual, sim, skip);
+    scoreCorrelations(st, slate, sim, residDk, residFga, skip);
     opts.progress.update(k + 1);
   }
   opts.progress.stop();
   return report(st, opts, dates);
 }
 
-function report(st: State, opts: BacktestOptions, dates: string[]): BacktestReport {
+/** A scored player's minutes and play outcome, for the minutes block and the Brier score. */
+export function addMinutes(st: State, teamGame: string, vacancy: number, minutes: ArrayLike<number>, teamMinutes: ArrayLike<number>, a: Actual): void {
+  const m = simMinutesOf(minutes, teamMinutes);
+  st.minutes.push({ teamGame, vacancy, simMean: m.simMean, simRegPlayed: m.simRegPlayed, simReg44: m.simReg44, actual: a });
+  st.plays.prob.push(m.playProb);
+  st.plays.played.push(a.minutes > 0);
+}
+
+export function report(st: State, opts: Pick<BacktestOptions, 'profileName' | 'worlds'>, dates: string[]): BacktestReport {
   const { main, base, naive, buckets, pits, scatter, team, corr } = st;
   const realSd = Math.sqrt(team.realResid.reduce((a, r) => a + r * r, 0) / team.realResid.length - (team.realResid.reduce((a, r) => a + r, 0) / team.realResid.length) ** 2);
   const c = (x: { sim: number[]; a: number[]; b: number[] }) => ({ sim: meanArr(x.sim), real: pearson(x.a, x.b) });
@@ -305,5 +385,7 @@ function report(st: State, opts: BacktestOptions, dates: string[]): BacktestRepo
     },
     correlation: { teammate_fga: c(corr.teammate_fga), teammate_fpts: c(corr.teammate_fpts), opponent_fpts: c(corr.opponent_fpts) },
     scatter,
+    minutes: minutesBlock(st.minutes),
+    plays: (({ brier, brier_base_rate }) => ({ brier, brier_base_rate }))(brierScores(st.plays.prob, st.plays.played)),
   };
 }

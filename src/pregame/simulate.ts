@@ -86,7 +86,8 @@ export function pregameGameId(g: SlateGame): string {
   return `${g.gameDate.replaceAll('-', '')}_${g.key}`;
 }
 
-function engineId(p: PregamePlayer): number {
+/** The engine (slate) id of a DraftKings row: his nba.com id, or a synthetic one when unmatched. */
+export function engineId(p: PregamePlayer): number {
   return p.playerId ?? SYNTHETIC_ID_BASE + (p.dkRow.dkId % 100_000_000);
 }
 
