@@ -125,14 +125,15 @@ async function loadShippedModel(): Promise<MinutesModel> {
  * (RatesState.absenceStreak): counted on the regular seasons 2023-24 and 2024-25 (clean box scores: an injury-type
  * DNP or absence from the box score is unavailable), every player who had played for his team that season, pooled.
  * A player who missed the last game was available for the next 42.3% of the time (1,890 of 4,473); after 2: 24.8%
- * (619 / 2,498); 3-4: 19.3% (624 / 3,241); 5-9: 12.4% (531 / 4,271); 10 or more: 4.4% (330 / 7,532). After a game he
- * was available for: 1 (the minutes model's play probability already covers coach's decisions, and a complete
- * injury report the rest). The box-score mode never uses it: there availability is known.
+ * (619 / 2,498); 3-4: 19.3% (624 / 3,241); 5-9: 12.4% (531 / 4,271); 10 or more: 4.4% (330 / 7,532). Only streaks of
+ * three or more are used: a short absence (rest, a one-game knock) is what an injury report still lists when it
+ * matters, while a long one is what a sparse report leaves out (the shared slates' feed before 2026-03-12). Used
+ * for streaks of one and two as well, the 15 shared slates' MAE was 6.86 (complete-report nights 6.43); from three,
+ * 6.76 (5.85); not at all, 8.20 (5.99). After a game he was available for, or one or two missed: 1 (the minutes
+ * model's play probability covers coach's decisions). The box-score mode never uses it: there availability is known.
  */
 export function availabilityAfterAbsence(streak: number): number {
-  if (streak <= 0) return 1;
-  if (streak === 1) return 0.423;
-  if (streak === 2) return 0.248;
+  if (streak <= 2) return 1;
   if (streak <= 4) return 0.193;
   if (streak <= 9) return 0.124;
   return 0.044;
