@@ -5,25 +5,10 @@ import eslint from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-// Files already brought to these rules. Everything else is PENDING: the branches that change those files were
-// written in parallel with this config, so their findings are reported as warnings until the pass after the
-// merge fixes them (issue 19 item 6). Add a file here when it is clean; delete the PENDING block when all are.
-const CLEAN = [
-  'eslint.config.js',
-  'src/data/**',
-  'src/models/**',
-  'src/diagnostics/**',
-  'src/web/charts.ts',
-  'src/web/usage.ts',
-  'test/helpers.ts',
-  'test/browser/**',
-  'test/checked.test.ts',
-  'test/linear.test.ts',
-  'test/parquet.test.ts',
-];
-// Inside the clean folders but changed by other branches right now.
-const NOT_YET_CLEAN = ['src/data/tables.ts', 'src/data/csv.ts'];
-// The rules that today's code outside CLEAN still breaks (counts in the H6 report to the lead).
+// pending: src/backtest branch. Another branch is rewriting these files right now, so the lint pass (issue 19
+// item 6) leaves them alone: its findings there stay warnings until that branch lands and fixes them. Delete
+// this list and its block below then; every other file is held to the rules above as errors.
+const PENDING_BACKTEST = ['src/backtest/**', 'src/cli/commands/backtest.ts', 'test/backtest*.test.ts', 'test/full/backtest*.test.ts'];
 const PENDING_RULES = Object.fromEntries(
   [
     '@typescript-eslint/non-nullable-type-assertion-style',
@@ -75,7 +60,6 @@ export default defineConfig(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
-  // PENDING (see CLEAN above): those rules as warnings, so `npm run lint` passes while the pass is due.
-  { files: ['**/*.ts'], ignores: CLEAN, rules: PENDING_RULES },
-  { files: NOT_YET_CLEAN, rules: PENDING_RULES },
+  // pending: src/backtest branch (see PENDING_BACKTEST above): those rules as warnings there only.
+  { files: PENDING_BACKTEST, rules: PENDING_RULES },
 );

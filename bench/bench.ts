@@ -5,6 +5,11 @@
 // allocation, stat lines, scoring and the reduction to per-player sums and histograms; not the slate loading
 // or the file writing. A per-kernel breakdown follows: CPU kernels timed on one thread, GPU kernels by
 // timestamp queries when the adapter offers them.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction:
+   playerStart/playerEnd have two entries per game and h < nGames; the timing tables get a key for every bench and
+   column before these loops add to them. */
+
 import { spawn } from 'node:child_process';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
@@ -39,7 +44,7 @@ export async function benchSlate(lake: Lake, date: string, scope: Scope, shareMo
   if (scope === 'slate') return full;
   let best = 0;
   for (let g = 1; g < full.nGames; g++) {
-    const size = (h: number): number => (full.playerEnd[2 * h + 1] as number) - (full.playerStart[2 * h] as number);
+    const size = (h: number): number => full.playerEnd[2 * h + 1]! - full.playerStart[2 * h]!;
     if (size(g) > size(best)) best = g;
   }
   return slateFromRows(
@@ -135,7 +140,7 @@ export function cpuKernelBreakdown(s: Slate, prof: Profile, worlds: number, seed
         for (const c of st.cpu) {
           const t0 = performance.now();
           c.run(k);
-          t[c.bench] = (t[c.bench] as number) + performance.now() - t0;
+          t[c.bench] = t[c.bench]! + performance.now() - t0;
         }
       }
     }
@@ -164,7 +169,7 @@ export async function gpuKernelBreakdown(
         if (t === undefined) return undefined;
         for (const [st, v] of Object.entries(t)) {
           const col = stageSpec(st as StageName).gpuBench;
-          ms[col] = (ms[col] as number) + v;
+          ms[col] = ms[col]! + v;
         }
       } finally {
         game.destroy();

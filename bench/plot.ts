@@ -1,5 +1,6 @@
 // Throughput against worlds as a small standalone SVG: one line per backend and scope, log-scaled worlds.
 import type { BenchResult } from './types.ts';
+import { at } from '../src/data/checked.ts';
 
 const W = 600;
 const H = 360;
@@ -23,7 +24,7 @@ export function plotThroughput(results: readonly BenchResult[]): string {
   }
   for (const t of [0, yMax / 2, yMax]) body += `<text x="${M.l - 6}" y="${sy(t) + 4}" text-anchor="end">${t.toFixed(1)}</text>`;
   [...series.entries()].forEach(([name, rs], i) => {
-    const c = COLORS[i % COLORS.length] as string;
+    const c = at(COLORS, i % COLORS.length);
     const pts = [...rs]
       .sort((a, b) => a.worlds - b.worlds)
       .map((r) => `${sx(r.worlds).toFixed(1)},${sy(r.player_worlds_per_s / 1e6).toFixed(1)}`);

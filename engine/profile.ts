@@ -3,6 +3,7 @@
 // "`usage_shares.share_temperature` must be > 0, got -1".
 import { z } from 'zod';
 import { UserError } from '../src/data/errors.ts';
+import { at } from '../src/data/checked.ts';
 
 const num = (min: number, max: number, def: number, doc: string, opts: { exclusiveMin?: boolean } = {}) =>
   (opts.exclusiveMin === true ? z.number().gt(min) : z.number().gte(min)).lte(max).default(def).describe(doc);
@@ -166,7 +167,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
 export function parseProfile(input: unknown, where: string): Profile {
   const r = ProfileSchema.safeParse(input);
   if (!r.success) {
-    const issue = r.error.issues[0] as z.core.$ZodIssue;
+    const issue = at(r.error.issues, 0);
     throw new UserError(`${where}: ${describeIssue(issue, input)}`);
   }
   const p = r.data;
@@ -208,7 +209,10 @@ export function describeKnobs(): string[] {
   const out: string[] = [];
   const walk = (schema: z.ZodType, path: string, doc: string | undefined): void => {
     const def = (schema as unknown as { def: { type: string; innerType?: z.ZodType; shape?: Record<string, z.ZodType> } }).def;
-    if (def.type === 'default' && def.innerType !== undefined) return walk(def.innerType, path, doc ?? schema.description);
+    if (def.type === 'default' && def.innerType !== undefined) {
+      walk(def.innerType, path, doc ?? schema.description);
+      return;
+    }
     if (def.type === 'object' && def.shape !== undefined) {
       for (const [k, v] of Object.entries(def.shape)) walk(v, path === '' ? k : `${path}.${k}`, undefined);
       return;

@@ -5,6 +5,10 @@
 //   players: [player], ordered by game, then team (home first), then projected minutes (most first);
 //   teams:   [team], two per game, home first; team t's players are playerStart[t] .. playerEnd[t] - 1;
 //   games:   [game]; game g's teams are 2g (home) and 2g + 1 (away).
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction:
+   playerStart/playerEnd have one entry per team (two per game), and t < 2 * nGames, g < nGames. */
+
 import { UserError } from '../src/data/errors.ts';
 import type { Lake } from '../src/data/lake.ts';
 import { frameRows, type Value } from '../src/data/schema.ts';
@@ -260,19 +264,19 @@ export function slateFromRows(
     s.ftaRate[i] = blend('fta');
     s.tovRate[i] = blend('tov');
     const fga3 = blend('fga3');
-    s.fg3Share[i] = s.fgaRate[i] > 0 ? Math.min(1, fga3 / (s.fgaRate[i] as number)) : 0;
+    s.fg3Share[i] = s.fgaRate[i] > 0 ? Math.min(1, fga3 / s.fgaRate[i]) : 0;
     s.fg2Pct[i] = r.season_fg2_pct as number;
     s.fg3Pct[i] = r.season_fg3_pct as number;
     s.ftPct[i] = r.season_ft_pct as number;
     for (const c of ['oreb', 'dreb', 'ast', 'stl', 'blk'] as const) s.countRate[c][i] = blend(c);
-    s.shareBase.fga[i] = Math.log(Math.max(s.fgaRate[i] as number, 1e-6));
-    s.shareBase.fta[i] = Math.log(Math.max(s.ftaRate[i] as number, 1e-6));
-    s.shareBase.tov[i] = Math.log(Math.max(s.tovRate[i] as number, 1e-6));
+    s.shareBase.fga[i] = Math.log(Math.max(s.fgaRate[i], 1e-6));
+    s.shareBase.fta[i] = Math.log(Math.max(s.ftaRate[i], 1e-6));
+    s.shareBase.tov[i] = Math.log(Math.max(s.tovRate[i], 1e-6));
   });
   if (shareModel !== undefined) {
     for (let t = 0; t < nTeams; t++) {
-      const lo = s.playerStart[t] as number;
-      const hi = s.playerEnd[t] as number;
+      const lo = s.playerStart[t]!;
+      const hi = s.playerEnd[t]!;
       const teamRows = order.slice(lo, hi);
       for (const target of SHARE_TARGETS) s.shareBase[target].set(baseLogits(shareModel, target, teamRows), lo);
     }
@@ -303,5 +307,5 @@ export function gameKeyOf(gameId: string): number {
 
 /** Players of game g: indices [start, end). */
 export function gamePlayers(s: Slate, g: number): [number, number] {
-  return [s.playerStart[2 * g] as number, s.playerEnd[2 * g + 1] as number];
+  return [s.playerStart[2 * g]!, s.playerEnd[2 * g + 1]!];
 }

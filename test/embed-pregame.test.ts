@@ -1,5 +1,9 @@
 // The embedded pregame slice (public/data/pregame): rebuilding its lake from the committed source slice gives
 // the committed bytes (file list included), and the slice holds only history strictly before its slate.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixtures below are fixed files and slates of known
+   size, and every index or lookup is one the test has just built or asserted; a miss fails the test either way. */
+
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -37,7 +41,7 @@ describe('the embedded pregame slice', () => {
     const lines = text.trimEnd().split('\n');
     const header = (lines[0] ?? '').split(',');
     const di = header.indexOf('game_date');
-    const dates = lines.slice(1).map((l) => l.split(',')[di] as string);
+    const dates = lines.slice(1).map((l) => l.split(',')[di]!);
     expect(dates.length).toBeGreaterThan(20_000);
     expect(dates.every((d) => d >= '2025-10-21' && d < PREGAME_EMBEDDED_DATE)).toBe(true);
     expect(dates).toContain('2026-03-14');

@@ -1,6 +1,10 @@
 // The world engine's CPU path: the RNG against published vectors, samplers against exact moments, DK scoring
 // against real box scores, and whole simulations of the embedded slate for conservation, caps, determinism
 // across chunking and workers, usage correlation, Vegas anchoring and bad input.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixtures below are fixed files and slates of known
+   size, and every index or lookup is one the test has just built or asserted; a miss fails the test either way. */
+
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -52,7 +56,7 @@ describe('counter-based RNG', () => {
     const rng = new CounterRng(99);
     for (let i = 0; i < 2000; i++) {
       const [a, b] = rng.block(i, 0, 0, 0);
-      expect(mulhi32(a as number, b as number)).toBe(Number((BigInt(a as number) * BigInt(b as number)) >> 32n));
+      expect(mulhi32(a!, b!)).toBe(Number((BigInt(a!) * BigInt(b!)) >> 32n));
     }
     expect(mulhi32(0xffffffff, 0xffffffff)).toBe(0xfffffffe);
   });
@@ -70,7 +74,7 @@ describe('samplers against exact moments', () => {
     let s = 0;
     let s2 = 0;
     for (let i = 0; i < N; i++) {
-      const x = draw(u01(rng.block(i, 7, 1, 0)[0] as number));
+      const x = draw(u01(rng.block(i, 7, 1, 0)[0]!));
       s += x;
       s2 += x * x;
     }
@@ -126,7 +130,7 @@ describe('DraftKings scoring on real box scores', () => {
     rows = frameRows(await lake.read(PLAYER_GAMES, { startDate: '2023-10-24', endDate: '2023-10-24' }));
   });
   const line = (name: string) => {
-    const r = rows.find((x) => x.player_name === name) as Record<string, Value>;
+    const r = rows.find((x) => x.player_name === name)!;
     return {
       pts: r.pts as number,
       fg3m: r.fg3m as number,
@@ -156,7 +160,7 @@ describe('usage shares', () => {
     softmaxShares(logits, 0, 5, 2.5, probs);
     expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 14);
     expect(probs[1]).toBe(0);
-    expect(probs[3]).toBeGreaterThan(probs[0] as number);
+    expect(probs[3]).toBeGreaterThan(probs[0]!);
   });
 });
 
@@ -180,20 +184,20 @@ describe('worlds of the embedded slate', () => {
     for (const profile of [shares, baseline]) {
       for (const b of batches(profile)) {
         for (let w = 0; w < W; w++) {
-          const cap = playerCap(b.ot[w] as number);
+          const cap = playerCap(b.ot[w]!);
           for (let team = 0; team < 2; team++) {
             const lo = team === 0 ? 0 : b.nHome;
             const hi = team === 0 ? b.nHome : b.nP;
             let minutes = 0;
             const sums = [0, 0, 0];
             for (let j = lo; j < hi; j++) {
-              const m = b.minutes[w * b.nP + j] as number;
+              const m = b.minutes[w * b.nP + j]!;
               if (m < 0 || m > cap + 1e-9) badCaps++;
               minutes += m;
-              for (let k = 0; k < 3; k++) sums[k] = (sums[k] as number) + (b.counts[(w * b.nP + j) * 3 + k] as number);
+              for (let k = 0; k < 3; k++) sums[k] = sums[k]! + b.counts[(w * b.nP + j) * 3 + k]!;
             }
             // f64 on the CPU: far tighter than the engine's MINUTES_TOLERANCE, which also covers f32 on the device.
-            if (Math.abs(minutes - teamMinutes(b.ot[w] as number)) > 1e-6) badMinutes++;
+            if (Math.abs(minutes - teamMinutes(b.ot[w]!)) > 1e-6) badMinutes++;
             for (let k = 0; k < 3; k++) if (sums[k] !== b.totals[(w * 2 + team) * 3 + k]) badTotals++;
             checked++;
           }
@@ -209,10 +213,10 @@ describe('worlds of the embedded slate', () => {
     if (b === undefined) throw new Error('no game');
     let bad = 0;
     for (let x = 0; x < b.worlds * b.nP; x++) {
-      const st = (k: keyof typeof STAT_INDEX): number => b.stats[x * NSTAT + STAT_INDEX[k]] as number;
+      const st = (k: keyof typeof STAT_INDEX): number => b.stats[x * NSTAT + STAT_INDEX[k]]!;
       if (st('fg3a') > st('fga') || st('fgm') > st('fga') || st('fg3m') > st('fg3a') || st('ftm') > st('fta')) bad++;
       if (st('pts') !== 2 * (st('fgm') - st('fg3m')) + 3 * st('fg3m') + st('ftm')) bad++;
-      for (let k = 0; k < NSTAT; k++) if (!Number.isInteger(b.stats[x * NSTAT + k]) || (b.stats[x * NSTAT + k] as number) < 0) bad++;
+      for (let k = 0; k < NSTAT; k++) if (!Number.isInteger(b.stats[x * NSTAT + k]) || b.stats[x * NSTAT + k]! < 0) bad++;
     }
     expect(bad).toBe(0);
   });
@@ -234,8 +238,8 @@ describe('worlds of the embedded slate', () => {
             let scc = 0;
             let sac = 0;
             for (let w = 0; w < W; w++) {
-              const xa = b.counts[(w * b.nP + a) * 3] as number;
-              const xc = b.counts[(w * b.nP + c) * 3] as number;
+              const xa = b.counts[(w * b.nP + a) * 3]!;
+              const xc = b.counts[(w * b.nP + c) * 3]!;
               sa += xa;
               sc += xc;
               saa += xa * xa;
@@ -336,8 +340,8 @@ describe('slatesim sim', () => {
   });
 
   it('moves minutes and usage to teammates when a player is ruled out', async () => {
-    const star = [...slate.playerId].find((_, i) => slate.isStarter[i] === 1 && (slate.p50[i] as number) > 34) as number;
-    const team = slate.playerTeam[[...slate.playerId].indexOf(star)] as number;
+    const star = [...slate.playerId].find((_, i) => slate.isStarter[i] === 1 && slate.p50[i]! > 34)!;
+    const team = slate.playerTeam[[...slate.playerId].indexOf(star)]!;
     const before = await simTo(await tempDir('simD'), { worlds: 800 });
     const after = await simTo(await tempDir('simE'), { worlds: 800, playerOut: new Set([star]) });
     expect(after.rows.some((r) => r.player_id === star)).toBe(false);

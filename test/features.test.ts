@@ -1,6 +1,10 @@
 // Pregame features and minutes projections on the embedded 2023-24 slice: leak-free as a property (change
 // every row from date D on and nothing before D moves), as-of selection of snapshots, the exact
 // reconstruction of FGA/FTA/TOV from the per-minute labels, and the minutes projection's sanity.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixtures below are fixed files and slates of known
+   size, and every index or lookup is one the test has just built or asserted; a miss fails the test either way. */
+
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -54,10 +58,10 @@ describe('leakage', () => {
     const dates = cols.game_date as string[];
     let changed = 0;
     for (let i = 0; i < games.numRows; i++) {
-      if ((dates[i] as string) < D) continue;
+      if (dates[i]! < D) continue;
       changed++;
       const c = (name: string, f: (v: Value) => Value): void => {
-        (cols[name] as Value[])[i] = f((cols[name] as Value[])[i] ?? null);
+        cols[name]![i] = f(cols[name]![i] ?? null);
       };
       c('minutes', (v) => (v === null ? 12 : Math.min(48, (v as number) * 0.5 + 7)));
       for (const s of ['fga', 'fg3a', 'fta', 'tov', 'ast', 'oreb', 'dreb', 'stl', 'blk', 'pts', 'fgm', 'fg3m', 'ftm'])
@@ -118,7 +122,7 @@ describe('rates_training_base on the embedded lake', () => {
     rows = frameRows(await lake.read(RATES_TRAINING_BASE));
   });
 
-  it('has one row per available player per team-game, with every documented column', async () => {
+  it('has one row per available player per team-game, with every documented column', () => {
     const avail = frameRows(games).filter((r) => r.available === true).length;
     expect(rows.length).toBe(avail);
     for (const c of RATES_TRAINING_BASE.schema.columns) expect(Object.keys(rows[0] ?? {})).toContain(c.name);
@@ -146,7 +150,7 @@ describe('rates_training_base on the embedded lake', () => {
 
   it("values vacated minutes by the out players' season before the date, recomputed independently", () => {
     const box = frameRows(games);
-    const top = [...rows].sort((x, y) => (y.vac_min_szn as number) - (x.vac_min_szn as number))[0] as Record<string, Value>;
+    const top = [...rows].sort((x, y) => (y.vac_min_szn as number) - (x.vac_min_szn as number))[0]!;
     expect(top.vac_min_szn).toBeGreaterThan(40);
     const out = box.filter((r) => r.game_id === top.game_id && r.team_id === top.team_id && r.available === false);
     let expected = 0;
@@ -230,8 +234,8 @@ describe('feature helpers', () => {
       const d = k - 1 / 3;
       const c = 1 / Math.sqrt(9 * d);
       for (;;) {
-        let x = 0;
-        let v = 0;
+        let x: number;
+        let v: number;
         do {
           const u1 = rand() || 1e-12;
           x = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * rand());

@@ -2,8 +2,12 @@
 // off) against the CPU, results independent of the chunk size (to the bit), a million worlds of one game in
 // bounded memory, and a device lost mid-run (its chunks rerun on the CPU, no world lost). In CI a missing
 // adapter fails.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixtures below are fixed files and slates of known
+   size, and every index or lookup is one the test has just built or asserted; a miss fails the test either way. */
+
 import { beforeAll, describe, expect, it } from 'vitest';
-import { requestGpuDevice, type GpuContext } from '../engine/gpu/device.ts';
+import { requestGpuDevice } from '../engine/gpu/device.ts';
 import { GpuGame, addChunkSums, gpuChunkWorlds, runStagesOnBatch } from '../engine/gpu/game.ts';
 import { runGpu } from '../engine/gpu/simulate-gpu.ts';
 import { shaderWarnings } from '../engine/gpu/runner.ts';
@@ -28,7 +32,7 @@ beforeAll(async () => {
   shares = await loadProfile('usage_shares_v1');
 });
 
-const device = (): GPUDevice => (webgpu.ctx as GpuContext).device;
+const device = (): GPUDevice => webgpu.ctx!.device;
 
 /** Every array and count of two accumulators, compared exactly (minutes sums to float error). */
 function expectSameAccumulator(a: GameAccumulator, b: GameAccumulator, minutesTolerance = 0): void {
@@ -49,7 +53,7 @@ function expectSameAccumulator(a: GameAccumulator, b: GameAccumulator, minutesTo
     expect(Array.from(a[k]), k).toEqual(Array.from(b[k]));
   }
   for (const k of ['conservationViolations', 'minutesViolations', 'fallbacks', 'overtimeWorlds'] as const) expect(a[k], k).toBe(b[k]);
-  a.minSum.forEach((v, j) => expect(Math.abs(v - (b.minSum[j] as number)), 'minSum').toBeLessThanOrEqual(minutesTolerance));
+  a.minSum.forEach((v, j) => expect(Math.abs(v - b.minSum[j]!), 'minSum').toBeLessThanOrEqual(minutesTolerance));
 }
 
 describe('the reduction kernel on WebGPU against reduceBatch', () => {
@@ -111,7 +115,7 @@ describe('independent counts (shares off) on WebGPU against the CPU path', () =>
               const x = (w * b.nP + j) * 3 + k;
               counts++;
               if (gpu.counts[x] !== b.counts[x]) differ++;
-              sum += gpu.counts[x] as number;
+              sum += gpu.counts[x]!;
             }
             if (sum !== gpu.totals[(w * 2 + team) * 3 + k]) unconserved++;
           }
@@ -143,11 +147,11 @@ describe('the FGA-efficiency coupling on WebGPU against the CPU path', () => {
       runKernels(slate, prof, new CounterRng(17), cpu, 0, new Float64Array(slate.nTeams).fill(1));
       const gpu = newBatch(slate, g, W);
       await runStagesOnBatch(device(), slate, prof, 17, gpu, 0, [1, 1], ['minutes'], { fromBatch: false, out: gpu });
-      for (let x = 0; x < W * cpu.nP; x++) if (Math.abs((gpu.minutes[x] as number) - (cpu.minutes[x] as number)) > 1e-3) minutesOff++;
+      for (let x = 0; x < W * cpu.nP; x++) if (Math.abs(gpu.minutes[x]! - cpu.minutes[x]!) > 1e-3) minutesOff++;
       for (let w = 0; w < W; w++) {
         for (let team = 0; team < 2; team++) {
           teamWorlds++;
-          if (Math.abs((gpu.efficiency[w * 2 + team] as number) / (cpu.efficiency[w * 2 + team] as number) - 1) > 1e-5) effOff++;
+          if (Math.abs(gpu.efficiency[w * 2 + team]! / cpu.efficiency[w * 2 + team]! - 1) > 1e-5) effOff++;
           for (let k = 0; k < 3; k++) if (gpu.totals[(w * 2 + team) * 3 + k] !== cpu.totals[(w * 2 + team) * 3 + k]) totalsDiffer++;
         }
       }
@@ -172,17 +176,16 @@ describe('chunking on WebGPU', () => {
     expect(a.buffers.created).toBeGreaterThan(0);
     expect(a.buffers.reused).toBe(a.buffers.created * (slate.nGames - 1));
     a.results.forEach((r, g) => {
-      expectSameAccumulator(r.acc, (b.results[g] as (typeof b.results)[number]).acc);
-      expect(Array.from(r.acc.anchor)).toEqual(Array.from((b.results[g] as (typeof b.results)[number]).acc.anchor));
+      expectSameAccumulator(r.acc, b.results[g]!.acc);
+      expect(Array.from(r.acc.anchor)).toEqual(Array.from(b.results[g]!.acc.anchor));
     });
     // The CPU path from the same counters: anchor scales and DK means agree to float error.
     const g = 4;
     const cpu = simulateGame(slate, prof, 21, g, 3000, 512, false).acc;
-    const gpu = (a.results[g] as (typeof a.results)[number]).acc;
-    for (let team = 0; team < 2; team++)
-      expect(Math.abs((gpu.anchor[team] as number) / (cpu.anchor[team] as number) - 1)).toBeLessThan(1e-5);
+    const gpu = a.results[g]!.acc;
+    for (let team = 0; team < 2; team++) expect(Math.abs(gpu.anchor[team]! / cpu.anchor[team]! - 1)).toBeLessThan(1e-5);
     let maxDiff = 0;
-    for (let j = 0; j < cpu.nP; j++) maxDiff = Math.max(maxDiff, Math.abs((gpu.dkSum[j] as number) - (cpu.dkSum[j] as number)) / 4 / 3000);
+    for (let j = 0; j < cpu.nP; j++) maxDiff = Math.max(maxDiff, Math.abs(gpu.dkSum[j]! - cpu.dkSum[j]!) / 4 / 3000);
     expect(maxDiff).toBeLessThan(0.05);
   });
 
@@ -207,7 +210,7 @@ describe('chunking on WebGPU', () => {
     const big = await runGpu(device(), one, shares, { seed: 8, worlds, saveWorlds: false });
     const rssGrowth = process.memoryUsage().rss - rss0;
     const other = await runGpu(device(), one, shares, { seed: 8, worlds, chunk: 40_000, saveWorlds: false });
-    const acc = (big.results[0] as (typeof big.results)[number]).acc;
+    const acc = big.results[0]!.acc;
     console.log(
       `1,000,000 worlds x ${nP} players on the GPU in chunks of ${big.chunkWorlds}: RSS grew ${(rssGrowth / 2 ** 20).toFixed(0)} MB (all worlds' stat lines would be ${((worlds * nP * 13 * 4) / 2 ** 20).toFixed(0)} MB)`,
     );
@@ -216,7 +219,7 @@ describe('chunking on WebGPU', () => {
     expect(acc.conservationViolations).toBe(0);
     expect(acc.minutesViolations).toBe(0);
     expect(rssGrowth).toBeLessThan((worlds * nP * 13 * 4) / 2);
-    expectSameAccumulator(acc, (other.results[0] as (typeof other.results)[number]).acc);
+    expectSameAccumulator(acc, other.results[0]!.acc);
   }, 600_000);
 });
 
@@ -253,6 +256,6 @@ describe('a device lost mid-run', () => {
     }
     // Games after the loss ran wholly on the CPU (pilot included): the CPU path's exact result.
     const last = slate.nGames - 1;
-    expectSameAccumulator((r.results[last] as (typeof r.results)[number]).acc, simulateGame(slate, prof, 3, last, 2000, 500, false).acc);
+    expectSameAccumulator(r.results[last]!.acc, simulateGame(slate, prof, 3, last, 2000, 500, false).acc);
   });
 });

@@ -1,9 +1,12 @@
 // The WebGPU path against the CPU path on the adapter (llvmpipe here and in CI), kernel by kernel and whole:
 // Philox bit for bit, samplers, minutes and totals, shares and allocation, stat line and scoring, and a full
 // simulation. Paths differ only by rare float flips, which each test measures. In CI a missing adapter fails.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixtures below are fixed files and slates of known
+   size, and every index or lookup is one the test has just built or asserted; a miss fails the test either way. */
+
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { GpuContext } from '../engine/gpu/device.ts';
 import { dispatchGrid, runKernel } from '../engine/gpu/runner.ts';
 import { CounterRng, philox, u01 } from '../engine/rng.ts';
 import { binomial, negativeBinomial, poisson } from '../engine/samplers.ts';
@@ -63,29 +66,21 @@ describe('WGSL randomness against the CPU', () => {
         workgroupSize: 64,
       },
     );
-    const blocks = new Uint32Array(blocksBuf as ArrayBuffer);
-    const samples = new Uint32Array(samplesBuf as ArrayBuffer);
+    const blocks = new Uint32Array(blocksBuf!);
+    const samples = new Uint32Array(samplesBuf!);
     const out = new Uint32Array(4);
     let blockMismatch = 0;
     let drawMismatch = 0;
     for (let i = 0; i < n; i++) {
-      philox(
-        counters[4 * i] as number,
-        counters[4 * i + 1] as number,
-        counters[4 * i + 2] as number,
-        counters[4 * i + 3] as number,
-        rng.k0,
-        rng.k1,
-        out,
-      );
+      philox(counters[4 * i]!, counters[4 * i + 1]!, counters[4 * i + 2]!, counters[4 * i + 3]!, rng.k0, rng.k1, out);
       for (let k = 0; k < 4; k++) if (blocks[4 * i + k] !== out[k]) blockMismatch++;
       const p = dv.getFloat32(16 * i + 4, true);
       const mean = dv.getFloat32(16 * i + 8, true);
       const phi = dv.getFloat32(16 * i + 12, true);
       const cpu = [
-        binomial(dv.getUint32(16 * i, true), p, u01(out[0] as number)),
-        poisson(mean, u01(out[1] as number)),
-        negativeBinomial(mean, phi, u01(out[2] as number)),
+        binomial(dv.getUint32(16 * i, true), p, u01(out[0]!)),
+        poisson(mean, u01(out[1]!)),
+        negativeBinomial(mean, phi, u01(out[2]!)),
       ];
       for (let k = 0; k < 3; k++) if (samples[4 * i + k] !== cpu[k]) drawMismatch++;
     }
@@ -112,7 +107,7 @@ describe('the allocation kernel on WebGPU against the CPU path', () => {
       const b = newBatch(slate, g, W);
       runKernels(slate, profile, new CounterRng(seed), b, 1000, new Float64Array(slate.nTeams).fill(1));
       const gpu = newBatch(slate, g, W);
-      await runStagesOnBatch((webgpu.ctx as GpuContext).device, slate, profile, seed, b, 1000, [1, 1], ['allocation'], {
+      await runStagesOnBatch(webgpu.ctx.device, slate, profile, seed, b, 1000, [1, 1], ['allocation'], {
         fromBatch: true,
         out: gpu,
       });
@@ -125,7 +120,7 @@ describe('the allocation kernel on WebGPU against the CPU path', () => {
             let sum = 0;
             let same = true;
             for (let j = lo; j < hi; j++) {
-              const x = gpu.counts[(w * b.nP + j) * 3 + k] as number;
+              const x = gpu.counts[(w * b.nP + j) * 3 + k]!;
               sum += x;
               if (x !== b.counts[(w * b.nP + j) * 3 + k]) same = false;
             }
@@ -157,13 +152,13 @@ describe('the stat-line and scoring kernel on WebGPU against the CPU path', () =
       const b = newBatch(slate, g, W);
       runKernels(slate, profile, new CounterRng(31), b, 0, new Float64Array(slate.nTeams).fill(1));
       const gpu = newBatch(slate, g, W);
-      await runStagesOnBatch((webgpu.ctx as GpuContext).device, slate, profile, 31, b, 0, [1, 1], ['statline'], {
+      await runStagesOnBatch(webgpu.ctx.device, slate, profile, 31, b, 0, [1, 1], ['statline'], {
         fromBatch: true,
         out: gpu,
       });
       for (let x = 0; x < W * b.nP; x++) {
         playerWorlds++;
-        const st = (k: number): number => gpu.stats[x * NSTAT + k] as number;
+        const st = (k: number): number => gpu.stats[x * NSTAT + k]!;
         if (
           st(0) !== b.counts[x * 3] ||
           st(2) !== b.counts[x * 3 + 1] ||
@@ -203,7 +198,7 @@ describe('the minutes and team-totals kernel on WebGPU against the CPU path', ()
       const cpu = newBatch(slate, g, W);
       runKernels(slate, profile, new CounterRng(5), cpu, 0, anchor);
       const gpu = newBatch(slate, g, W);
-      await runStagesOnBatch((webgpu.ctx as GpuContext).device, slate, profile, 5, gpu, 0, [1, 1], ['minutes'], {
+      await runStagesOnBatch(webgpu.ctx.device, slate, profile, 5, gpu, 0, [1, 1], ['minutes'], {
         fromBatch: false,
         out: gpu,
       });
@@ -215,12 +210,12 @@ describe('the minutes and team-totals kernel on WebGPU against the CPU path', ()
           const hi = team === 0 ? gpu.nHome : gpu.nP;
           let sum = 0;
           for (let j = lo; j < hi; j++) {
-            const m = gpu.minutes[w * gpu.nP + j] as number;
-            if (m < 0 || m > playerCap(gpu.ot[w] as number) + 1e-3) minutesOff++;
+            const m = gpu.minutes[w * gpu.nP + j]!;
+            if (m < 0 || m > playerCap(gpu.ot[w]!) + 1e-3) minutesOff++;
             sum += m;
             if (gpu.active[w * gpu.nP + j] !== cpu.active[w * cpu.nP + j]) activeDiffer++;
           }
-          if (Math.abs(sum - teamMinutes(gpu.ot[w] as number)) > MINUTES_TOLERANCE) minutesOff++;
+          if (Math.abs(sum - teamMinutes(gpu.ot[w]!)) > MINUTES_TOLERANCE) minutesOff++;
           for (let k = 0; k < 3; k++) if (gpu.totals[(w * 2 + team) * 3 + k] !== cpu.totals[(w * 2 + team) * 3 + k]) totalsDiffer++;
         }
       }
@@ -255,7 +250,7 @@ describe('slatesim sim on WebGPU against the CPU path', () => {
       progress: silentProgress,
     };
     const cpu = await runSim({ ...base, out: await tempDir('pcpu') });
-    const gpu = await runSim({ ...base, out: await tempDir('pgpu'), gpu: { device: (webgpu.ctx as GpuContext).device, adapter: 'test' } });
+    const gpu = await runSim({ ...base, out: await tempDir('pgpu'), gpu: { device: webgpu.ctx.device, adapter: 'test' } });
     expect(gpu.metrics).toMatchObject({ backend: 'gpu', gpu_chunks_retried_on_cpu: 0, conservation: { target_violations: 0 } });
     expect(gpu.rows.length).toBe(cpu.rows.length);
     let maxMeanDiff = 0;

@@ -1,5 +1,9 @@
 // First WebGPU check: a device through Dawn (Node) on whatever adapter the machine has (llvmpipe here and in
 // CI), a compute shader from shaders/, and an exact read-back. In CI a missing adapter fails this test.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixtures below are fixed files and slates of known
+   size, and every index or lookup is one the test has just built or asserted; a miss fails the test either way. */
+
 import { describe, expect, it } from 'vitest';
 import { describeAdapter } from '../engine/gpu/device.ts';
 import { runSmokeAffine } from '../engine/gpu/smoke.ts';
@@ -25,7 +29,7 @@ describe('WebGPU smoke', () => {
     const out = await runSmokeAffine(webgpu.ctx.device, a, b, input);
     expect(out.length).toBe(n);
     let wrong = 0;
-    for (let i = 0; i < n; i++) if (out[i] !== (Math.imul(a, input[i] as number) + b) >>> 0) wrong++;
+    for (let i = 0; i < n; i++) if (out[i] !== (Math.imul(a, input[i]!) + b) >>> 0) wrong++;
     expect(wrong).toBe(0);
     expect(webgpu.ctx.uncaptured).toEqual([]);
   });

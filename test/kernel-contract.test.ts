@@ -2,6 +2,10 @@
 // rules, the packer writing each field where Dawn reads it (every declared uniform struct, field by field, on
 // the device), and adding a knob: a field added to a declaration reaches the struct text, the bytes and a
 // kernel that uses it, with nothing else edited. Also: the stage list drives the CPU path.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixtures below are fixed files and slates of known
+   size, and every index or lookup is one the test has just built or asserted; a miss fails the test either way. */
+
 import { describe, expect, it } from 'vitest';
 import {
   ALLOCATION_PARAMS,
@@ -91,14 +95,14 @@ describe('the packer against Dawn', () => {
     if (webgpu.ctx === undefined) return t.skip(webgpu.skipReason);
     await setup();
     for (const decl of [MINUTES_PARAMS, ALLOCATION_PARAMS, STATLINE_PARAMS, REDUCE_PARAMS]) {
-      const { wgsl, words } = echoKernel(decl as StructDecl<never>);
+      const { wgsl, words } = echoKernel(decl);
       registerShaderSource(`echo_${decl.name}`, wgsl);
       const [out] = await runKernel(
         webgpu.ctx.device,
         { sources: ['contract', `echo_${decl.name}`] },
         { uniform: pack(decl, ctx), inputs: [], outputBytes: [4 * words], invocations: 1, workgroupSize: 1 },
       );
-      expect([...new Uint32Array(out as ArrayBuffer)], decl.name).toEqual(packedWords(decl, ctx));
+      expect([...new Uint32Array(out!)], decl.name).toEqual(packedWords(decl, ctx));
     }
   });
 
@@ -119,7 +123,7 @@ describe('the packer against Dawn', () => {
     for (const f of before.fields) expect(after.offsetOf(f.name)).toBe(f.offset);
     expect(new DataView(pack(knob, ctx)).getFloat32(after.offsetOf('starter_boost'), true)).toBe(1.5);
     // The generated prelude with the new field, and the real minutes kernel using it, compile on Dawn.
-    registerShaderSource('contract_knob', preludeWgsl({ replace: [knob as StructDecl<never>] }));
+    registerShaderSource('contract_knob', preludeWgsl({ replace: [knob] }));
     const minutes = (await shaderSource('minutes_totals')).replace(
       'if (pl.starter == 1u) { m = m * (1.0 - blowout); }',
       'if (pl.starter == 1u) { m = m * (1.0 - blowout) * params.starter_boost; }',
@@ -128,19 +132,19 @@ describe('the packer against Dawn', () => {
     registerShaderSource('minutes_knob', minutes);
     const device = webgpu.ctx.device;
     const module = device.createShaderModule({
-      code: [preludeWgsl({ replace: [knob as StructDecl<never>] }), await shaderSource('rng'), minutes].join('\n'),
+      code: [preludeWgsl({ replace: [knob] }), await shaderSource('rng'), minutes].join('\n'),
     });
     const errors = (await module.getCompilationInfo()).messages.filter((m) => m.type === 'error');
     expect(errors.map((m) => m.message)).toEqual([]);
     // And the device reads the knob where the packer put it.
-    const { wgsl, words } = echoKernel(knob as StructDecl<never>);
+    const { wgsl, words } = echoKernel(knob);
     registerShaderSource('echo_knob', wgsl);
     const [out] = await runKernel(
       device,
       { sources: ['contract_knob', 'echo_knob'] },
       { uniform: pack(knob, ctx), inputs: [], outputBytes: [4 * words], invocations: 1, workgroupSize: 1 },
     );
-    const echoed = new Uint32Array(out as ArrayBuffer);
+    const echoed = new Uint32Array(out!);
     expect(new Float32Array(echoed.buffer)[words - 1]).toBe(1.5);
     expect([...echoed]).toEqual(packedWords(knob, ctx));
   });

@@ -1,6 +1,10 @@
 // `lake build` on the real slice embedded in public/data: the lake it writes is the committed one byte for
 // byte, every table reads back (in our loader, over HTTP, and in DuckDB), the real-data facts of
 // ../shared/data/README.md hold, filters open only their partitions, and corrupt CSVs leave nothing behind.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixtures below are fixed files and slates of known
+   size, and every index or lookup is one the test has just built or asserted; a miss fails the test either way. */
+
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { cp, readFile, writeFile } from 'node:fs/promises';
@@ -179,7 +183,7 @@ describe('the same loader over HTTP (the browser path)', () => {
   let base: string;
   beforeAll(async () => {
     server = createServer((req, res) => {
-      const path = decodeURIComponent((req.url ?? '/').split('?')[0] as string);
+      const path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
       readFile(join(EMBEDDED_LAKE, path))
         .then((b) => res.writeHead(200).end(b))
         .catch(() => res.writeHead(404).end());
@@ -212,7 +216,7 @@ describe('corrupt input', () => {
     await writeFile(f, gzipSync(`${edit(lines).join('\n')}\n`));
     return src;
   }
-  const header = (lines: string[]): string[] => (lines[0] as string).split(',');
+  const header = (lines: string[]): string[] => lines[0]!.split(',');
   const setField = (line: string, idx: number, v: string): string =>
     line
       .split(',')
@@ -246,7 +250,7 @@ describe('corrupt input', () => {
     ],
     [
       'a duplicated row',
-      (lines) => [...lines.slice(0, 10), lines[5] as string, ...lines.slice(10)],
+      (lines) => [...lines.slice(0, 10), lines[5]!, ...lines.slice(10)],
       /^box_scores_2024\.csv\.gz: duplicated player-game row \(line 11\): game_id 0022300061 player_id \d+ \(.+\) also at line 6$/,
       true,
     ],

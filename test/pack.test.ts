@@ -2,6 +2,10 @@
 // installed `slatesim` runs --help, a small sim and the quick bench, and the README's library example runs
 // against it with the package's own tsx. This catches what the repository's tests cannot: a source file
 // left out of `files`, an import that only resolves inside the checkout, a broken `exports` entry.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixtures below are fixed files and slates of known
+   size, and every index or lookup is one the test has just built or asserted; a miss fails the test either way. */
+
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -92,7 +96,7 @@ describe('the packed package, installed in an empty folder', () => {
     const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
     const block = /<!-- example: examples\/library\.ts -->\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block).toBe(await readFile(join(ROOT, 'examples/library.ts'), 'utf8'));
-    await writeFile(join(consumer, 'example.ts'), block as string);
+    await writeFile(join(consumer, 'example.ts'), block!);
     const r = await installed('tsx', ['example.ts']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

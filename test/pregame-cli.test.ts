@@ -2,6 +2,10 @@
 // games, 107 DraftKings rows) and the embedded lake of its history: what a fresh clone gets. The output rows,
 // flags and --export-dk, the effect of the user's injury, line and minutes files, and every bad input of the
 // contract (exit 2, one line naming file, line, column and value, nothing written).
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixtures below are fixed files and slates of known
+   size, and every index or lookup is one the test has just built or asserted; a miss fails the test either way. */
+
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -84,7 +88,7 @@ async function pregame(out: string, ...args: string[]): Promise<{ code: number; 
   return slatesim('sim', '--worlds', WORLDS, '--seed', '7', '--backend', 'cpu', '--workers', '1', '--out', out, ...args);
 }
 
-const readRows = async (file: string): Promise<Row[]> => parse(await readFile(file, 'utf8'), { columns: true }) as Row[];
+const readRows = async (file: string): Promise<Row[]> => parse<Row>(await readFile(file, 'utf8'), { columns: true });
 const num = (r: Row | undefined, k: string): number => Number(r?.[k]);
 const byName = (rows: Row[], name: string): Row | undefined => rows.find((r) => r.player_name === name);
 
@@ -156,9 +160,9 @@ describe('pregame mode on the embedded slate', () => {
     );
     const back = parseDkSalaries(text, base.dk);
     expect(back).toHaveLength(107);
-    const raw = parse(text, { columns: true }) as Row[];
+    const raw = parse<Row>(text, { columns: true });
     back.forEach((d, i) => {
-      const r = base.rows[i] as Row;
+      const r = base.rows[i]!;
       expect(d.dkId).toBe(Number(r.dk_id));
       expect(d.salary).toBe(Number(r.salary));
       expect(d.avgPointsPerGame).toBe(Number(num(r, 'dk_fpts_mean').toFixed(2)));
@@ -262,7 +266,7 @@ describe('bad input through the CLI: exit 2, one line naming file, line, column 
     ],
     [
       'a date with no games in it',
-      async () => ['--inputs', SLATE, '--date', '2026-03-16'],
+      () => Promise.resolve(['--inputs', SLATE, '--date', '2026-03-16']),
       /--date 2026-03-16: no games on that date in .*DKSalaries\.csv \(dates in the file: 2026-03-15\)$/,
     ],
     [

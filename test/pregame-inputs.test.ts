@@ -1,6 +1,10 @@
 // Tonight's input files (src/pregame): a real slate (2026-03-12, two of its games, copied from
 // ../shared/pregame) parses into games, injuries, lines and starters; every bad input is one line naming
 // file, line, column and value; the status table and the Game Info clock are checked as data.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixtures below are fixed files and slates of known
+   size, and every index or lookup is one the test has just built or asserted; a miss fails the test either way. */
+
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
@@ -170,7 +174,7 @@ describe('bad input: one line naming file, line, column and value', () => {
     ],
     [
       'a header and no players',
-      async () => readPregameInputs({ dkCsv: await edited('DKSalaries.csv', (t) => (t.split('\n')[0] as string) + '\n') }),
+      async () => readPregameInputs({ dkCsv: await edited('DKSalaries.csv', (t) => t.split('\n')[0]! + '\n') }),
       /no player rows below the header/,
     ],
     [

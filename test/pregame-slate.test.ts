@@ -2,6 +2,10 @@
 // lines.ts) on real data: the 2026-03-12 fixture slate against a lake of real 2025-26 box-score rows of its
 // four teams (the season through 2026-03-13, so rows of D and after exist and must never be read), and the
 // embedded 2023-24 lake for the lines fallback.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixtures below are fixed files and slates of known
+   size, and every index or lookup is one the test has just built or asserted; a miss fails the test either way. */
+
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -51,14 +55,14 @@ beforeAll(async () => {
       col('minutes', 'float64', true),
     ],
   };
-  const records = parse(await readFile(join(DIR, 'player_games.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  const records = parse<Record<string, string>>(await readFile(join(DIR, 'player_games.csv'), 'utf8'), { columns: true });
   const byDate = new Map<string, Record<string, Value>[]>();
   for (const r of records) {
     const row: Record<string, Value> = {
-      game_date: r.game_date as string,
+      game_date: r.game_date!,
       team_id: Number(r.team_id),
       player_id: Number(r.player_id),
-      player_name: r.player_name as string,
+      player_name: r.player_name!,
       minutes: r.minutes === '' ? null : Number(r.minutes),
     };
     byDate.set(row.game_date as string, [...(byDate.get(row.game_date as string) ?? []), row]);
@@ -98,7 +102,7 @@ describe('matching DraftKings rows to nba.com players', () => {
   it("keeps a traded player's DraftKings team and finds him through his old team's rows", async () => {
     const inputs = await readPregameInputs(FILES);
     const histories = await playerHistories(new Lake(new NodeFileStore(lakeDir)), '2026-03-12');
-    const jokic = inputs.dkRows.find((r) => r.name === 'Nikola Jokic') as DkSlateRow;
+    const jokic = inputs.dkRows.find((r) => r.name === 'Nikola Jokic')!;
     // The same person listed by DraftKings on SAS: history says DEN.
     const moved: DkSlateRow = { ...jokic, teamAbbrev: 'SAS', teamId: 1610612759 };
     const [m] = matchAgainstHistories('2026-03-12', [moved], histories).matches;
@@ -110,7 +114,7 @@ describe('matching DraftKings rows to nba.com players', () => {
     const histories = await playerHistories(new Lake(new NodeFileStore(lakeDir)), '2026-03-12');
     const gg = histories.find((h) => h.name === 'GG Jackson');
     expect(gg).toBeDefined();
-    const row = inputs.dkRows.find((r) => r.teamAbbrev === 'MEM') as DkSlateRow;
+    const row = inputs.dkRows.find((r) => r.teamAbbrev === 'MEM')!;
     const [m] = matchAgainstHistories('2026-03-12', [{ ...row, name: 'Gregory Jackson' }], histories).matches;
     expect(m).toMatchObject({ playerId: gg?.playerId, method: 'team', alias: true });
   });

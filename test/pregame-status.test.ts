@@ -1,6 +1,10 @@
 // The injury status table's evidence, recomputed: the 15 shared DraftKings slates of 2026-03
 // (../shared/pregame) against who logged minutes in ../shared/recent/box_scores_2026.csv.gz. If the table's
 // counts or rates drift from what the data says, this fails.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixtures below are fixed files and slates of known
+   size, and every index or lookup is one the test has just built or asserted; a miss fails the test either way. */
+
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -31,11 +35,11 @@ describe.skipIf(!HAVE_DATA)('the injury status table against the shared 2026-03 
         injuries.push({ gameDate: inputs.date, teamId: e.teamId, playerName: e.playerName, status: e.status, comment: e.comment });
     }
     expect(injuries).toHaveLength(200);
-    const rows = parse(await readCsvBytes(BOX_2026), { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(await readCsvBytes(BOX_2026), { columns: true });
     const box: PlayedRow[] = rows.map((r) => ({
-      gameDate: r.game_date as string,
+      gameDate: r.game_date!,
       teamId: Number(r.team_id),
-      playerName: r.player_name as string,
+      playerName: r.player_name!,
       minutes: r.minutes === '' || r.minutes === undefined ? null : Number(r.minutes),
     }));
     const counts = countStatusOutcomes(injuries, box, PARTIAL);

@@ -2,6 +2,10 @@
 // availability, starters and closing lines equal gold's rows of D exactly; rewriting every row on or after D
 // moves nothing; starters and no-history players follow the documented rules; and the state copes with a dirty
 // feed (null starter flags, game logs without DNP rows), unit-tested on small frames.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixtures below are fixed files and slates of known
+   size, and every index or lookup is one the test has just built or asserted; a miss fails the test either way. */
+
 import { cp } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Lake } from '../src/data/lake.ts';
@@ -95,15 +99,15 @@ describe('pregame rows for a past date', () => {
     );
     let cells = 0;
     for (const r of res.rows) {
-      const g = gold.get(key(r)) as Record<string, Value>;
-      const mem = memory.get(key(r)) as FeatureRow;
+      const g = gold.get(key(r))!;
+      const mem = memory.get(key(r))!;
       for (const [c, v] of Object.entries(r)) {
         if (c === 'no_history' || c === 'minutes_source' || c.startsWith('minutes_pred_')) continue;
         expect([c, f32.has(c) && typeof v === 'number' ? Math.fround(v) : v]).toEqual([c, g[c]]);
         expect([c, v]).toEqual([c, mem[c]]);
         cells++;
       }
-      const m = minutes.get(key(r)) as Record<string, Value>;
+      const m = minutes.get(key(r))!;
       expect([r.minutes_pred_p10, r.minutes_pred_p50, r.minutes_pred_p90, r.minutes_pred_play_prob, r.is_starter]).toEqual([
         m.minutes_p10,
         m.minutes_p50,
@@ -157,10 +161,10 @@ describe('pregame rows for a past date', () => {
       const cols: Record<string, Value[]> = {};
       for (const [name, values] of Object.entries(f.columns)) cols[name] = [...values];
       for (let i = 0; i < f.numRows; i++) {
-        (cols.minutes as Value[])[i] = 40;
-        (cols.fga as Value[])[i] = 30;
-        (cols.available as Value[])[i] = !(cols.available as Value[])[i];
-        (cols.starter as Value[])[i] = !(cols.starter as Value[])[i];
+        cols.minutes![i] = 40;
+        cols.fga![i] = 30;
+        cols.available![i] = !cols.available![i];
+        cols.starter![i] = !cols.starter![i];
         rewritten++;
       }
       await copy.write(PLAYER_GAMES, p.partition, { ...f, columns: cols });
@@ -178,15 +182,15 @@ describe('pregame rows for a past date', () => {
 
 describe('pregame rules', () => {
   it('drops an Out starter, fills each team to five starters, and predicts starters when none are given', async () => {
-    const team = roster[0]?.team_id as number;
-    const starter = roster.find((r) => r.team_id === team && r.is_starter === true) as PregameRosterPlayer;
+    const team = roster[0]!.team_id;
+    const starter = roster.find((r) => r.team_id === team && r.is_starter === true)!;
     const edited = roster.map((r) => (r.player_id === starter.player_id ? { ...r, available: false } : r));
     const res = await pregameFeatureRows(lake, D, edited, slate);
     const teamRows = res.rows.filter((r) => r.team_id === team);
     expect(teamRows.some((r) => r.player_id === starter.player_id)).toBe(false);
     expect(teamRows.filter((r) => r.is_starter === true).length).toBe(5);
     // his minutes are vacancy for his teammates
-    const before = (await pregameFeatureRows(lake, D, roster, slate)).rows.find((r) => r.team_id === team) as FeatureRow;
+    const before = (await pregameFeatureRows(lake, D, roster, slate)).rows.find((r) => r.team_id === team)!;
     expect(teamRows[0]?.n_out as number).toBe((before.n_out as number) + 1);
     expect(teamRows[0]?.vac_min_szn as number).toBeGreaterThan(before.vac_min_szn as number);
 
@@ -201,7 +205,7 @@ describe('pregame rules', () => {
   });
 
   it('gives a player with no NBA history league priors by DK position, a flag and salary minutes', async () => {
-    const base = roster.find((r) => r.available && r.is_starter === false) as PregameRosterPlayer;
+    const base = roster.find((r) => r.available && r.is_starter === false)!;
     const rookie: PregameRosterPlayer = {
       player_id: 9_999_001,
       player_name: 'New Player',
@@ -213,7 +217,7 @@ describe('pregame rules', () => {
       salary: 5000,
     };
     const res = await pregameFeatureRows(lake, D, [...roster, rookie], slate);
-    const r = res.rows.find((x) => x.player_id === rookie.player_id) as FeatureRow;
+    const r = res.rows.find((x) => x.player_id === rookie.player_id)!;
     expect(r.no_history).toBe(true);
     expect(r.recent_minutes).toBeNull();
     expect(r.pos_group).toBe('big');
@@ -221,7 +225,7 @@ describe('pregame rules', () => {
     expect(r.minutes_source).toBe('salary_prior');
     const guard = (await pregameFeatureRows(lake, D, [...roster, { ...rookie, dk_position: 'PG/SG' }], slate)).rows.find(
       (x) => x.player_id === rookie.player_id,
-    ) as FeatureRow;
+    )!;
     expect(guard.pos_group).toBe('guard');
     // league rates differ by group: bigs rebound more than guards
     expect(r.season_oreb_per_min as number).toBeGreaterThan(guard.season_oreb_per_min as number);
@@ -231,7 +235,7 @@ describe('pregame rules', () => {
   });
 
   it('refuses a roster player whose game is not on the slate, naming him', async () => {
-    const bad = [{ ...(roster[0] as PregameRosterPlayer), game_id: '0000000000' }];
+    const bad = [{ ...roster[0]!, game_id: '0000000000' }];
     await expect(pregameFeatureRows(lake, D, bad, slate)).rejects.toThrow(/game 0000000000 is not among the slate's games/);
   });
 });
@@ -292,7 +296,7 @@ describe('a dirty feed', () => {
         { ...day('2026-01-02', 'g2'), player_id: 10, starter: flag },
         { ...day('2026-01-03', 'g3'), player_id: 10, starter: true },
       ]);
-    const lastRow = (f: Frame): FeatureRow => computeRatesBase(f, []).find((r) => r.game_date === '2026-01-03') as FeatureRow;
+    const lastRow = (f: Frame): FeatureRow => computeRatesBase(f, []).find((r) => r.game_date === '2026-01-03')!;
     expect(lastRow(rows(null)).start_rate_recent).toBe(1);
     expect(lastRow(rows(false)).start_rate_recent as number).toBeLessThan(1);
     expect(lastRow(rows(true)).start_rate_recent).toBe(1);
@@ -314,7 +318,7 @@ describe('a dirty feed', () => {
         { ...day('2026-01-03', 'g3'), player_id: 30, starter: true, minutes: 34 },
       ]);
     const on3 = (f: Frame, pid: number): FeatureRow =>
-      computeRatesBase(f, []).find((r) => r.game_date === '2026-01-03' && r.player_id === pid) as FeatureRow;
+      computeRatesBase(f, []).find((r) => r.game_date === '2026-01-03' && r.player_id === pid)!;
     const bothListed = frame([
       { ...day('2026-01-02', 'g2'), player_id: 10, starter: null },
       { ...day('2026-01-02', 'g2'), player_id: 20, starter: null },

@@ -2,6 +2,10 @@
 // box-score lines, a mutation of each of its entries caught by those known answers, and both scoring kernels
 // (the CPU twin and the WGSL generated from the table) equal to the table's scoring of the same integer stat
 // lines, for every stat, on real worlds and under each mutated table.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixtures below are fixed files and slates of known
+   size, and every index or lookup is one the test has just built or asserted; a miss fails the test either way. */
+
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DK_CLASSIC,
@@ -23,7 +27,7 @@ import { loadProfile, type Profile } from '../engine/profile.ts';
 import { loadSlate, type Slate } from '../engine/slate.ts';
 import { Lake } from '../src/data/lake.ts';
 import { initParquetNode } from '../src/data/parquet-node.ts';
-import { frameRows, type Value } from '../src/data/schema.ts';
+import { frameRows } from '../src/data/schema.ts';
 import { NodeFileStore } from '../src/data/store-node.ts';
 import { PLAYER_GAMES } from '../src/data/tables.ts';
 import { EMBEDDED_LAKE, useGpuDevice } from './helpers.ts';
@@ -47,7 +51,7 @@ beforeAll(async () => {
   const rows = frameRows(await lake.read(PLAYER_GAMES, { startDate: '2023-10-24', endDate: '2023-10-24' }));
   lines = new Map(
     KNOWN.map(({ name }) => {
-      const r = rows.find((x) => x.player_name === name) as Record<string, Value>;
+      const r = rows.find((x) => x.player_name === name)!;
       return [name, Object.fromEntries(SCORED_STATS.map((st) => [st, r[st] as number])) as unknown as StatLine];
     }),
   );
@@ -57,7 +61,7 @@ beforeAll(async () => {
 
 /** Names of the known lines the table scores differently from DraftKings. */
 const wrongAnswers = (table: DkTable): string[] =>
-  KNOWN.filter(({ name, dk }) => dkPoints(lines.get(name) as StatLine, table) !== dk).map((k) => k.name);
+  KNOWN.filter(({ name, dk }) => dkPoints(lines.get(name)!, table) !== dk).map((k) => k.name);
 
 /** The table with one entry changed, for every entry (each weight, each bonus, the rule, the multiplier). */
 function mutations(): { what: string; table: DkTable }[] {
@@ -80,9 +84,9 @@ function mutations(): { what: string; table: DkTable }[] {
 describe('the DraftKings table on real box scores', () => {
   it('scores every known line as DraftKings published it', () => {
     expect(wrongAnswers(DK_CLASSIC)).toEqual([]);
-    expect(dkPoints(lines.get('Nikola Jokić') as StatLine, { ...DK_CLASSIC, tripleAlsoEarnsDouble: false })).toBe(69.25);
+    expect(dkPoints(lines.get('Nikola Jokić')!, { ...DK_CLASSIC, tripleAlsoEarnsDouble: false })).toBe(69.25);
     // Showdown's captain: the same table, the whole score x 1.5.
-    expect(dkPoints(lines.get('Kentavious Caldwell-Pope') as StatLine, { ...DK_CLASSIC, multiplier: 1.5 })).toBe(47.25);
+    expect(dkPoints(lines.get('Kentavious Caldwell-Pope')!, { ...DK_CLASSIC, multiplier: 1.5 })).toBe(47.25);
   });
 
   it('fails the known answers when any one entry of the table changes', () => {
@@ -182,7 +186,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
           workgroupSize: 64,
         },
       );
-      const dk = new Float32Array(out as ArrayBuffer);
+      const dk = new Float32Array(out!);
       const wrong = all.filter((l, i) => dk[i] !== dkPoints(l, m.table)).length;
       expect(wrong, m.what).toBe(0);
     }

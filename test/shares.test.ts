@@ -2,6 +2,10 @@
 // file's round trip and its loud failures, training on the embedded slice, and the reallocation sanity checks
 // of the shipped model (vacancy goes to the top players; ruling a starter out lifts his teammates, most at his
 // position).
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixtures below are fixed files and slates of known
+   size, and every index or lookup is one the test has just built or asserted; a miss fails the test either way. */
+
 import { cp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -120,7 +124,7 @@ describe('model files', () => {
     expect(() => parseShareModel(JSON.stringify({ ...shipped, version: 'v0' }), 'm.json')).toThrow(
       /version "v0", expected usage_shares_v1/,
     );
-    const team = (tgs[0] as TeamGame).rows.map((r) => {
+    const team = tgs[0]!.rows.map((r) => {
       const c = { ...r };
       delete c.team_usage_vacated;
       return c;
@@ -176,9 +180,7 @@ describe('reallocation sanity of the shipped model (trained 2018-2023) on the 20
     for (const tg of top) {
       const s = modelShares(shipped, tg, 'fga', 'pregame');
       const best = s.indexOf(Math.max(...s));
-      const byMinutes = Array.from(tg.minutesActual.keys()).sort(
-        (a, b) => (tg.minutesActual[b] as number) - (tg.minutesActual[a] as number),
-      );
+      const byMinutes = Array.from(tg.minutesActual.keys()).sort((a, b) => tg.minutesActual[b]! - tg.minutesActual[a]!);
       if (byMinutes.slice(0, 2).includes(best)) hits++;
     }
     console.log(`top-10% vacancy: largest predicted FGA share is a top-2 minutes player in ${hits}/${top.length}`);
@@ -199,7 +201,7 @@ describe('reallocation sanity of the shipped model (trained 2018-2023) on the 20
       const after = modelShares(shipped, afterTg, 'fga', 'pregame');
       afterTg.rows.forEach((r, k) => {
         const i = tg.rows.findIndex((x) => x.player_id === r.player_id);
-        const rise = (after[k] as number) / (before[i] as number) - 1;
+        const rise = after[k]! / before[i]! - 1;
         expect(rise).toBeGreaterThan(0);
         if (r.pos_group === starter.pos_group) {
           sameRise += rise;

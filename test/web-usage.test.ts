@@ -1,6 +1,10 @@
 // What the browser demo shows, computed in Node on a real game of the embedded slate: shares per team sum to 1,
 // histograms hold every world, the real night's shares come from the box score, and the rule-out table gives
 // the ruled-out player nothing and his teammates more. (The page itself is tested in test/browser.)
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixtures below are fixed files and slates of known
+   size, and every index or lookup is one the test has just built or asserted; a miss fails the test either way. */
+
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -56,7 +60,7 @@ describe('the demo views', () => {
       const team = s.players.filter((p) => p.side === side);
       expect(team.length).toBeGreaterThan(5);
       for (const t of ['fga', 'fta', 'tov'] as const) expect(team.reduce((a, p) => a + p.share[t], 0)).toBeCloseTo(1, 9);
-      for (const k of [0, 1, 2]) expect((s.teamTotalHist[side]?.[k] as Uint32Array).reduce((a, b) => a + b, 0)).toBe(WORLDS);
+      for (const k of [0, 1, 2]) expect(s.teamTotalHist[side]![k]!.reduce((a, b) => a + b, 0)).toBe(WORLDS);
     }
     for (const p of s.players) {
       expect(p.fgaHist.reduce((a, b) => a + b, 0)).toBe(WORLDS);
@@ -64,7 +68,7 @@ describe('the demo views', () => {
       // The FGA histogram's mean is the FGA mean (the last bin, 63+, is never reached in a real game).
       expect(p.fgaHist.reduce((a, c, k) => a + c * k, 0) / WORLDS).toBeCloseTo(p.mean.fga, 9);
     }
-    const dk = rebin([s.players[0]?.dkHist as Uint32Array], 8, dkValue);
+    const dk = rebin([s.players[0]!.dkHist], 8, dkValue);
     expect(dk.edges[1]! - dk.edges[0]!).toBe(2);
     expect(dk.probs[0]!.reduce((a, b) => a + b, 0)).toBeGreaterThan(0.99);
   });
@@ -78,7 +82,7 @@ describe('the demo views', () => {
       for (const t of ['fga', 'fta', 'tov'] as const) expect(lines.reduce((a, l) => a + l.share[t], 0)).toBeCloseTo(1, 12);
     }
     // Checked against the box score's own columns.
-    const someone = box.find((r) => String(r.game_id) === gameId && typeof r.fga === 'number' && r.fga > 10) as Record<string, Value>;
+    const someone = box.find((r) => String(r.game_id) === gameId && typeof r.fga === 'number' && r.fga > 10)!;
     expect(actual.get(someone.player_id as number)?.counts.fga).toBe(someone.fga);
   });
 
@@ -91,7 +95,7 @@ describe('the demo views', () => {
     expect(effect.map((r) => r.playerId)).toEqual(home.map((p) => p.playerId));
     const gone = effect.find((r) => r.playerId === top.playerId);
     expect(gone).toMatchObject({ ruledOut: true, shareAfter: 0, meanAfter: 0 });
-    for (const r of effect.filter((x) => x.playerId !== top.playerId)) expect(r.shareAfter as number).toBeGreaterThan(r.shareBefore);
+    for (const r of effect.filter((x) => x.playerId !== top.playerId)) expect(r.shareAfter!).toBeGreaterThan(r.shareBefore);
     // Without a rule-out there is no "after".
     expect(ruleOutEffect(before, undefined, 1, 'tov').every((r) => r.shareAfter === null && !r.ruledOut)).toBe(true);
   });

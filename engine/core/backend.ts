@@ -50,6 +50,7 @@ export function inlineCpuBackend(opts: { chunk?: number } = {}): Backend {
   return {
     kind: 'cpu',
     label: 'cpu (inline)',
+    // eslint-disable-next-line @typescript-eslint/require-await -- async so that a throw in a game rejects run()'s promise, as on the GPU
     async run(slate, profile, r) {
       const results: GameResult[] = [];
       for (let g = 0; g < slate.nGames; g++)

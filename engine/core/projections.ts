@@ -1,6 +1,12 @@
 // Reading a simulation's results: per-player projections (means, quantiles from the exact histograms,
 // double-double rates) and per-team points against the Vegas lines, straight from the accumulators. The
 // same for every backend; the CLI writes these rows as projections.parquet/.csv, the library hands them back.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: the
+   slate's per-player arrays are nPlayers long and its per-team arrays 2 * nGames (playerStart/playerEnd, teamId), the
+   accumulators are sized per player of the game, and every loop below runs over a game's [p0, p1) or its two teams.
+   */
+
 import { col, type TableSchema, type Value } from '../../src/data/schema.ts';
 import { PLAYER_SLATE_KEYS } from '../../src/data/tables.ts';
 import { NSTAT, STAT_INDEX } from '../kernels/kernels.ts';
@@ -88,7 +94,7 @@ export function projections(run: SimulationRun, salaries: SalaryMap = new Map())
   };
   for (const { acc } of run.games) {
     const g = acc.g;
-    const p0 = slate.playerStart[2 * g] as number;
+    const p0 = slate.playerStart[2 * g]!;
     out.conservationViolations += acc.conservationViolations;
     out.minutesViolations += acc.minutesViolations;
     out.fallbacks += acc.fallbacks;
@@ -96,19 +102,19 @@ export function projections(run: SimulationRun, salaries: SalaryMap = new Map())
     for (let j = 0; j < acc.nP; j++) out.rows.push(playerRow(slate, acc, p0, j, slate.date, salaries));
     for (let team = 0; team < 2; team++) {
       const t = 2 * g + team;
-      const mean = (acc.teamPtsSum[team] as number) / acc.worlds;
-      const sd = Math.sqrt(Math.max(0, (acc.teamPtsSumSq[team] as number) / acc.worlds - mean * mean));
-      const implied = slate.teamItt[t] as number;
+      const mean = acc.teamPtsSum[team]! / acc.worlds;
+      const sd = Math.sqrt(Math.max(0, acc.teamPtsSumSq[team]! / acc.worlds - mean * mean));
+      const implied = slate.teamItt[t]!;
       if (Number.isFinite(implied)) out.maxAnchorError = Math.max(out.maxAnchorError, Math.abs(mean / implied - 1));
       out.teams.push({
-        game_id: slate.gameId[g] as string,
-        team_id: slate.teamId[t] as number,
+        game_id: slate.gameId[g]!,
+        team_id: slate.teamId[t]!,
         home: team === 0,
         implied_total: Number.isFinite(implied) ? implied : null,
         points_mean: mean,
         points_sd: sd,
         points_mean_over_implied: Number.isFinite(implied) ? mean / implied : null,
-        anchor_scale: acc.anchor[team] as number,
+        anchor_scale: acc.anchor[team]!,
       });
     }
   }
@@ -120,7 +126,7 @@ function histQuantile(hist: Uint32Array, offset: number, bins: number, total: nu
   const need = Math.max(1, Math.ceil(q * total));
   let cum = 0;
   for (let k = 0; k < bins; k++) {
-    cum += hist[offset + k] as number;
+    cum += hist[offset + k]!;
     if (cum >= need) return valueOf(k);
   }
   return valueOf(bins - 1);
@@ -129,22 +135,22 @@ function histQuantile(hist: Uint32Array, offset: number, bins: number, total: nu
 function playerRow(s: Slate, acc: GameAccumulator, p0: number, j: number, date: string, salaries: SalaryMap): Record<string, Value> {
   const i = p0 + j;
   const n = acc.worlds;
-  const stat = (name: keyof typeof STAT_INDEX): number => (acc.statSum[j * NSTAT + STAT_INDEX[name]] as number) / n;
-  const dkMean = (acc.dkSum[j] as number) / 4 / n;
-  const dkVar = Math.max(0, (acc.dkSumSq[j] as number) / 16 / n - dkMean * dkMean);
+  const stat = (name: keyof typeof STAT_INDEX): number => acc.statSum[j * NSTAT + STAT_INDEX[name]]! / n;
+  const dkMean = acc.dkSum[j]! / 4 / n;
+  const dkVar = Math.max(0, acc.dkSumSq[j]! / 16 / n - dkMean * dkMean);
   const dkQ = (q: number): number => histQuantile(acc.dkHist, j * DK_BINS, DK_BINS, n, q, (k) => k / 4 + DK_MIN);
   const minQ = (q: number): number => histQuantile(acc.minHist, j * MIN_BINS, MIN_BINS, n, q, (k) => (k === 0 ? 0 : (k + 0.5) * MIN_BIN));
-  const sal = salaries.get(s.playerId[i] as number);
+  const sal = salaries.get(s.playerId[i]!);
   return {
     game_date: date,
-    game_id: s.gameId[acc.g] as string,
-    team_id: s.teamId[s.playerTeam[i] as number] as number,
-    player_id: s.playerId[i] as number,
-    player_name: s.playerName[i] as string,
+    game_id: s.gameId[acc.g]!,
+    team_id: s.teamId[s.playerTeam[i]!]!,
+    player_id: s.playerId[i]!,
+    player_name: s.playerName[i]!,
     salary: sal?.salary ?? null,
     dk_position: sal?.position ?? null,
-    play_prob: s.playProb[i] as number,
-    minutes_mean: (acc.minSum[j] as number) / n,
+    play_prob: s.playProb[i]!,
+    minutes_mean: acc.minSum[j]! / n,
     minutes_p10: minQ(0.1),
     minutes_p50: minQ(0.5),
     minutes_p90: minQ(0.9),
@@ -167,7 +173,7 @@ function playerRow(s: Slate, acc: GameAccumulator, p0: number, j: number, date: 
     dk_fpts_p90: dkQ(0.9),
     dk_fpts_p95: dkQ(0.95),
     dk_fpts_p99: dkQ(0.99),
-    p_double_double: (acc.doubleDouble[j] as number) / n,
-    p_triple_double: (acc.tripleDouble[j] as number) / n,
+    p_double_double: acc.doubleDouble[j]! / n,
+    p_triple_double: acc.tripleDouble[j]! / n,
   };
 }

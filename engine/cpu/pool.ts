@@ -1,5 +1,10 @@
 // Runs a slate's games on worker threads (or inline with one worker). Games are dealt largest first to the
 // least-loaded worker; since a game is never split, results do not depend on the worker count.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction:
+   playerStart/playerEnd have two entries per game, load/assigned have one per worker and k < nWorkers, and byGame
+   holds every game handed out. */
+
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Profile } from '../profile.ts';
@@ -23,14 +28,14 @@ export async function runCpu(
       simulateGame(slate, profile, opts.seed, g, opts.worlds, opts.chunk, opts.saveWorlds, (n) => opts.onProgress?.(n)),
     );
   }
-  const size = (g: number): number => (slate.playerEnd[2 * g + 1] as number) - (slate.playerStart[2 * g] as number);
+  const size = (g: number): number => slate.playerEnd[2 * g + 1]! - slate.playerStart[2 * g]!;
   const load = new Array<number>(nWorkers).fill(0);
   const assigned: number[][] = Array.from({ length: nWorkers }, () => []);
   for (const g of [...games].sort((a, b) => size(b) - size(a) || a - b)) {
     let k = 0;
-    for (let i = 1; i < nWorkers; i++) if ((load[i] as number) < (load[k] as number)) k = i;
-    (assigned[k] as number[]).push(g);
-    load[k] = (load[k] as number) + size(g);
+    for (let i = 1; i < nWorkers; i++) if (load[i]! < load[k]!) k = i;
+    assigned[k]!.push(g);
+    load[k] = load[k]! + size(g);
   }
   const parts = await Promise.all(
     assigned.map(
@@ -59,5 +64,5 @@ export async function runCpu(
   );
   const byGame = new Map<number, GameResult>();
   for (const part of parts) for (const r of part) byGame.set(r.acc.g, r);
-  return games.map((g) => byGame.get(g) as GameResult);
+  return games.map((g) => byGame.get(g)!);
 }

@@ -2,6 +2,11 @@
 // they stream (per-player sums and histograms), so memory does not grow with the number of worlds.
 // Worlds are reduced in world order within a game whatever the chunk size, and a game is never split across
 // workers, so the same seed gives the same bytes for any chunking and worker count.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: teamItt
+   has two entries per game and the anchor/sums pairs one per team (0, 1); every loop is bounded by the chunk's worlds
+   and the game's players. */
+
 import { CounterRng } from '../rng.ts';
 import type { Profile } from '../profile.ts';
 import type { Slate } from '../slate.ts';
@@ -38,7 +43,7 @@ export function pilotWorlds(prof: Profile, worlds: number): number {
 export function anchorScales(s: Slate, prof: Profile, seed: number, g: number, chunk: number, worlds: number): Float64Array {
   const anchor = new Float64Array([1, 1]);
   const teams = [2 * g, 2 * g + 1];
-  if (!prof.vegas_anchoring.enabled || teams.some((t) => !Number.isFinite(s.teamItt[t] as number))) return anchor;
+  if (!prof.vegas_anchoring.enabled || teams.some((t) => !Number.isFinite(s.teamItt[t]!))) return anchor;
   const rng = new CounterRng(seed);
   // The pilot runs unscaled; points are proportional to the FGA/FTA scale (up to integer rounding), so the
   // ratio of the implied total to the pilot's mean is the scale.
@@ -53,14 +58,14 @@ export function anchorScales(s: Slate, prof: Profile, seed: number, g: number, c
     // Points expected given each world's attempts (not the drawn makes): the make noise, the largest part
     // of a team's point spread, drops out of the pilot's estimate, so a small pilot calibrates within 1%.
     for (let w = 0; w < n; w++) {
-      sums[0] = pilotPoints(s, b, w, 0, sums[0] as number);
-      sums[1] = pilotPoints(s, b, w, 1, sums[1] as number);
+      sums[0] = pilotPoints(s, b, w, 0, sums[0]!);
+      sums[1] = pilotPoints(s, b, w, 1, sums[1]!);
     }
     done += n;
   }
   for (let team = 0; team < 2; team++) {
-    const mean = (sums[team] as number) / done;
-    if (mean > 0) anchor[team] = (s.teamItt[teams[team] as number] as number) / mean;
+    const mean = sums[team]! / done;
+    if (mean > 0) anchor[team] = s.teamItt[teams[team]!]! / mean;
   }
   return anchor;
 }
@@ -91,8 +96,7 @@ export function storeChunk(rows: WorldRows, b: GameBatch, done: number): void {
   for (let w = 0; w < b.worlds; w++) {
     for (let j = 0; j < nP; j++) {
       const team = j < b.nHome ? 0 : 1;
-      rows.teamPts[(done + w) * 2 + team] =
-        (rows.teamPts[(done + w) * 2 + team] as number) + (b.stats[(w * nP + j) * NSTAT + STAT_INDEX.pts] as number);
+      rows.teamPts[(done + w) * 2 + team] = rows.teamPts[(done + w) * 2 + team]! + b.stats[(w * nP + j) * NSTAT + STAT_INDEX.pts]!;
     }
   }
 }
@@ -100,8 +104,8 @@ export function storeChunk(rows: WorldRows, b: GameBatch, done: number): void {
 /** The anchor scales of game g placed in a slate-wide array (1 elsewhere). */
 export function fullAnchor(s: Slate, g: number, anchor: Float64Array): Float64Array {
   const full = new Float64Array(s.nTeams).fill(1);
-  full[2 * g] = anchor[0] as number;
-  full[2 * g + 1] = anchor[1] as number;
+  full[2 * g] = anchor[0]!;
+  full[2 * g + 1] = anchor[1]!;
   return full;
 }
 

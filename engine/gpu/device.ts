@@ -45,6 +45,7 @@ let nodeGpu: Promise<GPU | undefined> | undefined;
 export async function getGpu(): Promise<GPU | undefined> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu !== undefined) return nav.gpu;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a browser bundle may shim `process` without `versions`
   if (typeof process === 'undefined' || process.versions?.node === undefined) return undefined;
   nodeGpu ??= (async () => {
     // A variable specifier keeps bundlers from pulling Dawn's Node addon into the browser build.
@@ -85,7 +86,7 @@ export async function requestGpuDevice(opts: { device?: GPUDevice; powerPreferen
   }
   const uncaptured: string[] = [];
   device.addEventListener('uncapturederror', (ev) => {
-    uncaptured.push((ev as GPUUncapturedErrorEvent).error.message);
+    uncaptured.push(ev.error.message);
   });
   const lost = device.lost.then((info) => new GpuDeviceLostError(info.reason, `WebGPU device lost (${info.reason}): ${info.message}`));
   return { adapter, device, lost, uncaptured };
@@ -94,6 +95,7 @@ export async function requestGpuDevice(opts: { device?: GPUDevice; powerPreferen
 export function describeAdapter(adapter: GPUAdapter | null): string {
   if (adapter === null) return 'WebGPU device supplied by the caller';
   const i = adapter.info;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- older Dawn and browser builds leave some of these fields out
   const name = [i.vendor, i.architecture, i.device, i.description].filter((s) => s !== undefined && s !== '').join(' / ');
   return `WebGPU adapter: ${name || 'unnamed'}; maxComputeWorkgroupsPerDimension ${adapter.limits.maxComputeWorkgroupsPerDimension}, maxStorageBufferBindingSize ${adapter.limits.maxStorageBufferBindingSize}`;
 }

@@ -1,6 +1,11 @@
 // Running a game's stages on the device: one pipeline and bind group per stage of engine/kernels/stages.ts
 // (its sources, entry point, constants and bindings come from the stage list), dispatched in the list's shape
 // over the adapter's per-dimension workgroup limit; and the watch on device loss every call checks.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: every
+   stage binds only buffers that createBuffers made (inputs or chunk) and pipelines has one entry per stage, in STAGES
+   order. */
+
 import { STAGES, stageSpec, type StageName } from '../kernels/stages.ts';
 import { WORKGROUP_SIZE } from '../kernels/contract.ts';
 import { GpuDeviceLostError, GpuValidationError } from './device.ts';
@@ -40,7 +45,7 @@ export async function buildPrograms(device: GPUDevice, buf: GameBuffers, what: s
     ),
   );
   const byName = (name: string): GPUBuffer =>
-    (buf.inputs as Record<string, GPUBuffer>)[name] ?? ((buf.chunk as Record<string, GPUBuffer>)[name] as GPUBuffer);
+    (buf.inputs as Record<string, GPUBuffer>)[name] ?? (buf.chunk as Record<string, GPUBuffer>)[name]!;
   device.pushErrorScope('validation');
   const bindGroups = Object.fromEntries(
     STAGES.map((st, k) => {
@@ -48,7 +53,7 @@ export async function buildPrograms(device: GPUDevice, buf: GameBuffers, what: s
         { binding: 0, resource: { buffer: buf.uniforms[st.uniform] } },
         ...st.bindings.map(([binding, name]) => ({ binding, resource: { buffer: byName(name) } })),
       ];
-      return [st.name, device.createBindGroup({ layout: (pipelines[k] as GPUComputePipeline).getBindGroupLayout(0), entries })];
+      return [st.name, device.createBindGroup({ layout: pipelines[k]!.getBindGroupLayout(0), entries })];
     }),
   ) as Record<StageName, GPUBindGroup>;
   const err = await device.popErrorScope();

@@ -4,6 +4,11 @@
 // come back (a few hundred KB, whatever the number of worlds), unless the caller asks for the worlds
 // themselves. The parts: buffers.ts (what lives on the device), params.ts (the uniform and input bytes, packed
 // from the contract), dispatch.ts (pipelines, bind groups, dispatch), readback.ts (device <-> CPU).
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction:
+   playerStart/playerEnd/gameId have entries for every game g of the slate; buf and prog are set by create() before
+   any method runs, and each readback returns the buffers that were asked for. */
+
 import type { GameBatch } from '../kernels/batch.ts';
 import type { StageName } from '../kernels/stages.ts';
 import type { Profile } from '../profile.ts';
@@ -41,14 +46,12 @@ export class GpuGame {
     private readonly pool: BufferPool,
     private readonly ownsPool: boolean,
   ) {
-    const p0 = s.playerStart[2 * g] as number;
+    const p0 = s.playerStart[2 * g]!;
     this.p0 = p0;
-    this.nP = (s.playerEnd[2 * g + 1] as number) - p0;
-    this.nHome = (s.playerEnd[2 * g] as number) - p0;
+    this.nP = s.playerEnd[2 * g + 1]! - p0;
+    this.nHome = s.playerEnd[2 * g]! - p0;
     if (this.nHome > MAX_TEAM_PLAYERS || this.nP - this.nHome > MAX_TEAM_PLAYERS) {
-      throw new GpuValidationError(
-        `game ${s.gameId[g] as string}: a team has more than ${MAX_TEAM_PLAYERS} players, the allocation kernel's limit`,
-      );
+      throw new GpuValidationError(`game ${s.gameId[g]!}: a team has more than ${MAX_TEAM_PLAYERS} players, the allocation kernel's limit`);
     }
     this.rng = new CounterRng(seed);
     this.histWords = histWords(this.nP);
@@ -57,7 +60,7 @@ export class GpuGame {
   }
 
   private get buffers(): GameBuffers {
-    return this.buf as GameBuffers;
+    return this.buf!;
   }
 
   /**
@@ -81,6 +84,8 @@ export class GpuGame {
       // Sized for `roomPlayers` (at least this game's players) so one set of buffers serves every game of a run.
       game.buf = createBuffers(device, game.pool, capacity, Math.max(shared?.roomPlayers ?? 0, game.nP), packInputs(s, game.p0, game.nP));
     } finally {
+      /* eslint-disable no-unsafe-finally -- the error scopes must be popped however the try ends, and an error they
+         hold (out of memory, validation, a lost device) is the real cause of a throw above, so it replaces it. */
       const validation = await device.popErrorScope();
       const oom = await device.popErrorScope();
       if (oom !== null || validation !== null) {
@@ -91,10 +96,11 @@ export class GpuGame {
           throw new GpuOutOfMemoryError(
             `out of device memory for ${capacity} worlds x ${game?.nP ?? '?'} players (${oom.message}); try a smaller --chunk`,
           );
-        throw new GpuValidationError(`creating the buffers of game ${s.gameId[g] as string}: ${validation?.message ?? ''}`);
+        throw new GpuValidationError(`creating the buffers of game ${s.gameId[g]!}: ${validation?.message ?? ''}`);
       }
+      /* eslint-enable no-unsafe-finally */
     }
-    game.prog = await buildPrograms(device, game.buffers, `game ${s.gameId[g] as string}`);
+    game.prog = await buildPrograms(device, game.buffers, `game ${s.gameId[g]!}`);
     return game;
   }
 
@@ -132,7 +138,7 @@ export class GpuGame {
     }
     if (stages.includes('allocation')) enc.clearBuffer(chunk.fallbacks);
     const pass = enc.beginComputePass();
-    for (const st of stages) dispatchStage(device, pass, this.prog as StagePrograms, st, n, this.nP);
+    for (const st of stages) dispatchStage(device, pass, this.prog!, st, n, this.nP);
     pass.end();
     device.queue.submit([enc.finish()]);
     const validation = await device.popErrorScope();
@@ -166,7 +172,7 @@ export class GpuGame {
         const pass = enc.beginComputePass({
           timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
         });
-        dispatchStage(device, pass, this.prog as StagePrograms, st, n, this.nP);
+        dispatchStage(device, pass, this.prog!, st, n, this.nP);
         pass.end();
       });
       enc.resolveQuerySet(querySet, 0, 2 * stages.length, resolve, 0);
@@ -175,7 +181,7 @@ export class GpuGame {
       await staging.mapAsync(GPUMapMode.READ);
       const ns = new BigUint64Array(staging.getMappedRange().slice(0));
       staging.unmap();
-      return Object.fromEntries(stages.map((st, i) => [st, Number((ns[2 * i + 1] as bigint) - (ns[2 * i] as bigint)) / 1e6]));
+      return Object.fromEntries(stages.map((st, i) => [st, Number(ns[2 * i + 1]! - ns[2 * i]!) / 1e6]));
     } finally {
       querySet.destroy();
       resolve.destroy();
@@ -193,16 +199,16 @@ export class GpuGame {
     ]);
     return {
       worlds: n,
-      hist: new Uint32Array(hist as ArrayBuffer),
-      acc: new Uint32Array(acc as ArrayBuffer),
-      fallbacks: new Uint32Array(fallbacks as ArrayBuffer)[0] as number,
+      hist: new Uint32Array(hist!),
+      acc: new Uint32Array(acc!),
+      fallbacks: new Uint32Array(fallbacks!)[0]!,
     };
   }
 
   /** The pilot's expected points per team-world of the last pilot chunk: [world][team]. */
   async readPilot(n: number): Promise<Float32Array> {
     const [pts] = await readBuffers(this.device, [[this.buffers.chunk.pilot, this.buffers.staging.pilot, n * 8]]);
-    return new Float32Array(pts as ArrayBuffer);
+    return new Float32Array(pts!);
   }
 
   /** Every world of the last chunk into a CPU batch (for --save-worlds and the parity tests). */

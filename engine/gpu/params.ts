@@ -1,6 +1,11 @@
 // The bytes the kernels read, packed from the contract's declarations (engine/kernels/contract.ts): each
 // stage's uniform block per chunk, and the per-player input records written once per game. No byte offset is
 // written here by hand: the declaration's layout places every field.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: j < nP
+   walks the game's players and i = p0 + j indexes the slate's per-player rate arrays (nPlayers long); k indexes
+   TARGETS/COUNT_STATS. */
+
 import {
   ALLOCATION_PARAMS,
   ALLOCATION_PLAYER,
@@ -54,8 +59,8 @@ export function packInputs(s: Slate, p0: number, nP: number): Record<InputName, 
   const sRates = new Float32Array(COUNT_STATS.length * nP);
   for (let j = 0; j < nP; j++) {
     const i = p0 + j;
-    TARGETS.forEach((t, k) => (mRates[k * nP + j] = (t === 'fga' ? s.fgaRate : t === 'fta' ? s.ftaRate : s.tovRate)[i] as number));
-    COUNT_STATS.forEach((st, k) => (sRates[k * nP + j] = s.countRate[st][i] as number));
+    TARGETS.forEach((t, k) => (mRates[k * nP + j] = (t === 'fga' ? s.fgaRate : t === 'fta' ? s.ftaRate : s.tovRate)[i]!));
+    COUNT_STATS.forEach((st, k) => (sRates[k * nP + j] = s.countRate[st][i]!));
   }
   return {
     mPlayers: packRows(MINUTES_PLAYER, nP, at),

@@ -1,6 +1,12 @@
 // Moving a game's worlds and sums between the device and the CPU: the chunk's histograms and 64-bit sums
 // (decoded into a GameAccumulator by the contract's field indices), the pilot's points, and, for
 // --save-worlds and the parity tests, every world of a chunk both ways.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: each
+   readback returns one ArrayBuffer per buffer asked for (tmp[k] for sizes[k]); the accumulators are nP (or nP * bins)
+   long for the game's nP players, the chunk's buffers worlds * nP (or worlds * 2 per team), and every loop is bounded
+   by those sizes. */
+
 import {
   ACC,
   DK_BINS,
@@ -78,11 +84,11 @@ export async function readWorlds(
   try {
     const [minutes, active, info, totals, counts, stats, dk] = await readBuffers(
       device,
-      sizes.map(([src, bytes], k) => [src, tmp[k] as GPUBuffer, bytes]),
+      sizes.map(([src, bytes], k) => [src, tmp[k]!, bytes]),
     );
-    bt.minutes.set(new Float32Array(minutes as ArrayBuffer));
-    bt.active.set(new Uint32Array(active as ArrayBuffer));
-    const dv = new DataView(info as ArrayBuffer);
+    bt.minutes.set(new Float32Array(minutes!));
+    bt.active.set(new Uint32Array(active!));
+    const dv = new DataView(info!);
     for (let w = 0; w < n; w++) {
       const at = w * WORLD_INFO_BYTES;
       bt.ot[w] = dv.getUint32(at + wi('ot'), true);
@@ -93,10 +99,10 @@ export async function readWorlds(
         bt.efficiency[w * 2 + team] = dv.getFloat32(at + wi('efficiency') + 4 * team, true);
       }
     }
-    bt.totals.set(new Uint32Array(totals as ArrayBuffer));
-    bt.counts.set(new Uint32Array(counts as ArrayBuffer));
-    bt.stats.set(new Uint32Array(stats as ArrayBuffer));
-    bt.dk.set(new Float32Array(dk as ArrayBuffer));
+    bt.totals.set(new Uint32Array(totals!));
+    bt.counts.set(new Uint32Array(counts!));
+    bt.stats.set(new Uint32Array(stats!));
+    bt.dk.set(new Float32Array(dk!));
   } finally {
     for (const t of tmp) t.destroy();
   }
@@ -112,11 +118,11 @@ export function uploadWorlds(
   q.writeBuffer(chunk.minutes, 0, Float32Array.from(bt.minutes));
   q.writeBuffer(chunk.active, 0, Uint32Array.from(bt.active));
   const info = packRows(WORLD_INFO, bt.worlds, (w) => ({
-    ot: bt.ot[w] as number,
-    pace: bt.pace[w] as number,
-    margin: bt.margin[w] as number,
-    offense: [bt.offense[w * 2] as number, bt.offense[w * 2 + 1] as number] as const,
-    efficiency: [bt.efficiency[w * 2] as number, bt.efficiency[w * 2 + 1] as number] as const,
+    ot: bt.ot[w]!,
+    pace: bt.pace[w]!,
+    margin: bt.margin[w]!,
+    offense: [bt.offense[w * 2]!, bt.offense[w * 2 + 1]!] as const,
+    efficiency: [bt.efficiency[w * 2]!, bt.efficiency[w * 2 + 1]!] as const,
   }));
   q.writeBuffer(chunk.worldInfo, 0, info);
   q.writeBuffer(chunk.totals, 0, Uint32Array.from(bt.totals));
@@ -125,39 +131,39 @@ export function uploadWorlds(
   q.writeBuffer(chunk.dk, 0, Float32Array.from(bt.dk));
 }
 
-const u64 = (acc: Uint32Array, field: number): number => (acc[2 * field] as number) + (acc[2 * field + 1] as number) * 4294967296;
+const u64 = (acc: Uint32Array, field: number): number => acc[2 * field]! + acc[2 * field + 1]! * 4294967296;
 
 /** Adds one chunk's device sums into a game accumulator (the same quantities reduceBatch adds on the CPU). */
 export function addChunkSums(acc: GameAccumulator, sums: ChunkSums): void {
   const { nP } = acc;
   const n = sums.worlds;
   const h = sums.hist;
-  for (let k = 0; k < nP * DK_BINS; k++) acc.dkHist[k] = (acc.dkHist[k] as number) + (h[k] as number);
+  for (let k = 0; k < nP * DK_BINS; k++) acc.dkHist[k] = acc.dkHist[k]! + h[k]!;
   let off = nP * DK_BINS;
-  for (let k = 0; k < nP * MIN_BINS; k++) acc.minHist[k] = (acc.minHist[k] as number) + (h[off + k] as number);
+  for (let k = 0; k < nP * MIN_BINS; k++) acc.minHist[k] = acc.minHist[k]! + h[off + k]!;
   off += nP * MIN_BINS;
-  for (let k = 0; k < nP * FGA_BINS; k++) acc.fgaHist[k] = (acc.fgaHist[k] as number) + (h[off + k] as number);
+  for (let k = 0; k < nP * FGA_BINS; k++) acc.fgaHist[k] = acc.fgaHist[k]! + h[off + k]!;
   off += nP * FGA_BINS;
-  for (let k = 0; k < 2 * NTARGET * TEAM_TOTAL_BINS; k++) acc.teamTotalHist[k] = (acc.teamTotalHist[k] as number) + (h[off + k] as number);
+  for (let k = 0; k < 2 * NTARGET * TEAM_TOTAL_BINS; k++) acc.teamTotalHist[k] = acc.teamTotalHist[k]! + h[off + k]!;
   const a = sums.acc;
   // The device sums v = 4 dk + o (o = -4 DK_MIN, so v >= 0); 4 dk = v - o and (4 dk)^2 = v^2 - 2 o v + o^2.
   const o = -4 * DK_MIN;
   for (let j = 0; j < nP; j++) {
     const f = j * PLAYER_FIELDS;
-    for (let k = 0; k < NSTAT; k++) acc.statSum[j * NSTAT + k] = (acc.statSum[j * NSTAT + k] as number) + u64(a, f + k);
+    for (let k = 0; k < NSTAT; k++) acc.statSum[j * NSTAT + k] = acc.statSum[j * NSTAT + k]! + u64(a, f + k);
     const v = u64(a, f + ACC.dk_sum);
     const v2 = u64(a, f + ACC.dk_sq);
-    acc.dkSum[j] = (acc.dkSum[j] as number) + v - o * n;
-    acc.dkSumSq[j] = (acc.dkSumSq[j] as number) + v2 - 2 * o * v + o * o * n;
-    acc.minSum[j] = (acc.minSum[j] as number) + u64(a, f + ACC.minutes) / MINUTES_FIXED;
-    acc.activeCount[j] = (acc.activeCount[j] as number) + u64(a, f + ACC.active);
-    acc.doubleDouble[j] = (acc.doubleDouble[j] as number) + u64(a, f + ACC.double);
-    acc.tripleDouble[j] = (acc.tripleDouble[j] as number) + u64(a, f + ACC.triple);
+    acc.dkSum[j] = acc.dkSum[j]! + v - o * n;
+    acc.dkSumSq[j] = acc.dkSumSq[j]! + v2 - 2 * o * v + o * o * n;
+    acc.minSum[j] = acc.minSum[j]! + u64(a, f + ACC.minutes) / MINUTES_FIXED;
+    acc.activeCount[j] = acc.activeCount[j]! + u64(a, f + ACC.active);
+    acc.doubleDouble[j] = acc.doubleDouble[j]! + u64(a, f + ACC.double);
+    acc.tripleDouble[j] = acc.tripleDouble[j]! + u64(a, f + ACC.triple);
   }
   for (let team = 0; team < 2; team++) {
     const f = nP * PLAYER_FIELDS + team * TEAM_FIELDS;
-    acc.teamPtsSum[team] = (acc.teamPtsSum[team] as number) + u64(a, f + TEAM_ACC_INDEX.pts);
-    acc.teamPtsSumSq[team] = (acc.teamPtsSumSq[team] as number) + u64(a, f + TEAM_ACC_INDEX.pts_sq);
+    acc.teamPtsSum[team] = acc.teamPtsSum[team]! + u64(a, f + TEAM_ACC_INDEX.pts);
+    acc.teamPtsSumSq[team] = acc.teamPtsSumSq[team]! + u64(a, f + TEAM_ACC_INDEX.pts_sq);
     acc.conservationViolations += u64(a, f + TEAM_ACC_INDEX.conservation);
     acc.minutesViolations += u64(a, f + TEAM_ACC_INDEX.minutes_off);
   }

@@ -2,6 +2,10 @@
 // kernel units' .wgsl; WGSL has no imports, so shared sources such as rng are concatenated in front), pipelines cached per device (a lost device takes its cache with it),
 // dispatches split over the per-dimension workgroup limit the adapter reports, outputs read back through a
 // staging buffer. Bindings: 0 = the uniform block, then the inputs (read-only storage), then the outputs.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: inputs,
+   outputs and staging are made one per entry of run.inputs / run.outputs, so k indexes all three alike. */
+
 import { GpuShaderError, GpuValidationError } from './device.ts';
 import { shaderSource } from './shader-source.ts';
 
@@ -125,7 +129,7 @@ export async function runKernel(device: GPUDevice, spec: KernelSpec, run: Kernel
   );
   try {
     device.queue.writeBuffer(uniform, 0, run.uniform);
-    run.inputs.forEach((a, k) => device.queue.writeBuffer(inputs[k] as GPUBuffer, 0, a.buffer, a.byteOffset, a.byteLength));
+    run.inputs.forEach((a, k) => device.queue.writeBuffer(inputs[k]!, 0, a.buffer, a.byteOffset, a.byteLength));
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform } }];
     [...inputs, ...outputs].forEach((b, k) => entries.push({ binding: k + 1, resource: { buffer: b } }));
     device.pushErrorScope('validation');
@@ -137,7 +141,7 @@ export async function runKernel(device: GPUDevice, spec: KernelSpec, run: Kernel
     const [gx, gy] = dispatchGrid(Math.ceil(run.invocations / run.workgroupSize), device.limits.maxComputeWorkgroupsPerDimension);
     pass.dispatchWorkgroups(gx, gy);
     pass.end();
-    outputs.forEach((b, k) => enc.copyBufferToBuffer(b, 0, staging[k] as GPUBuffer, 0, b.size));
+    outputs.forEach((b, k) => enc.copyBufferToBuffer(b, 0, staging[k]!, 0, b.size));
     device.queue.submit([enc.finish()]);
     const err = await device.popErrorScope();
     if (err !== null) throw new GpuValidationError(`${spec.sources[spec.sources.length - 1] ?? '?'}.wgsl: ${err.message}`);
@@ -145,7 +149,7 @@ export async function runKernel(device: GPUDevice, spec: KernelSpec, run: Kernel
     for (const [k, s] of staging.entries()) {
       await s.mapAsync(GPUMapMode.READ);
       try {
-        out.push(s.getMappedRange(0, run.outputBytes[k] as number).slice(0));
+        out.push(s.getMappedRange(0, run.outputBytes[k]).slice(0));
       } finally {
         s.unmap();
       }

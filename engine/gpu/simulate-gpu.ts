@@ -3,6 +3,11 @@
 // scoring, reduction), reading back only each chunk's sums and histograms. Chunks are sized from the
 // adapter's buffer limits. A chunk that fails (device lost, out of memory, validation) is rerun on the CPU
 // path and counted; once the device is lost, the remaining chunks all run on the CPU, so no world is lost.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: teamItt
+   has two entries per game, sums one per team, pts 2 * worlds (team points per world), sizes one per game; g <
+   nGames, w < worlds. */
+
 import { CounterRng } from '../rng.ts';
 import { PILOT_WORLD_OFFSET, newBatch, runKernels } from '../kernels/kernels.ts';
 import type { Profile } from '../profile.ts';
@@ -42,7 +47,7 @@ const isGpuFailure = (e: unknown): boolean =>
 /** Vegas anchoring on the device: the pilot's expected points per team-world, summed in world order. */
 async function gpuAnchor(game: GpuGame, s: Slate, prof: Profile, worlds: number): Promise<[number, number]> {
   const g = game.g;
-  if (!prof.vegas_anchoring.enabled || [2 * g, 2 * g + 1].some((t) => !Number.isFinite(s.teamItt[t] as number))) return [1, 1];
+  if (!prof.vegas_anchoring.enabled || [2 * g, 2 * g + 1].some((t) => !Number.isFinite(s.teamItt[t]!))) return [1, 1];
   const sums = [0, 0];
   const total = pilotWorlds(prof, worlds);
   for (let done = 0; done < total;) {
@@ -50,14 +55,14 @@ async function gpuAnchor(game: GpuGame, s: Slate, prof: Profile, worlds: number)
     await game.run(PILOT_WORLD_OFFSET + done, n, [1, 1], PILOT_PIPELINE);
     const pts = await game.readPilot(n);
     for (let w = 0; w < n; w++) {
-      sums[0] = (sums[0] as number) + (pts[2 * w] as number);
-      sums[1] = (sums[1] as number) + (pts[2 * w + 1] as number);
+      sums[0] = sums[0]! + pts[2 * w]!;
+      sums[1] = sums[1]! + pts[2 * w + 1]!;
     }
     done += n;
   }
   return [0, 1].map((team) => {
-    const mean = (sums[team] as number) / total;
-    return mean > 0 ? (s.teamItt[2 * g + team] as number) / mean : 1;
+    const mean = sums[team]! / total;
+    return mean > 0 ? s.teamItt[2 * g + team]! / mean : 1;
   }) as [number, number];
 }
 
@@ -96,7 +101,7 @@ export async function runGpu(
   };
 
   async function runGame(g: number): Promise<GameResult> {
-    const nP = sizes[g] as number;
+    const nP = sizes[g]!;
     let game: GpuGame | undefined;
     let anchor: [number, number] | undefined;
     if (deviceLoss(device) === undefined) {

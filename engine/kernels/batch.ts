@@ -6,6 +6,11 @@
 //   stats:                [world][player][stat]    stat: STAT_INDEX (contract.ts)
 //   totals:               [world][team][target]    team 0 = home, 1 = away
 //   pace, ot, margin:     [world];  offense, efficiency: [world][team]
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction:
+   playerStart/playerEnd have two entries per game and the per-player rate arrays are nPlayers long; g < nGames and i
+   < nPlayers. */
+
 import type { Target } from '../profile.ts';
 import type { Slate } from '../slate.ts';
 import { NSTAT } from './contract.ts';
@@ -35,13 +40,13 @@ export interface GameBatch {
 }
 
 export function newBatch(s: Slate, g: number, worlds: number): GameBatch {
-  const p0 = s.playerStart[2 * g] as number;
-  const nP = (s.playerEnd[2 * g + 1] as number) - p0;
+  const p0 = s.playerStart[2 * g]!;
+  const nP = s.playerEnd[2 * g + 1]! - p0;
   return {
     g,
     p0,
     nP,
-    nHome: (s.playerEnd[2 * g] as number) - p0,
+    nHome: s.playerEnd[2 * g]! - p0,
     worlds,
     minutes: new Float64Array(worlds * nP),
     active: new Uint8Array(worlds * nP),
@@ -63,7 +68,7 @@ export const teamOf = (b: GameBatch, j: number): number => (j < b.nHome ? 0 : 1)
 
 /** Per-minute rate of a target for slate player i. */
 export function rateOf(s: Slate, i: number, t: Target): number {
-  return t === 'fga' ? (s.fgaRate[i] as number) : t === 'fta' ? (s.ftaRate[i] as number) : (s.tovRate[i] as number);
+  return t === 'fga' ? s.fgaRate[i]! : t === 'fta' ? s.ftaRate[i]! : s.tovRate[i]!;
 }
 
 /** Mean-one lognormal factor exp(sd z - sd^2 / 2). */

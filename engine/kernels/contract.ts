@@ -3,6 +3,11 @@
 // input structs with where each field's value comes from. prelude.ts turns this into the WGSL `const` and
 // `struct` declarations every kernel is compiled with; engine/gpu/params.ts packs the structs from it. Adding a
 // knob to a kernel: the profile schema, a field here, the kernel arithmetic (WGSL and its twin). Nothing else.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: each
+   field reads the slate at c.g < nGames (teamId: 2 per game) or c.i < nPlayers (every per-player array is nPlayers
+   long). */
+
 import type { Profile } from '../profile.ts';
 import type { Slate } from '../slate.ts';
 import type { ConstDecl, StructDecl } from './layout.ts';
@@ -145,7 +150,7 @@ const common = [
 const teamIds = {
   name: 'team_ids',
   type: 'vec2<u32>',
-  value: (c: P) => [c.s.teamId[2 * c.g] as number, c.s.teamId[2 * c.g + 1] as number],
+  value: (c: P) => [c.s.teamId[2 * c.g]!, c.s.teamId[2 * c.g + 1]!],
 } as const;
 
 export const MINUTES_PARAMS: StructDecl<P> = {
@@ -153,7 +158,7 @@ export const MINUTES_PARAMS: StructDecl<P> = {
   space: 'uniform',
   fields: [
     ...common,
-    { name: 'game_key', type: 'u32', value: (c) => c.s.gameKey[c.g] as number },
+    { name: 'game_key', type: 'u32', value: (c) => c.s.gameKey[c.g]! },
     teamIds,
     { name: 'play_prob_masking', type: 'u32', value: (c) => c.prof.minutes.use_play_prob_masking },
     { name: 'overtime_enabled', type: 'u32', value: (c) => c.prof.overtime.enabled },
@@ -161,7 +166,7 @@ export const MINUTES_PARAMS: StructDecl<P> = {
     { name: 'team_context_enabled', type: 'u32', value: (c) => c.prof.team_context.enabled },
     { name: 'rotation_max', type: 'u32', value: (c) => c.prof.rotation.max_size },
     { name: 'rotation_protected', type: 'u32', value: (c) => c.prof.rotation.protected_size },
-    { name: 'spread_home', type: 'f32', value: (c) => c.s.spreadHome[c.g] as number },
+    { name: 'spread_home', type: 'f32', value: (c) => c.s.spreadHome[c.g]! },
     { name: 'ot_probability', type: 'f32', value: (c) => c.prof.overtime.probability },
     { name: 'ot_extra', type: 'f32', value: (c) => c.prof.overtime.extra_probability },
     { name: 'spread_scale', type: 'f32', value: (c) => c.prof.minutes.spread_scale },
@@ -249,12 +254,12 @@ export const MINUTES_PLAYER: StructDecl<Q> = {
   name: 'MinutesPlayer',
   space: 'storage',
   fields: [
-    { name: 'id', type: 'u32', value: (c) => c.s.playerId[c.i] as number },
-    { name: 'starter', type: 'u32', value: (c) => c.s.isStarter[c.i] as number },
-    { name: 'p10', type: 'f32', value: (c) => c.s.p10[c.i] as number },
-    { name: 'p50', type: 'f32', value: (c) => c.s.p50[c.i] as number },
-    { name: 'p90', type: 'f32', value: (c) => c.s.p90[c.i] as number },
-    { name: 'play_prob', type: 'f32', value: (c) => c.s.playProb[c.i] as number },
+    { name: 'id', type: 'u32', value: (c) => c.s.playerId[c.i]! },
+    { name: 'starter', type: 'u32', value: (c) => c.s.isStarter[c.i]! },
+    { name: 'p10', type: 'f32', value: (c) => c.s.p10[c.i]! },
+    { name: 'p50', type: 'f32', value: (c) => c.s.p50[c.i]! },
+    { name: 'p90', type: 'f32', value: (c) => c.s.p90[c.i]! },
+    { name: 'play_prob', type: 'f32', value: (c) => c.s.playProb[c.i]! },
   ],
 };
 
@@ -262,18 +267,18 @@ export const ALLOCATION_PLAYER: StructDecl<Q> = {
   name: 'AllocationPlayer',
   space: 'storage',
   fields: [
-    { name: 'id', type: 'u32', value: (c) => c.s.playerId[c.i] as number },
+    { name: 'id', type: 'u32', value: (c) => c.s.playerId[c.i]! },
     {
       name: 'base',
       type: 'vec3<f32>',
       note: 'share base logit per target',
-      value: (c) => [c.s.shareBase.fga[c.i] as number, c.s.shareBase.fta[c.i] as number, c.s.shareBase.tov[c.i] as number],
+      value: (c) => [c.s.shareBase.fga[c.i]!, c.s.shareBase.fta[c.i]!, c.s.shareBase.tov[c.i]!],
     },
     {
       name: 'rate',
       type: 'vec3<f32>',
       note: 'per-minute rate per target',
-      value: (c) => [c.s.fgaRate[c.i] as number, c.s.ftaRate[c.i] as number, c.s.tovRate[c.i] as number],
+      value: (c) => [c.s.fgaRate[c.i]!, c.s.ftaRate[c.i]!, c.s.tovRate[c.i]!],
     },
   ],
 };
@@ -282,11 +287,11 @@ export const STATLINE_PLAYER: StructDecl<Q> = {
   name: 'StatlinePlayer',
   space: 'storage',
   fields: [
-    { name: 'id', type: 'u32', value: (c) => c.s.playerId[c.i] as number },
-    { name: 'fg3_share', type: 'f32', value: (c) => c.s.fg3Share[c.i] as number },
-    { name: 'fg2_pct', type: 'f32', value: (c) => c.s.fg2Pct[c.i] as number },
-    { name: 'fg3_pct', type: 'f32', value: (c) => c.s.fg3Pct[c.i] as number },
-    { name: 'ft_pct', type: 'f32', value: (c) => c.s.ftPct[c.i] as number },
+    { name: 'id', type: 'u32', value: (c) => c.s.playerId[c.i]! },
+    { name: 'fg3_share', type: 'f32', value: (c) => c.s.fg3Share[c.i]! },
+    { name: 'fg2_pct', type: 'f32', value: (c) => c.s.fg2Pct[c.i]! },
+    { name: 'fg3_pct', type: 'f32', value: (c) => c.s.fg3Pct[c.i]! },
+    { name: 'ft_pct', type: 'f32', value: (c) => c.s.ftPct[c.i]! },
   ],
 };
 
@@ -320,4 +325,4 @@ export const STRUCTS: readonly StructDecl<never>[] = [
   MINUTES_PLAYER,
   ALLOCATION_PLAYER,
   STATLINE_PLAYER,
-] as unknown as readonly StructDecl<never>[];
+];

@@ -3,6 +3,9 @@
 // storage address space), the `struct` text for the WGSL prelude, and the bytes written into an ArrayBuffer by
 // field name. Nothing else writes a uniform's or an input record's byte offsets.
 
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction:
+   lay.fields is the layout of decl.fields, one entry per field in the same order, so k indexes both. */
+
 export type Scalar = 'u32' | 'i32' | 'f32';
 export type VecN = 2 | 3 | 4;
 export type WgslType = Scalar | `vec${VecN}<${Scalar}>` | `array<vec4<${Scalar}>, ${number}>`;
@@ -86,7 +89,7 @@ export function layoutOf<C>(decl: StructDecl<C>): StructLayout {
 export function structWgsl<C>(decl: StructDecl<C>): string {
   const lay = layoutOf(decl);
   const lines = decl.fields.map(
-    (f, k) => `  ${f.name}: ${f.type}, // @${(lay.fields[k] as FieldLayout).offset}${f.note === undefined ? '' : ` ${f.note}`}`,
+    (f, k) => `  ${f.name}: ${f.type}, // @${lay.fields[k]!.offset}${f.note === undefined ? '' : ` ${f.note}`}`,
   );
   return `struct ${decl.name} { // ${lay.size} bytes\n${lines.join('\n')}\n};\n`;
 }
@@ -106,7 +109,7 @@ function writeField(dv: DataView, at: number, f: FieldLayout, v: number | boolea
 export function pack<C>(decl: StructDecl<C>, c: C): ArrayBuffer {
   const lay = layoutOf(decl);
   const dv = new DataView(new ArrayBuffer(lay.size));
-  decl.fields.forEach((f, k) => writeField(dv, 0, lay.fields[k] as FieldLayout, f.value(c), decl.name));
+  decl.fields.forEach((f, k) => writeField(dv, 0, lay.fields[k]!, f.value(c), decl.name));
   return dv.buffer;
 }
 
@@ -116,7 +119,7 @@ export function packRows<C>(decl: StructDecl<C>, n: number, at: (r: number) => C
   const dv = new DataView(new ArrayBuffer(lay.size * n));
   for (let r = 0; r < n; r++) {
     const c = at(r);
-    decl.fields.forEach((f, k) => writeField(dv, r * lay.size, lay.fields[k] as FieldLayout, f.value(c), decl.name));
+    decl.fields.forEach((f, k) => writeField(dv, r * lay.size, lay.fields[k]!, f.value(c), decl.name));
   }
   return dv.buffer;
 }

@@ -1,6 +1,10 @@
 // The ordered list of the engine's stages, one per kernel unit: its CPU twin(s), its WGSL sources and entry
 // point, the shape of its dispatch and the buffers bound to it. The CPU path (runKernels), the GPU path
 // (engine/gpu), the bench's per-kernel table and the parity tests all iterate this one list.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: the
+   reduction stage runs only with its accumulator set, and every StageName names an entry of STAGES. */
+
 import type { Profile } from '../profile.ts';
 import type { Slate } from '../slate.ts';
 import type { CounterRng } from './rng/rng.ts';
@@ -156,7 +160,7 @@ export const STAGES: readonly StageSpec[] = [
   {
     name: 'reduce',
     unit: 'reduce',
-    cpu: [{ bench: 'reduction', run: (k) => reduceBatch(k.acc as GameAccumulator, k.b) }],
+    cpu: [{ bench: 'reduction', run: (k) => reduceBatch(k.acc!, k.b) }],
     gpuBench: 'reduction',
     sources: [PRELUDE_NAME, 'reduce'],
     constants: { WORKGROUP_SIZE, BLOCK: REDUCE_BLOCK },
@@ -175,7 +179,7 @@ export const STAGES: readonly StageSpec[] = [
   },
 ];
 
-export const stageSpec = (name: StageName): StageSpec => STAGES.find((st) => st.name === name) as StageSpec;
+export const stageSpec = (name: StageName): StageSpec => STAGES.find((st) => st.name === name)!;
 /** The stages that generate a world's stat lines (everything before the reduction, not the pilot's). */
 export const WORLD_STAGES: readonly StageName[] = STAGES.filter((st) => !st.pilotOnly && st.name !== 'reduce').map((st) => st.name);
 /** A chunk of worlds on the device: generate, then reduce. */

@@ -9,10 +9,11 @@ import { UserError } from '../data/errors.ts';
 import type { Lake } from '../data/lake.ts';
 import { RATES_TRAINING_BASE } from '../data/tables.ts';
 import { parseShareModel, type ShareModel } from '../shares/model.ts';
+import { defined } from '../data/checked.ts';
 
 export function dateRange(start: string, end: string): [string, string] {
-  const a = parseDate('--start-date', start) as string;
-  const b = parseDate('--end-date', end) as string;
+  const a = defined(parseDate('--start-date', start), '--start-date');
+  const b = defined(parseDate('--end-date', end), '--end-date');
   if (a > b) throw new UserError(`--start-date ${a} is after --end-date ${b}`);
   return [a, b];
 }

@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { UserError } from '../data/errors.ts';
 import type { Lake } from '../data/lake.ts';
 import { frameToParquet } from '../data/parquet.ts';
-import { frameFromRows, type Value } from '../data/schema.ts';
+import { frameFromRows } from '../data/schema.ts';
 import type { Progress } from '../data/progress.ts';
 import type { ShareModel } from '../shares/model.ts';
 import type { Backend } from '../../engine/core/backend.ts';
@@ -15,6 +15,7 @@ import type { PregameInputs } from '../pregame/inputs.ts';
 import { pregameNotices } from '../pregame/slate.ts';
 import { PREGAME_PROJECTIONS_SCHEMA, simulatePregame, type PregameSimulation } from '../pregame/simulate.ts';
 import { toCsv, writeRunDir } from './run-sim.ts';
+import { at } from '../data/checked.ts';
 
 export interface PregameRunOptions {
   lake: Lake;
@@ -63,7 +64,7 @@ const cell = (v: string): string => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""'
 export function exportDkCsv(sim: PregameSimulation): string {
   const lines = [EXPORT_HEADER.join(',')];
   sim.pregame.players.forEach((p, i) => {
-    const r = sim.dkRows[i] as Record<string, Value>;
+    const r = at(sim.dkRows, i);
     const f = (k: string): string => (r[k] as number).toFixed(2);
     lines.push(
       [

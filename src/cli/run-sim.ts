@@ -1,6 +1,11 @@
 // `slatesim sim`'s output: one date's simulation (engine/sim.ts) written atomically as
 // <out>/game_date=D/run=R/{projections.parquet, projections.csv, metrics.json} (+ worlds with --save-worlds).
 // The engine computes; this file decides what lands on disk and what metrics.json records.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: the
+   slate's per-player arrays are nPlayers long and indexed by p0 + j within a game, per-game arrays by g < nGames, and
+   totals is [world][team][3]. */
+
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Lake } from '../data/lake.ts';
@@ -190,33 +195,33 @@ function worldFrames(
   const tr: Record<string, Value>[] = [];
   parts.forEach((rows, g) => {
     if (rows === undefined) return;
-    const p0 = s.playerStart[2 * g] as number;
-    const nP = (s.playerEnd[2 * g + 1] as number) - p0;
+    const p0 = s.playerStart[2 * g]!;
+    const nP = s.playerEnd[2 * g + 1]! - p0;
     for (let w = 0; w < worlds; w++) {
       for (let j = 0; j < nP; j++) {
         const i = p0 + j;
         const at = (w * nP + j) * NSTAT;
         const r: Record<string, Value> = {
           world: w,
-          game_id: s.gameId[g] as string,
-          team_id: s.teamId[s.playerTeam[i] as number] as number,
-          player_id: s.playerId[i] as number,
-          minutes: rows.minutes[w * nP + j] as number,
-          dk_fpts: rows.dk[w * nP + j] as number,
+          game_id: s.gameId[g]!,
+          team_id: s.teamId[s.playerTeam[i]!]!,
+          player_id: s.playerId[i]!,
+          minutes: rows.minutes[w * nP + j]!,
+          dk_fpts: rows.dk[w * nP + j]!,
         };
-        for (const [k, name] of STATS.entries()) r[name] = rows.stats[at + k] as number;
+        for (const [k, name] of STATS.entries()) r[name] = rows.stats[at + k]!;
         wr.push(r);
       }
       for (let team = 0; team < 2; team++) {
         tr.push({
           world: w,
-          game_id: s.gameId[g] as string,
-          team_id: s.teamId[2 * g + team] as number,
-          fga_total: rows.totals[(w * 2 + team) * 3] as number,
-          fta_total: rows.totals[(w * 2 + team) * 3 + 1] as number,
-          tov_total: rows.totals[(w * 2 + team) * 3 + 2] as number,
-          pts: rows.teamPts[w * 2 + team] as number,
-          pace_factor: rows.pace[w] as number,
+          game_id: s.gameId[g]!,
+          team_id: s.teamId[2 * g + team]!,
+          fga_total: rows.totals[(w * 2 + team) * 3]!,
+          fta_total: rows.totals[(w * 2 + team) * 3 + 1]!,
+          tov_total: rows.totals[(w * 2 + team) * 3 + 2]!,
+          pts: rows.teamPts[w * 2 + team]!,
+          pace_factor: rows.pace[w]!,
         });
       }
     }

@@ -1,5 +1,10 @@
 // Typed CSV input. Every value is checked against its declared column; a bad value stops the read with a
 // one-line message naming the file, the line and the column.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction:
+   records[0] is the header, so a data row r of nRows is records[r + 1]; columns gets an array for every spec before
+   the rows are read. */
+
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -98,12 +103,12 @@ export function parseTypedCsv(text: string, schema: TableSchema, file: string, o
   for (const { spec } of specs) columns[spec.name] = new Array<Value>(n);
   const lines = new Array<number>(n);
   for (let r = 0; r < n; r++) {
-    const { record: rec, info } = records[r + 1] as (typeof records)[number];
+    const { record: rec, info } = records[r + 1]!;
     const line = info.lines;
     lines[r] = line;
     for (const { spec, at } of specs) {
       const raw = at === undefined ? '' : (rec[at] ?? '');
-      const out = columns[spec.name] as Value[];
+      const out = columns[spec.name]!;
       if (raw === '') {
         if (!spec.nullable) throw new UserError(`${name} line ${line}: column "${spec.name}" is empty but required`);
         out[r] = null;

@@ -2,6 +2,11 @@
 // and vacated minutes; team p50s pulled toward 240; p10/p90 from the residuals of comparable players in
 // held-out earlier games; play_prob by logistic regression on how often he was available and got minutes.
 // Every fit uses only seasons before the one it predicts.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: every
+   per-row array (raw, p50, preds) is rows.length long and indexed by row, and edges has one more entry than the bins
+   k walks. */
+
 import { UserError } from '../data/errors.ts';
 import { lad, logistic, predictLinear, predictLogistic, quantile } from '../models/linear.ts';
 import type { FeatureRow } from './rates-base.ts';
@@ -108,7 +113,7 @@ export function designMatrices(rows: readonly FeatureRow[]): { x: Float64Array; 
     let depth = 0;
     const groupRecent: Record<string, number> = {};
     for (const i of group) {
-      const r = rows[i] as FeatureRow;
+      const r = rows[i]!;
       const m = num(r.recent_minutes, 0);
       teamRecent += m;
       if (m >= 12) depth++;
@@ -116,7 +121,7 @@ export function designMatrices(rows: readonly FeatureRow[]): { x: Float64Array; 
       groupRecent[g] = (groupRecent[g] ?? 0) + m;
     }
     for (const i of group) {
-      const r = rows[i] as FeatureRow;
+      const r = rows[i]!;
       const recent = num(r.recent_minutes, 0);
       const noHistory = r.recent_minutes === null ? 1 : 0;
       const last5 = num(r.minutes_last5, recent);
@@ -155,8 +160,7 @@ export function designMatrices(rows: readonly FeatureRow[]): { x: Float64Array; 
         starter_x_playoffs: starter * playoffs,
         returning,
         returning_x_recent: returning * recent,
-        group_vac_gain:
-          (groupRecent[String(r.pos_group)] ?? 0) > 0 ? (groupVac * recent) / (groupRecent[String(r.pos_group)] as number) : 0,
+        group_vac_gain: (groupRecent[String(r.pos_group)] ?? 0) > 0 ? (groupVac * recent) / groupRecent[String(r.pos_group)]! : 0,
         rank_top5: rank <= 5 ? 1 : 0,
         rank_6_8: rank >= 6 && rank <= 8 ? 1 : 0,
         rotation_depth: depth,
@@ -186,9 +190,9 @@ function predictCore(
   const p50 = new Float64Array(rows.length);
   for (const group of teamGameGroups(rows)) {
     let expected = 0;
-    for (const i of group) expected += Math.max(0, raw[i] as number) * (play[i] as number);
+    for (const i of group) expected += Math.max(0, raw[i]!) * play[i]!;
     const scale = expected > 0 ? (240 / expected) ** model.team_scale_alpha : 1;
-    for (const i of group) p50[i] = Math.min(48, Math.max(0, (raw[i] as number) * scale));
+    for (const i of group) p50[i] = Math.min(48, Math.max(0, raw[i]! * scale));
   }
   return { p50, play };
 }
@@ -196,13 +200,13 @@ function predictCore(
 export function predictMinutes(model: MinutesModel, rows: readonly FeatureRow[]): MinutesPrediction[] {
   const { p50, play } = predictCore(model, rows);
   return rows.map((r, i) => {
-    const m = p50[i] as number;
+    const m = p50[i]!;
     const b = bucketOf(model.residuals, r.is_starter === true, m);
     return {
       p10: Math.max(0, Math.min(m, m + b.q10)),
       p50: m,
       p90: Math.min(53, Math.max(m, m + b.q90)),
-      playProb: play[i] as number,
+      playProb: play[i]!,
     };
   });
 }
@@ -218,7 +222,7 @@ function fitCore(rows: readonly FeatureRow[], alpha: number): Pick<MinutesModel,
   const xp = new Float64Array(playedIdx.length * p);
   const yp = new Float64Array(playedIdx.length);
   playedIdx.forEach((i, k) => {
-    for (let a = 0; a < p; a++) xp[k * p + a] = x[i * p + a] as number;
+    for (let a = 0; a < p; a++) xp[k * p + a] = x[i * p + a]!;
     yp[k] = rows[i]?.minutes_actual as number;
   });
   const betaP50 = lad(xp, yp, p, 1);
@@ -232,11 +236,11 @@ function residualBuckets(rows: readonly FeatureRow[], p50: Float64Array): Residu
   const buckets: ResidualBucket[] = [];
   for (const starter of [false, true]) {
     for (let k = 0; k + 1 < edges.length; k++) {
-      const lo = edges[k] as number;
-      const hi = edges[k + 1] as number;
+      const lo = edges[k]!;
+      const hi = edges[k + 1]!;
       const res: number[] = [];
       rows.forEach((r, i) => {
-        const m = p50[i] as number;
+        const m = p50[i]!;
         if (r.played === true && (r.is_starter === true) === starter && m >= lo && m < hi) res.push((r.minutes_actual as number) - m);
       });
       buckets.push({
@@ -251,7 +255,7 @@ function residualBuckets(rows: readonly FeatureRow[], p50: Float64Array): Residu
   }
   // Buckets too small to estimate borrow from their neighbour of the same role.
   for (let k = 0; k < buckets.length; k++) {
-    const b = buckets[k] as ResidualBucket;
+    const b = buckets[k]!;
     if (b.n >= 50) continue;
     const near = buckets
       .filter((o) => o.starter === b.starter && o.n >= 50)
@@ -266,7 +270,7 @@ export function mae(rows: readonly FeatureRow[], p50: ArrayLike<number>): number
   let n = 0;
   rows.forEach((r, i) => {
     if (r.played !== true) return;
-    s += Math.abs((r.minutes_actual as number) - (p50[i] as number));
+    s += Math.abs((r.minutes_actual as number) - p50[i]!);
     n++;
   });
   return n > 0 ? s / n : Number.NaN;
@@ -280,7 +284,7 @@ export function mae(rows: readonly FeatureRow[], p50: ArrayLike<number>): number
 export function fitMinutesModel(train: readonly FeatureRow[], onProgress?: (msg: string) => void): MinutesModel {
   const seasons = [...new Set(train.map((r) => r.season as number))].sort();
   if (seasons.length === 0) throw new Error('fitMinutesModel: no training rows');
-  const last = seasons[seasons.length - 1] as number;
+  const last = seasons[seasons.length - 1]!;
   const early = train.filter((r) => (r.season as number) < last);
   const held = train.filter((r) => r.season === last);
   let alpha = 0.5;
@@ -328,12 +332,15 @@ export function parseMinutesModel(text: string, file: string): MinutesModel {
     throw new UserError(`${file}: version ${JSON.stringify(m.version)}, expected ${MINUTES_MODEL_VERSION}`);
   const same = (a: readonly string[] | undefined, b: readonly string[]): boolean =>
     a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition -- m is unchecked JSON: a file without the betas gets
+     the message below instead of a crash. */
   if (!same(m.features, MINUTES_FEATURES) || m.beta_p50?.length !== MINUTES_FEATURES.length) {
     throw new UserError(`${file}: its features differ from this version's minutes model (retrain with npm run embed)`);
   }
   if (!same(m.play_features, PLAY_FEATURES) || m.beta_play?.length !== PLAY_FEATURES.length) {
     throw new UserError(`${file}: its play features differ from this version's minutes model`);
   }
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
   return m;
 }
 
@@ -352,8 +359,7 @@ export function heuristicMinutesModel(): MinutesModel {
   const residuals: ResidualBucket[] = [];
   const edges = [0, ...P50_EDGES, TOP_EDGE];
   for (const starter of [false, true]) {
-    for (let k = 0; k + 1 < edges.length; k++)
-      residuals.push({ starter, lo: edges[k] as number, hi: edges[k + 1] as number, q10: -8, q90: 8, n: 0 });
+    for (let k = 0; k + 1 < edges.length; k++) residuals.push({ starter, lo: edges[k]!, hi: edges[k + 1]!, q10: -8, q90: 8, n: 0 });
   }
   return {
     version: MINUTES_MODEL_VERSION,

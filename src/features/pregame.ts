@@ -14,6 +14,11 @@
 // - Minutes model: opts.model, else the shipped public/data/models/minutes_v1.json (fit on the seasons before
 //   the embedded one, the model gold uses for that season). Fitting on the lake's earlier seasons on the fly
 //   takes about a minute a season, far over the 10 s budget of a slate build, so it is not done here.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: dates is
+   the frame's column (numRows long), preds has one entry per target row, each team-game has players and its game_id
+   is from gameById. */
+
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
@@ -154,7 +159,7 @@ export async function readHistory(lake: Lake, date: string, seasons?: readonly n
   );
   const dates = f.columns.game_date as string[];
   const keep: number[] = [];
-  for (let i = 0; i < f.numRows; i++) if ((dates[i] as string) < date) keep.push(i);
+  for (let i = 0; i < f.numRows; i++) if (dates[i]! < date) keep.push(i);
   return keep.length === f.numRows ? f : takeRows(f, keep);
 }
 
@@ -199,8 +204,8 @@ export async function pregameFeatureRows(
   const rows: FeatureRow[] = [];
   const salaries: (number | null)[] = [];
   for (const players of groups.values()) {
-    const first = players[0] as PregameRosterPlayer;
-    const g = gameById.get(first.game_id) as PregameGame;
+    const first = players[0]!;
+    const g = gameById.get(first.game_id)!;
     const home = first.team_id === g.home_team_id;
     const line: GameLine = {
       spread_home: g.spread_home,
@@ -226,7 +231,7 @@ export async function pregameFeatureRows(
       opponent_team_id: home ? g.away_team_id : g.home_team_id,
       home,
       line: g.spread_home === null && g.total === null ? undefined : line,
-      players: entries.map((e, k) => ({ ...e, is_starter: predicted[k] as boolean })),
+      players: entries.map((e, k) => ({ ...e, is_starter: predicted[k]! })),
     });
     const avail = players.filter((r) => r.available);
     avail.forEach((r, k) => {
@@ -250,7 +255,7 @@ export async function pregameFeatureRows(
   const usable = model.trained_seasons.every((s) => s < season) ? model : heuristicMinutesModel();
   const preds = predictMinutes(usable, rows);
   rows.forEach((r, i) => {
-    const p = preds[i] as (typeof preds)[number];
+    const p = preds[i]!;
     const noHistory = r.recent_minutes === null;
     const salary = salaries[i] ?? null;
     r.no_history = noHistory;

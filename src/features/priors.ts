@@ -1,6 +1,10 @@
 // Priors of the rates base: league rates by position group, league shooting, the empirical-Bayes strength of
 // the shooting priors and the pace prior. Each reads the league of the season before (else this season so far,
 // else typical NBA values), so a season's first games and a player with no history still get real numbers.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: made,
+   att, ps and ns are per-season arrays of the same length and every loop is bounded by it. */
+
 import { positionInfo, type Acc, type LeagueSeason, type PosGroup, type RateStat, type RatesState, type TeamState } from './rates-state.ts';
 
 /** Pseudo-minutes of the shrinkage prior on season rates (about four games of a rotation player). */
@@ -32,11 +36,11 @@ export function ebPriorStrength(made: number[], att: number[], minAtt: number, f
   const ps: number[] = [];
   const ns: number[] = [];
   for (let i = 0; i < made.length; i++) {
-    const a = att[i] as number;
+    const a = att[i]!;
     if (a < minAtt) continue;
-    ps.push((made[i] as number) / a);
+    ps.push(made[i]! / a);
     ns.push(a);
-    sm += made[i] as number;
+    sm += made[i]!;
     sa += a;
   }
   if (ps.length < 30 || sa === 0) return fallback;
@@ -44,8 +48,8 @@ export function ebPriorStrength(made: number[], att: number[], minAtt: number, f
   let varObs = 0;
   let binom = 0;
   for (let i = 0; i < ps.length; i++) {
-    varObs += ((ps[i] as number) - pbar) ** 2;
-    binom += (pbar * (1 - pbar)) / (ns[i] as number);
+    varObs += (ps[i]! - pbar) ** 2;
+    binom += (pbar * (1 - pbar)) / ns[i]!;
   }
   varObs /= ps.length - 1;
   binom /= ps.length;

@@ -7,6 +7,11 @@
 //
 // The parts: rates-state.ts (accumulators and their update), priors.ts (league and shrinkage priors),
 // rates-emit.ts (one team-game's feature rows); this file is the loop over the lake's dates.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: order,
+   rows and dayRows list row numbers of the frame (never empty where [0] is read), the columns read are schema
+   columns, and predicted has one flag per entry whenever a starter flag is missing. */
+
 import type { Frame, Value } from '../data/schema.ts';
 import { selectAsOf, tipTimestamp } from './asof.ts';
 import { emitTeamGame, predictStarters, type GameLine } from './rates-emit.ts';
@@ -30,7 +35,8 @@ export interface OddsRow extends GameLine {
   as_of_ts: string;
 }
 
-const col = <T extends Value>(f: Frame, name: string, i: number): T => (f.columns[name] as Value[])[i] as T;
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- T is the caller's reading of one cell of a Value[] column
+const col = <T extends Value>(f: Frame, name: string, i: number): T => f.columns[name]![i] as T;
 
 /** The silver/player_games rows of one team-game of one date, in the box score's order. */
 interface TeamGameRows {
@@ -51,9 +57,9 @@ export function dateGroups(games: Frame): { date: string; season: number; teamGa
   const out: { date: string; season: number; teamGames: number[][] }[] = [];
   let start = 0;
   while (start < order.length) {
-    const date = col<string>(games, 'game_date', order[start] as number);
+    const date = col<string>(games, 'game_date', order[start]!);
     let end = start;
-    while (end < order.length && col<string>(games, 'game_date', order[end] as number) === date) end++;
+    while (end < order.length && col<string>(games, 'game_date', order[end]!) === date) end++;
     const dayRows = order.slice(start, end);
     start = end;
     const teamGames = new Map<string, number[]>();
@@ -63,14 +69,14 @@ export function dateGroups(games: Frame): { date: string; season: number; teamGa
       if (l === undefined) teamGames.set(k, [i]);
       else l.push(i);
     }
-    out.push({ date, season: col<number>(games, 'season', dayRows[0] as number), teamGames: [...teamGames.values()] });
+    out.push({ date, season: col<number>(games, 'season', dayRows[0]!), teamGames: [...teamGames.values()] });
   }
   return out;
 }
 
 /** The state update's view of one team-game's silver rows. */
 export function outcomeOf(games: Frame, rows: readonly number[]): Parameters<RatesState['update']>[0] {
-  const r0 = rows[0] as number;
+  const r0 = rows[0]!;
   const count = (name: string, i: number): number => col<number | null>(games, name, i) ?? 0;
   const players: PlayerOutcome[] = rows.map((i) => {
     const counts: RowCounts = {
@@ -150,7 +156,7 @@ export function computeRatesBase(games: Frame, odds: readonly OddsRow[]): Featur
 
 function teamGameRows(games: Frame, tg: TeamGameRows, state: RatesState, date: string, lines: Map<string, OddsRow>): FeatureRow[] {
   const { rows } = tg;
-  const r0 = rows[0] as number;
+  const r0 = rows[0]!;
   const season = col<number>(games, 'season', r0);
   const gid = col<string>(games, 'game_id', r0);
   const starters = rows.map((i) => col<boolean | null>(games, 'starter', i) ?? null);
@@ -170,7 +176,7 @@ function teamGameRows(games: Frame, tg: TeamGameRows, state: RatesState, date: s
     opponent_team_id: col<number>(games, 'opponent_team_id', r0),
     home: col<string>(games, 'home_away', r0) === 'home',
     line: lines.get(gid),
-    players: entries.map((e, k) => ({ ...e, is_starter: e.is_starter ?? (predicted?.[k] as boolean) })),
+    players: entries.map((e, k) => ({ ...e, is_starter: e.is_starter ?? predicted![k]! })),
   });
   const avail = rows.filter((i) => col<boolean>(games, 'available', i));
   return avail.map((i, k) => ({ ...identityAndLabels(games, i, season, date), ...features[k] }));

@@ -1,6 +1,10 @@
 // Row emission of the rates base: the pregame features of one team-game's available players, read from the
 // state as it stands before the game's date (priors from priors.ts). Only what is known before tip enters:
 // who is available, who starts and the line. Labels (what happened) are the caller's to add.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: recentMin
+   has an entry for every candidate index it ranks, and score one per candidate. */
+
 import { ebFor, leaguePct, paceOf, ratePrior, SEASON_PRIOR_MINUTES } from './priors.ts';
 import { positionInfo, RATE_STATS, type FeatureRow, type PosGroup, type RatesState } from './rates-state.ts';
 
@@ -83,7 +87,7 @@ export function emitTeamGame(state: RatesState, tg: TeamGameSetup): FeatureRow[]
     const p = state.playerState(e.player_id, season, e.position);
     recentMin.set(k, p.mW > 0 ? p.mSum / p.mW : -1);
   }
-  const ranked = avail.map(({ k }) => k).sort((a, b) => (recentMin.get(b) as number) - (recentMin.get(a) as number) || a - b);
+  const ranked = avail.map(({ k }) => k).sort((a, b) => recentMin.get(b)! - recentMin.get(a)! || a - b);
   const out: FeatureRow[] = [];
   for (const { e, k } of avail) {
     const pos = positionInfo(e.position);
@@ -106,7 +110,7 @@ export function emitTeamGame(state: RatesState, tg: TeamGameSetup): FeatureRow[]
     row.season_fg2_pct = (fgm2Seen + eb.fg2 * lgPct.fg2) / (fga2Seen + eb.fg2);
     row.season_fg3_pct = (fg3mSeen + eb.fg3 * lgPct.fg3) / (fga3Seen + eb.fg3);
     row.season_ft_pct = (ftmSeen + eb.ft * lgPct.ft) / (ftaSeen + eb.ft);
-    const rec = recentMin.get(k) as number;
+    const rec = recentMin.get(k)!;
     row.recent_minutes = rec >= 0 ? rec : null;
     row.recent_minutes_played = p.pW > 0 ? p.pSum / p.pW : null;
     row.last_minutes = p.lastMinutes;
@@ -175,9 +179,7 @@ export function predictStarters(state: RatesState, players: readonly StarterCand
     return { startRate, recent };
   });
   const byRole = (a: number, b: number): number =>
-    (score[b]?.startRate as number) - (score[a]?.startRate as number) ||
-    (score[b]?.recent as number) - (score[a]?.recent as number) ||
-    a - b;
+    score[b]!.startRate - score[a]!.startRate || score[b]!.recent - score[a]!.recent || a - b;
   const idx = players.map((_, i) => i).filter((i) => players[i]?.available === true);
   const listed = idx.filter((i) => players[i]?.is_starter === true).sort(byRole);
   const others = idx.filter((i) => players[i]?.is_starter !== true).sort(byRole);

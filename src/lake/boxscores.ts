@@ -2,6 +2,11 @@
 // an impossible stat line) stops the build with file, line and column before anything is written. A real feed's
 // damaged games (a partial box score, a game whose rows repeat) are quarantined instead: kept out of silver and
 // listed in the report, unless `strict`, which refuses them as corrupt input.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: lines has
+   one entry per row of the frame, every bad-row list read at [0] is non-empty there, and the columns read are the
+   schema's. */
+
 import { UserError } from '../data/errors.ts';
 import { parseTypedCsv } from '../data/csv.ts';
 import { takeRows, type Frame, type Value } from '../data/schema.ts';
@@ -116,12 +121,15 @@ interface Rows {
   c: Record<string, Value[]>;
   lines: number[];
   file: string;
+  // T is the caller's reading of one cell, stated once where the column is known; the frame holds Value[].
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- a typed cell read, see above
   get: <T extends Value>(column: string, i: number) => T;
 }
 
 function rowsOf(raw: Frame, lines: number[], file: string): Rows {
   const c = raw.columns as Record<string, Value[]>;
-  return { n: raw.numRows, c, lines, file, get: <T extends Value>(column: string, i: number): T => (c[column] as Value[])[i] as T };
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the typed cell read of Rows.get
+  return { n: raw.numRows, c, lines, file, get: <T extends Value>(column: string, i: number): T => c[column]![i] as T };
 }
 
 function badRows(rows: Rows, pred: (i: number) => boolean): number[] {
@@ -135,13 +143,13 @@ function checkRowFields(rows: Rows): void {
   const { get, lines, file } = rows;
   const badDate = badRows(rows, (i) => !isRealDate(get<string>('game_date', i)));
   if (badDate.length > 0) {
-    const i = badDate[0] as number;
-    fail(file, 'bad game_date', badDate.length, lines[i] as number, `expected YYYY-MM-DD, got ${JSON.stringify(get('game_date', i))}`);
+    const i = badDate[0]!;
+    fail(file, 'bad game_date', badDate.length, lines[i]!, `expected YYYY-MM-DD, got ${JSON.stringify(get('game_date', i))}`);
   }
   const badHa = badRows(rows, (i) => get<string>('home_away', i) !== 'home' && get<string>('home_away', i) !== 'away');
   if (badHa.length > 0) {
-    const i = badHa[0] as number;
-    fail(file, 'bad home_away', badHa.length, lines[i] as number, `expected home or away, got ${JSON.stringify(get('home_away', i))}`);
+    const i = badHa[0]!;
+    fail(file, 'bad home_away', badHa.length, lines[i]!, `expected home or away, got ${JSON.stringify(get('home_away', i))}`);
   }
   const teamKnown = (id: number, abbr: string): boolean => {
     const t = teamById(id);
@@ -154,12 +162,12 @@ function checkRowFields(rows: Rows): void {
       !teamKnown(get<number>('opponent_team_id', i), get<string>('opponent_abbreviation', i)),
   );
   if (badTeam.length > 0) {
-    const i = badTeam[0] as number;
+    const i = badTeam[0]!;
     fail(
       file,
       'unknown team',
       badTeam.length,
-      lines[i] as number,
+      lines[i]!,
       `team ${get('team_id', i)} "${get('team_abbreviation', i)}" vs opponent ${get('opponent_team_id', i)} "${get('opponent_abbreviation', i)}" is not an NBA team id/abbreviation pair`,
     );
   }
@@ -170,22 +178,16 @@ function checkMinutes(rows: Rows): void {
   const { get, lines, file } = rows;
   const noMinutes = badRows(rows, (i) => get<boolean>('played', i) && get('minutes', i) === null);
   if (noMinutes.length > 0) {
-    const i = noMinutes[0] as number;
-    fail(
-      file,
-      'played but minutes empty',
-      noMinutes.length,
-      lines[i] as number,
-      `player_id ${get('player_id', i)} game_id ${get('game_id', i)}`,
-    );
+    const i = noMinutes[0]!;
+    fail(file, 'played but minutes empty', noMinutes.length, lines[i]!, `player_id ${get('player_id', i)} game_id ${get('game_id', i)}`);
   }
   const badMinutes = badRows(rows, (i) => {
     const m = get<number | null>('minutes', i);
     return m !== null && (m < 0 || m > 73); // 48 + 5 overtimes would be 73
   });
   if (badMinutes.length > 0) {
-    const i = badMinutes[0] as number;
-    fail(file, 'minutes out of range 0..73', badMinutes.length, lines[i] as number, `got ${get('minutes', i)}`);
+    const i = badMinutes[0]!;
+    fail(file, 'minutes out of range 0..73', badMinutes.length, lines[i]!, `got ${get('minutes', i)}`);
   }
 }
 
@@ -288,7 +290,7 @@ function groupTeamGames(rows: Rows, strict: boolean): { teamGames: Map<string, T
           file,
           'inconsistent team-game',
           1,
-          lines[i] as number,
+          lines[i]!,
           `game_id ${gameId} team_id ${teamId}: opponent, home_away or game_date differ between rows`,
         );
       tg.inconsistent = true;
@@ -300,7 +302,7 @@ function groupTeamGames(rows: Rows, strict: boolean): { teamGames: Map<string, T
   for (const [gid, tgs] of games) {
     const [a, b] = tgs;
     if (tgs.length !== 2 || a === undefined || b === undefined || a.home === b.home) {
-      const line = lines[(tgs[0] as TeamGame).rows[0] as number] as number;
+      const line = lines[tgs[0]!.rows[0]!]!;
       fail(file, 'incomplete game', 1, line, `game_id ${gid} needs exactly two teams, one home and one away (found ${tgs.length})`);
     }
   }
@@ -330,12 +332,12 @@ function findDamaged(rows: Rows, teamGames: Map<string, TeamGame>, strict: boole
     else seen.set(key, i);
   }
   if (strict && dups.length > 0) {
-    const [a, b] = dups[0] as [number, number];
+    const [a, b] = dups[0]!;
     fail(
       file,
       'duplicated player-game row',
       dups.length,
-      lines[b] as number,
+      lines[b]!,
       `game_id ${get('game_id', b)} player_id ${get('player_id', b)} (${get('player_name', b)}) also at line ${lines[a]}`,
     );
   }
@@ -358,7 +360,7 @@ function findDamaged(rows: Rows, teamGames: Map<string, TeamGame>, strict: boole
     if (dev > TEAM_MINUTES_FAIL) {
       if (strict) {
         throw new UserError(
-          `${file}: team-game(s) whose minutes are not 240 (+25 per overtime) within ${TEAM_MINUTES_FAIL}; first game_id ${tg.gameId} team_id ${tg.teamId} at line ${lines[tg.rows[0] as number]} sums to ${tg.minutes.toFixed(2)}`,
+          `${file}: team-game(s) whose minutes are not 240 (+25 per overtime) within ${TEAM_MINUTES_FAIL}; first game_id ${tg.gameId} team_id ${tg.teamId} at line ${lines[tg.rows[0]!]} sums to ${tg.minutes.toFixed(2)}`,
         );
       }
       const played = tg.rows.filter((i) => get<boolean>('played', i));
@@ -400,15 +402,15 @@ function feedCounts(
 /** Adds the derived silver columns (availability, team minutes, overtime) to every row. */
 function deriveSilver(rows: Rows, raw: Frame, teamGames: Map<string, TeamGame>): Frame {
   const { n, get } = rows;
-  const available: Value[] = new Array(n);
-  const category: Value[] = new Array(n);
-  const teamMinutes: Value[] = new Array(n);
-  const overtime: Value[] = new Array(n);
+  const available = new Array<Value>(n);
+  const category = new Array<Value>(n);
+  const teamMinutes = new Array<Value>(n);
+  const overtime = new Array<Value>(n);
   for (let i = 0; i < n; i++) {
     const cat = dnpCategory(get<boolean>('played', i), get<string | null>('dnp_reason', i));
     category[i] = cat;
     available[i] = isAvailable(cat);
-    const tg = teamGames.get(`${get('game_id', i)}|${get('team_id', i)}`) as TeamGame;
+    const tg = teamGames.get(`${get('game_id', i)}|${get('team_id', i)}`)!;
     teamMinutes[i] = Math.round(tg.minutes * 1000) / 1000;
     overtime[i] = minutesFit(tg.minutes).ot;
   }
@@ -435,12 +437,12 @@ export function parseBoxScores(text: string, file: string, options: ParseBoxScor
   const quarantined: QuarantinedTeamGame[] = [];
   const droppedGames = new Set<string>();
   for (const [key, why] of damaged) {
-    const tg = teamGames.get(key) as TeamGame;
+    const tg = teamGames.get(key)!;
     droppedGames.add(tg.gameId);
-    const first = tg.rows[0] as number;
+    const first = tg.rows[0]!;
     quarantined.push({
       file: rows.file,
-      line: rows.lines[first] as number,
+      line: rows.lines[first]!,
       game_id: tg.gameId,
       team: rows.get<string>('team_abbreviation', first),
       game_dates: [...tg.dates].sort(),

@@ -22,6 +22,7 @@ import { readCsvBytes } from '../data/csv.ts';
 import type { Progress } from '../data/progress.ts';
 import { parseBoxScores, type BoxScoreReport } from './boxscores.ts';
 import { buildOddsSnapshot, mergeLines, parseLines, type GameKey, type LinesReport, type ParsedLines } from './lines.ts';
+import { at, defined } from '../data/checked.ts';
 
 /** Bump when the builder's output changes, so incremental builds redo every season. */
 export const BUILDER_VERSION = 4;
@@ -141,7 +142,7 @@ function filterDates(frame: Frame, startDate: string | undefined, endDate: strin
   const dates = frame.columns.game_date as string[];
   const keep: number[] = [];
   for (let i = 0; i < frame.numRows; i++) {
-    const d = dates[i] as string;
+    const d = at(dates, i);
     if ((startDate === undefined || d >= startDate) && (endDate === undefined || d <= endDate)) keep.push(i);
   }
   return takeRows(frame, keep);
@@ -212,10 +213,11 @@ async function planSeasons(
   const toBuild: { season: number; inputsSha: string }[] = [];
   const skipped: number[] = [];
   for (const season of [...wanted].sort()) {
-    const boxSha = await sha256File(sources.box.get(season) as string);
+    const boxSha = await sha256File(defined(sources.box.get(season), `the box-score file of season ${season}`));
     const inputsSha = createHash('sha256').update(`${BUILDER_VERSION}|${boxSha}|${linesSha}|${range}`).digest('hex');
     const prev = previous?.seasons[String(season)];
     // A season built with quarantined games is redone under --strict, so strict refuses it as it would fresh.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the manifest of an older builder lacks `quarantined`
     const refusedByStrict = opts.strict === true && (prev?.box_scores.quarantined?.length ?? 0) > 0;
     if (
       prev !== undefined &&
@@ -267,7 +269,7 @@ async function prepareSeason(
   const seasonCol = lines.frame.columns.season as number[];
   const dateCol = lines.frame.columns.game_date as string[];
   const keep: number[] = [];
-  for (let i = 0; i < lines.frame.numRows; i++) if (seasonCol[i] === season && inRange(dateCol[i] as string, opts)) keep.push(i);
+  for (let i = 0; i < lines.frame.numRows; i++) if (seasonCol[i] === season && inRange(at(dateCol, i), opts)) keep.push(i);
   const bronzeLines = takeRows(lines.frame, keep);
   return {
     season,
@@ -298,8 +300,9 @@ async function writeSeason(
     await lake.write(BRONZE_LINES, { season }, p.bronzeLines);
     files++;
   }
-  const byDate = groupBy(p.playerGames.columns.game_date as Value[]);
-  const oddsByDate = p.odds === null ? new Map<string, number[]>() : groupBy(p.odds.columns.game_date as Value[]);
+  const byDate = groupBy(defined(p.playerGames.columns.game_date, 'column game_date of player_games'));
+  const oddsByDate =
+    p.odds === null ? new Map<string, number[]>() : groupBy(defined(p.odds.columns.game_date, 'column game_date of the odds'));
   for (const [date, idx] of [...byDate].sort(([a], [b]) => a.localeCompare(b))) {
     await lake.write(PLAYER_GAMES, { season, game_date: date }, takeRows(p.playerGames, idx));
     files++;
@@ -382,7 +385,9 @@ export async function buildLake(opts: BuildOptions): Promise<BuildResult> {
   const prepared: PreparedSeason[] = [];
   progress.start('validate box scores', toBuild.length, 'seasons');
   for (const [k, { season, inputsSha }] of toBuild.entries()) {
-    prepared.push(await prepareSeason(season, inputsSha, sources.box.get(season) as string, parsedLines, opts));
+    prepared.push(
+      await prepareSeason(season, inputsSha, defined(sources.box.get(season), `the box-score file of season ${season}`), parsedLines, opts),
+    );
     progress.update(k + 1);
   }
   progress.stop();

@@ -20,6 +20,7 @@ import type { Value } from '../data/schema.ts';
 import { teamGamesOf } from '../shares/model.ts';
 import { trainShareModel } from '../shares/train.ts';
 import { computeGold } from './gold.ts';
+import { at } from '../data/checked.ts';
 
 export const EMBEDDED_SEASON = 2024;
 export const EMBEDDED_START = '2023-10-24';
@@ -32,13 +33,13 @@ function csvField(v: string): string {
 
 /** Keeps the header and the rows whose `game_date` is in range (and `season` matches), as CSV text. */
 export function sliceCsv(text: string, file: string, season: number, start: string, end: string): string {
-  const records = parse(text, { relax_column_count: false, skip_empty_lines: true }) as string[][];
+  const records = parse(text, { relax_column_count: false, skip_empty_lines: true });
   const header = records[0];
   if (header === undefined) throw new UserError(`${file}: empty file`);
   const di = header.indexOf('game_date');
   const si = header.indexOf('season');
   if (di < 0 || si < 0) throw new UserError(`${file}: missing column "${di < 0 ? 'game_date' : 'season'}"`);
-  const kept = records.filter((r, i) => i === 0 || (r[si] === String(season) && (r[di] as string) >= start && (r[di] as string) <= end));
+  const kept = records.filter((r, i) => i === 0 || (r[si] === String(season) && at(r, di) >= start && at(r, di) <= end));
   return `${kept.map((r) => r.map(csvField).join(',')).join('\n')}\n`;
 }
 
@@ -72,13 +73,7 @@ export async function embedSlice(opts: { source: string; out: string; progress: 
     // The usage-share model, on the same earlier seasons (their rows carry leak-free minutes projections).
     const before = gold.rows.filter((r) => (r.season as number) < EMBEDDED_SEASON) as Record<string, Value>[];
     const dates = before.map((r) => r.game_date as string).sort();
-    const shares = trainShareModel(
-      teamGamesOf(before),
-      dates[0] as string,
-      dates[dates.length - 1] as string,
-      ['fga', 'fta', 'tov'],
-      opts.progress,
-    );
+    const shares = trainShareModel(teamGamesOf(before), at(dates, 0), at(dates, dates.length - 1), ['fga', 'fta', 'tov'], opts.progress);
     await new NodeFileStore(opts.out).writeFileAtomic(
       'models/shares_v1.json',
       new TextEncoder().encode(`${JSON.stringify(shares, null, 1)}\n`),

@@ -8,6 +8,7 @@ import { MINUTES_V1, ODDS_SNAPSHOT, PLAYER_GAMES, RATES_TRAINING_BASE } from '..
 import type { Progress } from '../data/progress.ts';
 import { fitMinutesModel, heuristicMinutesModel, mae, predictMinutes, type MinutesModel } from '../features/minutes-model.ts';
 import { computeRatesBase, type FeatureRow, type OddsRow } from '../features/rates-base.ts';
+import { at } from '../data/checked.ts';
 
 export interface MinutesSeasonMetrics {
   season: number;
@@ -74,7 +75,7 @@ export async function computeGold(lake: Lake, progress: Progress, opts: { fallba
     const target = rows.filter((r) => r.season === season);
     const preds = predictMinutes(model, target);
     target.forEach((r, i) => {
-      const p = preds[i] as (typeof preds)[number];
+      const p = at(preds, i);
       r.minutes_pred_p10 = p.p10;
       r.minutes_pred_p50 = p.p50;
       r.minutes_pred_p90 = p.p90;

@@ -8,6 +8,7 @@ import type { MinutesSeasonMetrics } from './gold.ts';
 /** One line per quarantined team-game (file, game_id, date, why), then the feed's gaps when it has any. */
 export function feedReportLines(b: BoxScoreReport): string[] {
   // Manifests of older builders lack these fields; they read as none.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- see above: an older manifest lacks it
   const out = (b.quarantined ?? []).map(
     (q) => `quarantined: ${q.file} line ${q.line}, game_id ${q.game_id} ${q.team}, ${q.game_dates.join(' and ')}: ${q.why}`,
   );
@@ -18,6 +19,7 @@ export function feedReportLines(b: BoxScoreReport): string[] {
     [b.rowsWithoutPosition, 'rows without position'],
     [b.teamGamesWithoutDnpRows, 'team-games without DNP rows'],
   ] as const;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- an older manifest lacks these counts
   const said = gaps.filter(([n]) => (n ?? 0) > 0).map(([n, what]) => `${n} ${what}`);
   if (said.length > 0) out.push(`feed: ${said.join(', ')}`);
   return out;

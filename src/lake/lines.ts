@@ -1,6 +1,11 @@
 // Closing-lines CSV -> silver/odds_snapshot, joined to the box scores' games by game_id (or, where a line has
 // no game_id, by date and teams). Counts of games without lines and lines without games are reported. Any
 // number of lines files may feed one build: a game in two files must carry the same values in both.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction:
+   part.lines has one entry per row of part's frame, out gets an array per column before the rows, and the columns
+   read are the schema's. */
+
 import { UserError } from '../data/errors.ts';
 import { parseTypedCsv } from '../data/csv.ts';
 import type { Frame, Value } from '../data/schema.ts';
@@ -95,9 +100,9 @@ export function mergeLines(parts: readonly ParsedLines[]): ParsedLines {
       }
       // A repeat inside one file is left for buildOddsSnapshot, which refuses a second line for a game.
       local.add(key);
-      if (prev === undefined) firstSeen.set(key, { file: part.file, line: part.lines[i] as number, values });
-      for (const k of columns) (out[k] as Value[]).push(c[k]?.[i] ?? null);
-      lines.push(part.lines[i] as number);
+      if (prev === undefined) firstSeen.set(key, { file: part.file, line: part.lines[i]!, values });
+      for (const k of columns) out[k]!.push(c[k]?.[i] ?? null);
+      lines.push(part.lines[i]!);
       rowFiles.push(part.file);
     }
   }
@@ -122,7 +127,8 @@ export function buildOddsSnapshot(
   const { frame, lines, file } = parsed;
   const fileOf = (i: number): string => parsed.rowFiles?.[i] ?? file;
   const c = frame.columns as Record<string, Value[]>;
-  const get = <T extends Value>(name: string, i: number): T => (c[name] as Value[])[i] as T;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- T is the caller's reading of one cell of a Value[] column
+  const get = <T extends Value>(name: string, i: number): T => c[name]![i] as T;
   const byDateTeams = new Map<string, GameKey>();
   for (const g of games.values()) byDateTeams.set(`${g.gameDate}|${g.homeTeamId}|${g.awayTeamId}`, g);
 

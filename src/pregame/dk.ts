@@ -5,6 +5,7 @@
 import { UserError } from '../data/errors.ts';
 import { teamByAbbreviation } from '../data/teams.ts';
 import { cellError, csvRecords, headerKey, quoteValue, withHeader } from './files.ts';
+import { at } from '../data/checked.ts';
 
 export interface SlateGame {
   /** `AWAY@HOME` in DraftKings' abbreviations: the game's key on the slate. */
@@ -222,7 +223,7 @@ export function pickSlateDate(rows: readonly DkSlateRow[], path: string, date: s
   const dates = [...new Set(rows.map((r) => r.game.gameDate))].sort();
   if (date === undefined) {
     if (dates.length > 1) throw new UserError(`${path}: games on ${dates.length} dates (${dates.join(', ')}); pick one with --date`);
-    const only = dates[0] as string;
+    const only = at(dates, 0);
     return { date: only, rows: [...rows] };
   }
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {

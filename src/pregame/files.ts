@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { UserError } from '../data/errors.ts';
+import { at as itemAt } from '../data/checked.ts';
 
 export interface CsvRecord {
   /** 1-based line of the record in the file. */
@@ -107,7 +108,7 @@ export function headerKey(name: string): string {
 }
 
 export function withHeader(records: readonly CsvRecord[], headerAt: number, path: string, required: readonly string[]): HeaderedCsv {
-  const head = records[headerAt] as CsvRecord;
+  const head = itemAt(records, headerAt);
   const index = new Map<string, number>();
   head.cells.forEach((h, i) => {
     const k = headerKey(h);

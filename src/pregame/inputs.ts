@@ -7,6 +7,7 @@ import { teamByAbbreviation } from '../data/teams.ts';
 import { gamesOf, parseDkSalaries, pickSlateDate, type DkSlateRow, type SlateGame } from './dk.ts';
 import { cellError, headeredCsv, quoteValue, readTextFile, type CsvRecord, type HeaderedCsv } from './files.ts';
 import { finerStatus, KNOWN_STATUSES, parseStatus, statusRule, type InjuryStatus } from './status.ts';
+import { defined } from '../data/checked.ts';
 
 export interface PregameFiles {
   dkCsv: string;
@@ -138,7 +139,7 @@ async function readInjuries(
     }
   }
   for (const { row, entry } of namedEntries(path, csv, teams, index, warnings, 'injury')) {
-    const status = parseStatus(csv.cell(row, 'status')) as InjuryStatus;
+    const status = defined(parseStatus(csv.cell(row, 'status')), `${path} line ${row.line}: the status checked above`);
     const comment = hasComment ? csv.cell(row, 'comment') : '';
     const finer = finerStatus(status, comment);
     const rule = statusRule(finer);

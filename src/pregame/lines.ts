@@ -8,6 +8,7 @@ import { ODDS_SNAPSHOT } from '../data/tables.ts';
 import type { SlateGame } from './dk.ts';
 import type { LineEntry } from './inputs.ts';
 import { dayBefore } from './match.ts';
+import { defined } from '../data/checked.ts';
 
 /** Mean closing total of the 2024-25 regular season (1,237 games of ../shared/recent/lines_2025.csv.gz). */
 export const LEAGUE_TOTAL_DEFAULT = 226.9;
@@ -75,7 +76,7 @@ export async function resolveGameLines(
   const lines = games.map((game): GameLine => {
     const line = given.get(game.key);
     if (line !== undefined) return { game, homeSpread: line.homeSpread, total: line.total, lineFallback: false };
-    return { game, homeSpread: 0, total: (fallback as FallbackTotal).total, lineFallback: true };
+    return { game, homeSpread: 0, total: defined(fallback, `the fallback total for ${date}`).total, lineFallback: true };
   });
   return { lines, fallback };
 }

@@ -8,6 +8,7 @@ import type { Lake } from '../data/lake.ts';
 import { lastName, normaliseName, plainName } from '../data/names.ts';
 import { PLAYER_GAMES } from '../data/tables.ts';
 import type { DkSlateRow } from './dk.ts';
+import { at } from '../data/checked.ts';
 
 export type MatchMethod =
   /** Unique normalised name among players whose latest team before D is the DraftKings team. */
@@ -118,7 +119,7 @@ export async function playerHistories(lake: Lake, date: string): Promise<PlayerH
 }
 
 function unique(list: readonly PlayerHistory[]): PlayerHistory | null {
-  return list.length === 1 ? (list[0] as PlayerHistory) : null;
+  return list.length === 1 ? at(list, 0) : null;
 }
 
 /** Matches already-read histories (see `matchPregamePlayers`); pure, for tests and re-use. */

@@ -11,6 +11,8 @@
 //   history, so those bands take the rate of players with history on 2026-03-12..15 (the dates whose injury
 //   lists are complete, so an absent regular is not counted as a no-show): 105/117, 84/89, 106/113.
 
+import { defined } from '../data/checked.ts';
+
 export type PositionGroup = 'G' | 'F' | 'C';
 
 export interface NoHistoryPrior {
@@ -70,7 +72,10 @@ export function positionGroup(position: string): PositionGroup {
 }
 
 export function noHistoryPrior(position: string, salary: number): NoHistoryPrior {
-  const band = BANDS.find((b) => salary <= b.maxSalary) as Band;
+  const band = defined(
+    BANDS.find((b) => salary <= b.maxSalary),
+    `a salary band for $${salary}`,
+  );
   const group = positionGroup(position);
   const [minutesMean, minutesP10, minutesP50, minutesP90, n] = band.minutes[group];
   return { band: band.label, group, playProb: band.playProb, minutesMean, minutesP10, minutesP50, minutesP90, n };

@@ -25,6 +25,7 @@ import type { SlateGame } from './dk.ts';
 import { readPregameInputs, type PregameFiles, type PregameInputs } from './inputs.ts';
 import { applyMinutesOverride } from './minutes.ts';
 import { resolvePregameSlate, type PregamePlayer, type PregameSlate } from './slate.ts';
+import { defined } from '../data/checked.ts';
 
 /** Engine ids of players with no nba.com id: above every nba.com person id, below 2^31 (the kernels' i32/u32). */
 const SYNTHETIC_ID_BASE = 1_900_000_000;
@@ -120,7 +121,7 @@ export async function buildPregameSlate(
     if (p.removed && p.playerId === null) continue; // out, and unknown to the lake: no vacancy to hand on
     const id = engineId(p);
     if (byEngineId.has(id)) {
-      const other = byEngineId.get(id) as PregamePlayer;
+      const other = defined(byEngineId.get(id), `engine player ${id}`);
       throw new UserError(
         `${inputs.files.dkCsv} line ${p.dkRow.line}: ${p.dkRow.name} matched the same player as line ${other.dkRow.line} (${other.dkRow.name}), player_id ${id}`,
       );
@@ -144,7 +145,7 @@ export async function buildPregameSlate(
     o.minutesModel !== undefined ? { model: o.minutesModel } : {},
   );
   for (const r of feats.rows) {
-    const p = byEngineId.get(r.player_id as number) as PregamePlayer;
+    const p = defined(byEngineId.get(r.player_id as number), `engine player ${String(r.player_id)}`);
     let q = { p10: r.minutes_pred_p10 as number, p50: r.minutes_pred_p50 as number, p90: r.minutes_pred_p90 as number };
     let playProb = r.minutes_pred_play_prob as number;
     if (p.noHistoryPrior !== null) {

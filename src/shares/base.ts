@@ -1,6 +1,11 @@
 // `slatesim shares build-base`: gold/usage_shares_training_base from rates_training_base. Counts come from the
 // per-minute labels x minutes (the seed's reconstruction) and must equal the box score's own counts, which
 // rates_training_base carries: a mismatch stops the build.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: counts
+   has one entry per player with a count for every SHARE_TARGET, and totals/invalid get every target before they are
+   read. */
+
 import { UserError } from '../data/errors.ts';
 import type { Lake } from '../data/lake.ts';
 import { frameFromRows, frameRows, type Value } from '../data/schema.ts';
@@ -28,16 +33,16 @@ export function usageShareRows(rows: readonly Record<string, Value>[]): Record<s
       return c;
     });
     const totals: Record<string, number> = {};
-    for (const t of SHARE_TARGETS) totals[t] = counts.reduce((a, c) => a + (c[t] as number), 0);
+    for (const t of SHARE_TARGETS) totals[t] = counts.reduce((a, c) => a + c[t]!, 0);
     players.forEach((r, i) => {
       const row: Record<string, Value> = {};
       for (const c of USAGE_SHARES_TRAINING_BASE.schema.columns) row[c.name] = r[c.name] ?? null;
       for (const t of SHARE_TARGETS) {
-        const total = totals[t] as number;
-        row[t] = counts[i]?.[t] as number;
+        const total = totals[t]!;
+        row[t] = counts[i]![t]!;
         row[`${t}_team`] = total;
         row[`${t}_share_valid`] = total > 0;
-        row[`${t}_share`] = total > 0 ? (counts[i]?.[t] as number) / total : null;
+        row[`${t}_share`] = total > 0 ? counts[i]![t]! / total : null;
       }
       out.push(row);
     });
@@ -61,11 +66,11 @@ export async function buildUsageSharesBase(
     const out = usageShareRows(frameRows(await lake.readFile(RATES_TRAINING_BASE, part.path)));
     for (const t of SHARE_TARGETS)
       invalid[t] =
-        (invalid[t] as number) +
+        invalid[t]! +
         new Set(out.filter((r) => r[`${t}_share_valid`] === false).map((r) => `${String(r.game_id)}|${String(r.team_id)}`)).size;
     await lake.write(
       USAGE_SHARES_TRAINING_BASE,
-      { season: String(part.partition.season), game_date: part.partition.game_date as string },
+      { season: String(part.partition.season), game_date: part.partition.game_date! },
       frameFromRows(USAGE_SHARES_TRAINING_BASE.schema, out),
     );
     rows += out.length;

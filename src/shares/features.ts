@@ -1,6 +1,10 @@
 // Pregame-safe features of the usage-share model, per player and target, built within a team-game (so
 // vacancy can interact with role and minutes rank). Team-level values alone cancel in a softmax; only their
 // interactions with player traits can move shares, so that is what is engineered here.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: minutes
+   and seasonRate are per-player arrays of the team-game (i < nPlayers). */
+
 import type { Value } from '../data/schema.ts';
 
 export const SHARE_TARGETS = ['fga', 'fta', 'tov'] as const;
@@ -70,15 +74,15 @@ export function teamGameFeatures(rows: readonly Record<string, Value>[], target:
   let teamUsage = 0;
   const groupUsage: Record<string, number> = {};
   rows.forEach((r, i) => {
-    const m = Math.max(minutes[i] as number, 0.5);
-    teamUsage += (seasonRate[i] as number) * m;
+    const m = Math.max(minutes[i]!, 0.5);
+    teamUsage += seasonRate[i]! * m;
     const g = String(r.pos_group);
-    groupUsage[g] = (groupUsage[g] ?? 0) + (seasonRate[i] as number) * m;
+    groupUsage[g] = (groupUsage[g] ?? 0) + seasonRate[i]! * m;
   });
   rows.forEach((r, i) => {
-    const rate = seasonRate[i] as number;
+    const rate = seasonRate[i]!;
     const logRate = Math.log(rate + RATE_FLOOR);
-    const m = Math.max(minutes[i] as number, 0.5);
+    const m = Math.max(minutes[i]!, 0.5);
     const rank = num(r, 'minutes_rank_in_team');
     const starter = r.is_starter === true ? 1 : 0;
     const top2 = rank <= 2 ? 1 : 0;

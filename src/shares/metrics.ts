@@ -1,4 +1,8 @@
 // Share metrics within one team-game, then averaged over team-games (keys in ../shared/docs/contracts.md).
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: counts,
+   probabilities and order are per-player arrays of one team-game (n long) and every loop is bounded by n. */
+
 import { pearson } from '../models/linear.ts';
 
 export interface ShareMetrics {
@@ -16,12 +20,12 @@ const FLOOR = 1e-6;
 
 /** Average ranks (1 = smallest), ties sharing the mean of their positions. */
 export function averageRanks(x: ArrayLike<number>): Float64Array {
-  const idx = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => (x[a] as number) - (x[b] as number));
+  const idx = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => x[a]! - x[b]!);
   const r = new Float64Array(x.length);
   for (let k = 0; k < idx.length;) {
     let e = k;
-    while (e + 1 < idx.length && x[idx[e + 1] as number] === x[idx[k] as number]) e++;
-    for (let t = k; t <= e; t++) r[idx[t] as number] = (k + e) / 2 + 1;
+    while (e + 1 < idx.length && x[idx[e + 1]!] === x[idx[k]!]) e++;
+    for (let t = k; t <= e; t++) r[idx[t]!] = (k + e) / 2 + 1;
     k = e + 1;
   }
   return r;
@@ -52,26 +56,26 @@ export function binomialAbsDeviation(n: number, p: number): number {
 export function teamGameMetrics(counts: ArrayLike<number>, pred: ArrayLike<number>): ShareMetrics {
   const n = counts.length;
   let total = 0;
-  for (let i = 0; i < n; i++) total += counts[i] as number;
+  for (let i = 0; i < n; i++) total += counts[i]!;
   if (total <= 0) throw new Error('teamGameMetrics: zero total');
   let mae = 0;
   let floor = 0;
   let kl = 0;
   let nll = 0;
   for (let i = 0; i < n; i++) {
-    const s = (counts[i] as number) / total;
-    const p = pred[i] as number;
+    const s = counts[i]! / total;
+    const p = pred[i]!;
     mae += Math.abs(s - p);
     floor += binomialAbsDeviation(total, p);
     if (s > 0) kl += s * Math.log(s / Math.max(p, FLOOR));
-    nll -= (counts[i] as number) * Math.log(Math.max(p, FLOOR));
+    nll -= counts[i]! * Math.log(Math.max(p, FLOOR));
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (pred[b] as number) - (pred[a] as number) || a - b);
-  const sortedCounts = Array.from(counts as ArrayLike<number>).sort((a, b) => b - a);
-  const maxCount = sortedCounts[0] as number;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => pred[b]! - pred[a]! || a - b);
+  const sortedCounts = Array.from(counts).sort((a, b) => b - a);
+  const maxCount = sortedCounts[0]!;
   const second = sortedCounts[1] ?? 0;
-  const top1 = (counts[order[0] as number] as number) === maxCount ? 1 : 0;
-  const top2 = n >= 2 && (counts[order[0] as number] as number) >= second && (counts[order[1] as number] as number) >= second ? 1 : 0;
+  const top1 = counts[order[0]!]! === maxCount ? 1 : 0;
+  const top2 = n >= 2 && counts[order[0]!]! >= second && counts[order[1]!]! >= second ? 1 : 0;
   return { mae: mae / n, mae_floor: floor / n, kl, nll: nll / total, top1, top2, spearman: spearman(counts, pred) };
 }
 

@@ -6,6 +6,11 @@
 //  - log_count (the seed's form): ridge regression of log(count + 0.5) on log minutes and x, turned into shares
 //    by a softmax within the team-game.
 // Features are standardised with the training rows' means and scales, stored in the model file.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: a
+   team-game's arrays are per player (n rows), design matrices row-major [row][feature] with p features, coefficient
+   vectors p long and the Hessian p * p; every loop is bounded by those sizes. */
+
 import { UserError } from '../data/errors.ts';
 import type { Value } from '../data/schema.ts';
 import { ridge, solveSpd } from '../models/linear.ts';
@@ -51,7 +56,7 @@ export interface ShareModel {
 }
 
 export function buildTeamGame(rows: Record<string, Value>[]): TeamGame {
-  const r0 = rows[0] as Record<string, Value>;
+  const r0 = rows[0]!;
   const minutesActual = Float64Array.from(rows, (r) => r.minutes_actual as number);
   const minutesPregame = Float64Array.from(rows, (r) => r.minutes_pred_p50 as number);
   const counts = {} as Record<ShareTarget, Int32Array>;
@@ -100,7 +105,7 @@ export function eligible(tg: TeamGame, kind: OffsetKind): boolean[] {
 }
 
 function offsetOf(tg: TeamGame, kind: OffsetKind, i: number): number {
-  return Math.log(Math.max(kind === 'actual' ? (tg.minutesActual[i] as number) : (tg.minutesPregame[i] as number), 0.5));
+  return Math.log(Math.max(kind === 'actual' ? tg.minutesActual[i]! : tg.minutesPregame[i]!, 0.5));
 }
 
 export function standardiser(tgs: readonly TeamGame[], t: ShareTarget): { mean: number[]; scale: number[] } {
@@ -112,22 +117,22 @@ export function standardiser(tgs: readonly TeamGame[], t: ShareTarget): { mean: 
     const x = tg.x[t];
     for (let i = 0; i < tg.rows.length; i++) {
       for (let a = 0; a < p; a++) {
-        const v = x[i * p + a] as number;
-        s[a] = (s[a] as number) + v;
-        s2[a] = (s2[a] as number) + v * v;
+        const v = x[i * p + a]!;
+        s[a] = s[a]! + v;
+        s2[a] = s2[a]! + v * v;
       }
       n++;
     }
   }
   const mean = Array.from(s, (v) => v / n);
-  const scale = Array.from(s2, (v, a) => Math.sqrt(Math.max(v / n - (mean[a] as number) ** 2, 0)) || 1);
+  const scale = Array.from(s2, (v, a) => Math.sqrt(Math.max(v / n - mean[a]! ** 2, 0)) || 1);
   return { mean, scale };
 }
 
 function standardised(x: Float64Array, mean: readonly number[], scale: readonly number[]): Float64Array {
   const p = mean.length;
   const out = new Float64Array(x.length);
-  for (let k = 0; k < x.length; k++) out[k] = ((x[k] as number) - (mean[k % p] as number)) / (scale[k % p] as number);
+  for (let k = 0; k < x.length; k++) out[k] = (x[k]! - mean[k % p]!) / scale[k % p]!;
   return out;
 }
 
@@ -153,7 +158,7 @@ function linearShares(
   for (let i = 0; i < tg.rows.length; i++) {
     if (!el[i]) continue;
     let l = intercept + slope * offsetOf(tg, kind, i);
-    for (let a = 0; a < p; a++) l += (z[i * p + a] as number) * (coef[a + coefAt] as number);
+    for (let a = 0; a < p; a++) l += z[i * p + a]! * coef[a + coefAt]!;
     logits[i] = l;
     if (l > max) max = l;
   }
@@ -176,10 +181,10 @@ function softmaxMasked(logits: Float64Array, el: readonly boolean[], max: number
   let sum = 0;
   for (let i = 0; i < logits.length; i++) {
     if (!el[i]) continue;
-    out[i] = Math.exp((logits[i] as number) - max);
-    sum += out[i] as number;
+    out[i] = Math.exp(logits[i]! - max);
+    sum += out[i]!;
   }
-  for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) / sum;
+  for (let i = 0; i < out.length; i++) out[i] = out[i]! / sum;
   return out;
 }
 
@@ -190,9 +195,9 @@ export function rateWeightedShares(tg: TeamGame, t: ShareTarget, kind: OffsetKin
   let max = -Infinity;
   tg.rows.forEach((r, i) => {
     if (!el[i]) return;
-    const m = kind === 'actual' ? (tg.minutesActual[i] as number) : (tg.minutesPregame[i] as number);
+    const m = kind === 'actual' ? tg.minutesActual[i]! : tg.minutesPregame[i]!;
     logits[i] = Math.log((r[`season_${t}_per_min`] as number) * m + 0.5);
-    if ((logits[i] as number) > max) max = logits[i] as number;
+    if (logits[i] > max) max = logits[i];
   });
   return softmaxMasked(logits, el, max);
 }
@@ -211,8 +216,8 @@ export function softmaxNll(
     if (tg.totals[t] === 0) continue;
     const s = softmaxOffsetShares(tg, t, kind, m, coef);
     for (let i = 0; i < tg.rows.length; i++) {
-      const c = tg.counts[t][i] as number;
-      if (c > 0) nll -= c * Math.log(Math.max(s[i] as number, 1e-12));
+      const c = tg.counts[t][i]!;
+      if (c > 0) nll -= c * Math.log(Math.max(s[i]!, 1e-12));
     }
     attempts += tg.totals[t];
   }
@@ -237,12 +242,12 @@ export function fitSoftmaxOffset(
       if (tg.totals[t] === 0) return;
       const s = softmaxOffsetShares(tg, t, kind, std, b as unknown as number[]);
       for (let i = 0; i < tg.rows.length; i++) {
-        const c = tg.counts[t][i] as number;
-        if (c > 0) loss -= c * Math.log(Math.max(s[i] as number, 1e-300));
+        const c = tg.counts[t][i]!;
+        if (c > 0) loss -= c * Math.log(Math.max(s[i]!, 1e-300));
       }
     });
     let pen = 0;
-    for (let a = 0; a < p; a++) pen += (b[a] as number) ** 2;
+    for (let a = 0; a < p; a++) pen += b[a]! ** 2;
     return loss + 0.5 * lambda * pen;
   };
   let loss = lossAt(beta);
@@ -252,40 +257,39 @@ export function fitSoftmaxOffset(
     tgs.forEach((tg, k) => {
       const total = tg.totals[t];
       if (total === 0) return;
-      const z = zs[k] as Float64Array;
+      const z = zs[k]!;
       const s = softmaxOffsetShares(tg, t, kind, std, beta as unknown as number[]);
       const zbar = new Float64Array(p);
       for (let i = 0; i < tg.rows.length; i++) {
-        const si = s[i] as number;
+        const si = s[i]!;
         if (si === 0) continue;
-        for (let a = 0; a < p; a++) zbar[a] = (zbar[a] as number) + si * (z[i * p + a] as number);
+        for (let a = 0; a < p; a++) zbar[a] = zbar[a]! + si * z[i * p + a]!;
       }
       for (let i = 0; i < tg.rows.length; i++) {
-        const si = s[i] as number;
-        const c = tg.counts[t][i] as number;
+        const si = s[i]!;
+        const c = tg.counts[t][i]!;
         if (si === 0 && c === 0) continue;
         const r = c - total * si;
         for (let a = 0; a < p; a++) {
-          const za = z[i * p + a] as number;
-          g[a] = (g[a] as number) + r * za;
+          const za = z[i * p + a]!;
+          g[a] = g[a]! + r * za;
           if (si === 0) continue;
-          const da = za - (zbar[a] as number);
-          for (let b2 = 0; b2 <= a; b2++)
-            h[a * p + b2] = (h[a * p + b2] as number) + total * si * da * ((z[i * p + b2] as number) - (zbar[b2] as number));
+          const da = za - zbar[a]!;
+          for (let b2 = 0; b2 <= a; b2++) h[a * p + b2] = h[a * p + b2]! + total * si * da * (z[i * p + b2]! - zbar[b2]!);
         }
       }
     });
     for (let a = 0; a < p; a++) {
-      for (let b2 = 0; b2 < a; b2++) h[b2 * p + a] = h[a * p + b2] as number;
-      h[a * p + a] = (h[a * p + a] as number) + lambda;
-      g[a] = (g[a] as number) - lambda * (beta[a] as number);
+      for (let b2 = 0; b2 < a; b2++) h[b2 * p + a] = h[a * p + b2]!;
+      h[a * p + a] = h[a * p + a]! + lambda;
+      g[a] = g[a]! - lambda * beta[a]!;
     }
     const step = solveSpd(h, g, p);
     let alpha = 1;
     let next = beta;
     let nextLoss = loss;
     for (let tries = 0; tries < 20; tries++) {
-      const cand = Float64Array.from(beta, (v, a) => v + alpha * (step[a] as number));
+      const cand = Float64Array.from(beta, (v, a) => v + alpha * step[a]!);
       const l = lossAt(cand);
       if (l <= loss) {
         next = cand;
@@ -320,8 +324,8 @@ export function fitLogCount(
     for (let i = 0; i < tg.rows.length; i++) {
       if (!el[i]) continue;
       xs.push(1, offsetOf(tg, kind, i));
-      for (let a = 0; a < SHARE_FEATURES.length; a++) xs.push(z[i * SHARE_FEATURES.length + a] as number);
-      ys.push(Math.log((tg.counts[t][i] as number) + 0.5));
+      for (let a = 0; a < SHARE_FEATURES.length; a++) xs.push(z[i * SHARE_FEATURES.length + a]!);
+      ys.push(Math.log(tg.counts[t][i]! + 0.5));
     }
   }
   return Array.from(ridge(Float64Array.from(xs), Float64Array.from(ys), p, lambda));
@@ -335,7 +339,7 @@ export function logCountShares(
   m: Pick<TargetModel, 'mean' | 'scale'>,
   coef: readonly number[],
 ): Float64Array {
-  return linearShares(tg, t, kind, m, coef[0] as number, coef[1] as number, coef, 2);
+  return linearShares(tg, t, kind, m, coef[0]!, coef[1]!, coef, 2);
 }
 
 /** Predicted shares of a team-game under the model (its chosen form). */
@@ -365,7 +369,7 @@ export function baseLogits(model: ShareModel, t: ShareTarget, rows: readonly Rec
   const z = standardised(x, m.mean, m.scale);
   return Float64Array.from(rows, (_, i) => {
     let l = 0;
-    for (let a = 0; a < p; a++) l += (z[i * p + a] as number) * (m.coef_actual[a] as number);
+    for (let a = 0; a < p; a++) l += z[i * p + a]! * m.coef_actual[a]!;
     return l;
   });
 }
@@ -380,6 +384,8 @@ export function parseShareModel(text: string, file: string): ShareModel {
   }
   if (m.version !== SHARE_MODEL_VERSION)
     throw new UserError(`${file}: version ${JSON.stringify(m.version)}, expected ${SHARE_MODEL_VERSION}`);
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition -- m is unchecked JSON: its type is what a valid file
+     holds, and these checks are how a file that lacks a field gets a message instead of a crash. */
   const missing = SHARE_FEATURES.find((f) => !(m.features ?? []).includes(f));
   if (missing !== undefined) throw new UserError(`${file}: feature "${missing}" is missing from the model's feature list`);
   if ((m.features ?? []).length !== SHARE_FEATURES.length || m.features.some((f, i) => f !== SHARE_FEATURES[i])) {
@@ -396,5 +402,6 @@ export function parseShareModel(text: string, file: string): ShareModel {
     if (tm.mean?.length !== SHARE_FEATURES.length || tm.scale?.length !== SHARE_FEATURES.length)
       throw new UserError(`${file}: targets.${t} needs a mean and scale per feature`);
   }
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
   return m;
 }

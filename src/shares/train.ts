@@ -1,6 +1,11 @@
 // `slatesim shares train` and `shares eval`: team-games from rates_training_base, hyperparameters and form
 // picked on the last training season (held out from a fit on the seasons before it), the final fit on all
 // training seasons, and the evaluation report with a bootstrap over team-games.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: counts,
+   shares and the design rows are per player of a team-game, means has a key for every group it is read by, and the
+   quartile index is clamped to 0..3. */
+
 import { UserError } from '../data/errors.ts';
 import type { Lake } from '../data/lake.ts';
 import { frameRows } from '../data/schema.ts';
@@ -69,8 +74,7 @@ function nllOf(
   for (const tg of tgs) {
     if (tg.totals[t] === 0) continue;
     const s = logCountShares(tg, t, kind, std, coef);
-    for (let i = 0; i < tg.rows.length; i++)
-      if ((tg.counts[t][i] as number) > 0) nll -= (tg.counts[t][i] as number) * Math.log(Math.max(s[i] as number, 1e-12));
+    for (let i = 0; i < tg.rows.length; i++) if (tg.counts[t][i]! > 0) nll -= tg.counts[t][i]! * Math.log(Math.max(s[i]!, 1e-12));
     att += tg.totals[t];
   }
   return nll / att;
@@ -84,7 +88,7 @@ export function trainShareModel(
   progress: Progress,
 ): ShareModel {
   const seasons = [...new Set(tgs.map((tg) => tg.season))].sort();
-  const valSeason = seasons.length > 1 ? (seasons[seasons.length - 1] as number) : null;
+  const valSeason = seasons.length > 1 ? seasons[seasons.length - 1]! : null;
   const fitSet = valSeason === null ? tgs : tgs.filter((tg) => tg.season < valSeason);
   const valSet = valSeason === null ? tgs : tgs.filter((tg) => tg.season === valSeason);
   const out = {} as Record<ShareTarget, TargetModel>;
@@ -102,7 +106,7 @@ export function trainShareModel(
         const coef = fitSoftmaxOffset(fitSet, t, kind, std, lambda);
         const nll = softmaxNll(valSet, t, kind, std, coef);
         validation[`softmax_offset/${kind}/lambda=${lambda}`] = nll;
-        if (best[kind] === undefined || nll < (best[kind]?.nll as number)) best[kind] = { lambda, nll, form: 'softmax_offset' };
+        if (best[kind] === undefined || nll < best[kind].nll) best[kind] = { lambda, nll, form: 'softmax_offset' };
         tick();
       }
     }
@@ -110,7 +114,7 @@ export function trainShareModel(
       const coef = fitLogCount(fitSet, t, 'actual', std, lambda);
       const nll = nllOf(valSet, t, 'actual', 'log_count', std, coef);
       validation[`log_count/actual/lambda=${lambda}`] = nll;
-      if (nll < (best.actual?.nll as number)) best.actual = { lambda, nll, form: 'log_count' };
+      if (nll < best.actual!.nll) best.actual = { lambda, nll, form: 'log_count' };
       tick();
     }
     // The final fit, on every training season, with the chosen form and penalties.
@@ -163,7 +167,7 @@ function quartilesByRank(values: readonly number[]): ('q1' | 'q2' | 'q3' | 'q4')
   const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const out = new Array<'q1' | 'q2' | 'q3' | 'q4'>(values.length);
   order.forEach(([, i], rank) => {
-    out[i] = (['q1', 'q2', 'q3', 'q4'] as const)[Math.min(3, Math.floor((4 * rank) / values.length))] as 'q1' | 'q2' | 'q3' | 'q4';
+    out[i] = (['q1', 'q2', 'q3', 'q4'] as const)[Math.min(3, Math.floor((4 * rank) / values.length))]!;
   });
   return out;
 }
@@ -181,18 +185,18 @@ function bootstrap(
     const acc = { mae: 0, kl: 0, nll: 0 };
     for (let k = 0; k < n; k++) {
       const words = rng.block(b, 0, 77, k >> 2);
-      const d = diffs[Math.floor(u01(words[k & 3] as number) * n)] as { mae: number; kl: number; nll: number };
+      const d = diffs[Math.floor(u01(words[k & 3]!) * n)] as { mae: number; kl: number; nll: number };
       acc.mae += d.mae;
       acc.kl += d.kl;
       acc.nll += d.nll;
     }
-    for (const key of ['mae', 'kl', 'nll'] as const) (means[key] as number[]).push(acc[key] / n);
+    for (const key of ['mae', 'kl', 'nll'] as const) means[key]!.push(acc[key] / n);
   }
   for (const key of ['mae', 'kl', 'nll'] as const) {
-    const v = (means[key] as number[]).sort((x, y) => x - y);
+    const v = means[key]!.sort((x, y) => x - y);
     out[key] = {
       mean_diff: diffs.reduce((a, d) => a + d[key], 0) / n,
-      ci95: [v[Math.floor(0.025 * resamples)] as number, v[Math.floor(0.975 * resamples)] as number],
+      ci95: [v[Math.floor(0.025 * resamples)]!, v[Math.floor(0.975 * resamples)]!],
       frac_improved: v.filter((x) => x < 0).length / resamples,
     };
   }
@@ -232,16 +236,16 @@ export function evaluateShareModel(
         const el = tg.minutesActual.map((m) => (kind === 'pregame' || m > 0 ? 1 : 0));
         const idx = Array.from(el.keys()).filter((i) => el[i] === 1);
         // Players outside the softmax (no minutes, given actual minutes) have share 0 and count 0: left out.
-        const counts = idx.map((i) => tg.counts[t][i] as number);
+        const counts = idx.map((i) => tg.counts[t][i]!);
         const a = rateWeightedShares(tg, t, kind);
         const b = modelShares(model, tg, t, kind);
         const ma = teamGameMetrics(
           counts,
-          idx.map((i) => a[i] as number),
+          idx.map((i) => a[i]!),
         );
         const mb = teamGameMetrics(
           counts,
-          idx.map((i) => b[i] as number),
+          idx.map((i) => b[i]!),
         );
         rw.push(ma);
         md.push(mb);

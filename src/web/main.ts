@@ -3,6 +3,12 @@
 // runs the engine on WebGPU through navigator.gpu, or on the CPU kernels in a web worker without an adapter.
 // Each run is simulated twice with the same seed: as listed ("before") and with the ticked players ruled out
 // ("after"), so the difference is the rule-out and not sampling noise.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: the
+   state's data, lake and engine are set by start() before any handler runs; the listed slate's per-player arrays are
+   indexed within [playerStart, playerEnd) of the chosen team, and the page's HTML has the elements and table bodies
+   read here. */
+
 import wasmUrl from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import profilesJson from '../../config/profiles.json';
 import { runSmokeAffine } from '../../engine/gpu/smoke.ts';
@@ -26,6 +32,7 @@ const TARGET_LABEL: Record<Target, string> = { fga: 'FGA', fta: 'FTA', tov: 'TOV
 
 type Row = Record<string, Value>;
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- T is the element kind the page's HTML gives #id
 const el = <T extends HTMLElement>(id: string): T => {
   const e = document.getElementById(id);
   if (e === null) throw new Error(`the page has no #${id}`);
@@ -82,7 +89,7 @@ const state = {
 // The lake: a date's slate rows, box scores and lines.
 
 async function loadDate(date: string): Promise<DateData> {
-  const lake = state.lake as Lake;
+  const lake = state.lake!;
   const filter = { startDate: date, endDate: date };
   const t0 = performance.now();
   const [rates, box, odds] = await Promise.all([
@@ -110,7 +117,7 @@ function renderGames(data: DateData): void {
     avail.set(String(r.game_id), a);
   }
   const fmt = (v: Value | undefined): string => (typeof v === 'number' ? v.toFixed(1) : '—');
-  const body = el<HTMLTableElement>('games').tBodies[0] as HTMLTableSectionElement;
+  const body = el<HTMLTableElement>('games').tBodies[0]!;
   body.replaceChildren(
     ...data.odds.map((o) => {
       const tr = document.createElement('tr');
@@ -149,8 +156,9 @@ function gameRows(): Row[] {
   return (state.data?.slateRows ?? []).filter((r) => String(r.game_id) === state.game);
 }
 
+// eslint-disable-next-line @typescript-eslint/require-await -- async so that a throw reaches guard()/the caller as a rejection
 async function selectGame(gameId: string, out: Set<number>): Promise<void> {
-  const data = state.data as DateData;
+  const data = state.data!;
   if (!data.slateRows.some((r) => String(r.game_id) === gameId)) {
     throw new UserError(`game ${gameId}: no game with available players on ${data.date} (pick one from the list)`);
   }
@@ -172,14 +180,13 @@ async function selectGame(gameId: string, out: Set<number>): Promise<void> {
     tr.setAttribute('aria-selected', String(tr.dataset.gameId === gameId));
   state.actual = actualShares(data.box, gameId);
   const odds = data.odds.find((o) => String(o.game_id) === gameId);
-  const teamName = (side: Side): string =>
-    String((side === 0 ? odds?.home_team : odds?.away_team) ?? `team ${listed.teamId[side] as number}`);
+  const teamName = (side: Side): string => String((side === 0 ? odds?.home_team : odds?.away_team) ?? `team ${listed.teamId[side]!}`);
   const team = select('team');
   const keep = team.value;
   team.replaceChildren(new Option(`${teamName(1)} (away)`, '1'), new Option(`${teamName(0)} (home)`, '0'));
   // Show the team of a player ruled out from the URL; else keep home or away as it was.
   const firstOut = [...out][0];
-  const outSide = firstOut === undefined ? undefined : (listed.playerTeam[listed.playerId.indexOf(firstOut)] as number) % 2;
+  const outSide = firstOut === undefined ? undefined : listed.playerTeam[listed.playerId.indexOf(firstOut)]! % 2;
   team.value = outSide !== undefined ? String(outSide) : keep === '0' ? '0' : '1';
   renderRoster(listed, teamName);
   fillPlayers(listed);
@@ -187,14 +194,14 @@ async function selectGame(gameId: string, out: Set<number>): Promise<void> {
 }
 
 function renderRoster(listed: Slate, teamName: (side: Side) => string): void {
-  const data = state.data as DateData;
+  const data = state.data!;
   const boxes = ([1, 0] as const).map((side) => {
     const fs = document.createElement('fieldset');
     const legend = document.createElement('legend');
     legend.textContent = `${teamName(side)} (${side === 0 ? 'home' : 'away'}): projected minutes`;
     fs.append(legend);
-    for (let i = listed.playerStart[side] as number; i < (listed.playerEnd[side] as number); i++) {
-      const id = listed.playerId[i] as number;
+    for (let i = listed.playerStart[side]!; i < listed.playerEnd[side]!; i++) {
+      const id = listed.playerId[i]!;
       const label = document.createElement('label');
       const box = document.createElement('input');
       box.type = 'checkbox';
@@ -209,14 +216,14 @@ function renderRoster(listed: Slate, teamName: (side: Side) => string): void {
         schedule(0);
       });
       const name = document.createElement('span');
-      name.append(box, ` ${listed.playerName[i] as string} out`);
+      name.append(box, ` ${listed.playerName[i]!} out`);
       const min = document.createElement('span');
       min.className = 'min';
-      min.textContent = (listed.p50[i] as number).toFixed(1);
+      min.textContent = listed.p50[i]!.toFixed(1);
       label.append(name, min);
       fs.append(label);
     }
-    const teamId = listed.teamId[side] as number;
+    const teamId = listed.teamId[side]!;
     const already = data.box.filter((r) => String(r.game_id) === state.game && r.team_id === teamId && r.available !== true);
     if (already.length > 0) {
       const p = document.createElement('p');
@@ -234,8 +241,8 @@ function fillPlayers(listed: Slate): void {
   const player = select('player');
   const keep = player.value;
   const options: HTMLOptionElement[] = [];
-  for (let i = listed.playerStart[side] as number; i < (listed.playerEnd[side] as number); i++) {
-    options.push(new Option(listed.playerName[i] as string, String(listed.playerId[i] as number)));
+  for (let i = listed.playerStart[side]!; i < listed.playerEnd[side]!; i++) {
+    options.push(new Option(listed.playerName[i], String(listed.playerId[i]!)));
   }
   player.replaceChildren(...options);
   const firstIn = options.find((o) => !state.out.has(Number(o.value)));
@@ -262,7 +269,7 @@ function readKnobs(): { profile: Profile; worlds: number; backend: 'auto' | 'cpu
       `worlds must be a whole number from 100 to ${MAX_WORLDS.toLocaleString('en-US')}, got ${JSON.stringify(worldsText)}`,
     );
   }
-  const base = state.baseProfile as Profile;
+  const base = state.baseProfile!;
   const profile = parseProfile(
     {
       ...base,
@@ -308,7 +315,7 @@ async function simulate(gen: number): Promise<void> {
     return;
   }
   showMessage('');
-  const engine = state.engine as BrowserEngine;
+  const engine = state.engine!;
   const date = state.data.date;
   const outKey = [...state.out].sort((a, b) => a - b).join(',');
   const jobs: { which: 'before' | 'after'; key: string; out: Set<number> }[] = [];
@@ -340,19 +347,19 @@ async function simulate(gen: number): Promise<void> {
     times.push(`${job.which === 'before' ? 'as listed' : 'with players out'} ${(out.ms / 1000).toFixed(2)} s`);
   }
   progress.value = 1;
-  const last = state[jobs[jobs.length - 1]?.which ?? 'before'] as Simulated;
+  const last = state[jobs[jobs.length - 1]?.which ?? 'before']!;
   const backendText =
     last.run.backend === 'webgpu'
       ? (engine.gpuDescription.replace(/^WebGPU adapter: /, '').split(';')[0] ?? '')
       : 'TypeScript kernels in a web worker';
-  const ms = jobs.reduce((a, j) => a + (state[j.which] as Simulated).run.ms, 0);
+  const ms = jobs.reduce((a, j) => a + state[j.which]!.run.ms, 0);
   state.runs++;
   run.dataset.state = 'done';
   run.dataset.backend = last.run.backend;
   run.dataset.ms = ms.toFixed(0);
   run.dataset.runs = String(state.runs);
   run.dataset.worlds = String(knobs.worlds);
-  const cpuChunks = jobs.reduce((a, j) => a + (state[j.which] as Simulated).run.cpuChunks, 0);
+  const cpuChunks = jobs.reduce((a, j) => a + state[j.which]!.run.cpuChunks, 0);
   run.dataset.cpuChunks = String(cpuChunks);
   run.textContent = `${backendText}: ${knobs.worlds.toLocaleString('en-US')} worlds per run in ${(ms / 1000).toFixed(2)} s (${times.join(', ')})`;
   if (last.run.fallback !== undefined) showMessage(last.run.fallback);
@@ -387,7 +394,7 @@ function render(): void {
     outNames.length === 0
       ? `Tick a player above to rule him out; his minutes and usage move to his teammates (through the 240-minute scaling and the softmax). Share = his expected ${stat} / the team's expected ${stat}. Share model: ${before.slate.shareSource}.`
       : `Both runs use the same seed, so the change is the rule-out, not sampling noise. Conservation: ${before.summary.conservationViolations + (after?.summary.conservationViolations ?? 0)} team-worlds where players' counts missed the team total.`;
-  const body = el<HTMLTableElement>('effect').tBodies[0] as HTMLTableSectionElement;
+  const body = el<HTMLTableElement>('effect').tBodies[0]!;
   body.replaceChildren(
     ...rows.map((r) => {
       const tr = document.createElement('tr');
@@ -442,8 +449,8 @@ function render(): void {
 
   // The team total across worlds.
   const k = TARGETS.indexOf(target);
-  const teamHists = [before.summary.teamTotalHist[side]?.[k] as Uint32Array];
-  if (after !== undefined) teamHists.push(after.summary.teamTotalHist[side]?.[k] as Uint32Array);
+  const teamHists = [before.summary.teamTotalHist[side]![k]!];
+  if (after !== undefined) teamHists.push(after.summary.teamTotalHist[side]![k]!);
   const teamHist = rebin(teamHists, 1, (b) => b);
   const actualTotal = [...state.actual.values()]
     .filter((a) => a.teamId === before.slate.teamId[side])
@@ -508,7 +515,7 @@ async function checkGpu(engine: BrowserEngine): Promise<void> {
   // A known-answer kernel first, so a broken adapter shows here and not as odd charts.
   const inputWords = new Uint32Array(4096).map((_, i) => Math.imul(i, 2654435761) >>> 0);
   const got = await runSmokeAffine(engine.gpu.device, 1664525, 1013904223, inputWords);
-  const exact = got.every((v, i) => v === (Math.imul(1664525, inputWords[i] as number) + 1013904223) >>> 0);
+  const exact = got.every((v, i) => v === (Math.imul(1664525, inputWords[i]!) + 1013904223) >>> 0);
   out.textContent = `${engine.gpuDescription} — kernel ${exact ? 'exact' : 'MISMATCH'}`;
   out.dataset.state = exact ? 'webgpu' : 'mismatch';
 }
@@ -549,7 +556,7 @@ function bindControls(): void {
 
 async function start(): Promise<void> {
   const params = new URLSearchParams(location.search);
-  const [engine] = await Promise.all([BrowserEngine.create(), initParquet(async () => new URL(wasmUrl, location.href))]);
+  const [engine] = await Promise.all([BrowserEngine.create(), initParquet(() => Promise.resolve(new URL(wasmUrl, location.href)))]);
   state.engine = engine;
   state.baseProfile = pickProfile(profilesJson, PROFILE, 'config/profiles.json');
   const gpuChecked = checkGpu(engine).catch((e: unknown) => {
@@ -566,7 +573,7 @@ async function start(): Promise<void> {
     }),
   ]);
   state.shareModel = parseShareModel(modelText, modelFile);
-  const dates = partitions.map((p) => p.partition.game_date as string);
+  const dates = partitions.map((p) => p.partition.game_date!);
   const dateSelect = select('date');
   dateSelect.replaceChildren(...dates.map((d) => new Option(d, d)));
   bindControls();

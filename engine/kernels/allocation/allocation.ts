@@ -1,5 +1,10 @@
 // Kernel 3 on the CPU, the twin of allocation.wgsl: usage shares and the multinomial allocation of each team
 // total (or, for targets not shared, independent per-player counts).
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: the
+   batch's arrays are laid out [world][player] (worlds * nP) and [world][team] (worlds * 2), the slate's per-player
+   arrays are indexed by p0 + j with j < nP, and u holds the random words each draw consumes (fixed per stage). */
+
 import { binomial, negativeBinomial } from '../samplers/samplers.ts';
 import { CounterRng, boxMuller, u01 } from '../rng/rng.ts';
 import type { Profile, Target } from '../../profile.ts';
@@ -27,12 +32,12 @@ export function sharesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameBa
     const base = w * nP;
     if (us.enabled && us.share_noise_std > 0) {
       for (let j = 0; j < nP; j++) {
-        const pid = s.playerId[b.p0 + j] as number;
+        const pid = s.playerId[b.p0 + j]!;
         const u = rng.block(wg, pid, STREAM.shareNoise, 0);
-        noise[j * 3] = boxMuller(u[0] as number, u[1] as number);
-        noise[j * 3 + 1] = boxMuller(u[2] as number, u[3] as number);
+        noise[j * 3] = boxMuller(u[0]!, u[1]!);
+        noise[j * 3 + 1] = boxMuller(u[2]!, u[3]!);
         const v = rng.block(wg, pid, STREAM.shareNoise, 1);
-        noise[j * 3 + 2] = boxMuller(v[0] as number, v[1] as number);
+        noise[j * 3 + 2] = boxMuller(v[0]!, v[1]!);
       }
     }
     TARGETS.forEach((target, k) => {
@@ -46,15 +51,13 @@ export function sharesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameBa
         let max = -Infinity;
         let eligible = 0;
         for (let j = lo; j < hi; j++) {
-          const m = b.minutes[base + j] as number;
+          const m = b.minutes[base + j]!;
           if (b.active[base + j] !== 1 || m < us.min_minutes_active_cutoff) {
             logits[j] = -Infinity;
             continue;
           }
           eligible++;
-          const l =
-            ((s.shareBase[target][b.p0 + j] as number) + Math.log(m) + us.share_noise_std * (noise[j * 3 + k] as number)) /
-            us.share_temperature;
+          const l = (s.shareBase[target][b.p0 + j]! + Math.log(m) + us.share_noise_std * noise[j * 3 + k]!) / us.share_temperature;
           logits[j] = l;
           if (l > max) max = l;
         }
@@ -67,19 +70,18 @@ export function sharesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameBa
         // Conditional binomials: player j takes Binomial(remaining, p_j / remaining probability); the last
         // player with a positive share takes what is left, so the counts sum to the total exactly.
         let last = -1;
-        for (let j = lo; j < hi; j++) if ((probs[j] as number) > 0) last = j;
-        let remaining = b.totals[(w * 2 + team) * 3 + k] as number;
+        for (let j = lo; j < hi; j++) if (probs[j]! > 0) last = j;
+        let remaining = b.totals[(w * 2 + team) * 3 + k]!;
         let remainingP = 1;
-        const entity = s.teamId[2 * b.g + team] as number;
+        const entity = s.teamId[2 * b.g + team]!;
         let words: Uint32Array | undefined;
         for (let j = lo; j < hi; j++) {
           const slot = j - lo;
           if ((slot & 3) === 0) words = rng.block(wg, entity, STREAM.allocation, k * 64 + (slot >> 2));
-          const p = probs[j] as number;
+          const p = probs[j]!;
           let x = 0;
           if (j === last) x = remaining;
-          else if (remaining > 0 && p > 0)
-            x = binomial(remaining, Math.min(1, p / remainingP), u01((words as Uint32Array)[slot & 3] as number));
+          else if (remaining > 0 && p > 0) x = binomial(remaining, Math.min(1, p / remainingP), u01(words![slot & 3]!));
           b.counts[(base + j) * 3 + k] = x;
           remaining -= x;
           remainingP -= p;
@@ -96,11 +98,11 @@ export function sharesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameBa
 export function softmaxShares(logits: Float64Array, lo: number, hi: number, max: number, probs: Float64Array): void {
   let sum = 0;
   for (let j = lo; j < hi; j++) {
-    const e = logits[j] === -Infinity ? 0 : Math.exp((logits[j] as number) - max);
+    const e = logits[j] === -Infinity ? 0 : Math.exp(logits[j]! - max);
     probs[j] = e;
     sum += e;
   }
-  for (let j = lo; j < hi; j++) probs[j] = (probs[j] as number) / sum;
+  for (let j = lo; j < hi; j++) probs[j] = probs[j]! / sum;
 }
 
 function fallbackShares(
@@ -115,7 +117,7 @@ function fallbackShares(
 ): void {
   let sum = 0;
   for (let j = lo; j < hi; j++) {
-    const m = b.active[base + j] === 1 ? (b.minutes[base + j] as number) : 0;
+    const m = b.active[base + j] === 1 ? b.minutes[base + j]! : 0;
     const v = m > 0 ? (how === 'even' ? 1 : Math.max(rateOf(s, b.p0 + j, target), RATE_FLOOR) * m) : 0;
     probs[j] = v;
     sum += v;
@@ -124,7 +126,7 @@ function fallbackShares(
     for (let j = lo; j < hi; j++) probs[j] = j === lo ? 1 : 0;
     return;
   }
-  for (let j = lo; j < hi; j++) probs[j] = (probs[j] as number) / sum;
+  for (let j = lo; j < hi; j++) probs[j] = probs[j]! / sum;
 }
 
 /** The old way, per player: count ~ NB(rate x minutes x pace x offense x anchor); team total = the sum. */
@@ -146,14 +148,14 @@ function independentCounts(
     const i = b.p0 + j;
     let mean = 0;
     if (b.active[base + j] === 1) {
-      mean = rateOf(s, i, target) * (b.minutes[base + j] as number) * (b.pace[w] as number);
-      if (target !== 'tov') mean *= (b.offense[w * 2 + team] as number) * (anchor[2 * b.g + team] as number);
+      mean = rateOf(s, i, target) * b.minutes[base + j]! * b.pace[w]!;
+      if (target !== 'tov') mean *= b.offense[w * 2 + team]! * anchor[2 * b.g + team]!;
     }
-    const u = rng.block(wg, s.playerId[i] as number, STREAM.independent, 0);
-    const x = negativeBinomial(mean, prof.counts.independent_dispersion, u01(u[k] as number));
+    const u = rng.block(wg, s.playerId[i]!, STREAM.independent, 0);
+    const x = negativeBinomial(mean, prof.counts.independent_dispersion, u01(u[k]!));
     b.counts[(base + j) * 3 + k] = x;
-    totals[team] = (totals[team] as number) + x;
+    totals[team] = totals[team]! + x;
   }
-  b.totals[w * 2 * 3 + k] = totals[0] as number;
-  b.totals[(w * 2 + 1) * 3 + k] = totals[1] as number;
+  b.totals[w * 2 * 3 + k] = totals[0]!;
+  b.totals[(w * 2 + 1) * 3 + k] = totals[1]!;
 }

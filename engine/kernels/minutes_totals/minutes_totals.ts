@@ -1,5 +1,11 @@
 // Kernels 1 and 2 on the CPU, the twins of minutes_totals.wgsl: minutes per player-world, then pace, offense,
 // efficiency and the integer team totals of FGA, FTA and TOV per team-world.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: gameKey
+   has one entry per game, the batch's arrays are [world][player] (worlds * nP) or [world][team] (worlds * 2), the
+   slate's per-player arrays are indexed by p0 + j with j < nP, and u holds the fixed number of random words each draw
+   consumes. */
+
 import { splitNormal } from '../samplers/samplers.ts';
 import { CounterRng, boxMuller, u01 } from '../rng/rng.ts';
 import type { Profile } from '../../profile.ts';
@@ -15,23 +21,23 @@ import { lognormal, rateOf, type GameBatch } from '../batch.ts';
  */
 export function minutesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameBatch, world0: number): void {
   const { nP, p0, nHome } = b;
-  const gameKey = s.gameKey[b.g] as number;
+  const gameKey = s.gameKey[b.g]!;
   const order = new Int32Array(nP);
   for (let w = 0; w < b.worlds; w++) {
     const wg = world0 + w;
     let ot = 0;
     if (prof.overtime.enabled) {
       const u = rng.block(wg, gameKey, STREAM.overtime, 0);
-      if (u01(u[0] as number) < prof.overtime.probability) {
+      if (u01(u[0]!) < prof.overtime.probability) {
         ot = 1;
-        for (let k = 1; k < 4 && u01(u[k] as number) < prof.overtime.extra_probability; k++) ot++;
+        for (let k = 1; k < 4 && u01(u[k]!) < prof.overtime.extra_probability; k++) ot++;
       }
     }
     b.ot[w] = ot;
-    let margin = -(s.spreadHome[b.g] as number);
+    let margin = -s.spreadHome[b.g]!;
     if (prof.game_script.enabled) {
       const u = rng.block(wg, gameKey, STREAM.margin, 0);
-      margin += prof.game_script.margin_sd * boxMuller(u[0] as number, u[1] as number);
+      margin += prof.game_script.margin_sd * boxMuller(u[0]!, u[1]!);
     }
     b.margin[w] = margin;
     const blowout = prof.game_script.enabled
@@ -44,12 +50,12 @@ export function minutesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameB
     const target = teamMinutes(ot);
     for (let j = 0; j < nP; j++) {
       const i = p0 + j;
-      const u = rng.block(wg, s.playerId[i] as number, STREAM.minutes, 0);
-      const isActive = !prof.minutes.use_play_prob_masking || u01(u[0] as number) < (s.playProb[i] as number);
+      const u = rng.block(wg, s.playerId[i]!, STREAM.minutes, 0);
+      const isActive = !prof.minutes.use_play_prob_masking || u01(u[0]!) < s.playProb[i]!;
       let m = 0;
       if (isActive) {
-        const z = boxMuller(u[1] as number, u[2] as number) * prof.minutes.spread_scale;
-        m = Math.min(cap, Math.max(0, splitNormal(s.p10[i] as number, s.p50[i] as number, s.p90[i] as number, z)));
+        const z = boxMuller(u[1]!, u[2]!) * prof.minutes.spread_scale;
+        m = Math.min(cap, Math.max(0, splitNormal(s.p10[i]!, s.p50[i]!, s.p90[i]!, z)));
         if (s.isStarter[i] === 1) m *= 1 - blowout;
       }
       b.minutes[w * nP + j] = m;
@@ -72,9 +78,9 @@ function rotationLimit(b: GameBatch, w: number, lo: number, hi: number, maxSize:
   if (n <= maxSize) return;
   // Players are in projected-minutes order, so the first `protectedSize` active ones are protected.
   const rest = Array.from(order.subarray(Math.min(protectedSize, n), n));
-  rest.sort((x, y) => (b.minutes[base + y] as number) - (b.minutes[base + x] as number) || x - y);
+  rest.sort((x, y) => b.minutes[base + y]! - b.minutes[base + x]! || x - y);
   for (let k = maxSize - Math.min(protectedSize, n); k < rest.length; k++) {
-    const j = rest[k] as number;
+    const j = rest[k]!;
     b.minutes[base + j] = 0;
     b.active[base + j] = 0;
   }
@@ -92,7 +98,7 @@ export function normaliseTeamMinutes(s: Slate, b: GameBatch, w: number, lo: numb
   for (let j = lo; j < hi && capacity < target; j++) {
     if (b.active[base + j] === 1) continue;
     b.active[base + j] = 1;
-    b.minutes[base + j] = Math.max(1, s.p50[b.p0 + j] as number);
+    b.minutes[base + j] = Math.max(1, s.p50[b.p0 + j]!);
     capacity += cap;
   }
   for (let iter = 0; iter < 20; iter++) {
@@ -100,7 +106,7 @@ export function normaliseTeamMinutes(s: Slate, b: GameBatch, w: number, lo: numb
     let free = 0;
     for (let j = lo; j < hi; j++) {
       if (b.active[base + j] !== 1) continue;
-      const m = b.minutes[base + j] as number;
+      const m = b.minutes[base + j]!;
       if (m >= cap) fixed += cap;
       else free += m;
     }
@@ -109,7 +115,7 @@ export function normaliseTeamMinutes(s: Slate, b: GameBatch, w: number, lo: numb
     let changed = false;
     for (let j = lo; j < hi; j++) {
       if (b.active[base + j] !== 1) continue;
-      const m = b.minutes[base + j] as number;
+      const m = b.minutes[base + j]!;
       if (m >= cap) continue;
       const next = m * scale;
       if (next >= cap) changed = true;
@@ -125,7 +131,7 @@ export function normaliseTeamMinutes(s: Slate, b: GameBatch, w: number, lo: numb
  * Vegas anchor scale for FGA and FTA).
  */
 export function teamTotalsKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameBatch, world0: number, anchor: Float64Array): void {
-  const gameKey = s.gameKey[b.g] as number;
+  const gameKey = s.gameKey[b.g]!;
   const disp = [prof.team_opportunities.fga_dispersion, prof.team_opportunities.fta_dispersion, prof.team_opportunities.tov_dispersion];
   const elasticity = prof.team_opportunities.fga_efficiency_elasticity;
   for (let w = 0; w < b.worlds; w++) {
@@ -133,7 +139,7 @@ export function teamTotalsKernel(s: Slate, prof: Profile, rng: CounterRng, b: Ga
     let pace = 1;
     if (prof.team_context.enabled) {
       const u = rng.block(wg, gameKey, STREAM.pace, 0);
-      pace = lognormal(prof.team_context.pace_sd, boxMuller(u[0] as number, u[1] as number));
+      pace = lognormal(prof.team_context.pace_sd, boxMuller(u[0]!, u[1]!));
     }
     b.pace[w] = pace;
     for (let team = 0; team < 2; team++) {
@@ -141,25 +147,25 @@ export function teamTotalsKernel(s: Slate, prof: Profile, rng: CounterRng, b: Ga
       let offense = 1;
       let efficiency = 1;
       if (prof.team_context.enabled) {
-        const u = rng.block(wg, s.teamId[t] as number, STREAM.offense, 0);
-        offense = lognormal(prof.team_context.offense_sd, boxMuller(u[0] as number, u[1] as number));
-        efficiency = lognormal(prof.team_context.efficiency_sd, boxMuller(u[2] as number, u[3] as number));
+        const u = rng.block(wg, s.teamId[t]!, STREAM.offense, 0);
+        offense = lognormal(prof.team_context.offense_sd, boxMuller(u[0]!, u[1]!));
+        efficiency = lognormal(prof.team_context.efficiency_sd, boxMuller(u[2]!, u[3]!));
       }
       b.offense[w * 2 + team] = offense;
       b.efficiency[w * 2 + team] = efficiency;
       const lo = team === 0 ? 0 : b.nHome;
       const hi = team === 0 ? b.nHome : b.nP;
-      const u0 = rng.block(wg, s.teamId[t] as number, STREAM.teamTotals, 0);
-      const z0 = boxMuller(u0[0] as number, u0[1] as number);
-      const z1 = boxMuller(u0[2] as number, u0[3] as number);
-      const u1 = rng.block(wg, s.teamId[t] as number, STREAM.teamTotals, 1);
-      const z2 = boxMuller(u1[0] as number, u1[1] as number);
+      const u0 = rng.block(wg, s.teamId[t]!, STREAM.teamTotals, 0);
+      const z0 = boxMuller(u0[0]!, u0[1]!);
+      const z1 = boxMuller(u0[2]!, u0[3]!);
+      const u1 = rng.block(wg, s.teamId[t]!, STREAM.teamTotals, 1);
+      const z2 = boxMuller(u1[0]!, u1[1]!);
       const zs = [z0, z1, z2];
       TARGETS.forEach((target, k) => {
         let mean = 0;
-        for (let j = lo; j < hi; j++) mean += rateOf(s, b.p0 + j, target) * (b.minutes[w * b.nP + j] as number);
-        mean *= pace * (target === 'tov' ? 1 : offense * (anchor[t] as number));
-        const draw = Math.max(0, Math.round(mean + Math.sqrt((disp[k] as number) * mean) * (zs[k] as number)));
+        for (let j = lo; j < hi; j++) mean += rateOf(s, b.p0 + j, target) * b.minutes[w * b.nP + j]!;
+        mean *= pace * (target === 'tov' ? 1 : offense * anchor[t]!);
+        const draw = Math.max(0, Math.round(mean + Math.sqrt(disp[k]! * mean) * zs[k]!));
         b.totals[(w * 2 + team) * 3 + k] = draw;
         // More FGA than expected come with more misses (offensive rebounds): efficiency falls with the ratio.
         if (k === 0 && elasticity > 0 && mean > 0)

@@ -1,5 +1,10 @@
 // Kernel 6 on the CPU, the twin of reduce.wgsl: folds a batch of worlds into a game's accumulator (per-player
 // sums and histograms, per-team points, conservation and minutes checks) in world order.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: the
+   batch's stats are [world][player][stat] (at = (w * nP + j) * N_STATS), dk and minutes [world][player]; the
+   accumulators are nP (or nP * bins) long with bins clamped into range, and the team sums 2 long. */
+
 import {
   DK_BINS,
   DK_MIN,
@@ -76,40 +81,40 @@ export function reduceBatch(acc: GameAccumulator, b: GameBatch): void {
     for (let j = 0; j < nP; j++) {
       const x = w * nP + j;
       const team = j < b.nHome ? 0 : 1;
-      const dk4 = Math.round((b.dk[x] as number) * 4);
-      acc.dkSum[j] = (acc.dkSum[j] as number) + dk4;
-      acc.dkSumSq[j] = (acc.dkSumSq[j] as number) + dk4 * dk4;
+      const dk4 = Math.round(b.dk[x]! * 4);
+      acc.dkSum[j] = acc.dkSum[j]! + dk4;
+      acc.dkSumSq[j] = acc.dkSumSq[j]! + dk4 * dk4;
       const bin = Math.min(DK_BINS - 1, Math.max(0, dk4 - 4 * DK_MIN));
-      acc.dkHist[j * DK_BINS + bin] = (acc.dkHist[j * DK_BINS + bin] as number) + 1;
-      const m = b.minutes[x] as number;
-      acc.minSum[j] = (acc.minSum[j] as number) + m;
+      acc.dkHist[j * DK_BINS + bin] = acc.dkHist[j * DK_BINS + bin]! + 1;
+      const m = b.minutes[x]!;
+      acc.minSum[j] = acc.minSum[j]! + m;
       const mb = Math.min(MIN_BINS - 1, Math.floor(m / MIN_BIN));
-      acc.minHist[j * MIN_BINS + mb] = (acc.minHist[j * MIN_BINS + mb] as number) + 1;
-      teamMinutes[team] = (teamMinutes[team] as number) + m;
-      if (b.active[x] === 1) acc.activeCount[j] = (acc.activeCount[j] as number) + 1;
+      acc.minHist[j * MIN_BINS + mb] = acc.minHist[j * MIN_BINS + mb]! + 1;
+      teamMinutes[team] = teamMinutes[team]! + m;
+      if (b.active[x] === 1) acc.activeCount[j] = acc.activeCount[j]! + 1;
       const at = x * NSTAT;
-      const fb = j * FGA_BINS + Math.min(FGA_BINS - 1, b.stats[at + STAT_INDEX.fga] as number);
-      acc.fgaHist[fb] = (acc.fgaHist[fb] as number) + 1;
-      for (let k = 0; k < NSTAT; k++) acc.statSum[j * NSTAT + k] = (acc.statSum[j * NSTAT + k] as number) + (b.stats[at + k] as number);
-      const pts = b.stats[at + STAT_INDEX.pts] as number;
+      const fb = j * FGA_BINS + Math.min(FGA_BINS - 1, b.stats[at + STAT_INDEX.fga]!);
+      acc.fgaHist[fb] = acc.fgaHist[fb]! + 1;
+      for (let k = 0; k < NSTAT; k++) acc.statSum[j * NSTAT + k] = acc.statSum[j * NSTAT + k]! + b.stats[at + k]!;
+      const pts = b.stats[at + STAT_INDEX.pts]!;
       const d = doubles(statLineAt(b.stats, at, line));
-      if (d >= 2) acc.doubleDouble[j] = (acc.doubleDouble[j] as number) + 1;
-      if (d >= 3) acc.tripleDouble[j] = (acc.tripleDouble[j] as number) + 1;
-      teamPts[team] = (teamPts[team] as number) + pts;
-      for (let k = 0; k < 3; k++) teamCounts[team * 3 + k] = (teamCounts[team * 3 + k] as number) + (b.counts[x * 3 + k] as number);
+      if (d >= 2) acc.doubleDouble[j] = acc.doubleDouble[j]! + 1;
+      if (d >= 3) acc.tripleDouble[j] = acc.tripleDouble[j]! + 1;
+      teamPts[team] = teamPts[team]! + pts;
+      for (let k = 0; k < 3; k++) teamCounts[team * 3 + k] = teamCounts[team * 3 + k]! + b.counts[x * 3 + k]!;
     }
     for (let team = 0; team < 2; team++) {
-      acc.teamPtsSum[team] = (acc.teamPtsSum[team] as number) + (teamPts[team] as number);
-      acc.teamPtsSumSq[team] = (acc.teamPtsSumSq[team] as number) + (teamPts[team] as number) ** 2;
+      acc.teamPtsSum[team] = acc.teamPtsSum[team]! + teamPts[team]!;
+      acc.teamPtsSumSq[team] = acc.teamPtsSumSq[team]! + teamPts[team]! ** 2;
       for (let k = 0; k < 3; k++) {
-        const total = b.totals[(w * 2 + team) * 3 + k] as number;
+        const total = b.totals[(w * 2 + team) * 3 + k]!;
         if (teamCounts[team * 3 + k] !== total) acc.conservationViolations++;
         const tb = (team * 3 + k) * TEAM_TOTAL_BINS + Math.min(TEAM_TOTAL_BINS - 1, total);
-        acc.teamTotalHist[tb] = (acc.teamTotalHist[tb] as number) + 1;
+        acc.teamTotalHist[tb] = acc.teamTotalHist[tb]! + 1;
       }
-      if (Math.abs((teamMinutes[team] as number) - teamMinutesOf(b.ot[w] as number)) > MINUTES_TOLERANCE) acc.minutesViolations++;
+      if (Math.abs(teamMinutes[team]! - teamMinutesOf(b.ot[w]!)) > MINUTES_TOLERANCE) acc.minutesViolations++;
     }
-    if ((b.ot[w] as number) > 0) acc.overtimeWorlds++;
+    if (b.ot[w]! > 0) acc.overtimeWorlds++;
   }
   acc.worlds += b.worlds;
   acc.fallbacks += b.fallbacks;

@@ -1,6 +1,10 @@
 // DraftKings NBA scoring as one declared table: it scores the real box-score lines of the tests (dkPoints), the
 // CPU scoring kernel of every player-world (scoringKernel) and, through scoringWgsl(), generates the WGSL
 // `dk_points` every GPU kernel calls. Classic now; showdown's captain is the same table with a multiplier.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: at is the
+   start of one statline in the [world][player][stat] array, so at + STAT_INDEX.x < (w * nP + j + 1) * N_STATS. */
+
 import type { Profile } from '../../profile.ts';
 import { NSTAT, STAT_INDEX } from '../contract.ts';
 import { wgslFloat } from '../layout.ts';
@@ -60,13 +64,13 @@ export function dkPoints(s: StatLine, rules: DkTable = DK_CLASSIC): number {
 
 /** A player-world's scored stats from its stat line (rebounds are offensive + defensive). */
 export function statLineAt(stats: Int32Array | Uint32Array, at: number, out: StatLine): StatLine {
-  out.pts = stats[at + STAT_INDEX.pts] as number;
-  out.fg3m = stats[at + STAT_INDEX.fg3m] as number;
-  out.reb = (stats[at + STAT_INDEX.oreb] as number) + (stats[at + STAT_INDEX.dreb] as number);
-  out.ast = stats[at + STAT_INDEX.ast] as number;
-  out.stl = stats[at + STAT_INDEX.stl] as number;
-  out.blk = stats[at + STAT_INDEX.blk] as number;
-  out.tov = stats[at + STAT_INDEX.tov] as number;
+  out.pts = stats[at + STAT_INDEX.pts]!;
+  out.fg3m = stats[at + STAT_INDEX.fg3m]!;
+  out.reb = stats[at + STAT_INDEX.oreb]! + stats[at + STAT_INDEX.dreb]!;
+  out.ast = stats[at + STAT_INDEX.ast]!;
+  out.stl = stats[at + STAT_INDEX.stl]!;
+  out.blk = stats[at + STAT_INDEX.blk]!;
+  out.tov = stats[at + STAT_INDEX.tov]!;
   return out;
 }
 

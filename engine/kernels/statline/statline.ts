@@ -1,5 +1,11 @@
 // Kernel 4 on the CPU, the twin of statline.wgsl: the integer stat line of every player-world; and the
 // Vegas-anchoring pilot's expected points (the twin of its pilot_points entry point).
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: the
+   slate's per-player arrays are indexed by i = p0 + j < nPlayers, the batch's arrays are [world][player] (worlds *
+   nP) or [world][team] (worlds * 2), v and words are fixed-size, and u holds the random words each statline consumes.
+   */
+
 import { binomial, negativeBinomial } from '../samplers/samplers.ts';
 import { CounterRng, u01 } from '../rng/rng.ts';
 import type { Profile } from '../../profile.ts';
@@ -22,17 +28,17 @@ export function statLineKernel(s: Slate, prof: Profile, rng: CounterRng, b: Game
     const wg = world0 + w;
     for (let j = 0; j < nP; j++) {
       const i = b.p0 + j;
-      const pid = s.playerId[i] as number;
+      const pid = s.playerId[i]!;
       const at = (w * nP + j) * NSTAT;
-      const fga = b.counts[(w * nP + j) * 3] as number;
-      const fta = b.counts[(w * nP + j) * 3 + 1] as number;
-      const tov = b.counts[(w * nP + j) * 3 + 2] as number;
-      const eff = b.efficiency[w * 2 + teamOf(b, j)] as number;
+      const fga = b.counts[(w * nP + j) * 3]!;
+      const fta = b.counts[(w * nP + j) * 3 + 1]!;
+      const tov = b.counts[(w * nP + j) * 3 + 2]!;
+      const eff = b.efficiency[w * 2 + teamOf(b, j)]!;
       const u = rng.block(wg, pid, STREAM.statLine, 0);
-      const fg3a = binomial(fga, s.fg3Share[i] as number, u01(u[0] as number));
-      const fg3m = binomial(fg3a, Math.min(SHOT_PCT_CAP, (s.fg3Pct[i] as number) * eff), u01(u[1] as number));
-      const fg2m = binomial(fga - fg3a, Math.min(SHOT_PCT_CAP, (s.fg2Pct[i] as number) * eff), u01(u[2] as number));
-      const ftm = binomial(fta, s.ftPct[i] as number, u01(u[3] as number));
+      const fg3a = binomial(fga, s.fg3Share[i]!, u01(u[0]!));
+      const fg3m = binomial(fg3a, Math.min(SHOT_PCT_CAP, s.fg3Pct[i]! * eff), u01(u[1]!));
+      const fg2m = binomial(fga - fg3a, Math.min(SHOT_PCT_CAP, s.fg2Pct[i]! * eff), u01(u[2]!));
+      const ftm = binomial(fta, s.ftPct[i]!, u01(u[3]!));
       b.stats[at + STAT_INDEX.fga] = fga;
       b.stats[at + STAT_INDEX.fg3a] = fg3a;
       b.stats[at + STAT_INDEX.fta] = fta;
@@ -41,19 +47,19 @@ export function statLineKernel(s: Slate, prof: Profile, rng: CounterRng, b: Game
       b.stats[at + STAT_INDEX.fg3m] = fg3m;
       b.stats[at + STAT_INDEX.ftm] = ftm;
       b.stats[at + STAT_INDEX.pts] = 2 * fg2m + 3 * fg3m + ftm;
-      const minutes = b.minutes[w * nP + j] as number;
+      const minutes = b.minutes[w * nP + j]!;
       const active = b.active[w * nP + j] === 1;
       // block() returns the generator's one buffer: keep the first block's words before drawing the second.
       const v = rng.block(wg, pid, STREAM.counts, 0);
-      words[0] = v[0] as number;
-      words[1] = v[1] as number;
-      words[2] = v[2] as number;
-      words[3] = v[3] as number;
-      words[4] = rng.block(wg, pid, STREAM.counts, 1)[0] as number;
+      words[0] = v[0]!;
+      words[1] = v[1]!;
+      words[2] = v[2]!;
+      words[3] = v[3]!;
+      words[4] = rng.block(wg, pid, STREAM.counts, 1)[0]!;
       for (let k = 0; k < 5; k++) {
-        const mean = active ? ((rates[k] as Float64Array)[i] as number) * minutes * (b.pace[w] as number) : 0;
-        const bits = words[k] as number;
-        b.stats[at + STAT_INDEX.oreb + k] = negativeBinomial(mean, disp[k] as number, u01(bits));
+        const mean = active ? rates[k]![i]! * minutes * b.pace[w]! : 0;
+        const bits = words[k]!;
+        b.stats[at + STAT_INDEX.oreb + k] = negativeBinomial(mean, disp[k]!, u01(bits));
       }
     }
   }
@@ -67,17 +73,15 @@ export function statLineKernel(s: Slate, prof: Profile, rng: CounterRng, b: Game
 export function pilotPoints(s: Slate, b: GameBatch, w: number, team: number, sum: number): number {
   const lo = team === 0 ? 0 : b.nHome;
   const hi = team === 0 ? b.nHome : b.nP;
-  const eff = b.efficiency[w * 2 + team] as number;
+  const eff = b.efficiency[w * 2 + team]!;
   let points = sum;
   for (let j = lo; j < hi; j++) {
     const i = b.p0 + j;
     const x = w * b.nP + j;
-    const share3 = s.fg3Share[i] as number;
-    const perFga =
-      share3 * 3 * Math.min(SHOT_PCT_CAP, (s.fg3Pct[i] as number) * eff) +
-      (1 - share3) * 2 * Math.min(SHOT_PCT_CAP, (s.fg2Pct[i] as number) * eff);
+    const share3 = s.fg3Share[i]!;
+    const perFga = share3 * 3 * Math.min(SHOT_PCT_CAP, s.fg3Pct[i]! * eff) + (1 - share3) * 2 * Math.min(SHOT_PCT_CAP, s.fg2Pct[i]! * eff);
     // Left to right, as a running sum: (points + FGA x perFga) + FTA x FT%.
-    points = points + (b.counts[x * 3] as number) * perFga + (b.counts[x * 3 + 1] as number) * (s.ftPct[i] as number);
+    points = points + b.counts[x * 3]! * perFga + b.counts[x * 3 + 1]! * s.ftPct[i]!;
   }
   return points;
 }

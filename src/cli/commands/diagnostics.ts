@@ -6,6 +6,7 @@ import { initParquetNode } from '../../data/parquet-node.ts';
 import { NodeFileStore } from '../../data/store-node.ts';
 import { formatUsageSharePrep, usageSharePrep } from '../../diagnostics/usage-share-prep.ts';
 import { parseDate } from '../args.ts';
+import { defined } from '../../data/checked.ts';
 
 export function registerDiagnostics(parent: Command): void {
   parent
@@ -18,8 +19,8 @@ export function registerDiagnostics(parent: Command): void {
     .requiredOption('--end-date <date>', 'last date')
     .option('--max-days <n>', 'at most this many dates')
     .action(async (o: { lake: string; startDate: string; endDate: string; maxDays?: string }) => {
-      const start = parseDate('--start-date', o.startDate) as string;
-      const end = parseDate('--end-date', o.endDate) as string;
+      const start = defined(parseDate('--start-date', o.startDate), '--start-date');
+      const end = defined(parseDate('--end-date', o.endDate), '--end-date');
       let maxDays: number | undefined;
       if (o.maxDays !== undefined) {
         maxDays = Number(o.maxDays);

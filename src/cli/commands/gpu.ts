@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { describeAdapter, requestGpuDevice } from '../../../engine/gpu/device.ts';
 import { runSmokeAffine } from '../../../engine/gpu/smoke.ts';
+import { at } from '../../data/checked.ts';
 
 export function registerGpu(parent: Command): void {
   parent
@@ -18,7 +19,7 @@ export function registerGpu(parent: Command): void {
         const b = 1013904223;
         const out = await runSmokeAffine(device, a, b, input);
         let wrong = 0;
-        for (let i = 0; i < n; i++) if (out[i] !== (Math.imul(a, input[i] as number) + b) >>> 0) wrong++;
+        for (let i = 0; i < n; i++) if (out[i] !== (Math.imul(a, at(input, i)) + b) >>> 0) wrong++;
         if (wrong > 0) throw new Error(`smoke kernel: ${wrong} of ${n} values differ from the CPU`);
         console.log(`smoke kernel: ${n} u32 values computed on the adapter equal the CPU's`);
       } finally {

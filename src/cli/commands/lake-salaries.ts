@@ -6,6 +6,7 @@ import { initParquetNode } from '../../data/parquet-node.ts';
 import { NodeFileStore } from '../../data/store-node.ts';
 import { importSalaries } from '../../lake/salaries.ts';
 import { parseDate } from '../args.ts';
+import { defined } from '../../data/checked.ts';
 
 export function registerLakeSalaries(parent: Command): void {
   parent
@@ -16,7 +17,7 @@ export function registerLakeSalaries(parent: Command): void {
     .requiredOption('--date <date>', 'slate date YYYY-MM-DD')
     .option('--draft-group-id <id>', "DraftKings draft group id (default: derived from the slate's player ids)")
     .action(async (o: { lake: string; dkCsv: string; date: string; draftGroupId?: string }) => {
-      const date = parseDate('--date', o.date) as string;
+      const date = defined(parseDate('--date', o.date), '--date');
       await initParquetNode();
       const result = await importSalaries({
         lake: new Lake(new NodeFileStore(o.lake)),

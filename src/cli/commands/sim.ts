@@ -179,6 +179,7 @@ async function openGpu(backend: string): Promise<{ device: GPUDevice; adapter: s
 const PREGAME_FILES = { injuries: 'injuries.csv', lines: 'lines.csv', starters: 'starters.csv', minutes: 'minutes.csv' } as const;
 
 /** The pregame files of the flags (`--inputs DIR` supplies those not given), or undefined in box-score mode. */
+// eslint-disable-next-line @typescript-eslint/require-await -- async so that its UserErrors reach the caller's await as rejections
 async function pregameFiles(o: SimCliOptions): Promise<PregameFiles | undefined> {
   const mode = o.mode ?? (o.dkCsv !== undefined || o.inputs !== undefined ? 'pregame' : 'box-score');
   if (mode !== 'pregame' && mode !== 'box-score') throw new UserError(`--mode must be pregame or box-score, got ${JSON.stringify(o.mode)}`);
