@@ -5,28 +5,6 @@ import eslint from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-// pending: src/backtest branch. Another branch is rewriting these files right now, so the lint pass (issue 19
-// item 6) leaves them alone: its findings there stay warnings until that branch lands and fixes them. Delete
-// this list and its block below then; every other file is held to the rules above as errors.
-const PENDING_BACKTEST = ['src/backtest/**', 'src/cli/commands/backtest.ts', 'test/backtest*.test.ts', 'test/full/backtest*.test.ts'];
-const PENDING_RULES = Object.fromEntries(
-  [
-    '@typescript-eslint/non-nullable-type-assertion-style',
-    '@typescript-eslint/no-non-null-assertion',
-    '@typescript-eslint/restrict-template-expressions',
-    '@typescript-eslint/no-confusing-void-expression',
-    '@typescript-eslint/no-unnecessary-type-assertion',
-    '@typescript-eslint/no-unnecessary-condition',
-    '@typescript-eslint/no-base-to-string',
-    '@typescript-eslint/no-unnecessary-type-parameters',
-    '@typescript-eslint/no-unsafe-assignment',
-    '@typescript-eslint/no-unsafe-argument',
-    '@typescript-eslint/require-await',
-    'no-unsafe-finally',
-    'no-useless-assignment',
-  ].map((rule) => [rule, 'warn']),
-);
-
 export default defineConfig(
   // Build output, the embedded lake and generated reports are not source.
   { ignores: ['dist/', 'out/', 'test-output/', 'public/data/', 'docs/', 'node_modules/'] },
@@ -60,6 +38,4 @@ export default defineConfig(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
-  // pending: src/backtest branch (see PENDING_BACKTEST above): those rules as warnings there only.
-  { files: PENDING_BACKTEST, rules: PENDING_RULES },
 );

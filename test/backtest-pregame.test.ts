@@ -6,7 +6,17 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { actualOfRow, brierScores, DNP, inQuarantinedGame, minutesBlock, simMinutesOf, topVacancyTeamGames, type Actual, type MinutesEntry } from '../src/backtest/outcomes.ts';
+import {
+  actualOfRow,
+  brierScores,
+  DNP,
+  inQuarantinedGame,
+  minutesBlock,
+  simMinutesOf,
+  topVacancyTeamGames,
+  type Actual,
+  type MinutesEntry,
+} from '../src/backtest/outcomes.ts';
 import { quarantinedTeams } from '../src/backtest/pregame.ts';
 import { newState, scorePlayers, summary, type ScoredPlayer } from '../src/backtest/run.ts';
 import type { LakeManifest } from '../src/lake/build.ts';
@@ -49,7 +59,14 @@ describe('Brier score of P(plays)', () => {
 });
 
 describe('the minutes block', () => {
-  const e = (teamGame: string, vacancy: number, simMean: number, simRegPlayed: number, simReg44: number, actual: Actual): MinutesEntry => ({ teamGame, vacancy, simMean, simRegPlayed, simReg44, actual });
+  const e = (teamGame: string, vacancy: number, simMean: number, simRegPlayed: number, simReg44: number, actual: Actual): MinutesEntry => ({
+    teamGame,
+    vacancy,
+    simMean,
+    simRegPlayed,
+    simReg44,
+    actual,
+  });
   const entries = [
     e('A', 10, 30, 100, 0, line(0, 34)),
     e('B', 50, 40, 100, 20, line(0, 46)),

@@ -1,4 +1,6 @@
 // Backtest scoring on hand-computed cases, and a short backtest of the embedded slice end to end.
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixtures below are fixed slates and hand-made rows
+   of known size; an index out of range would fail the test anyway. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +10,19 @@ import { NodeFileStore } from '../src/data/store-node.ts';
 import { silentProgress } from '../src/cli/progress.ts';
 import { writeBacktest } from '../src/backtest/report.ts';
 import { runBacktest } from '../src/backtest/run.ts';
-import { intervalCoverage, crpsDiscrete, crpsNormal, discreteFromSamples, meanOf, normalQuantile, pearson, pitDiscrete, pitHistogram, quantileOf, type Discrete } from '../src/backtest/scoring.ts';
+import {
+  intervalCoverage,
+  crpsDiscrete,
+  crpsNormal,
+  discreteFromSamples,
+  meanOf,
+  normalQuantile,
+  pearson,
+  pitDiscrete,
+  pitHistogram,
+  quantileOf,
+  type Discrete,
+} from '../src/backtest/scoring.ts';
 import { parseShareModel } from '../src/shares/model.ts';
 import { loadProfile } from '../engine/profile.ts';
 import { EMBEDDED, EMBEDDED_LAKE, tempDir } from './helpers.ts';
@@ -39,7 +53,15 @@ describe('scoring functions', () => {
       probs.push(Math.exp(-0.5 * v * v) / 1000 / Math.sqrt(2 * Math.PI));
     }
     const sum = probs.reduce((a, b) => a + b, 0);
-    expect(crpsDiscrete(d(values, probs.map((p) => p / sum)), 4.2)).toBeCloseTo(crpsNormal(3, 2, 4.2), 3);
+    expect(
+      crpsDiscrete(
+        d(
+          values,
+          probs.map((p) => p / sum),
+        ),
+        4.2,
+      ),
+    ).toBeCloseTo(crpsNormal(3, 2, 4.2), 3);
     expect(normalQuantile(10, 3, 0.9)).toBeCloseTo(10 + 3 * 1.2815515655, 5);
   });
 
@@ -58,7 +80,8 @@ describe('scoring functions', () => {
     // Endpoint-inclusive counting would call y = 0 inside [p25, p75] = [0, 1] every time.
     expect([quantileOf(x, 0.25), quantileOf(x, 0.75)]).toEqual([0, 1]);
     // Calibrated: outcomes drawn from x itself give mean coverage exactly hi - lo.
-    const mean = 0.6 * intervalCoverage(x, 0, 0.25, 0.75) + 0.3 * intervalCoverage(x, 1, 0.25, 0.75) + 0.1 * intervalCoverage(x, 2, 0.25, 0.75);
+    const mean =
+      0.6 * intervalCoverage(x, 0, 0.25, 0.75) + 0.3 * intervalCoverage(x, 1, 0.25, 0.75) + 0.1 * intervalCoverage(x, 2, 0.25, 0.75);
     expect(mean).toBeCloseTo(0.5, 12);
   });
 
@@ -96,17 +119,36 @@ describe('a backtest of the embedded slice', () => {
     expect(report.n_slates).toBe(3);
     expect(report.n_player_games).toBeGreaterThan(400);
     for (const v of Object.values(report.coverage)) expect(v).toBeGreaterThan(0.3);
-    expect(report.coverage.p05_p95).toBeGreaterThan(report.coverage.p25_p75 as number);
+    expect(report.coverage.p05_p95).toBeGreaterThan(report.coverage.p25_p75!);
     expect(report.pit_histogram.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     expect(report.mae_mean).toBeLessThan(9);
-    expect(report.crps).toBeLessThan(report.baselines.naive_normal?.crps as number);
+    expect(report.crps).toBeLessThan(report.baselines.naive_normal!.crps);
     expect(Math.abs(report.team.points_mean_over_implied - 1)).toBeLessThan(0.02);
     expect(report.correlation.teammate_fga.sim).toBeLessThan(0);
     const out = await tempDir('bt');
     const files = await writeBacktest(join(out, 'bt.json'), report);
-    expect(files.map((f) => f.slice(out.length + 1))).toEqual(['bt_pit.svg', 'bt_coverage_by_minutes.svg', 'bt_mean_vs_actual.svg', 'bt_correlation.svg', 'bt.json']);
+    expect(files.map((f) => f.slice(out.length + 1))).toEqual([
+      'bt_pit.svg',
+      'bt_coverage_by_minutes.svg',
+      'bt_mean_vs_actual.svg',
+      'bt_correlation.svg',
+      'bt.json',
+    ]);
     const json = JSON.parse(await readFile(join(out, 'bt.json'), 'utf8')) as Record<string, unknown>;
-    for (const k of ['n_player_games', 'n_slates', 'profile', 'worlds', 'coverage', 'mae_mean', 'crps', 'pit_histogram', 'baselines', 'team', 'correlation']) expect(json).toHaveProperty(k);
+    for (const k of [
+      'n_player_games',
+      'n_slates',
+      'profile',
+      'worlds',
+      'coverage',
+      'mae_mean',
+      'crps',
+      'pit_histogram',
+      'baselines',
+      'team',
+      'correlation',
+    ])
+      expect(json).toHaveProperty(k);
     expect(Object.keys(json.baselines as object).sort()).toEqual(['baseline', 'naive_normal']);
     expect(await readFile(join(out, 'bt_pit.svg'), 'utf8')).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   });

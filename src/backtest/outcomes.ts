@@ -3,6 +3,9 @@
 // of P(plays) against who played beside the constant base rate's, and the minutes block of the backtest JSON
 // (../shared/docs/contracts.md): minutes MAE overall and in the top vacancy quartile of team-games, and the share
 // of regulation minutes at 44+ among players who played, simulated and real, overall and in the top vacancy decile.
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: the
+   per-player and per-team arrays are allocated for the slate being scored and indexed by its own player and team
+   counts. */
 
 /** A scored player's real game: DK points, FGA, points and minutes (0 for a DNP or a player not in the box score). */
 export interface Actual {
@@ -31,14 +34,17 @@ export function inQuarantinedGame(teamId: number, opponentTeamId: number, quaran
 }
 
 /** Brier score of P(plays) against who played, and that of the constant forecast at the observed base rate. */
-export function brierScores(probs: readonly number[], played: readonly boolean[]): { n: number; brier: number; brier_base_rate: number; base_rate: number } {
+export function brierScores(
+  probs: readonly number[],
+  played: readonly boolean[],
+): { n: number; brier: number; brier_base_rate: number; base_rate: number } {
   const n = probs.length;
   if (n === 0) return { n: 0, brier: Number.NaN, brier_base_rate: Number.NaN, base_rate: Number.NaN };
   let sq = 0;
   let hits = 0;
   for (let i = 0; i < n; i++) {
     const y = played[i] === true ? 1 : 0;
-    sq += ((probs[i] as number) - y) ** 2;
+    sq += (probs[i]! - y) ** 2;
     hits += y;
   }
   const rate = hits / n;
@@ -133,17 +139,20 @@ const REGULATION_TEAM_MINUTES = 240.5;
  * A player's simulated minutes summed from the saved worlds: his mean, and the regulation worlds he played and
  * reached 44+. `teamMinutes[w]` is his team's minutes in world w (overtime worlds exceed 240).
  */
-export function simMinutesOf(minutes: ArrayLike<number>, teamMinutes: ArrayLike<number>): { simMean: number; simRegPlayed: number; simReg44: number; playProb: number } {
+export function simMinutesOf(
+  minutes: ArrayLike<number>,
+  teamMinutes: ArrayLike<number>,
+): { simMean: number; simRegPlayed: number; simReg44: number; playProb: number } {
   let sum = 0;
   let played = 0;
   let regPlayed = 0;
   let reg44 = 0;
   for (let w = 0; w < minutes.length; w++) {
-    const m = minutes[w] as number;
+    const m = minutes[w]!;
     sum += m;
     if (m <= 0) continue;
     played++;
-    if ((teamMinutes[w] as number) > REGULATION_TEAM_MINUTES) continue;
+    if (teamMinutes[w]! > REGULATION_TEAM_MINUTES) continue;
     regPlayed++;
     if (m >= 44) reg44++;
   }

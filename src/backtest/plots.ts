@@ -1,5 +1,8 @@
 // The backtest's plots as small standalone SVG files: PIT histogram, coverage by minutes bucket, simulated
 // mean against actual DK points, and simulated against real correlations.
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: the
+   series are built from the report's fixed-length arrays (ten PIT deciles, the minutes buckets) and indexed within
+   them. */
 import type { BacktestReport } from './run.ts';
 
 const W = 520;
@@ -31,17 +34,28 @@ function bars(values: readonly number[], labels: readonly string[], yMax: number
     const x = M.l + i * bw + 4;
     const y = sy(Math.max(0, v), 0, yMax);
     out += `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(bw - 8).toFixed(1)}" height="${(H - M.b - y).toFixed(1)}" fill="${colors?.[i] ?? '#4a7ab5'}"/>`;
-    out += `<text x="${(x + (bw - 8) / 2).toFixed(1)}" y="${H - M.b + 14}" text-anchor="middle">${esc(labels[i] as string)}</text>`;
+    out += `<text x="${(x + (bw - 8) / 2).toFixed(1)}" y="${H - M.b + 14}" text-anchor="middle">${esc(labels[i]!)}</text>`;
     out += `<text x="${(x + (bw - 8) / 2).toFixed(1)}" y="${(y - 3).toFixed(1)}" text-anchor="middle" font-size="9">${v.toFixed(2)}</text>`;
   });
   for (const t of [0, yMax / 2, yMax]) out += `<text x="${M.l - 6}" y="${sy(t, 0, yMax) + 4}" text-anchor="end">${t.toFixed(2)}</text>`;
-  if (ref !== undefined) out += `<line x1="${M.l}" x2="${W - M.r}" y1="${sy(ref, 0, yMax)}" y2="${sy(ref, 0, yMax)}" stroke="#c33" stroke-dasharray="4 3"/>`;
+  if (ref !== undefined)
+    out += `<line x1="${M.l}" x2="${W - M.r}" y1="${sy(ref, 0, yMax)}" y2="${sy(ref, 0, yMax)}" stroke="#c33" stroke-dasharray="4 3"/>`;
   return out;
 }
 
 export function plotPit(r: BacktestReport): string {
   const yMax = Math.max(0.2, ...r.pit_histogram) * 1.15;
-  return frame(`PIT histogram (${r.n_player_games} player-games; flat at 0.10 = calibrated)`, bars(r.pit_histogram, r.pit_histogram.map((_, i) => `${i / 10}`), yMax, 0.1), 'PIT decile', 'fraction');
+  return frame(
+    `PIT histogram (${r.n_player_games} player-games; flat at 0.10 = calibrated)`,
+    bars(
+      r.pit_histogram,
+      r.pit_histogram.map((_, i) => `${i / 10}`),
+      yMax,
+      0.1,
+    ),
+    'PIT decile',
+    'fraction',
+  );
 }
 
 export function plotCoverageByMinutes(r: BacktestReport): string {

@@ -4,6 +4,9 @@
 // scored against what his roster slot scored: his real DK points from the lake's silver/player_games of D, 0 when
 // he did not play or matched nobody. A game the lake quarantined (a partial or repeated box score, kept out of
 // silver) is left out and named, never scored as zeros. The box-score mode runs on the same dates for comparison.
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction:
+   per-player arrays are sized from the slate and the DraftKings rows being scored, and indexed by their own counts.
+   */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../data/errors.ts';
@@ -19,7 +22,21 @@ import { cpuBackend } from '../../engine/core/cpu-workers.ts';
 import { simulate } from '../../engine/core/simulate.ts';
 import type { Profile } from '../../engine/profile.ts';
 import { actualOfRow, brierScores, inQuarantinedGame } from './outcomes.ts';
-import { actualsOf, addMinutes, newState, report, residualsOf, runBacktest, scoreCorrelations, scorePlayers, scoreTeams, vacancyOf, worldsByPlayer, type BacktestReport, type ScoredPlayer } from './run.ts';
+import {
+  actualsOf,
+  addMinutes,
+  newState,
+  report,
+  residualsOf,
+  runBacktest,
+  scoreCorrelations,
+  scorePlayers,
+  scoreTeams,
+  vacancyOf,
+  worldsByPlayer,
+  type BacktestReport,
+  type ScoredPlayer,
+} from './run.ts';
 
 const OPTIONAL_FILES = { injuries: 'injuries.csv', lines: 'lines.csv', starters: 'starters.csv', minutes: 'minutes.csv' } as const;
 
@@ -81,7 +98,8 @@ export function pregameFolders(dir: string): { date: string; files: PregameFiles
     const dkCsv = join(folder, 'DKSalaries.csv');
     if (!existsSync(dkCsv)) throw new UserError(`--inputs ${folder}: no DKSalaries.csv`);
     const files: PregameFiles = { dkCsv };
-    for (const [k, name] of Object.entries(OPTIONAL_FILES) as [keyof typeof OPTIONAL_FILES, string][]) if (existsSync(join(folder, name))) files[k] = join(folder, name);
+    for (const [k, name] of Object.entries(OPTIONAL_FILES) as [keyof typeof OPTIONAL_FILES, string][])
+      if (existsSync(join(folder, name))) files[k] = join(folder, name);
     return { date: n.slice('game_date='.length), files };
   });
 }
@@ -96,6 +114,7 @@ async function quarantinedOn(lake: Lake, date: string): Promise<Map<number, { ga
 export function quarantinedTeams(m: Pick<LakeManifest, 'seasons'>, date: string): Map<number, { gameId: string; why: string }[]> {
   const out = new Map<number, { gameId: string; why: string }[]>();
   for (const s of Object.values(m.seasons)) {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a manifest from before builder version 4 has no list
     for (const q of s.box_scores.quarantined ?? []) {
       if (!q.game_dates.includes(date)) continue;
       const team = teamByAbbreviation(q.team);
@@ -126,8 +145,18 @@ export async function runPregameBacktest(opts: PregameBacktestOptions): Promise<
   for (const [k, inputs] of nights.entries()) {
     const date = inputs.date;
     const shareModel = opts.shareModelFor(date);
-    const { pregame, slate } = await buildPregameSlate({ lake: opts.lake, inputs, date, ...(shareModel !== undefined ? { shareModel } : {}) });
-    const run = async (profile: Profile) => worldsByPlayer(slate, (await simulate(slate, profile, backend, { seed: opts.seed, worlds: opts.worlds, saveWorlds: true })).games, opts.worlds);
+    const { pregame, slate } = await buildPregameSlate({
+      lake: opts.lake,
+      inputs,
+      date,
+      ...(shareModel !== undefined ? { shareModel } : {}),
+    });
+    const run = async (profile: Profile) =>
+      worldsByPlayer(
+        slate,
+        (await simulate(slate, profile, backend, { seed: opts.seed, worlds: opts.worlds, saveWorlds: true })).games,
+        opts.worlds,
+      );
     const sim = await run(opts.profile);
     const simBase = await run(opts.baselineProfile);
     const actual = await actualsOf(opts.lake, date);
@@ -135,10 +164,16 @@ export async function runPregameBacktest(opts: PregameBacktestOptions): Promise<
     const qTeams = await quarantinedOn(opts.lake, date);
     const qSet = new Set(qTeams.keys());
     const slateIndex = new Map<number, number>();
-    for (let i = 0; i < slate.nPlayers; i++) slateIndex.set(slate.playerId[i] as number, i);
+    for (let i = 0; i < slate.nPlayers; i++) slateIndex.set(slate.playerId[i]!, i);
     const zeros = new Float64Array(opts.worlds);
     const players: ScoredPlayer[] = [];
-    const before = { n: st.main.n, absErr: st.main.absErr, c80: st.main.inside.p10_p90 as number, c50: st.main.inside.p25_p75 as number, plays: st.plays.prob.length };
+    const before = {
+      n: st.main.n,
+      absErr: st.main.absErr,
+      c80: st.main.inside.p10_p90!,
+      c50: st.main.inside.p25_p75!,
+      plays: st.plays.prob.length,
+    };
     const leftOut = new Map<string, number>();
     for (const p of pregame.players) {
       dkRows++;
@@ -151,23 +186,44 @@ export async function runPregameBacktest(opts: PregameBacktestOptions): Promise<
       const a = actualOfRow(p.playerId, actual);
       players.push({
         actual: a,
-        p50: i === undefined ? 0 : (slate.p50[i] as number),
-        dk: i === undefined ? zeros : (sim.dk[i] as Float64Array),
-        dkBase: i === undefined ? zeros : (simBase.dk[i] as Float64Array),
-        fga: i === undefined ? zeros : (sim.fga[i] as Float64Array),
+        p50: i === undefined ? 0 : slate.p50[i]!,
+        dk: i === undefined ? zeros : sim.dk[i]!,
+        dkBase: i === undefined ? zeros : simBase.dk[i]!,
+        fga: i === undefined ? zeros : sim.fga[i]!,
       });
-      const team = i === undefined ? undefined : (slate.playerTeam[i] as number);
-      addMinutes(st, `${date}/${p.teamId}`, vacancy.get(p.teamId) ?? 0, i === undefined ? zeros : (sim.minutes[i] as Float64Array), team === undefined ? zeros : (sim.teamMinutes[team] as Float64Array), a);
+      const team = i === undefined ? undefined : slate.playerTeam[i]!;
+      addMinutes(
+        st,
+        `${date}/${p.teamId}`,
+        vacancy.get(p.teamId) ?? 0,
+        i === undefined ? zeros : sim.minutes[i]!,
+        team === undefined ? zeros : sim.teamMinutes[team]!,
+        a,
+      );
     }
     scorePlayers(st, players);
     for (const [key, rows] of leftOut) {
       const g = pregame.games.find((l) => l.game.key === key)?.game;
       const q = [...(qTeams.get(g?.homeTeamId ?? -1) ?? []), ...(qTeams.get(g?.awayTeamId ?? -1) ?? [])];
-      quarantined.push({ date, game: g !== undefined ? pregameGameId(g) : key, game_ids: [...new Set(q.map((x) => x.gameId))], rows_left_out: rows, why: q.map((x) => x.why) });
+      quarantined.push({
+        date,
+        game: g !== undefined ? pregameGameId(g) : key,
+        game_ids: [...new Set(q.map((x) => x.gameId))],
+        rows_left_out: rows,
+        why: q.map((x) => x.why),
+      });
     }
     // Team points and correlations over the simulated rotations (unmatched players have no real line: 0).
     const skip = (teamId: number): boolean => qSet.has(teamId);
-    const { residDk, residFga } = residualsOf(Array.from({ length: slate.nPlayers }, (_, i) => ({ actual: actualOfRow(slate.playerId[i] as number, actual), p50: 0, dk: sim.dk[i] as Float64Array, dkBase: zeros, fga: sim.fga[i] as Float64Array })));
+    const { residDk, residFga } = residualsOf(
+      Array.from({ length: slate.nPlayers }, (_, i) => ({
+        actual: actualOfRow(slate.playerId[i]!, actual),
+        p50: 0,
+        dk: sim.dk[i]!,
+        dkBase: zeros,
+        fga: sim.fga[i]!,
+      })),
+    );
     scoreTeams(st, slate, actual, sim, skip);
     scoreCorrelations(st, slate, sim, residDk, residFga, skip);
     // The box-score mode scores the same games: the slate's, less the quarantined ones.
@@ -179,8 +235,8 @@ export async function runPregameBacktest(opts: PregameBacktestOptions): Promise<
       dk_rows: pregame.players.length,
       n,
       mae_mean: (st.main.absErr - before.absErr) / n,
-      coverage_p10_p90: ((st.main.inside.p10_p90 as number) - before.c80) / n,
-      coverage_p25_p75: ((st.main.inside.p25_p75 as number) - before.c50) / n,
+      coverage_p10_p90: (st.main.inside.p10_p90! - before.c80) / n,
+      coverage_p25_p75: (st.main.inside.p25_p75! - before.c50) / n,
       brier: b.brier,
       brier_base_rate: b.brier_base_rate,
     });
@@ -190,7 +246,13 @@ export async function runPregameBacktest(opts: PregameBacktestOptions): Promise<
   const pregameReport = report(st, opts, dates);
   // The box-score mode on the same games: the slate from each date's box score (who was available), as
   // `backtest --start-date` runs it, scored over the DraftKings slate's games only.
-  const { scatter: _scatter, ...boxScore } = await runBacktest({ ...opts, startDate: dates[0] as string, endDate: dates[dates.length - 1] as string, dates, backend, teamsOn: (date) => slateTeams.get(date) ?? new Set() });
+  const { scatter: _scatter, ...boxScore } = await runBacktest({
+    ...opts,
+    startDate: dates[0]!,
+    endDate: dates[dates.length - 1]!,
+    dates,
+    backend,
+    teamsOn: (date) => slateTeams.get(date) ?? new Set(),
+  });
   return { ...pregameReport, inputs: opts.inputsDir, dk_rows: dkRows, per_date: perDate, quarantined, box_score_mode: boxScore };
 }
-

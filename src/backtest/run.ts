@@ -1,6 +1,9 @@
 // `slatesim backtest`: simulate every slate date in a range with pregame information only and score each
 // available player's real DK points against his simulated distribution, beside the `baseline` profile and a
 // naive normal, plus team points against the lines and simulated against real correlations.
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: worlds
+   are stored [world][player] for the slate being scored, sums and histograms are allocated per player and team of
+   that slate, and loops run to those sizes. */
 import { UserError } from '../data/errors.ts';
 import type { Lake } from '../data/lake.ts';
 import { frameRows } from '../data/schema.ts';
@@ -15,7 +18,19 @@ import { dkPoints } from '../../engine/scoring.ts';
 import { loadSlate, type Slate } from '../../engine/slate.ts';
 import type { ShareModel } from '../shares/model.ts';
 import { brierScores, minutesBlock, simMinutesOf, type Actual, type MinutesBlock, type MinutesEntry } from './outcomes.ts';
-import { intervalCoverage, crpsDiscrete, crpsNormal, discreteFromSamples, meanOf, normalQuantile, pearson, pitDiscrete, pitHistogram, quantileOf, type Discrete } from './scoring.ts';
+import {
+  intervalCoverage,
+  crpsDiscrete,
+  crpsNormal,
+  discreteFromSamples,
+  meanOf,
+  normalQuantile,
+  pearson,
+  pitDiscrete,
+  pitHistogram,
+  quantileOf,
+  type Discrete,
+} from './scoring.ts';
 
 export const MINUTES_BUCKETS = [
   { name: '0-15', lo: 0, hi: 15 },
@@ -40,11 +55,17 @@ export interface Tally {
   absErr: number;
   crps: number;
 }
-export const newTally = (): Tally => ({ n: 0, inside: { p05_p95: 0, p10_p90: 0, p25_p75: 0 }, insideInclusive: { p05_p95: 0, p10_p90: 0, p25_p75: 0 }, absErr: 0, crps: 0 });
+export const newTally = (): Tally => ({
+  n: 0,
+  inside: { p05_p95: 0, p10_p90: 0, p25_p75: 0 },
+  insideInclusive: { p05_p95: 0, p10_p90: 0, p25_p75: 0 },
+  absErr: 0,
+  crps: 0,
+});
 export const summary = (t: Tally) => ({
   n: t.n,
-  coverage: Object.fromEntries(INTERVALS.map(([k]) => [k, t.n > 0 ? (t.inside[k] as number) / t.n : Number.NaN])),
-  coverage_endpoints_included: Object.fromEntries(INTERVALS.map(([k]) => [k, t.n > 0 ? (t.insideInclusive[k] as number) / t.n : Number.NaN])),
+  coverage: Object.fromEntries(INTERVALS.map(([k]) => [k, t.n > 0 ? t.inside[k]! / t.n : Number.NaN])),
+  coverage_endpoints_included: Object.fromEntries(INTERVALS.map(([k]) => [k, t.n > 0 ? t.insideInclusive[k]! / t.n : Number.NaN])),
   mae_mean: t.n > 0 ? t.absErr / t.n : Number.NaN,
   crps: t.n > 0 ? t.crps / t.n : Number.NaN,
 });
@@ -85,7 +106,13 @@ export interface BacktestReport {
   pit_histogram: number[];
   by_minutes_bucket: Record<string, ReturnType<typeof summary>>;
   baselines: Record<string, ReturnType<typeof summary>>;
-  team: { n_team_games: number; points_mean_minus_implied: number; points_mean_over_implied: number; points_sd_sim: number; points_sd_real: number };
+  team: {
+    n_team_games: number;
+    points_mean_minus_implied: number;
+    points_mean_over_implied: number;
+    points_sd_sim: number;
+    points_sd_real: number;
+  };
   correlation: Record<'teammate_fga' | 'teammate_fpts' | 'opponent_fpts', { sim: number; real: number }>;
   scatter: { mean: number; actual: number }[];
   minutes: MinutesBlock;
@@ -120,7 +147,11 @@ export async function vacancyOf(lake: Lake, date: string): Promise<Map<number, n
 }
 
 /** Per player of a slate: his worlds' DK points, FGA and minutes, and his team's minutes in each world. */
-export function worldsByPlayer(s: Slate, results: readonly GameResult[], worlds: number): { dk: Float64Array[]; fga: Float64Array[]; minutes: Float64Array[]; teamMinutes: Float64Array[]; teamPts: Float64Array[] } {
+export function worldsByPlayer(
+  s: Slate,
+  results: readonly GameResult[],
+  worlds: number,
+): { dk: Float64Array[]; fga: Float64Array[]; minutes: Float64Array[]; teamMinutes: Float64Array[]; teamPts: Float64Array[] } {
   const dk: Float64Array[] = [];
   const fga: Float64Array[] = [];
   const minutes: Float64Array[] = [];
@@ -129,31 +160,32 @@ export function worldsByPlayer(s: Slate, results: readonly GameResult[], worlds:
   for (const { acc, worldRows } of results) {
     if (worldRows === undefined) throw new Error('backtest needs world rows');
     const g = acc.g;
-    const p0 = s.playerStart[2 * g] as number;
+    const p0 = s.playerStart[2 * g]!;
     for (let team = 0; team < 2; team++) teamMinutes[2 * g + team] = new Float64Array(worlds);
     for (let j = 0; j < acc.nP; j++) {
       const d = new Float64Array(worlds);
       const f = new Float64Array(worlds);
       const m = new Float64Array(worlds);
-      const tm = teamMinutes[s.playerTeam[p0 + j] as number] as Float64Array;
+      const tm = teamMinutes[s.playerTeam[p0 + j]!]!;
       for (let w = 0; w < worlds; w++) {
-        d[w] = worldRows.dk[w * acc.nP + j] as number;
-        f[w] = worldRows.stats[(w * acc.nP + j) * NSTAT + STAT_INDEX.fga] as number;
-        m[w] = worldRows.minutes[w * acc.nP + j] as number;
-        tm[w] = (tm[w] as number) + (m[w] as number);
+        d[w] = worldRows.dk[w * acc.nP + j]!;
+        f[w] = worldRows.stats[(w * acc.nP + j) * NSTAT + STAT_INDEX.fga]!;
+        m[w] = worldRows.minutes[w * acc.nP + j]!;
+        tm[w] = tm[w]! + m[w]!;
       }
       dk[p0 + j] = d;
       fga[p0 + j] = f;
       minutes[p0 + j] = m;
     }
-    for (let team = 0; team < 2; team++) teamPts[2 * g + team] = Float64Array.from({ length: worlds }, (_, w) => worldRows.teamPts[w * 2 + team] as number);
+    for (let team = 0; team < 2; team++)
+      teamPts[2 * g + team] = Float64Array.from({ length: worlds }, (_, w) => worldRows.teamPts[w * 2 + team]!);
   }
   return { dk, fga, minutes, teamMinutes, teamPts };
 }
 
 const meanArr = (a: ArrayLike<number>): number => {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] as number;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
   return s / a.length;
 };
 
@@ -191,12 +223,12 @@ export const newState = (): State => ({
 async function backtestDates(opts: BacktestOptions): Promise<string[]> {
   if (opts.dates !== undefined) return opts.dates;
   const parts = await opts.lake.partitions(RATES_TRAINING_BASE, { startDate: opts.startDate, endDate: opts.endDate });
-  let dates = parts.map((p) => p.partition.game_date as string);
+  let dates = parts.map((p) => p.partition.game_date!);
   if (dates.length === 0) throw new UserError(`no slate dates between ${opts.startDate} and ${opts.endDate} in ${opts.lake.store.root}`);
   if (opts.maxDates !== undefined && dates.length > opts.maxDates) {
     // An even sample across the range, so every part of the season is represented.
     const step = dates.length / opts.maxDates;
-    dates = Array.from({ length: opts.maxDates }, (_, k) => dates[Math.floor(k * step)] as string);
+    dates = Array.from({ length: opts.maxDates }, (_, k) => dates[Math.floor(k * step)]!);
   }
   return dates;
 }
@@ -213,11 +245,11 @@ export interface ScoredPlayer {
 /** A slate's players as scored players, in slate order (absent from the box score = a DNP). */
 export function slatePlayers(slate: Slate, actual: Map<number, Actual>, sim: SlateWorlds, simBase: SlateWorlds): ScoredPlayer[] {
   return Array.from({ length: slate.nPlayers }, (_, i) => ({
-    actual: actual.get(slate.playerId[i] as number) ?? { dk: 0, fga: 0, pts: 0, minutes: 0, regulation: true },
-    p50: slate.p50[i] as number,
-    dk: sim.dk[i] as Float64Array,
-    dkBase: simBase.dk[i] as Float64Array,
-    fga: sim.fga[i] as Float64Array,
+    actual: actual.get(slate.playerId[i]!) ?? { dk: 0, fga: 0, pts: 0, minutes: 0, regulation: true },
+    p50: slate.p50[i]!,
+    dk: sim.dk[i]!,
+    dkBase: simBase.dk[i]!,
+    fga: sim.fga[i]!,
   }));
 }
 
@@ -236,8 +268,8 @@ export function scorePlayers(st: State, players: readonly ScoredPlayer[]): { res
     const score = (t: Tally, d: Discrete): void => {
       t.n++;
       for (const [key, lo, hi] of INTERVALS) {
-        t.inside[key] = (t.inside[key] as number) + intervalCoverage(d, a.dk, lo, hi);
-        if (a.dk >= quantileOf(d, lo) && a.dk <= quantileOf(d, hi)) t.insideInclusive[key] = (t.insideInclusive[key] as number) + 1;
+        t.inside[key] = t.inside[key]! + intervalCoverage(d, a.dk, lo, hi);
+        if (a.dk >= quantileOf(d, lo) && a.dk <= quantileOf(d, hi)) t.insideInclusive[key] = t.insideInclusive[key]! + 1;
       }
       t.absErr += Math.abs(meanOf(d) - a.dk);
       t.crps += crpsDiscrete(d, a.dk);
@@ -245,15 +277,15 @@ export function scorePlayers(st: State, players: readonly ScoredPlayer[]): { res
     const d = discreteFromSamples(p.dk);
     score(main, d);
     const bucket = MINUTES_BUCKETS.find((b) => p.p50 >= b.lo && p.p50 < b.hi);
-    if (bucket !== undefined) score(buckets[bucket.name] as Tally, d);
+    if (bucket !== undefined) score(buckets[bucket.name]!, d);
     score(base, discreteFromSamples(p.dkBase));
     const mu = meanOf(d);
     const sd = Math.max(0.3 * mu, 0.5);
     naive.n++;
     for (const [key, lo, hi] of INTERVALS) {
       const inside = a.dk >= normalQuantile(mu, sd, lo) && a.dk <= normalQuantile(mu, sd, hi) ? 1 : 0;
-      naive.inside[key] = (naive.inside[key] as number) + inside;
-      naive.insideInclusive[key] = (naive.insideInclusive[key] as number) + inside;
+      naive.inside[key] = naive.inside[key]! + inside;
+      naive.insideInclusive[key] = naive.insideInclusive[key]! + inside;
     }
     naive.absErr += Math.abs(mu - a.dk);
     naive.crps += crpsNormal(mu, sd, a.dk);
@@ -266,18 +298,24 @@ export function scorePlayers(st: State, players: readonly ScoredPlayer[]): { res
 }
 
 /** Simulated team points against the implied totals and the real scores' spread. */
-export function scoreTeams(st: State, slate: Slate, actual: Map<number, Actual>, sim: SlateWorlds, skipTeam: (teamId: number) => boolean = () => false): void {
+export function scoreTeams(
+  st: State,
+  slate: Slate,
+  actual: Map<number, Actual>,
+  sim: SlateWorlds,
+  skipTeam: (teamId: number) => boolean = () => false,
+): void {
   const { team } = st;
   for (let t = 0; t < slate.nTeams; t++) {
     // a game is kept or left out whole (teams 2g and 2g + 1 are a game's two sides)
-    if (skipTeam(slate.teamId[t] as number) || skipTeam(slate.teamId[t ^ 1] as number)) continue;
-    const pts = sim.teamPts[t] as Float64Array;
+    if (skipTeam(slate.teamId[t]!) || skipTeam(slate.teamId[t ^ 1]!)) continue;
+    const pts = sim.teamPts[t]!;
     const m = meanArr(pts);
     let v = 0;
-    for (let w = 0; w < pts.length; w++) v += ((pts[w] as number) - m) ** 2;
+    for (let w = 0; w < pts.length; w++) v += (pts[w]! - m) ** 2;
     let real = 0;
-    for (let i = slate.playerStart[t] as number; i < (slate.playerEnd[t] as number); i++) real += actual.get(slate.playerId[i] as number)?.pts ?? 0;
-    const implied = slate.teamItt[t] as number;
+    for (let i = slate.playerStart[t]!; i < slate.playerEnd[t]!; i++) real += actual.get(slate.playerId[i]!)?.pts ?? 0;
+    const implied = slate.teamItt[t]!;
     if (!Number.isFinite(implied)) continue;
     team.n++;
     team.diff += m - implied;
@@ -288,27 +326,34 @@ export function scoreTeams(st: State, slate: Slate, actual: Map<number, Actual>,
 }
 
 /** Correlations: pairs among each rotation's top players (projection order), within and across teams. */
-export function scoreCorrelations(st: State, slate: Slate, sim: SlateWorlds, residDk: number[], residFga: number[], skipTeam: (teamId: number) => boolean = () => false): void {
+export function scoreCorrelations(
+  st: State,
+  slate: Slate,
+  sim: SlateWorlds,
+  residDk: number[],
+  residFga: number[],
+  skipTeam: (teamId: number) => boolean = () => false,
+): void {
   const { corr } = st;
   const top = (t: number): number[] => {
     const out: number[] = [];
-    for (let i = slate.playerStart[t] as number; i < Math.min(slate.playerEnd[t] as number, (slate.playerStart[t] as number) + CORR_TOP); i++) out.push(i);
+    for (let i = slate.playerStart[t]!; i < Math.min(slate.playerEnd[t]!, slate.playerStart[t]! + CORR_TOP); i++) out.push(i);
     return out;
   };
   const pair = (c: { sim: number[]; a: number[]; b: number[] }, x: Float64Array[], resid: number[], i: number, j: number): void => {
-    const r = pearson(Array.from(x[i] as Float64Array), Array.from(x[j] as Float64Array));
+    const r = pearson(Array.from(x[i]!), Array.from(x[j]!));
     if (Number.isFinite(r)) c.sim.push(r);
-    c.a.push(resid[i] as number, resid[j] as number);
-    c.b.push(resid[j] as number, resid[i] as number);
+    c.a.push(resid[i]!, resid[j]!);
+    c.b.push(resid[j]!, resid[i]!);
   };
   for (let g = 0; g < slate.nGames; g++) {
-    if (skipTeam(slate.teamId[2 * g] as number) || skipTeam(slate.teamId[2 * g + 1] as number)) continue;
+    if (skipTeam(slate.teamId[2 * g]!) || skipTeam(slate.teamId[2 * g + 1]!)) continue;
     const [h, aw] = [top(2 * g), top(2 * g + 1)];
     for (const side of [h, aw]) {
       for (let x = 0; x < side.length; x++) {
         for (let y = x + 1; y < side.length; y++) {
-          pair(corr.teammate_fga, sim.fga, residFga, side[x] as number, side[y] as number);
-          pair(corr.teammate_fpts, sim.dk, residDk, side[x] as number, side[y] as number);
+          pair(corr.teammate_fga, sim.fga, residFga, side[x]!, side[y]!);
+          pair(corr.teammate_fpts, sim.dk, residDk, side[x]!, side[y]!);
         }
       }
     }
@@ -325,22 +370,27 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
   for (const [k, date] of dates.entries()) {
     const slate = await loadSlate(opts.lake, date, new Set(), opts.shareModelFor(date));
     const actual = await actualsOf(opts.lake, date);
-    const run = async (profile: Profile) => worldsByPlayer(slate, (await simulate(slate, profile, backend, { seed: opts.seed, worlds: opts.worlds, saveWorlds: true })).games, opts.worlds);
+    const run = async (profile: Profile) =>
+      worldsByPlayer(
+        slate,
+        (await simulate(slate, profile, backend, { seed: opts.seed, worlds: opts.worlds, saveWorlds: true })).games,
+        opts.worlds,
+      );
     const sim = await run(opts.profile);
     const simBase = await run(opts.baselineProfile);
     const keep = opts.teamsOn?.(date);
     const skip = (teamId: number): boolean => keep !== undefined && !keep.has(teamId);
     const all = slatePlayers(slate, actual, sim, simBase);
-    const scored = scorePlayers(st, keep === undefined ? all : all.filter((_, i) => !skip(slate.teamId[slate.playerTeam[i] as number] as number)));
+    const scored = scorePlayers(st, keep === undefined ? all : all.filter((_, i) => !skip(slate.teamId[slate.playerTeam[i]!]!)));
     // Correlations pair players by slate index: with a team filter the residuals are taken over the whole slate.
     const { residDk, residFga } = keep === undefined ? scored : residualsOf(all);
     const vacancy = await vacancyOf(opts.lake, date);
     for (let i = 0; i < slate.nPlayers; i++) {
-      const team = slate.playerTeam[i] as number;
-      const teamId = slate.teamId[team] as number;
+      const team = slate.playerTeam[i]!;
+      const teamId = slate.teamId[team]!;
       if (skip(teamId)) continue;
-      const a = actual.get(slate.playerId[i] as number) ?? { dk: 0, fga: 0, pts: 0, minutes: 0, regulation: true };
-      addMinutes(st, `${date}/${teamId}`, vacancy.get(teamId) ?? 0, sim.minutes[i] as Float64Array, sim.teamMinutes[team] as Float64Array, a);
+      const a = actual.get(slate.playerId[i]!) ?? { dk: 0, fga: 0, pts: 0, minutes: 0, regulation: true };
+      addMinutes(st, `${date}/${teamId}`, vacancy.get(teamId) ?? 0, sim.minutes[i]!, sim.teamMinutes[team]!, a);
     }
     scoreTeams(st, slate, actual, sim, skip);
     scoreCorrelations(st, slate, sim, residDk, residFga, skip);
@@ -351,7 +401,14 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
 }
 
 /** A scored player's minutes and play outcome, for the minutes block and the Brier score. */
-export function addMinutes(st: State, teamGame: string, vacancy: number, minutes: ArrayLike<number>, teamMinutes: ArrayLike<number>, a: Actual): void {
+export function addMinutes(
+  st: State,
+  teamGame: string,
+  vacancy: number,
+  minutes: ArrayLike<number>,
+  teamMinutes: ArrayLike<number>,
+  a: Actual,
+): void {
   const m = simMinutesOf(minutes, teamMinutes);
   st.minutes.push({ teamGame, vacancy, simMean: m.simMean, simRegPlayed: m.simRegPlayed, simReg44: m.simReg44, actual: a });
   st.plays.prob.push(m.playProb);
@@ -360,7 +417,10 @@ export function addMinutes(st: State, teamGame: string, vacancy: number, minutes
 
 export function report(st: State, opts: Pick<BacktestOptions, 'profileName' | 'worlds'>, dates: string[]): BacktestReport {
   const { main, base, naive, buckets, pits, scatter, team, corr } = st;
-  const realSd = Math.sqrt(team.realResid.reduce((a, r) => a + r * r, 0) / team.realResid.length - (team.realResid.reduce((a, r) => a + r, 0) / team.realResid.length) ** 2);
+  const realSd = Math.sqrt(
+    team.realResid.reduce((a, r) => a + r * r, 0) / team.realResid.length -
+      (team.realResid.reduce((a, r) => a + r, 0) / team.realResid.length) ** 2,
+  );
   const c = (x: { sim: number[]; a: number[]; b: number[] }) => ({ sim: meanArr(x.sim), real: pearson(x.a, x.b) });
   const m = summary(main);
   return {

@@ -1,5 +1,8 @@
 // Scoring a simulated distribution against what happened: interval coverage, CRPS and the PIT, for the
 // discrete distributions the worlds give (DK points on a 0.25 grid) and for the naive normal baseline.
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: the
+   discrete distributions' values and probabilities are parallel arrays of one length, and the loops run over that
+   length. */
 
 /** A discrete distribution: support values ascending with their probabilities. */
 export interface Discrete {
@@ -9,9 +12,9 @@ export interface Discrete {
 
 export function discreteFromSamples(samples: ArrayLike<number>): Discrete {
   const counts = new Map<number, number>();
-  for (let i = 0; i < samples.length; i++) counts.set(samples[i] as number, (counts.get(samples[i] as number) ?? 0) + 1);
+  for (let i = 0; i < samples.length; i++) counts.set(samples[i]!, (counts.get(samples[i]!) ?? 0) + 1);
   const values = Float64Array.from([...counts.keys()].sort((a, b) => a - b));
-  const probs = Float64Array.from(values, (v) => (counts.get(v) as number) / samples.length);
+  const probs = Float64Array.from(values, (v) => counts.get(v)! / samples.length);
   return { values, probs };
 }
 
@@ -19,15 +22,15 @@ export function discreteFromSamples(samples: ArrayLike<number>): Discrete {
 export function quantileOf(d: Discrete, q: number): number {
   let cum = 0;
   for (let k = 0; k < d.values.length; k++) {
-    cum += d.probs[k] as number;
-    if (cum >= q - 1e-12) return d.values[k] as number;
+    cum += d.probs[k]!;
+    if (cum >= q - 1e-12) return d.values[k]!;
   }
-  return d.values[d.values.length - 1] as number;
+  return d.values[d.values.length - 1]!;
 }
 
 export function meanOf(d: Discrete): number {
   let m = 0;
-  for (let k = 0; k < d.values.length; k++) m += (d.values[k] as number) * (d.probs[k] as number);
+  for (let k = 0; k < d.values.length; k++) m += d.values[k]! * d.probs[k]!;
   return m;
 }
 
@@ -38,8 +41,8 @@ export function crpsDiscrete(d: Discrete, y: number): number {
   let cumP = 0;
   let cumPV = 0;
   for (let k = 0; k < d.values.length; k++) {
-    const v = d.values[k] as number;
-    const p = d.probs[k] as number;
+    const v = d.values[k]!;
+    const p = d.probs[k]!;
     eAbs += p * Math.abs(v - y);
     pair += p * (v * cumP - cumPV);
     cumP += p;
@@ -52,7 +55,7 @@ const SQRT2 = Math.SQRT2;
 function erf(x: number): number {
   // Abramowitz-Stegun 7.1.26, |error| < 1.5e-7
   const t = 1 / (1 + 0.3275911 * Math.abs(x));
-  const y = 1 - (((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t) * Math.exp(-x * x);
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
   return x >= 0 ? y : -y;
 }
 export const normalCdf = (z: number): number => 0.5 * (1 + erf(z / SQRT2));
@@ -88,9 +91,9 @@ function massAround(d: Discrete, y: number): [number, number] {
   let below = 0;
   let at = 0;
   for (let k = 0; k < d.values.length; k++) {
-    const v = d.values[k] as number;
-    if (v < y - 1e-9) below += d.probs[k] as number;
-    else if (Math.abs(v - y) <= 1e-9) at += d.probs[k] as number;
+    const v = d.values[k]!;
+    if (v < y - 1e-9) below += d.probs[k]!;
+    else if (Math.abs(v - y) <= 1e-9) at += d.probs[k]!;
   }
   return [below, at];
 }
@@ -111,7 +114,7 @@ export function intervalCoverage(d: Discrete, y: number, lo: number, hi: number)
 /** Ten equal bins of PIT values, as fractions. */
 export function pitHistogram(pits: readonly number[]): number[] {
   const h = new Array<number>(10).fill(0);
-  for (const p of pits) h[Math.min(9, Math.floor(p * 10))] = (h[Math.min(9, Math.floor(p * 10))] as number) + 1;
+  for (const p of pits) h[Math.min(9, Math.floor(p * 10))] = h[Math.min(9, Math.floor(p * 10))]! + 1;
   return h.map((c) => (pits.length > 0 ? c / pits.length : 0));
 }
 

@@ -22,7 +22,10 @@ let stdout: string;
 let report: Record<string, unknown>;
 
 beforeAll(async () => {
-  for (const f of [join(SHARED_RECENT, 'box_scores_2026.csv.gz'), ...DATES.map((d) => join(SHARED_PREGAME, `game_date=${d}`, 'DKSalaries.csv'))]) {
+  for (const f of [
+    join(SHARED_RECENT, 'box_scores_2026.csv.gz'),
+    ...DATES.map((d) => join(SHARED_PREGAME, `game_date=${d}`, 'DKSalaries.csv')),
+  ]) {
     if (!existsSync(f)) throw new Error(`the full test group needs ${f} (set SLATESIM_SHARED_RECENT / SLATESIM_SHARED_PREGAME)`);
   }
   await initParquetNode();
@@ -33,19 +36,60 @@ beforeAll(async () => {
     await cp(join(SHARED_PREGAME, `game_date=${d}`), join(dir, 'inputs', `game_date=${d}`), { recursive: true });
   }
   // Few worlds: this checks the plumbing and the keys; the README's figures come from 2,000+ worlds.
-  const r = await run('node', [join(ROOT, 'bin/slatesim.js'), 'backtest', '--inputs', join(dir, 'inputs'), '--lake', join(dir, 'lake'), '--worlds', '200', '--json', join(dir, 'out', 'bt.json')], { cwd: ROOT, maxBuffer: 1 << 24 });
+  const r = await run(
+    'node',
+    [
+      join(ROOT, 'bin/slatesim.js'),
+      'backtest',
+      '--inputs',
+      join(dir, 'inputs'),
+      '--lake',
+      join(dir, 'lake'),
+      '--worlds',
+      '200',
+      '--json',
+      join(dir, 'out', 'bt.json'),
+    ],
+    { cwd: ROOT, maxBuffer: 1 << 24 },
+  );
   stdout = r.stdout;
   report = JSON.parse(await readFile(join(dir, 'out', 'bt.json'), 'utf8')) as Record<string, unknown>;
 }, 900_000);
 
 describe('backtest --inputs on two shared nights', () => {
   it("writes the contract's keys in both modes", () => {
-    for (const k of ['n_player_games', 'n_slates', 'profile', 'worlds', 'coverage', 'mae_mean', 'crps', 'pit_histogram', 'baselines', 'team', 'correlation', 'minutes', 'plays', 'box_score_mode', 'per_date', 'quarantined']) expect(report, k).toHaveProperty(k);
+    for (const k of [
+      'n_player_games',
+      'n_slates',
+      'profile',
+      'worlds',
+      'coverage',
+      'mae_mean',
+      'crps',
+      'pit_histogram',
+      'baselines',
+      'team',
+      'correlation',
+      'minutes',
+      'plays',
+      'box_score_mode',
+      'per_date',
+      'quarantined',
+    ])
+      expect(report, k).toHaveProperty(k);
     const box = report.box_score_mode as Record<string, unknown>;
     for (const k of ['coverage', 'mae_mean', 'crps', 'minutes', 'plays']) expect(box, k).toHaveProperty(k);
     for (const block of [report, box]) {
       const m = block.minutes as Record<string, number>;
-      for (const k of ['mae', 'mae_top_vacancy_quartile', 'share_44plus_sim', 'share_44plus_real', 'share_44plus_sim_top_vacancy_decile', 'share_44plus_real_top_vacancy_decile']) expect(Number.isFinite(m[k]), k).toBe(true);
+      for (const k of [
+        'mae',
+        'mae_top_vacancy_quartile',
+        'share_44plus_sim',
+        'share_44plus_real',
+        'share_44plus_sim_top_vacancy_decile',
+        'share_44plus_real_top_vacancy_decile',
+      ])
+        expect(Number.isFinite(m[k]), k).toBe(true);
       expect(m.mae).toBeGreaterThan(0);
       const p = block.plays as Record<string, number>;
       expect(p.brier).toBeGreaterThanOrEqual(0);

@@ -1,6 +1,7 @@
 // `slatesim backtest`: every slate in a range simulated with pregame information and scored against real DK
 // points; with --inputs DIR, every night of DIR/game_date=D/ in pregame mode from the user's files, every
 // DraftKings-listed player scored, beside the box-score mode on the same dates.
+import { defined } from '../../data/checked.ts';
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { UserError } from '../../data/errors.ts';
@@ -37,11 +38,16 @@ interface BacktestCliOptions {
 export function registerBacktest(parent: Command): void {
   parent
     .command('backtest')
-    .description('simulate every slate in a range (or every night of --inputs DIR in pregame mode) and score real DK points against the worlds')
+    .description(
+      'simulate every slate in a range (or every night of --inputs DIR in pregame mode) and score real DK points against the worlds',
+    )
     .requiredOption('--lake <dir>', 'lake root')
     .option('--start-date <date>', 'first date (box-score mode)')
     .option('--end-date <date>', 'last date (box-score mode)')
-    .option('--inputs <dir>', 'pregame mode: a folder of game_date=YYYY-MM-DD/ folders, each with DKSalaries.csv and any of injuries.csv, lines.csv, starters.csv, minutes.csv')
+    .option(
+      '--inputs <dir>',
+      'pregame mode: a folder of game_date=YYYY-MM-DD/ folders, each with DKSalaries.csv and any of injuries.csv, lines.csv, starters.csv, minutes.csv',
+    )
     .option('--profile <name>', 'profile to test', 'usage_shares_v1')
     .option('--profiles <file>', 'profiles file (default: config/profiles.json)')
     .option('--worlds <n>', 'worlds per game', '2000')
@@ -54,7 +60,8 @@ export function registerBacktest(parent: Command): void {
     .action(async (o: BacktestCliOptions) => {
       if (!['cpu', 'gpu'].includes(o.backend)) throw new UserError(`--backend must be cpu or gpu, got ${JSON.stringify(o.backend)}`);
       if (o.inputs !== undefined) {
-        if (o.startDate !== undefined || o.endDate !== undefined) throw new UserError('--inputs takes its dates from its game_date=D folders: drop --start-date/--end-date');
+        if (o.startDate !== undefined || o.endDate !== undefined)
+          throw new UserError('--inputs takes its dates from its game_date=D folders: drop --start-date/--end-date');
         if (o.maxDates !== undefined) throw new UserError('--max-dates is for the box-score mode, not --inputs');
         pregameFolders(o.inputs); // a bad DIR is refused before anything loads
       } else if (o.startDate === undefined || o.endDate === undefined) {
@@ -94,7 +101,7 @@ export function registerBacktest(parent: Command): void {
           console.log(`wrote ${written.join(', ')}`);
           return;
         }
-        const [start, end] = dateRange(o.startDate as string, o.endDate as string);
+        const [start, end] = dateRange(defined(o.startDate, '--start-date'), defined(o.endDate, '--end-date'));
         const report = await runBacktest({
           ...common,
           startDate: start,
