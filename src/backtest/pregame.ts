@@ -11,13 +11,10 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../data/errors.ts';
 import type { Lake } from '../data/lake.ts';
-import type { Progress } from '../data/progress.ts';
 import { teamByAbbreviation } from '../data/teams.ts';
 import { MANIFEST, type LakeManifest } from '../lake/build.ts';
-import { readPregameInputs, type PregameFiles, type PregameInputs } from '../pregame/inputs.ts';
+import { pregameFolderFiles, readPregameInputs, type PregameFiles, type PregameInputs } from '../pregame/inputs.ts';
 import { buildPregameSlate, engineId, pregameGameId } from '../pregame/simulate.ts';
-import type { ShareModel } from '../shares/model.ts';
-import type { Backend } from '../../engine/core/backend.ts';
 import { cpuBackend } from '../../engine/core/cpu-workers.ts';
 import { simulate } from '../../engine/core/simulate.ts';
 import type { Profile } from '../../engine/profile.ts';
@@ -34,26 +31,15 @@ import {
   scoreTeams,
   vacancyOf,
   worldsByPlayer,
+  type BacktestOptions,
   type BacktestReport,
   type ScoredPlayer,
 } from './run.ts';
 
-const OPTIONAL_FILES = { injuries: 'injuries.csv', lines: 'lines.csv', starters: 'starters.csv', minutes: 'minutes.csv' } as const;
-
-export interface PregameBacktestOptions {
-  lake: Lake;
+/** The box-score backtest's options without its dates: the nights come from the folder. */
+export interface PregameBacktestOptions extends Omit<BacktestOptions, 'startDate' | 'endDate' | 'maxDates' | 'dates' | 'teamsOn'> {
   /** the folder holding game_date=D/ folders */
   inputsDir: string;
-  profile: Profile;
-  profileName: string;
-  baselineProfile: Profile;
-  worlds: number;
-  seed: number;
-  workers: number;
-  chunk: number;
-  backend?: Backend;
-  shareModelFor: (date: string) => ShareModel | undefined;
-  progress: Progress;
 }
 
 /** One night of the pregame backtest, for the per-date table. */
@@ -95,12 +81,9 @@ export function pregameFolders(dir: string): { date: string; files: PregameFiles
   if (names.length === 0) throw new UserError(`--inputs ${dir}: no game_date=YYYY-MM-DD folders`);
   return names.map((n) => {
     const folder = join(dir, n);
-    const dkCsv = join(folder, 'DKSalaries.csv');
-    if (!existsSync(dkCsv)) throw new UserError(`--inputs ${folder}: no DKSalaries.csv`);
-    const files: PregameFiles = { dkCsv };
-    for (const [k, name] of Object.entries(OPTIONAL_FILES) as [keyof typeof OPTIONAL_FILES, string][])
-      if (existsSync(join(folder, name))) files[k] = join(folder, name);
-    return { date: n.slice('game_date='.length), files };
+    const { dkCsv, ...optional } = pregameFolderFiles(folder);
+    if (dkCsv === undefined) throw new UserError(`--inputs ${folder}: no DKSalaries.csv`);
+    return { date: n.slice('game_date='.length), files: { dkCsv, ...optional } };
   });
 }
 

@@ -2,6 +2,8 @@
 // players); the injury report, lines, projected starters and minutes overrides are checked against it. Every
 // bad input is one UserError line naming the file, line, column and value; nothing is matched to nba.com ids
 // here (that needs the lake: see match.ts).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { normaliseName } from '../data/names.ts';
 import { teamByAbbreviation } from '../data/teams.ts';
 import { gamesOf, parseDkSalaries, pickSlateDate, type DkSlateRow, type SlateGame } from './dk.ts';
@@ -15,6 +17,24 @@ export interface PregameFiles {
   lines?: string;
   starters?: string;
   minutes?: string;
+}
+
+/** The file names of a game_date=D/ folder, as ../shared/pregame lays them out. */
+export const PREGAME_FOLDER_FILES = {
+  dkCsv: 'DKSalaries.csv',
+  injuries: 'injuries.csv',
+  lines: 'lines.csv',
+  starters: 'starters.csv',
+  minutes: 'minutes.csv',
+} as const;
+
+/** The pregame files present in `folder` (a game_date=D/ folder); the caller decides what is required. */
+export function pregameFolderFiles(folder: string): Partial<PregameFiles> {
+  const files: Partial<PregameFiles> = {};
+  for (const [k, name] of Object.entries(PREGAME_FOLDER_FILES) as [keyof PregameFiles, string][]) {
+    if (existsSync(join(folder, name))) files[k] = join(folder, name);
+  }
+  return files;
 }
 
 /** A row of the injuries, starters or minutes file: a DraftKings-spelled name on a DraftKings team. */

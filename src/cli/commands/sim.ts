@@ -16,7 +16,7 @@ import { runPregameSim } from '../run-pregame.ts';
 import { gpuBackend } from '../../../engine/core/backend.ts';
 import { cpuBackend } from '../../../engine/core/cpu-workers.ts';
 import type { Lake } from '../../data/lake.ts';
-import { readPregameInputs, type PregameFiles } from '../../pregame/inputs.ts';
+import { pregameFolderFiles, readPregameInputs, type PregameFiles } from '../../pregame/inputs.ts';
 import { parseShareModel, type ShareModel } from '../../shares/model.ts';
 import { openLake } from '../../index.ts';
 import { PACKAGE_ROOT, positiveInt, readTextFile, shippedShareModel, slateDate } from '../args.ts';
@@ -176,8 +176,6 @@ async function openGpu(backend: string): Promise<{ device: GPUDevice; adapter: s
   }
 }
 
-const PREGAME_FILES = { injuries: 'injuries.csv', lines: 'lines.csv', starters: 'starters.csv', minutes: 'minutes.csv' } as const;
-
 /** The pregame files of the flags (`--inputs DIR` supplies those not given), or undefined in box-score mode. */
 // eslint-disable-next-line @typescript-eslint/require-await -- async so that its UserErrors reach the caller's await as rejections
 async function pregameFiles(o: SimCliOptions): Promise<PregameFiles | undefined> {
@@ -194,20 +192,22 @@ async function pregameFiles(o: SimCliOptions): Promise<PregameFiles | undefined>
   }
   if (o.playerOut !== undefined)
     throw new UserError('--player-out is for the box-score mode; in pregame mode list the players as Out in --injuries');
-  let dkCsv = o.dkCsv;
-  const picked: { injuries?: string; lines?: string; starters?: string; minutes?: string } = {};
+  // --inputs DIR supplies the files its flags do not name; a flag wins over the folder's file.
+  let folder: Partial<PregameFiles> = {};
   if (o.inputs !== undefined) {
     if (!existsSync(o.inputs) || !statSync(o.inputs).isDirectory()) throw new UserError(`--inputs ${o.inputs}: not a folder`);
-    dkCsv ??= join(o.inputs, 'DKSalaries.csv');
-    for (const [k, name] of Object.entries(PREGAME_FILES) as [keyof typeof PREGAME_FILES, string][])
-      if (existsSync(join(o.inputs, name))) picked[k] = join(o.inputs, name);
+    folder = pregameFolderFiles(o.inputs);
   }
-  if (dkCsv === undefined) throw new UserError('pregame mode needs --dk-csv FILE or --inputs DIR');
-  for (const k of Object.keys(PREGAME_FILES) as (keyof typeof PREGAME_FILES)[]) {
-    const v = o[k];
-    if (v !== undefined) picked[k] = v;
+  const named = { dkCsv: o.dkCsv, injuries: o.injuries, lines: o.lines, starters: o.starters, minutes: o.minutes };
+  const files: Partial<PregameFiles> = { ...folder };
+  for (const [k, v] of Object.entries(named) as [keyof PregameFiles, string | undefined][]) if (v !== undefined) files[k] = v;
+  const { dkCsv, ...optional } = files;
+  if (dkCsv === undefined) {
+    throw new UserError(
+      o.inputs !== undefined ? `--inputs ${o.inputs}: no DKSalaries.csv` : 'pregame mode needs --dk-csv FILE or --inputs DIR',
+    );
   }
-  return { dkCsv, ...picked };
+  return { dkCsv, ...optional };
 }
 
 interface Prepared {
