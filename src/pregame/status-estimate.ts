@@ -1,6 +1,6 @@
 // The evidence behind the injury status table (status.ts): how many injury-report entries of each (finer)
 // status there were on past slates, and how many of those players then logged minutes that night. Kept as
-// code so the counts in STATUS_TABLE can be recomputed (test/pregame-status.test.ts does, on the shared
+// code so the counts in STATUS_TABLE can be recomputed (test/full/pregame-status.test.ts does, on the shared
 // 2026-03 slates) and re-estimated when more slates are collected.
 import { normaliseName } from '../data/names.ts';
 import { finerStatus, PRIOR_WEIGHT, type InjuryStatus } from './status.ts';

@@ -6,7 +6,7 @@
 // was checked against box_scores_2026 (did the player log minutes for that team that date?), reading a
 // Day-To-Day entry's comment for its finer status (`finerStatus` below). The entries of the three defective
 // team-games of 2026-03-11 (ORL, NYK, UTA: partial box scores) were left out (two entries: a Doubtful and a
-// Questionable). test/pregame-status.test.ts recomputes these counts from the shared data. With n
+// Questionable). test/full/pregame-status.test.ts recomputes these counts from the shared data. With n
 // this small each rate is shrunk toward a prior worth 10 games: p = (played + 10 * prior) / (n + 10),
 // rounded to 0.01. The priors are judgement (what DFS practice expects of each tag), not estimates.
 import { UserError } from '../data/errors.ts';
