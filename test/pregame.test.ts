@@ -14,9 +14,16 @@ import { frameRows, type Frame, type Value } from '../src/data/schema.ts';
 import { NodeFileStore } from '../src/data/store-node.ts';
 import { MINUTES_V1, ODDS_SNAPSHOT, PLAYER_GAMES, RATES_TRAINING_BASE } from '../src/data/tables.ts';
 import { selectAsOf, tipTimestamp } from '../src/features/asof.ts';
-import { pregameFeatureRows, salaryMinutes, type PregameGame, type PregameRosterPlayer } from '../src/features/pregame.ts';
+import {
+  availabilityAfterAbsence,
+  pregameFeatureRows,
+  salaryMinutes,
+  type PregameGame,
+  type PregameRosterPlayer,
+} from '../src/features/pregame.ts';
 import { rosterPositionFromDk } from '../src/features/priors.ts';
-import { computeRatesBase, type FeatureRow, type OddsRow } from '../src/features/rates-base.ts';
+import { advanceState, computeRatesBase, type FeatureRow, type OddsRow } from '../src/features/rates-base.ts';
+import { RatesState } from '../src/features/rates-state.ts';
 import { EMBEDDED_LAKE, tempDir } from './helpers.ts';
 
 const D = '2024-01-31';
@@ -102,7 +109,7 @@ describe('pregame rows for a past date', () => {
       const g = gold.get(key(r))!;
       const mem = memory.get(key(r))!;
       for (const [c, v] of Object.entries(r)) {
-        if (c === 'no_history' || c === 'minutes_source' || c.startsWith('minutes_pred_')) continue;
+        if (c === 'no_history' || c === 'minutes_source' || c === 'absence_streak' || c.startsWith('minutes_pred_')) continue;
         expect([c, f32.has(c) && typeof v === 'number' ? Math.fround(v) : v]).toEqual([c, g[c]]);
         expect([c, v]).toEqual([c, mem[c]]);
         cells++;
@@ -304,6 +311,41 @@ describe('a dirty feed', () => {
     expect(computeRatesBase(rows(null), []).find((r) => r.game_date === '2026-01-02')?.is_starter).toBe(true);
   });
 
+  it('counts the team-games a player has just missed, and turns three or more into a lower chance he is back', () => {
+    // 30 plays g1, then is absent from three box scores (starters marked: they list DNPs, so absent = inactive),
+    // then listed with an injury DNP in g5; 10 plays every game; 20 is a coach's-decision DNP in g2 (available).
+    const rows: Partial<Record<string, Value>>[] = [{ ...day('2026-01-01', 'g1'), player_id: 30, starter: true }];
+    for (const [d, g] of [
+      ['2026-01-02', 'g2'],
+      ['2026-01-03', 'g3'],
+      ['2026-01-04', 'g4'],
+      ['2026-01-05', 'g5'],
+    ] as const) {
+      rows.push({ ...day(d, g), player_id: 10, starter: true });
+    }
+    rows.push({ ...day('2026-01-01', 'g1'), player_id: 10, starter: true }, { ...day('2026-01-01', 'g1'), player_id: 20 });
+    rows.push({ ...day('2026-01-02', 'g2'), player_id: 20, played: false, minutes: null, dnp_category: 'coach_decision', fga: 0, fta: 0 });
+    rows.push({
+      ...day('2026-01-05', 'g5'),
+      player_id: 30,
+      played: false,
+      available: false,
+      minutes: null,
+      dnp_category: 'injury',
+      fga: 0,
+      fta: 0,
+    });
+    const state = new RatesState();
+    advanceState(state, smallFrame(rows));
+    expect(state.absenceStreak.get(10)).toBe(0);
+    expect(state.absenceStreak.get(20)).toBe(3); // g2 was available (coach's decision); absent from g3, g4, g5
+    expect(state.absenceStreak.get(30)).toBe(4); // absent from g2-g4, injured in g5
+    expect(availabilityAfterAbsence(0)).toBe(1);
+    expect(availabilityAfterAbsence(2)).toBe(1);
+    expect(availabilityAfterAbsence(3)).toBeCloseTo(0.193, 12);
+    expect(availabilityAfterAbsence(4)).toBeGreaterThan(availabilityAfterAbsence(9));
+    expect(availabilityAfterAbsence(9)).toBeGreaterThan(availabilityAfterAbsence(10));
+  });
   it('reads a game log without DNP rows fairly: its listed players played, its absent deep-bench players sat, absent rotation players are unknown', () => {
     // g1: a box score (starters marked): 10 played 20 minutes, 20 was a coach's-decision DNP, 30 played 34 minutes;
     // g2: a game log listing only who played (no starter flags, no DNP rows); g3: a box score again.
