@@ -20,9 +20,33 @@ export const ProfileSchema = z
       .object({
         use_play_prob_masking: bool(true, 'draw each player active with probability play_prob'),
         spread_scale: num(0, 3, 1, 'multiplies the split-normal spreads fitted to p10/p50/p90'),
+        allocation: z
+          .enum(['room', 'scale'])
+          .default('scale')
+          .describe(
+            "how a team-world's minutes reach 240 (+25 per overtime): 'room' fills a shortfall by each player's room below his own upper quantile, extends the rotation, then fills below the ceiling (profile rotation_v1); 'scale' multiplies every player by one factor (the default until room holds the backtest's coverage targets)",
+          ),
+        fill_upper_z: num(
+          0,
+          3,
+          1.2816,
+          "the upper quantile of a player's own minutes (as a normal z: 1.28 = p90) that a shortfall fills toward first",
+        ),
+        ceiling_knee: num(
+          30,
+          48,
+          40,
+          'regulation minutes above which a drawn or filled player is pulled under the ceiling (+5 per overtime)',
+        ),
+        ceiling: num(
+          30,
+          48,
+          46,
+          'regulation minutes a player approaches but never reaches short of a roster too thin to fill 240 (+5 per overtime)',
+        ),
       })
       .strict()
-      .default({ use_play_prob_masking: true, spread_scale: 1 }),
+      .default({ use_play_prob_masking: true, spread_scale: 1, allocation: 'scale', fill_upper_z: 1.2816, ceiling_knee: 40, ceiling: 46 }),
     rotation: z
       .object({
         max_size: int(5, 15, 11, 'most players who get minutes in a team-world (the rest of the active list sits)'),

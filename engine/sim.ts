@@ -1,6 +1,7 @@
 // One date's slate end to end, in memory: the slate from the lake, DraftKings salaries when an export is
 // given, the worlds on the chosen backend, and the projections read off them. Nothing is written here; the
 // sim command (src/cli/run-sim.ts) writes the files, the library API hands the result back.
+import type { MinutesModel } from '../src/features/minutes-model.ts';
 import { UserError } from '../src/data/errors.ts';
 import { candidatesOf, matchSalaries, parseDkCsv } from '../src/data/dk-salaries.ts';
 import type { Lake } from '../src/data/lake.ts';
@@ -30,6 +31,8 @@ export interface SimulateDateOptions {
   playerOut?: ReadonlySet<number>;
   /** share model for the usage-share base logits (rate_weighted without one) */
   shareModel?: ShareModel;
+  /** minutes model: with it, ruling players out re-predicts their teammates' minutes (ruleOutMinutes) */
+  minutesModel?: MinutesModel;
   progress?: Progress;
 }
 
@@ -39,7 +42,7 @@ export interface DateSimulation extends Projections {
 }
 
 export async function simulateDate(opts: SimulateDateOptions): Promise<DateSimulation> {
-  const slate = await loadSlate(opts.lake, opts.date, opts.playerOut, opts.shareModel);
+  const slate = await loadSlate(opts.lake, opts.date, opts.playerOut, opts.shareModel, opts.minutesModel);
   const salaries = await salariesFor(opts.lake, opts.dkCsv, opts.date);
   const run = await simulate(slate, opts.profile, opts.backend, {
     worlds: opts.worlds,

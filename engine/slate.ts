@@ -13,7 +13,8 @@ import { UserError } from '../src/data/errors.ts';
 import type { Lake } from '../src/data/lake.ts';
 import { frameRows, type Value } from '../src/data/schema.ts';
 import { RATES_TRAINING_BASE } from '../src/data/tables.ts';
-import { ruleOut } from '../src/shares/counterfactual.ts';
+import { ruleOut, ruleOutMinutes } from '../src/shares/counterfactual.ts';
+import type { MinutesModel } from '../src/features/minutes-model.ts';
 import { SHARE_TARGETS, type ShareTarget } from '../src/shares/features.ts';
 import { baseLogits, type ShareModel } from '../src/shares/model.ts';
 
@@ -75,6 +76,17 @@ export const SLATE_COLUMNS = [
   'n_out',
   'minutes_szn',
   'recent_minutes',
+  // the minutes model's other inputs (ruling a player out re-predicts his teammates' minutes)
+  'minutes_last5',
+  'minutes_prev_season',
+  'games_available_szn',
+  'start_rate_recent',
+  'played_rate_recent',
+  'recent_minutes_played',
+  'last_minutes',
+  'days_since_played',
+  'back_to_back',
+  'season_type',
 ] as const;
 
 /** Weight of the season prior against recent form in the rates the engine uses. */
@@ -128,19 +140,22 @@ function bad(date: string, row: Record<string, Value>, field: string, why: strin
 
 /**
  * Builds the slate of `date` from feature rows; `playerOut` ids are ruled out (they leave, and their teammates'
- * vacancy features gain them, so minutes and usage move). With a share model, its base logits replace log(rate).
+ * vacancy features gain them, so usage moves, and with a minutes model their minutes projections move too:
+ * ruleOutMinutes). With a share model, its base logits replace log(rate).
  */
 export function slateFromRows(
   date: string,
   rows: readonly Record<string, Value>[],
   playerOut: ReadonlySet<number> = new Set(),
   shareModel?: ShareModel,
+  minutesModel?: MinutesModel,
 ): Slate {
   if (rows.length === 0) throw new UserError(`--date ${date}: no available players in gold/rates_training_base for that date`);
   for (const id of playerOut) {
     if (!rows.some((r) => r.player_id === id)) throw new UserError(`--player-out ${id}: no available player with that id on ${date}`);
   }
   const kept = ruleOut(rows, playerOut);
+  if (minutesModel !== undefined) ruleOutMinutes(rows, kept, playerOut, minutesModel);
   // Validate every number the kernels will read.
   for (const r of kept) {
     for (const f of SLATE_COLUMNS) {
@@ -289,9 +304,10 @@ export async function loadSlate(
   date: string,
   playerOut: ReadonlySet<number> = new Set(),
   shareModel?: ShareModel,
+  minutesModel?: MinutesModel,
 ): Promise<Slate> {
   const frame = await lake.read(RATES_TRAINING_BASE, { startDate: date, endDate: date }, { columns: [...SLATE_COLUMNS] });
-  return slateFromRows(date, frameRows(frame), playerOut, shareModel);
+  return slateFromRows(date, frameRows(frame), playerOut, shareModel, minutesModel);
 }
 
 /**

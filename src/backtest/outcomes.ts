@@ -64,6 +64,17 @@ export interface MinutesEntry {
   simRegPlayed: number;
   simReg44: number;
   actual: Actual;
+  /** his minutes rank among the team's available players and his season minutes per available game before the
+   * night (gold's minutes_rank_in_team, minutes_szn; absent without 5 available games this season) */
+  role?: { rank: number; minutesSzn: number };
+}
+
+/** One minutes rank's gain when about a regular starter's minutes are out, simulated and real. */
+export interface RankGain {
+  rank: string;
+  n: number;
+  sim_gain: number;
+  real_gain: number;
 }
 
 export interface MinutesBlock {
@@ -73,6 +84,15 @@ export interface MinutesBlock {
   share_44plus_real: number;
   share_44plus_sim_top_vacancy_decile: number;
   share_44plus_real_top_vacancy_decile: number;
+  /**
+   * Team-games with 24+ season minutes vacated (about a regular starter out) against those with under 3: per
+   * minutes rank among the available players, the mean of (minutes - his season average) on the first less the
+   * second, for the simulated mean and for the real minutes (src/diagnostics/minutes-vacancy.ts measures the
+   * same on every season)
+   */
+  gain_by_rank: RankGain[];
+  /** the largest |sim_gain - real_gain| over ranks with 30+ players */
+  gain_by_rank_max_abs_diff: number;
   n_players: number;
   n_team_games: number;
 }
@@ -86,6 +106,37 @@ export function topVacancyTeamGames(entries: readonly MinutesEntry[], fraction: 
   for (const e of entries) vac.set(e.teamGame, Math.max(vac.get(e.teamGame) ?? -Infinity, e.vacancy));
   const order = [...vac.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return new Set(order.slice(0, Math.ceil(fraction * order.length)).map(([k]) => k));
+}
+
+/** Vacated season minutes from which a team-game counts as "a regular starter out", and under which as "nobody out". */
+export const STARTER_OUT_VACANCY = 24;
+export const NOBODY_OUT_VACANCY = 3;
+const GAIN_RANKS = 10;
+
+/** The gain_by_rank table: ranks 1..9 and 10+, event team-games against nobody-out team-games. */
+export function gainByRank(entries: readonly MinutesEntry[]): RankGain[] {
+  const acc = Array.from({ length: GAIN_RANKS }, () => ({ en: 0, es: 0, er: 0, cn: 0, cs: 0, cr: 0 }));
+  for (const e of entries) {
+    if (e.role === undefined) continue;
+    const a = acc[Math.min(GAIN_RANKS, Math.max(1, e.role.rank)) - 1]!;
+    const sim = e.simMean - e.role.minutesSzn;
+    const real = e.actual.minutes - e.role.minutesSzn;
+    if (e.vacancy >= STARTER_OUT_VACANCY) {
+      a.en++;
+      a.es += sim;
+      a.er += real;
+    } else if (e.vacancy < NOBODY_OUT_VACANCY) {
+      a.cn++;
+      a.cs += sim;
+      a.cr += real;
+    }
+  }
+  return acc.map((a, k) => ({
+    rank: k + 1 === GAIN_RANKS ? `${GAIN_RANKS}+` : String(k + 1),
+    n: a.en,
+    sim_gain: a.en > 0 && a.cn > 0 ? a.es / a.en - a.cs / a.cn : Number.NaN,
+    real_gain: a.en > 0 && a.cn > 0 ? a.er / a.en - a.cr / a.cn : Number.NaN,
+  }));
 }
 
 /** The backtest JSON's `minutes` block over the scored players. */
@@ -120,6 +171,7 @@ export function minutesBlock(entries: readonly MinutesEntry[]): MinutesBlock {
   };
   const all = share(() => true);
   const top = share((e) => d10.has(e.teamGame));
+  const gains = gainByRank(entries);
   return {
     mae: mae(() => true),
     mae_top_vacancy_quartile: mae((e) => q4.has(e.teamGame)),
@@ -127,6 +179,8 @@ export function minutesBlock(entries: readonly MinutesEntry[]): MinutesBlock {
     share_44plus_real: all.real,
     share_44plus_sim_top_vacancy_decile: top.sim,
     share_44plus_real_top_vacancy_decile: top.real,
+    gain_by_rank: gains,
+    gain_by_rank_max_abs_diff: Math.max(0, ...gains.filter((g) => g.n >= 30).map((g) => Math.abs(g.sim_gain - g.real_gain))),
     n_players: entries.length,
     n_team_games: new Set(entries.map((e) => e.teamGame)).size,
   };

@@ -29,7 +29,7 @@ import {
   scoreCorrelations,
   scorePlayers,
   scoreTeams,
-  vacancyOf,
+  vacancyAndRoles,
   worldsByPlayer,
   type BacktestOptions,
   type BacktestReport,
@@ -143,7 +143,7 @@ export async function runPregameBacktest(opts: PregameBacktestOptions): Promise<
     const sim = await run(opts.profile);
     const simBase = await run(opts.baselineProfile);
     const actual = await actualsOf(opts.lake, date);
-    const vacancy = await vacancyOf(opts.lake, date);
+    const { vacancy, roles } = await vacancyAndRoles(opts.lake, date);
     const qTeams = await quarantinedOn(opts.lake, date);
     const qSet = new Set(qTeams.keys());
     const slateIndex = new Map<number, number>();
@@ -182,6 +182,7 @@ export async function runPregameBacktest(opts: PregameBacktestOptions): Promise<
         i === undefined ? zeros : sim.minutes[i]!,
         team === undefined ? zeros : sim.teamMinutes[team]!,
         a,
+        p.playerId === null ? undefined : roles.get(p.playerId),
       );
     }
     scorePlayers(st, players);

@@ -138,12 +138,25 @@ export async function actualsOf(lake: Lake, date: string): Promise<Map<number, A
 
 /** Each team's vacancy on the date: vacated season minutes per game of its unavailable players (gold vac_min_szn). */
 export async function vacancyOf(lake: Lake, date: string): Promise<Map<number, number>> {
-  const out = new Map<number, number>();
-  for (const r of frameRows(await lake.read(RATES_TRAINING_BASE, { startDate: date, endDate: date }))) {
+  return (await vacancyAndRoles(lake, date)).vacancy;
+}
+
+/** The vacancy per team, and each available player's minutes rank and season minutes (5+ available games). */
+export async function vacancyAndRoles(
+  lake: Lake,
+  date: string,
+): Promise<{ vacancy: Map<number, number>; roles: Map<number, { rank: number; minutesSzn: number }> }> {
+  const vacancy = new Map<number, number>();
+  const roles = new Map<number, { rank: number; minutesSzn: number }>();
+  const columns = ['team_id', 'player_id', 'vac_min_szn', 'minutes_rank_in_team', 'minutes_szn', 'games_available_szn'];
+  for (const r of frameRows(await lake.read(RATES_TRAINING_BASE, { startDate: date, endDate: date }, { columns }))) {
     const t = r.team_id as number;
-    out.set(t, Math.max(out.get(t) ?? 0, (r.vac_min_szn as number | null) ?? 0));
+    vacancy.set(t, Math.max(vacancy.get(t) ?? 0, (r.vac_min_szn as number | null) ?? 0));
+    const szn = r.minutes_szn;
+    if (typeof szn === 'number' && typeof r.minutes_rank_in_team === 'number' && ((r.games_available_szn as number | null) ?? 0) >= 5)
+      roles.set(r.player_id as number, { rank: r.minutes_rank_in_team, minutesSzn: szn });
   }
-  return out;
+  return { vacancy, roles };
 }
 
 /** Per player of a slate: his worlds' DK points, FGA and minutes, and his team's minutes in each world. */
@@ -384,13 +397,21 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
     const scored = scorePlayers(st, keep === undefined ? all : all.filter((_, i) => !skip(slate.teamId[slate.playerTeam[i]!]!)));
     // Correlations pair players by slate index: with a team filter the residuals are taken over the whole slate.
     const { residDk, residFga } = keep === undefined ? scored : residualsOf(all);
-    const vacancy = await vacancyOf(opts.lake, date);
+    const { vacancy, roles } = await vacancyAndRoles(opts.lake, date);
     for (let i = 0; i < slate.nPlayers; i++) {
       const team = slate.playerTeam[i]!;
       const teamId = slate.teamId[team]!;
       if (skip(teamId)) continue;
       const a = actual.get(slate.playerId[i]!) ?? { dk: 0, fga: 0, pts: 0, minutes: 0, regulation: true };
-      addMinutes(st, `${date}/${teamId}`, vacancy.get(teamId) ?? 0, sim.minutes[i]!, sim.teamMinutes[team]!, a);
+      addMinutes(
+        st,
+        `${date}/${teamId}`,
+        vacancy.get(teamId) ?? 0,
+        sim.minutes[i]!,
+        sim.teamMinutes[team]!,
+        a,
+        roles.get(slate.playerId[i]!),
+      );
     }
     scoreTeams(st, slate, actual, sim, skip);
     scoreCorrelations(st, slate, sim, residDk, residFga, skip);
@@ -408,9 +429,18 @@ export function addMinutes(
   minutes: ArrayLike<number>,
   teamMinutes: ArrayLike<number>,
   a: Actual,
+  role?: { rank: number; minutesSzn: number },
 ): void {
   const m = simMinutesOf(minutes, teamMinutes);
-  st.minutes.push({ teamGame, vacancy, simMean: m.simMean, simRegPlayed: m.simRegPlayed, simReg44: m.simReg44, actual: a });
+  st.minutes.push({
+    teamGame,
+    vacancy,
+    simMean: m.simMean,
+    simRegPlayed: m.simRegPlayed,
+    simReg44: m.simReg44,
+    actual: a,
+    ...(role !== undefined ? { role } : {}),
+  });
   st.plays.prob.push(m.playProb);
   st.plays.played.push(a.minutes > 0);
 }

@@ -6,6 +6,7 @@
    slate's per-player arrays are nPlayers long and indexed by p0 + j within a game, per-game arrays by g < nGames, and
    totals is [world][team][3]. */
 
+import type { MinutesModel } from '../features/minutes-model.ts';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Lake } from '../data/lake.ts';
@@ -70,6 +71,8 @@ export interface SimOptions {
   gpu?: { device: GPUDevice; adapter: string };
   /** Share model for the usage-share base logits (rate_weighted without one). */
   shareModel?: ShareModel;
+  /** Minutes model: ruled-out players' teammates get re-predicted minutes. */
+  minutesModel?: MinutesModel;
   progress: Progress;
 }
 
@@ -96,6 +99,7 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
     ...(opts.dkCsv !== undefined ? { dkCsv: opts.dkCsv } : {}),
     ...(opts.playerOut !== undefined ? { playerOut: opts.playerOut } : {}),
     ...(opts.shareModel !== undefined ? { shareModel: opts.shareModel } : {}),
+    ...(opts.minutesModel !== undefined ? { minutesModel: opts.minutesModel } : {}),
     progress: opts.progress,
   });
   const { run } = sim;

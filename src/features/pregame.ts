@@ -120,7 +120,8 @@ function dayBefore(date: string): string {
 }
 
 let shippedModel: MinutesModel | null = null;
-async function loadShippedModel(): Promise<MinutesModel> {
+/** The shipped minutes model (public/data/models/minutes_v1.json, trained on 2018-2023), read once. */
+export async function loadShippedModel(): Promise<MinutesModel> {
   shippedModel ??= parseMinutesModel(await readFile(SHIPPED_MINUTES_MODEL, 'utf8'), SHIPPED_MINUTES_MODEL);
   return shippedModel;
 }

@@ -2,6 +2,7 @@
 // did this season before the date (minutes, FGA, TOV per game; their share of team usage; by position group),
 // the same way rates_training_base values teammates who were really out. Minutes ranks close the gap.
 import type { Value } from '../data/schema.ts';
+import { predictMinutes, type MinutesModel } from '../features/minutes-model.ts';
 
 const num = (v: Value | undefined, fallback = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
 
@@ -28,4 +29,42 @@ export function ruleOut(rows: readonly Record<string, Value>[], out: ReadonlySet
     }
   }
   return kept;
+}
+
+/**
+ * The minutes columns of the players ruleOut kept, moved by what the minutes model says the absence changes:
+ * the model predicts each affected team-game twice, with the ruled-out players available and without them
+ * (their teammates' vacancy features, ranks and team scaling updated by ruleOut), and each kept player's
+ * p10/p50/p90 and play probability move by the difference. The lake's own projection stays the base, so a
+ * night nobody is ruled out is untouched; the model decides who inherits the minutes (his recent share of the
+ * team's minutes, his position group's vacancy, his rank), and the engine's allocation the rest in each world.
+ */
+export function ruleOutMinutes(
+  rows: readonly Record<string, Value>[],
+  kept: Record<string, Value>[],
+  out: ReadonlySet<number>,
+  model: MinutesModel,
+): void {
+  if (out.size === 0) return;
+  const teamKey = (r: Record<string, Value>): string => `${String(r.game_id)}|${String(r.team_id)}`;
+  const affected = new Set(rows.filter((r) => out.has(r.player_id as number)).map(teamKey));
+  const before = rows.filter((r) => affected.has(teamKey(r)));
+  const after = kept.filter((r) => affected.has(teamKey(r)));
+  const p0 = predictMinutes(model, before);
+  const p1 = predictMinutes(model, after);
+  const was = new Map<number, (typeof p0)[number]>();
+  before.forEach((r, i) => {
+    const p = p0[i];
+    if (p !== undefined) was.set(r.player_id as number, p);
+  });
+  after.forEach((r, i) => {
+    const a = was.get(r.player_id as number);
+    const b = p1[i];
+    if (a === undefined || b === undefined) return;
+    const p50 = Math.min(48, Math.max(0, num(r.minutes_pred_p50) + b.p50 - a.p50));
+    r.minutes_pred_p50 = p50;
+    r.minutes_pred_p10 = Math.max(0, Math.min(p50, num(r.minutes_pred_p10) + b.p10 - a.p10));
+    r.minutes_pred_p90 = Math.min(53, Math.max(p50, num(r.minutes_pred_p90) + b.p90 - a.p90));
+    r.minutes_pred_play_prob = Math.min(1, Math.max(0, num(r.minutes_pred_play_prob) + b.playProb - a.playProb));
+  });
 }

@@ -11,7 +11,7 @@ import { CounterRng, boxMuller, u01 } from '../rng/rng.ts';
 import type { Profile } from '../../profile.ts';
 import { TARGETS } from '../../profile.ts';
 import type { Slate } from '../../slate.ts';
-import { STREAM, playerCap, teamMinutes } from '../contract.ts';
+import { MINUTES, STREAM, playerCap, teamMinutes } from '../contract.ts';
 import { lognormal, rateOf, type GameBatch } from '../batch.ts';
 
 /**
@@ -23,6 +23,8 @@ export function minutesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameB
   const { nP, p0, nHome } = b;
   const gameKey = s.gameKey[b.g]!;
   const order = new Int32Array(nP);
+  const upper = new Float64Array(nP);
+  const drawn = new Float64Array(nP);
   for (let w = 0; w < b.worlds; w++) {
     const wg = world0 + w;
     let ot = 0;
@@ -48,16 +50,27 @@ export function minutesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameB
       : 0;
     const cap = playerCap(ot);
     const target = teamMinutes(ot);
+    const room = prof.minutes.allocation === 'room';
+    const knee = prof.minutes.ceiling_knee + MINUTES.playerPerOt * ot;
+    const ceiling = prof.minutes.ceiling + MINUTES.playerPerOt * ot;
+    // a player's own upper quantile stretches with the game: 53/48 of it in one overtime
+    const otStretch = cap / MINUTES.player;
     for (let j = 0; j < nP; j++) {
       const i = p0 + j;
       const u = rng.block(wg, s.playerId[i]!, STREAM.minutes, 0);
       const isActive = !prof.minutes.use_play_prob_masking || u01(u[0]!) < s.playProb[i]!;
-      let m = 0;
-      if (isActive) {
-        const z = boxMuller(u[1]!, u[2]!) * prof.minutes.spread_scale;
-        m = Math.min(cap, Math.max(0, splitNormal(s.p10[i]!, s.p50[i]!, s.p90[i]!, z)));
-        if (s.isStarter[i] === 1) m *= 1 - blowout;
-      }
+      // his minutes if he plays (drawn for every player: one left out by his play probability may be called on
+      // to fill a short team's minutes)
+      const z = boxMuller(u[1]!, u[2]!) * prof.minutes.spread_scale;
+      let d = Math.min(cap, Math.max(0, splitNormal(s.p10[i]!, s.p50[i]!, s.p90[i]!, z)));
+      if (s.isStarter[i] === 1) d *= 1 - blowout;
+      if (room) d = softCeiling(d, knee, ceiling);
+      drawn[j] = d;
+      const m = isActive ? d : 0;
+      // his own upper quantile, cut like his draw (every player: one brought in to fill a thin roster too)
+      let up = Math.max(0, splitNormal(s.p10[i]!, s.p50[i]!, s.p90[i]!, prof.minutes.fill_upper_z * prof.minutes.spread_scale)) * otStretch;
+      if (s.isStarter[i] === 1) up *= 1 - blowout;
+      upper[j] = softCeiling(up, knee, ceiling);
       b.minutes[w * nP + j] = m;
       b.active[w * nP + j] = isActive && m > 0 ? 1 : 0;
     }
@@ -65,9 +78,97 @@ export function minutesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameB
       const lo = team === 0 ? 0 : nHome;
       const hi = team === 0 ? nHome : nP;
       rotationLimit(b, w, lo, hi, prof.rotation.max_size, prof.rotation.protected_size, order);
-      normaliseTeamMinutes(s, b, w, lo, hi, target, cap);
+      if (room) fillTeamMinutes(s, b, w, lo, hi, target, cap, ceiling, upper, drawn, prof.rotation.max_size);
+      else normaliseTeamMinutes(s, b, w, lo, hi, target, cap);
     }
   }
+}
+
+/** Fills `short` minutes in proportion to each active player's room below bound(j); returns what is left. */
+function fillStage(b: GameBatch, base: number, lo: number, hi: number, short: number, bound: (j: number) => number): number {
+  if (short <= 0) return short;
+  let room = 0;
+  for (let j = lo; j < hi; j++) if (b.active[base + j] === 1) room += Math.max(0, bound(j) - b.minutes[base + j]!);
+  if (room <= 0) return short;
+  const f = Math.min(1, short / room);
+  for (let j = lo; j < hi; j++) {
+    if (b.active[base + j] !== 1) continue;
+    const m = b.minutes[base + j]!;
+    b.minutes[base + j] = m + f * Math.max(0, bound(j) - m);
+  }
+  return short - f * room;
+}
+
+/**
+ * The realistic ceiling: minutes up to `knee` pass unchanged; above it they approach `ceiling` and never reach
+ * it, knee + (ceiling - knee) tanh((m - knee) / (ceiling - knee)). Coaches rest their stars: in regulation a
+ * player drawn for 44 plays about 43.5 and one drawn for 48 about 45 (with the default knee 40, ceiling 46).
+ * A ceiling at or below the knee clamps at the knee.
+ */
+export function softCeiling(m: number, knee: number, ceiling: number): number {
+  if (m <= knee) return m;
+  const span = ceiling - knee;
+  return span > 0 ? knee + span * Math.tanh((m - knee) / span) : knee;
+}
+
+/**
+ * A team-world's minutes to `target` by room (minutes.allocation 'room'). A shortfall is filled in stages:
+ * 1. in proportion to the room every active player has below his own upper quantile (upper[j]: his minutes
+ *    distribution at fill_upper_z, cut like his draw by a blowout and the ceiling; a bench player's p90 sits far
+ *    above his p50, a star's close to it);
+ * 2. the rotation extends: players left out (by their play probability or the rotation limit) come in, next by
+ *    projection, at their drawn minutes (drawn[j]), up to rotation.max_size players;
+ * 3. in proportion to the room below the ceiling, then below the hard cap.
+ * So a short team plays its bench instead of running its starters into 48. A surplus scales everyone down by
+ * one factor. With too few active players to reach the target under the cap, the next players by projection
+ * come in first at their projected minutes (as in the scale allocation).
+ */
+export function fillTeamMinutes(
+  s: Slate,
+  b: GameBatch,
+  w: number,
+  lo: number,
+  hi: number,
+  target: number,
+  cap: number,
+  ceiling: number,
+  upper: Float64Array,
+  drawn: Float64Array,
+  maxRotation: number,
+): void {
+  const base = w * b.nP;
+  let capacity = 0;
+  for (let j = lo; j < hi; j++) if (b.active[base + j] === 1) capacity += cap;
+  for (let j = lo; j < hi && capacity < target; j++) {
+    if (b.active[base + j] === 1) continue;
+    b.active[base + j] = 1;
+    b.minutes[base + j] = Math.max(1, s.p50[b.p0 + j]!);
+    capacity += cap;
+  }
+  let sum = 0;
+  for (let j = lo; j < hi; j++) if (b.active[base + j] === 1) sum += b.minutes[base + j]!;
+  if (sum > target) {
+    const scale = target / sum;
+    for (let j = lo; j < hi; j++) if (b.active[base + j] === 1) b.minutes[base + j] = b.minutes[base + j]! * scale;
+    return;
+  }
+  let short = target - sum;
+  short = fillStage(b, base, lo, hi, short, (j) => Math.min(upper[j]!, cap));
+  // A short team extends its rotation: players left out (by their play probability or the rotation limit) come in,
+  // next by projection, at their drawn minutes, until the shortfall is covered or the rotation is full.
+  let n = 0;
+  for (let j = lo; j < hi; j++) n += b.active[base + j] === 1 ? 1 : 0;
+  // (a shortfall under a minute is left to the next stage: f32 and f64 must agree on who comes in)
+  for (let j = lo; j < hi && short > 1 && n < maxRotation; j++) {
+    if (b.active[base + j] === 1 || drawn[j]! <= 0) continue;
+    const m = Math.min(drawn[j]!, short);
+    b.active[base + j] = 1;
+    b.minutes[base + j] = m;
+    short -= m;
+    n++;
+  }
+  short = fillStage(b, base, lo, hi, short, () => Math.min(ceiling, cap));
+  fillStage(b, base, lo, hi, short, () => cap);
 }
 
 /** Keeps the protected top players by projection, then the most drawn minutes, up to max_size; sits the rest. */

@@ -1,6 +1,6 @@
 // Kernels 1 and 2 of the engine on the GPU, one invocation per game-world: overtime, the game-script margin,
-// each player's activity and split-normal minutes, blowout cuts, the rotation limit, each team's minutes
-// scaled to team_minutes(ot) within player_cap(ot); then pace, offense and efficiency factors and the integer
+// each player's activity and split-normal minutes, blowout cuts, the realistic ceiling, the rotation limit,
+// each team's minutes brought to team_minutes(ot) within player_cap(ot) by room or by one scale; then pace, offense and efficiency factors and the integer
 // team totals of FGA, FTA and TOV. The WGSL twin of minutes_totals.ts (requires the prelude and rng.wgsl; its
 // MinutesParams and MinutesPlayer are declared in engine/kernels/contract.ts).
 // Layouts: minutes, active [world][player]; ot, margin, pace [world]; offense, efficiency [world][team];
@@ -87,6 +87,105 @@ fn normalise(base: u32, lo: u32, hi: u32, target_minutes: f32, cap: f32) {
   }
 }
 
+// The realistic ceiling (softCeiling in minutes_totals.ts): unchanged up to the knee, then approaching the
+// ceiling without reaching it; a ceiling at or below the knee clamps at the knee.
+fn soft_ceiling(m: f32, knee: f32, ceiling: f32) -> f32 {
+  if (m <= knee) { return m; }
+  let span = ceiling - knee;
+  if (span <= 0.0) { return knee; }
+  return knee + span * tanh((m - knee) / span);
+}
+
+fn split_normal(pl: MinutesPlayer, z: f32) -> f32 {
+  let d = select(pl.p90 - pl.p50, pl.p50 - pl.p10, z < 0.0);
+  return pl.p50 + z * d / Z90;
+}
+
+// A player's own upper quantile in this world (the fill's first bound), cut like his draw.
+fn upper_of(j: u32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) -> f32 {
+  let pl = players[j];
+  var up = max(0.0, split_normal(pl, params.fill_upper_z * params.spread_scale)) * stretch;
+  if (pl.starter == 1u) { up = up * (1.0 - blowout); }
+  return soft_ceiling(up, knee, ceiling);
+}
+
+// A player's minutes if he plays in world wg (drawn for every player: one left out by his play probability may be
+// called on to fill a short team's minutes), and whether he is active.
+fn drawn_minutes(j: u32, wg: u32, cap: f32, blowout: f32, room: bool, knee: f32, ceiling: f32) -> f32 {
+  let pl = players[j];
+  let u = philox(vec4<u32>(wg, pl.id, STREAM_MINUTES, 0u), params.key);
+  let z = box_muller(u.y, u.z) * params.spread_scale;
+  var m = min(cap, max(0.0, split_normal(pl, z)));
+  if (pl.starter == 1u) { m = m * (1.0 - blowout); }
+  if (room) { m = soft_ceiling(m, knee, ceiling); }
+  return m;
+}
+
+// One stage of the fill: `shortfall` minutes in proportion to each active player's room below his bound (stage 0:
+// his upper quantile; 1: the ceiling; 2: the cap). Returns what is left.
+fn fill_stage(base: u32, lo: u32, hi: u32, shortfall: f32, stage: u32, cap: f32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) -> f32 {
+  if (shortfall <= 0.0) { return shortfall; }
+  var room = 0.0;
+  for (var j = lo; j < hi; j = j + 1u) {
+    if (active_flags[base + j] != 1u) { continue; }
+    var bound = cap;
+    if (stage == 0u) { bound = min(upper_of(j, blowout, stretch, knee, ceiling), cap); }
+    if (stage == 1u) { bound = min(ceiling, cap); }
+    room = room + max(0.0, bound - minutes[base + j]);
+  }
+  if (room <= 0.0) { return shortfall; }
+  let f = min(1.0, shortfall / room);
+  for (var j = lo; j < hi; j = j + 1u) {
+    if (active_flags[base + j] != 1u) { continue; }
+    var bound = cap;
+    if (stage == 0u) { bound = min(upper_of(j, blowout, stretch, knee, ceiling), cap); }
+    if (stage == 1u) { bound = min(ceiling, cap); }
+    let m = minutes[base + j];
+    minutes[base + j] = m + f * max(0.0, bound - m);
+  }
+  return shortfall - f * room;
+}
+
+// fillTeamMinutes (minutes.allocation 'room'): a surplus scales down by one factor; a shortfall fills by each
+// active player's room below his upper quantile, then the rotation extends (left-out players at their drawn
+// minutes, up to rotation_max), then by room below the ceiling, then the cap.
+fn fill(base: u32, lo: u32, hi: u32, wg: u32, target_minutes: f32, cap: f32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) {
+  var capacity = 0.0;
+  for (var j = lo; j < hi; j = j + 1u) { if (active_flags[base + j] == 1u) { capacity = capacity + cap; } }
+  for (var j = lo; j < hi; j = j + 1u) {
+    if (capacity >= target_minutes) { break; }
+    if (active_flags[base + j] == 1u) { continue; }
+    active_flags[base + j] = 1u;
+    minutes[base + j] = max(1.0, players[j].p50);
+    capacity = capacity + cap;
+  }
+  var sum = 0.0;
+  for (var j = lo; j < hi; j = j + 1u) { if (active_flags[base + j] == 1u) { sum = sum + minutes[base + j]; } }
+  if (sum > target_minutes) {
+    let scale = target_minutes / sum;
+    for (var j = lo; j < hi; j = j + 1u) {
+      if (active_flags[base + j] == 1u) { minutes[base + j] = minutes[base + j] * scale; }
+    }
+    return;
+  }
+  var shortfall = fill_stage(base, lo, hi, target_minutes - sum, 0u, cap, blowout, stretch, knee, ceiling);
+  var n = 0u;
+  for (var j = lo; j < hi; j = j + 1u) { n = n + select(0u, 1u, active_flags[base + j] == 1u); }
+  for (var j = lo; j < hi; j = j + 1u) {
+    if (shortfall <= 1.0 || n >= params.rotation_max) { break; }
+    if (active_flags[base + j] == 1u) { continue; }
+    let d = drawn_minutes(j, wg, cap, blowout, true, knee, ceiling);
+    if (d <= 0.0) { continue; }
+    let m = min(d, shortfall);
+    active_flags[base + j] = 1u;
+    minutes[base + j] = m;
+    shortfall = shortfall - m;
+    n = n + 1u;
+  }
+  shortfall = fill_stage(base, lo, hi, shortfall, 1u, cap, blowout, stretch, knee, ceiling);
+  shortfall = fill_stage(base, lo, hi, shortfall, 2u, cap, blowout, stretch, knee, ceiling);
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let w = flat_index(gid, groups, WORKGROUP_SIZE);
@@ -119,24 +218,25 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   let cap = player_cap(ot);
   let target_minutes = team_minutes(ot);
+  let room = params.allocation_room != 0u;
+  let knee = params.ceiling_knee + PLAYER_MINUTES_PER_OT * f32(ot);
+  let ceiling = params.ceiling + PLAYER_MINUTES_PER_OT * f32(ot);
+  let stretch = cap / PLAYER_MINUTES_CAP;
   for (var j = 0u; j < np; j = j + 1u) {
     let pl = players[j];
     let u = philox(vec4<u32>(wg, pl.id, STREAM_MINUTES, 0u), params.key);
     let is_active = params.play_prob_masking == 0u || u01(u.x) < pl.play_prob;
     var m = 0.0;
-    if (is_active) {
-      let z = box_muller(u.y, u.z) * params.spread_scale;
-      let d = select(pl.p90 - pl.p50, pl.p50 - pl.p10, z < 0.0);
-      m = min(cap, max(0.0, pl.p50 + z * d / Z90));
-      if (pl.starter == 1u) { m = m * (1.0 - blowout); }
-    }
+    if (is_active) { m = drawn_minutes(j, wg, cap, blowout, room, knee, ceiling); }
     minutes[base + j] = m;
     active_flags[base + j] = select(0u, 1u, is_active && m > 0.0);
   }
   rotation_limit(base, 0u, params.n_home);
-  normalise(base, 0u, params.n_home, target_minutes, cap);
+  if (room) { fill(base, 0u, params.n_home, wg, target_minutes, cap, blowout, stretch, knee, ceiling); }
+  else { normalise(base, 0u, params.n_home, target_minutes, cap); }
   rotation_limit(base, params.n_home, np);
-  normalise(base, params.n_home, np, target_minutes, cap);
+  if (room) { fill(base, params.n_home, np, wg, target_minutes, cap, blowout, stretch, knee, ceiling); }
+  else { normalise(base, params.n_home, np, target_minutes, cap); }
 
   var pace = 1.0;
   if (params.team_context_enabled != 0u) {

@@ -1,4 +1,5 @@
-// `slatesim diagnostics usage-share-prep`: the usage-share data checks.
+// `slatesim diagnostics usage-share-prep`: the usage-share data checks; `minutes-vacancy`: where minutes go when
+// players sit, measured on real box scores.
 import type { Command } from 'commander';
 import { UserError } from '../../data/errors.ts';
 import { Lake } from '../../data/lake.ts';
@@ -7,11 +8,33 @@ import { NodeFileStore } from '../../data/store-node.ts';
 import { formatUsageSharePrep, usageSharePrep } from '../../diagnostics/usage-share-prep.ts';
 import { parseDate } from '../args.ts';
 import { defined } from '../../data/checked.ts';
+import { formatMinutesVacancy, minutesVacancy, readMinutesRows } from '../../diagnostics/minutes-vacancy.ts';
+import { consoleProgress } from '../progress.ts';
+import { basename, dirname } from 'node:path';
 
 export function registerDiagnostics(parent: Command): void {
-  parent
-    .command('diagnostics')
-    .description('data checks')
+  const diagnostics = parent.command('diagnostics').description('data checks and measurements');
+  diagnostics
+    .command('minutes-vacancy')
+    .description('where minutes go when players sit: gains by minutes rank and position, rotation size and top minutes by vacancy')
+    .requiredOption('--lake <dir>', 'lake root')
+    .requiredOption('--start-date <date>', 'first date')
+    .requiredOption('--end-date <date>', 'last date')
+    .option('--json <file>', 'also write the report as JSON')
+    .action(async (o: { lake: string; startDate: string; endDate: string; json?: string }) => {
+      const start = defined(parseDate('--start-date', o.startDate), '--start-date');
+      const end = defined(parseDate('--end-date', o.endDate), '--end-date');
+      await initParquetNode();
+      const rows = await readMinutesRows(new Lake(new NodeFileStore(o.lake)), start, end, consoleProgress());
+      const report = minutesVacancy(rows);
+      if (o.json !== undefined)
+        await new NodeFileStore(dirname(o.json)).writeFileAtomic(
+          basename(o.json),
+          new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`),
+        );
+      console.log(formatMinutesVacancy(report));
+    });
+  diagnostics
     .command('usage-share-prep')
     .description('rebuild FGA/FTA/TOV from per-minute labels x minutes, check them against the box score, summarise shares')
     .requiredOption('--lake <dir>', 'lake root')

@@ -1,4 +1,5 @@
 // `slatesim sim`: one date's slate through N worlds on the chosen backend; run-sim.ts writes the files.
+import { loadShippedModel } from '../../features/pregame.ts';
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -134,6 +135,7 @@ export function registerSim(parent: Command): void {
         ...(o.dkCsv !== undefined ? { dkCsv: { text: await readCsvBytes(o.dkCsv), file: o.dkCsv } } : {}),
         playerOut,
         ...(shareModel !== undefined ? { shareModel } : {}),
+        ...(playerOut.size > 0 ? { minutesModel: await loadShippedModel() } : {}),
         ...(gpu !== undefined ? { gpu } : {}),
         progress: consoleProgress(),
       });
