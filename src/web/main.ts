@@ -21,6 +21,7 @@ import { HttpFileStore } from '../data/store-http.ts';
 import { ODDS_SNAPSHOT, PLAYER_GAMES, RATES_TRAINING_BASE } from '../data/tables.ts';
 import { UserError } from '../data/errors.ts';
 import { parseShareModel, type ShareModel } from '../shares/model.ts';
+import { parseMinutesModel, type MinutesModel } from '../features/minutes-model.ts';
 import { BrowserEngine, CancelledRun, type RunOutput } from './backend.ts';
 import { COLORS, drawBars, type Series } from './charts.ts';
 import { actualShares, dkValue, rebin, ruleOutEffect, summarise, type ActualLine, type GameSummary, type Side } from './usage.ts';
@@ -71,6 +72,8 @@ const state = {
   lake: undefined as Lake | undefined,
   engine: undefined as BrowserEngine | undefined,
   shareModel: undefined as ShareModel | undefined,
+  /** the shipped minutes model: ruling a player out re-predicts his teammates' minutes (as the CLI's --player-out) */
+  minutesModel: undefined as MinutesModel | undefined,
   baseProfile: undefined as Profile | undefined,
   data: undefined as DateData | undefined,
   game: '',
@@ -334,7 +337,7 @@ async function simulate(gen: number): Promise<void> {
   progress.value = 0;
   const times: string[] = [];
   for (const job of jobs) {
-    const slate = slateFromRows(date, gameRows(), job.out, modelFor(date));
+    const slate = slateFromRows(date, gameRows(), job.out, modelFor(date), state.minutesModel);
     const out = await engine.run(slate, knobs.profile, {
       seed: SEED,
       worlds: knobs.worlds,
@@ -392,7 +395,7 @@ function render(): void {
   el('effect-mean').textContent = `${stat} mean`;
   el('effect-note').textContent =
     outNames.length === 0
-      ? `Tick a player above to rule him out; his minutes and usage move to his teammates (through the 240-minute scaling and the softmax). Share = his expected ${stat} / the team's expected ${stat}. Share model: ${before.slate.shareSource}.`
+      ? `Tick a player above to rule him out; his minutes and usage move to his teammates (the minutes model re-predicts their minutes, the engine's allocation fills 240 in each world, the softmax moves the usage). Share = his expected ${stat} / the team's expected ${stat}. Share model: ${before.slate.shareSource}.`
       : `Both runs use the same seed, so the change is the rule-out, not sampling noise. Conservation: ${before.summary.conservationViolations + (after?.summary.conservationViolations ?? 0)} team-worlds where players' counts missed the team total.`;
   const body = el<HTMLTableElement>('effect').tBodies[0]!;
   body.replaceChildren(
@@ -565,14 +568,19 @@ async function start(): Promise<void> {
   });
   state.lake = new Lake(new HttpFileStore(new URL('data/lake', location.href).href));
   const modelFile = 'data/models/shares_v1.json';
-  const [partitions, modelText] = await Promise.all([
-    state.lake.partitions(PLAYER_GAMES),
-    fetch(new URL(modelFile, location.href)).then((r) => {
-      if (!r.ok) throw new UserError(`${modelFile}: HTTP ${r.status}`);
+  const minutesFile = 'data/models/minutes_v1.json';
+  const fetchText = (file: string): Promise<string> =>
+    fetch(new URL(file, location.href)).then((r) => {
+      if (!r.ok) throw new UserError(`${file}: HTTP ${r.status}`);
       return r.text();
-    }),
+    });
+  const [partitions, modelText, minutesText] = await Promise.all([
+    state.lake.partitions(PLAYER_GAMES),
+    fetchText(modelFile),
+    fetchText(minutesFile),
   ]);
   state.shareModel = parseShareModel(modelText, modelFile);
+  state.minutesModel = parseMinutesModel(minutesText, minutesFile);
   const dates = partitions.map((p) => p.partition.game_date!);
   const dateSelect = select('date');
   dateSelect.replaceChildren(...dates.map((d) => new Option(d, d)));

@@ -84,19 +84,38 @@ export function minutesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameB
   }
 }
 
-/** Fills `short` minutes in proportion to each active player's room below bound(j); returns what is left. */
-function fillStage(b: GameBatch, base: number, lo: number, hi: number, short: number, bound: (j: number) => number): number {
-  if (short <= 0) return short;
-  let room = 0;
-  for (let j = lo; j < hi; j++) if (b.active[base + j] === 1) room += Math.max(0, bound(j) - b.minutes[base + j]!);
-  if (room <= 0) return short;
-  const f = Math.min(1, short / room);
-  for (let j = lo; j < hi; j++) {
-    if (b.active[base + j] !== 1) continue;
-    const m = b.minutes[base + j]!;
-    b.minutes[base + j] = m + f * Math.max(0, bound(j) - m);
+/**
+ * Scales the team's active players up by one factor toward `target`, each only as far as bound(j) (iterative
+ * proportional fitting: players who reach their bound stay there and the others absorb the rest; a player already
+ * at or above his bound keeps his minutes). Returns the shortfall left when every player is at his bound.
+ */
+function scaleToBounds(b: GameBatch, base: number, lo: number, hi: number, target: number, bound: (j: number) => number): number {
+  for (let iter = 0; iter < 20; iter++) {
+    let fixed = 0;
+    let free = 0;
+    for (let j = lo; j < hi; j++) {
+      if (b.active[base + j] !== 1) continue;
+      const m = b.minutes[base + j]!;
+      if (m >= bound(j)) fixed += m;
+      else free += m;
+    }
+    if (free <= 0 || fixed + free >= target) break;
+    const scale = (target - fixed) / free;
+    let changed = false;
+    for (let j = lo; j < hi; j++) {
+      if (b.active[base + j] !== 1) continue;
+      const m = b.minutes[base + j]!;
+      const cap = bound(j);
+      if (m >= cap) continue;
+      const next = m * scale;
+      if (next >= cap) changed = true;
+      b.minutes[base + j] = Math.min(cap, next);
+    }
+    if (!changed) break;
   }
-  return short - f * room;
+  let sum = 0;
+  for (let j = lo; j < hi; j++) if (b.active[base + j] === 1) sum += b.minutes[base + j]!;
+  return target - sum;
 }
 
 /**
@@ -112,13 +131,14 @@ export function softCeiling(m: number, knee: number, ceiling: number): number {
 }
 
 /**
- * A team-world's minutes to `target` by room (minutes.allocation 'room'). A shortfall is filled in stages:
- * 1. in proportion to the room every active player has below his own upper quantile (upper[j]: his minutes
- *    distribution at fill_upper_z, cut like his draw by a blowout and the ceiling; a bench player's p90 sits far
- *    above his p50, a star's close to it);
+ * A team-world's minutes to `target` within realistic bounds (minutes.allocation 'room'). A shortfall is filled in
+ * stages:
+ * 1. every active player scaled up by one factor, each only as far as his own upper quantile (upper[j]: his
+ *    minutes distribution at fill_upper_z, cut like his draw by a blowout and the ceiling; iterative proportional
+ *    fitting, so players keep their drawn spread while a star already near his p90 stops there);
  * 2. the rotation extends: players left out (by their play probability or the rotation limit) come in, next by
  *    projection, at their drawn minutes (drawn[j]), up to rotation.max_size players;
- * 3. in proportion to the room below the ceiling, then below the hard cap.
+ * 3. the same scaling up to the ceiling, then up to the hard cap.
  * So a short team plays its bench instead of running its starters into 48. A surplus scales everyone down by
  * one factor. With too few active players to reach the target under the cap, the next players by projection
  * come in first at their projected minutes (as in the scale allocation).
@@ -152,8 +172,7 @@ export function fillTeamMinutes(
     for (let j = lo; j < hi; j++) if (b.active[base + j] === 1) b.minutes[base + j] = b.minutes[base + j]! * scale;
     return;
   }
-  let short = target - sum;
-  short = fillStage(b, base, lo, hi, short, (j) => Math.min(upper[j]!, cap));
+  let short = scaleToBounds(b, base, lo, hi, target, (j) => Math.min(upper[j]!, cap));
   // A short team extends its rotation: players left out (by their play probability or the rotation limit) come in,
   // next by projection, at their drawn minutes, until the shortfall is covered or the rotation is full.
   let n = 0;
@@ -167,8 +186,8 @@ export function fillTeamMinutes(
     short -= m;
     n++;
   }
-  short = fillStage(b, base, lo, hi, short, () => Math.min(ceiling, cap));
-  fillStage(b, base, lo, hi, short, () => cap);
+  if (short <= 0) return;
+  if (scaleToBounds(b, base, lo, hi, target, () => Math.min(ceiling, cap)) > 0) scaleToBounds(b, base, lo, hi, target, () => cap);
 }
 
 /** Keeps the protected top players by projection, then the most drawn minutes, up to max_size; sits the rest. */

@@ -121,34 +121,46 @@ fn drawn_minutes(j: u32, wg: u32, cap: f32, blowout: f32, room: bool, knee: f32,
   return m;
 }
 
-// One stage of the fill: `shortfall` minutes in proportion to each active player's room below his bound (stage 0:
-// his upper quantile; 1: the ceiling; 2: the cap). Returns what is left.
-fn fill_stage(base: u32, lo: u32, hi: u32, shortfall: f32, stage: u32, cap: f32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) -> f32 {
-  if (shortfall <= 0.0) { return shortfall; }
-  var room = 0.0;
-  for (var j = lo; j < hi; j = j + 1u) {
-    if (active_flags[base + j] != 1u) { continue; }
-    var bound = cap;
-    if (stage == 0u) { bound = min(upper_of(j, blowout, stretch, knee, ceiling), cap); }
-    if (stage == 1u) { bound = min(ceiling, cap); }
-    room = room + max(0.0, bound - minutes[base + j]);
-  }
-  if (room <= 0.0) { return shortfall; }
-  let f = min(1.0, shortfall / room);
-  for (var j = lo; j < hi; j = j + 1u) {
-    if (active_flags[base + j] != 1u) { continue; }
-    var bound = cap;
-    if (stage == 0u) { bound = min(upper_of(j, blowout, stretch, knee, ceiling), cap); }
-    if (stage == 1u) { bound = min(ceiling, cap); }
-    let m = minutes[base + j];
-    minutes[base + j] = m + f * max(0.0, bound - m);
-  }
-  return shortfall - f * room;
+// A stage's bound for player j: 0, his upper quantile; 1, the ceiling; 2, the cap.
+fn bound_of(j: u32, stage: u32, cap: f32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) -> f32 {
+  if (stage == 0u) { return min(upper_of(j, blowout, stretch, knee, ceiling), cap); }
+  if (stage == 1u) { return min(ceiling, cap); }
+  return cap;
 }
 
-// fillTeamMinutes (minutes.allocation 'room'): a surplus scales down by one factor; a shortfall fills by each
-// active player's room below his upper quantile, then the rotation extends (left-out players at their drawn
-// minutes, up to rotation_max), then by room below the ceiling, then the cap.
+// scaleToBounds: the active players scaled up by one factor toward the target, each only as far as his bound
+// (iterative proportional fitting); returns the shortfall left.
+fn scale_to_bounds(base: u32, lo: u32, hi: u32, target_minutes: f32, stage: u32, cap: f32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) -> f32 {
+  for (var iter = 0u; iter < 20u; iter = iter + 1u) {
+    var fixed = 0.0;
+    var free = 0.0;
+    for (var j = lo; j < hi; j = j + 1u) {
+      if (active_flags[base + j] != 1u) { continue; }
+      let m = minutes[base + j];
+      if (m >= bound_of(j, stage, cap, blowout, stretch, knee, ceiling)) { fixed = fixed + m; } else { free = free + m; }
+    }
+    if (free <= 0.0 || fixed + free >= target_minutes) { break; }
+    let scale = (target_minutes - fixed) / free;
+    var changed = false;
+    for (var j = lo; j < hi; j = j + 1u) {
+      if (active_flags[base + j] != 1u) { continue; }
+      let m = minutes[base + j];
+      let bound = bound_of(j, stage, cap, blowout, stretch, knee, ceiling);
+      if (m >= bound) { continue; }
+      let next = m * scale;
+      if (next >= bound) { changed = true; }
+      minutes[base + j] = min(bound, next);
+    }
+    if (!changed) { break; }
+  }
+  var sum = 0.0;
+  for (var j = lo; j < hi; j = j + 1u) { if (active_flags[base + j] == 1u) { sum = sum + minutes[base + j]; } }
+  return target_minutes - sum;
+}
+
+// fillTeamMinutes (minutes.allocation 'room'): a surplus scales down by one factor; a shortfall scales the active
+// players up within their upper quantiles, then the rotation extends (left-out players at their drawn minutes, up
+// to rotation_max), then scales within the ceiling, then the cap.
 fn fill(base: u32, lo: u32, hi: u32, wg: u32, target_minutes: f32, cap: f32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) {
   var capacity = 0.0;
   for (var j = lo; j < hi; j = j + 1u) { if (active_flags[base + j] == 1u) { capacity = capacity + cap; } }
@@ -168,7 +180,7 @@ fn fill(base: u32, lo: u32, hi: u32, wg: u32, target_minutes: f32, cap: f32, blo
     }
     return;
   }
-  var shortfall = fill_stage(base, lo, hi, target_minutes - sum, 0u, cap, blowout, stretch, knee, ceiling);
+  var shortfall = scale_to_bounds(base, lo, hi, target_minutes, 0u, cap, blowout, stretch, knee, ceiling);
   var n = 0u;
   for (var j = lo; j < hi; j = j + 1u) { n = n + select(0u, 1u, active_flags[base + j] == 1u); }
   for (var j = lo; j < hi; j = j + 1u) {
@@ -182,8 +194,10 @@ fn fill(base: u32, lo: u32, hi: u32, wg: u32, target_minutes: f32, cap: f32, blo
     shortfall = shortfall - m;
     n = n + 1u;
   }
-  shortfall = fill_stage(base, lo, hi, shortfall, 1u, cap, blowout, stretch, knee, ceiling);
-  shortfall = fill_stage(base, lo, hi, shortfall, 2u, cap, blowout, stretch, knee, ceiling);
+  if (shortfall <= 0.0) { return; }
+  if (scale_to_bounds(base, lo, hi, target_minutes, 1u, cap, blowout, stretch, knee, ceiling) > 0.0) {
+    scale_to_bounds(base, lo, hi, target_minutes, 2u, cap, blowout, stretch, knee, ceiling);
+  }
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
