@@ -11,6 +11,14 @@ const int = (min: number, max: number, def: number, doc: string) => z.number().i
 const bool = (def: boolean, doc: string) => z.boolean().default(def).describe(doc);
 
 export const TARGETS = ['fga', 'fta', 'tov'] as const;
+
+/**
+ * Minutes gained per teammate by minutes rank (1..9, 10+) on the first night a regular starter sits, against
+ * nights with nobody out: `slatesim diagnostics minutes-vacancy` on the regular seasons 2018-2024 (2,150 such
+ * team-games; README "Where minutes go when players sit"), so 2025 stays a season the weights never saw. With
+ * 2025 added they move by at most 0.12.
+ */
+export const FILL_RANK_WEIGHTS = [0.39, 0.66, 1.06, 1.54, 2.1, 2.56, 2.59, 2.89, 2.84, 2.35] as const;
 export type Target = (typeof TARGETS)[number];
 
 export const ProfileSchema = z
@@ -30,8 +38,15 @@ export const ProfileSchema = z
           0,
           3,
           1.2816,
-          "the upper quantile of a player's own minutes (as a normal z: 1.28 = p90) that a shortfall fills toward first",
+          "the upper quantile of a player's own minutes (as a normal z: 1.28 = p90) within which a shortfall is filled first",
         ),
+        fill_rank_weights: z
+          .array(z.number().gte(0))
+          .length(10)
+          .default([...FILL_RANK_WEIGHTS])
+          .describe(
+            "how a shortfall is shared by the team's minutes ranks 1..9 and 10+ (projection order): the minutes real teammates gain at each rank when a regular starter sits (diagnostics minutes-vacancy, 2018-2024)",
+          ),
         ceiling_knee: num(
           30,
           48,
@@ -46,7 +61,15 @@ export const ProfileSchema = z
         ),
       })
       .strict()
-      .default({ use_play_prob_masking: true, spread_scale: 1, allocation: 'scale', fill_upper_z: 1.2816, ceiling_knee: 40, ceiling: 46 }),
+      .default({
+        use_play_prob_masking: true,
+        spread_scale: 1,
+        allocation: 'scale',
+        fill_upper_z: 1.2816,
+        fill_rank_weights: [...FILL_RANK_WEIGHTS],
+        ceiling_knee: 40,
+        ceiling: 46,
+      }),
     rotation: z
       .object({
         max_size: int(5, 15, 11, 'most players who get minutes in a team-world (the rest of the active list sits)'),

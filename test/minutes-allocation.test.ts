@@ -10,7 +10,7 @@ import { Lake } from '../src/data/lake.ts';
 import { initParquetNode } from '../src/data/parquet-node.ts';
 import { NodeFileStore } from '../src/data/store-node.ts';
 import { CounterRng } from '../engine/rng.ts';
-import { loadProfile, type Profile } from '../engine/profile.ts';
+import { FILL_RANK_WEIGHTS, loadProfile, type Profile } from '../engine/profile.ts';
 import { loadSlate, type Slate } from '../engine/slate.ts';
 import { newBatch, runKernels } from '../engine/kernels/kernels.ts';
 import { fillTeamMinutes, softCeiling } from '../engine/kernels/minutes_totals/minutes_totals.ts';
@@ -57,30 +57,48 @@ describe('fillTeamMinutes on a constructed team-world', () => {
     } as unknown as Parameters<typeof fillTeamMinutes>[1];
   }
   const sum = (b: { minutes: Float64Array }): number => [...b.minutes].reduce((a, x) => a + x, 0);
+  const W = [...FILL_RANK_WEIGHTS];
 
   it('scales a shortfall by one factor within each upper quantile: 240 exactly, drawn ratios kept below the bounds', () => {
     const b = batch([36, 36, 30, 30, 30, 30, 20, 8], [1, 1, 1, 1, 1, 1, 1, 1]); // 220: 20 short
     const upper = Float64Array.from([38, 38, 40, 40, 40, 40, 28, 14]);
-    fillTeamMinutes(slate, b, 0, 0, 8, 240, 48, 46, upper, new Float64Array(8), 11);
-    // x 240/220 takes the stars past 38: they stop there and the other 148 minutes scale by 164/148
+    fillTeamMinutes(slate, b, 0, 0, 8, 240, 48, 46, upper, new Float64Array(8), 11, W);
+    // x 240/220 takes the two stars past 38: they stop there and the other 148 minutes scale by 164/148
     const k = 164 / 148;
     [38, 38, 30 * k, 30 * k, 30 * k, 30 * k, 20 * k, 8 * k].forEach((x, j) => expect(b.minutes[j]).toBeCloseTo(x, 9));
     expect(sum(b)).toBeCloseTo(240, 9);
+  });
+
+  it('shares what the upper quantiles cannot take by minutes rank (the stars least), re-sharing past the ceiling', () => {
+    const drawnMinutes = [45.5, 36, 30, 30, 20, 20, 10, 8]; // 199.5: 40.5 short, everyone already at his upper quantile
+    const b = batch(drawnMinutes, [1, 1, 1, 1, 1, 1, 1, 1]);
+    fillTeamMinutes(slate, b, 0, 0, 8, 240, 48, 46, Float64Array.from(drawnMinutes), new Float64Array(8), 11, W);
+    const total = W.slice(0, 8).reduce((a, x) => a + x, 0);
+    // the star would get 40.5 x 0.39 / 13.79 = 1.15 but stops at the ceiling (0.5); his other 0.65 is shared again
+    const left = (40.5 * W[0]!) / total - 0.5;
+    expect(b.minutes[0]).toBeCloseTo(46, 9);
+    drawnMinutes.slice(1).forEach((x, k) => {
+      const j = k + 1;
+      expect(b.minutes[j]).toBeCloseTo(x + (40.5 * W[j]!) / total + (left * W[j]!) / (total - W[0]!), 9);
+    });
+    expect(sum(b)).toBeCloseTo(240, 9);
+    expect(b.minutes[7]! - 8).toBeGreaterThan(4 * (b.minutes[1]! - 36));
   });
 
   it('extends the rotation before pushing anyone past his upper quantile: a left-out player comes in at his drawn minutes', () => {
     const b = batch([36, 36, 20, 16, 12, 0], [1, 1, 1, 1, 1, 0]); // 120 drawn, player 6 left out (drawn 9 if he plays)
     const upper = Float64Array.from([40, 40, 28, 25, 22, 15]); // all reached: 155, 85 short
     const drawn = Float64Array.from([36, 36, 20, 16, 12, 9]);
-    fillTeamMinutes(slate, b, 0, 0, 6, 240, 48, 46, upper, drawn, 11);
+    fillTeamMinutes(slate, b, 0, 0, 6, 240, 48, 46, upper, drawn, 11, W);
     expect(b.active[5]).toBe(1);
-    // he comes in at 9 (76 short); then within the ceiling 46: three reach it, the other 56 minutes scale to 102
-    const k = 102 / 56;
-    [46, 46, 46, 25 * k, 22 * k, 9 * k].forEach((x, j) => expect(b.minutes[j]).toBeCloseTo(x, 9));
+    // he came in at 9 (76 short); the rest is shared by rank below the ceiling 46
     expect(sum(b)).toBeCloseTo(240, 9);
+    for (const x of b.minutes) expect(x).toBeLessThanOrEqual(46 + 1e-9);
+    expect(b.minutes[5]).toBeGreaterThan(9);
+    expect(b.minutes[4]! - 22).toBeGreaterThan(b.minutes[0]! - 40);
     // with a full rotation he stays out, and the five reach 240 within the ceiling and then the cap
     const full = batch([36, 36, 20, 16, 12, 0], [1, 1, 1, 1, 1, 0]);
-    fillTeamMinutes(slate, full, 0, 0, 6, 240, 48, 46, upper, drawn, 5);
+    fillTeamMinutes(slate, full, 0, 0, 6, 240, 48, 46, upper, drawn, 5, W);
     expect(full.active[5]).toBe(0);
     expect(sum(full)).toBeCloseTo(240, 9);
     for (const x of full.minutes) expect(x).toBeLessThanOrEqual(48 + 1e-9);
@@ -88,13 +106,13 @@ describe('fillTeamMinutes on a constructed team-world', () => {
 
   it('scales a surplus down by one factor', () => {
     const b = batch([48, 48, 48, 48, 48, 30], [1, 1, 1, 1, 1, 1]); // 270
-    fillTeamMinutes(slate, b, 0, 0, 6, 240, 48, 46, new Float64Array(6).fill(48), new Float64Array(6), 11);
+    fillTeamMinutes(slate, b, 0, 0, 6, 240, 48, 46, new Float64Array(6).fill(48), new Float64Array(6), 11, W);
     [48, 48, 48, 48, 48, 30].forEach((x, j) => expect(b.minutes[j]).toBeCloseTo((x * 240) / 270, 9));
   });
 
   it('brings in the next players by projection when the active ones cannot reach 240 under the cap', () => {
     const b = batch([36, 36, 20, 16, 0, 0], [1, 1, 1, 1, 0, 0]); // four active: capacity 192 < 240
-    fillTeamMinutes(slate, b, 0, 0, 6, 240, 48, 46, Float64Array.from([40, 40, 28, 25, 22, 15]), new Float64Array(6), 11);
+    fillTeamMinutes(slate, b, 0, 0, 6, 240, 48, 46, Float64Array.from([40, 40, 28, 25, 22, 15]), new Float64Array(6), 11, W);
     expect([...b.active]).toEqual([1, 1, 1, 1, 1, 0]);
     expect(b.minutes[4]).toBeGreaterThanOrEqual(30); // in at his p50 (30), then scaled up
     expect(sum(b)).toBeCloseTo(240, 9);

@@ -172,6 +172,12 @@ export const MINUTES_PARAMS: StructDecl<P> = {
     { name: 'spread_scale', type: 'f32', value: (c) => c.prof.minutes.spread_scale },
     { name: 'allocation_room', type: 'u32', value: (c) => (c.prof.minutes.allocation === 'room' ? 1 : 0) },
     { name: 'fill_upper_z', type: 'f32', value: (c) => c.prof.minutes.fill_upper_z },
+    {
+      name: 'rank_weights',
+      type: 'array<vec4<f32>, 3>',
+      note: 'minutes ranks 1..9, 10+ (read through rank_weight(r))',
+      value: (c) => [...c.prof.minutes.fill_rank_weights, 0, 0],
+    },
     { name: 'ceiling_knee', type: 'f32', value: (c) => c.prof.minutes.ceiling_knee },
     { name: 'ceiling', type: 'f32', value: (c) => c.prof.minutes.ceiling },
     { name: 'margin_sd', type: 'f32', value: (c) => c.prof.game_script.margin_sd },

@@ -78,7 +78,8 @@ export function minutesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameB
       const lo = team === 0 ? 0 : nHome;
       const hi = team === 0 ? nHome : nP;
       rotationLimit(b, w, lo, hi, prof.rotation.max_size, prof.rotation.protected_size, order);
-      if (room) fillTeamMinutes(s, b, w, lo, hi, target, cap, ceiling, upper, drawn, prof.rotation.max_size);
+      if (room)
+        fillTeamMinutes(s, b, w, lo, hi, target, cap, ceiling, upper, drawn, prof.rotation.max_size, prof.minutes.fill_rank_weights);
       else normaliseTeamMinutes(s, b, w, lo, hi, target, cap);
     }
   }
@@ -119,6 +120,45 @@ function scaleToBounds(b: GameBatch, base: number, lo: number, hi: number, targe
 }
 
 /**
+ * Shares `short` minutes among the team's active players below their bound, each by the weight of his minutes rank
+ * (rank(j), projection order among the team's available players); a player who reaches his bound stops there and
+ * the rest is shared again among the others. Returns the shortfall left when everyone is at his bound.
+ */
+function fillByRank(
+  b: GameBatch,
+  base: number,
+  lo: number,
+  hi: number,
+  short: number,
+  weights: readonly number[],
+  bound: (j: number) => number,
+): number {
+  for (let iter = 0; iter < 20 && short > 0; iter++) {
+    let total = 0;
+    for (let j = lo; j < hi; j++) if (b.active[base + j] === 1 && b.minutes[base + j]! < bound(j)) total += rankWeight(weights, j - lo);
+    if (total <= 0) break;
+    let used = 0;
+    for (let j = lo; j < hi; j++) {
+      if (b.active[base + j] !== 1) continue;
+      const m = b.minutes[base + j]!;
+      const cap = bound(j);
+      if (m >= cap) continue;
+      const next = Math.min(cap, m + (short * rankWeight(weights, j - lo)) / total);
+      used += next - m;
+      b.minutes[base + j] = next;
+    }
+    short -= used;
+    if (used <= 0) break;
+  }
+  return short;
+}
+
+/** The fill weight of the player at 0-based rank r: ranks 1..9, then the 10+ weight. */
+export function rankWeight(weights: readonly number[], r: number): number {
+  return weights[Math.min(r, weights.length - 1)]!;
+}
+
+/**
  * The realistic ceiling: minutes up to `knee` pass unchanged; above it they approach `ceiling` and never reach
  * it, knee + (ceiling - knee) tanh((m - knee) / (ceiling - knee)). Coaches rest their stars: in regulation a
  * player drawn for 44 plays about 43.5 and one drawn for 48 about 45 (with the default knee 40, ceiling 46).
@@ -135,10 +175,13 @@ export function softCeiling(m: number, knee: number, ceiling: number): number {
  * stages:
  * 1. every active player scaled up by one factor, each only as far as his own upper quantile (upper[j]: his
  *    minutes distribution at fill_upper_z, cut like his draw by a blowout and the ceiling; iterative proportional
- *    fitting, so players keep their drawn spread while a star already near his p90 stops there);
+ *    fitting, so players keep their drawn spread and the projections' shortfalls are corrected as before, while a
+ *    star already near his p90 stops there);
  * 2. the rotation extends: players left out (by their play probability or the rotation limit) come in, next by
  *    projection, at their drawn minutes (drawn[j]), up to rotation.max_size players;
- * 3. the same scaling up to the ceiling, then up to the hard cap.
+ * 3. what is still missing (a team short of real players) is shared by minutes rank as real teams share a sitting
+ *    starter's minutes (`weights`: minutes.fill_rank_weights, from `diagnostics minutes-vacancy`: the stars gain
+ *    least, the middle of the bench most), up to the ceiling, then up to the hard cap.
  * So a short team plays its bench instead of running its starters into 48. A surplus scales everyone down by
  * one factor. With too few active players to reach the target under the cap, the next players by projection
  * come in first at their projected minutes (as in the scale allocation).
@@ -155,6 +198,7 @@ export function fillTeamMinutes(
   upper: Float64Array,
   drawn: Float64Array,
   maxRotation: number,
+  weights: readonly number[],
 ): void {
   const base = w * b.nP;
   let capacity = 0;
@@ -186,8 +230,8 @@ export function fillTeamMinutes(
     short -= m;
     n++;
   }
-  if (short <= 0) return;
-  if (scaleToBounds(b, base, lo, hi, target, () => Math.min(ceiling, cap)) > 0) scaleToBounds(b, base, lo, hi, target, () => cap);
+  short = fillByRank(b, base, lo, hi, short, weights, () => Math.min(ceiling, cap));
+  fillByRank(b, base, lo, hi, short, weights, () => cap);
 }
 
 /** Keeps the protected top players by projection, then the most drawn minutes, up to max_size; sits the rest. */

@@ -158,9 +158,44 @@ fn scale_to_bounds(base: u32, lo: u32, hi: u32, target_minutes: f32, stage: u32,
   return target_minutes - sum;
 }
 
+// The fill weight of the player at 0-based rank r (rankWeight): ranks 1..9, then the 10+ weight.
+fn rank_weight(r: u32) -> f32 {
+  let k = min(r, 9u);
+  return params.rank_weights[k / 4u][k % 4u];
+}
+
+// fillByRank: `shortfall` shared among the active players below their bound by the weight of their minutes rank
+// (j - lo); a player who reaches his bound stops there and the rest is shared again. Returns what is left.
+fn fill_by_rank(base: u32, lo: u32, hi: u32, shortfall_in: f32, stage: u32, cap: f32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) -> f32 {
+  var shortfall = shortfall_in;
+  for (var iter = 0u; iter < 20u; iter = iter + 1u) {
+    if (shortfall <= 0.0) { break; }
+    var total = 0.0;
+    for (var j = lo; j < hi; j = j + 1u) {
+      if (active_flags[base + j] == 1u && minutes[base + j] < bound_of(j, stage, cap, blowout, stretch, knee, ceiling)) {
+        total = total + rank_weight(j - lo);
+      }
+    }
+    if (total <= 0.0) { break; }
+    var used = 0.0;
+    for (var j = lo; j < hi; j = j + 1u) {
+      if (active_flags[base + j] != 1u) { continue; }
+      let m = minutes[base + j];
+      let bound = bound_of(j, stage, cap, blowout, stretch, knee, ceiling);
+      if (m >= bound) { continue; }
+      let next = min(bound, m + shortfall * rank_weight(j - lo) / total);
+      used = used + (next - m);
+      minutes[base + j] = next;
+    }
+    shortfall = shortfall - used;
+    if (used <= 0.0) { break; }
+  }
+  return shortfall;
+}
+
 // fillTeamMinutes (minutes.allocation 'room'): a surplus scales down by one factor; a shortfall scales the active
 // players up within their upper quantiles, then the rotation extends (left-out players at their drawn minutes, up
-// to rotation_max), then scales within the ceiling, then the cap.
+// to rotation_max), then what is left is shared by minutes rank within the ceiling, then the cap.
 fn fill(base: u32, lo: u32, hi: u32, wg: u32, target_minutes: f32, cap: f32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) {
   var capacity = 0.0;
   for (var j = lo; j < hi; j = j + 1u) { if (active_flags[base + j] == 1u) { capacity = capacity + cap; } }
@@ -194,10 +229,8 @@ fn fill(base: u32, lo: u32, hi: u32, wg: u32, target_minutes: f32, cap: f32, blo
     shortfall = shortfall - m;
     n = n + 1u;
   }
-  if (shortfall <= 0.0) { return; }
-  if (scale_to_bounds(base, lo, hi, target_minutes, 1u, cap, blowout, stretch, knee, ceiling) > 0.0) {
-    scale_to_bounds(base, lo, hi, target_minutes, 2u, cap, blowout, stretch, knee, ceiling);
-  }
+  shortfall = fill_by_rank(base, lo, hi, shortfall, 1u, cap, blowout, stretch, knee, ceiling);
+  shortfall = fill_by_rank(base, lo, hi, shortfall, 2u, cap, blowout, stretch, knee, ceiling);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
