@@ -30,9 +30,9 @@ export const ProfileSchema = z
         spread_scale: num(0, 3, 1, 'multiplies the split-normal spreads fitted to p10/p50/p90'),
         allocation: z
           .enum(['room', 'scale'])
-          .default('scale')
+          .default('room')
           .describe(
-            "how a team-world's minutes reach 240 (+25 per overtime): 'room' fills a shortfall by each player's room below his own upper quantile, extends the rotation, then fills below the ceiling (profile rotation_v1); 'scale' multiplies every player by one factor (the default until room holds the backtest's coverage targets)",
+            "how a team-world's minutes reach 240 (+25 per overtime): 'room' scales a shortfall within each player's own upper quantile, extends the rotation, then shares the rest by minutes rank below the ceiling; 'scale' multiplies every player by one factor up to 48 (the engine before the room allocation, kept for comparison)",
           ),
         fill_upper_z: num(
           0,
@@ -64,7 +64,7 @@ export const ProfileSchema = z
       .default({
         use_play_prob_masking: true,
         spread_scale: 1,
-        allocation: 'scale',
+        allocation: 'room',
         fill_upper_z: 1.2816,
         fill_rank_weights: [...FILL_RANK_WEIGHTS],
         ceiling_knee: 40,

@@ -51,10 +51,7 @@ describe('slatesim CLI', () => {
   });
 
   const mistakes: [string[], string][] = [
-    [
-      ['sim', '--profile', 'nope'],
-      'slatesim: --profile nope: no such profile in config/profiles.json (have: baseline, usage_shares_v1, rotation_v1)\n',
-    ],
+    [['sim', '--profile', 'nope'], 'slatesim: --profile nope: no such profile in config/profiles.json (have: baseline, usage_shares_v1)\n'],
     [['sim', '--worlds', '-5'], 'slatesim: --worlds must be an integer in 1..10000000, got "-5"\n'],
     [['sim', '--backend', 'tpu'], 'slatesim: --backend must be auto, cpu or gpu, got "tpu"\n'],
     [

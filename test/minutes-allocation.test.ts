@@ -129,8 +129,8 @@ describe('a star ruled out on the embedded slate', () => {
   beforeAll(async () => {
     await initParquetNode();
     const lake = new Lake(new NodeFileStore(EMBEDDED_LAKE));
-    room = await loadProfile('rotation_v1');
-    scale = await loadProfile('usage_shares_v1');
+    room = await loadProfile('usage_shares_v1');
+    scale = { ...room, minutes: { ...room.minutes, allocation: 'scale' } };
     expect([room.minutes.allocation, scale.minutes.allocation]).toEqual(['room', 'scale']);
     before = await loadSlate(lake, DATE);
     after = await loadSlate(lake, DATE, new Set([DEROZAN]));
