@@ -17,6 +17,8 @@ import { NodeFileStore } from '../../src/data/store-node.ts';
 import { frameRows } from '../../src/data/schema.ts';
 import { ODDS_SNAPSHOT, PLAYER_GAMES, RATES_TRAINING_BASE } from '../../src/data/tables.ts';
 import { usageSharePrep } from '../../src/diagnostics/usage-share-prep.ts';
+import { formatMinutesVacancy, minutesVacancy, readMinutesRows } from '../../src/diagnostics/minutes-vacancy.ts';
+import { FILL_RANK_WEIGHTS } from '../../engine/profile.ts';
 import { evaluateShareModel, formatEval, loadTeamGames, trainShareModel } from '../../src/shares/train.ts';
 import { silentProgress } from '../../src/cli/progress.ts';
 import { buildLake, type BuildResult } from '../../src/lake/build.ts';
@@ -206,6 +208,20 @@ describe('the full lake, 2018-2026', () => {
     expect(m2024?.coverage_p10_p90).toBeGreaterThanOrEqual(0.78);
     expect(m2024?.coverage_p10_p90).toBeLessThanOrEqual(0.82);
     expect(Math.abs((m2024?.team_p50_sum_mean ?? 0) - 240)).toBeLessThan(5);
+  });
+
+  it("measures where a sitting starter's minutes go, and the engine's rank weights are those measurements", async () => {
+    const rows = await readMinutesRows(new Lake(new NodeFileStore(lakeDir)), '2017-10-01', '2024-06-30');
+    const r = minutesVacancy(rows);
+    console.log(formatMinutesVacancy(r));
+    expect(r.seasons).toEqual([2018, 2019, 2020, 2021, 2022, 2023, 2024]);
+    expect(r.eventTeamGames).toBe(2150);
+    // minutes.fill_rank_weights is the gain table of 2018-2024 to two decimals
+    expect(r.byRank.map((k) => Math.round(100 * k.gain) / 100)).toEqual([...FILL_RANK_WEIGHTS]);
+    // the stars gain least, the replacement starter most; a top player at 44+ is rare with nobody out
+    expect(r.byRank[0]!.gain).toBeLessThan(r.byRank[6]!.gain);
+    expect(r.byGroup.find((g) => g.group === 'role: replacement starter')!.gain).toBeGreaterThan(7);
+    expect(r.byVacancy[0]!.players44).toBeLessThan(0.001);
   });
 
   it('rebuilds FGA/FTA/TOV exactly from the labels on every 2024 date', async () => {
