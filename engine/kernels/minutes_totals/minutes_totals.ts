@@ -201,14 +201,7 @@ export function fillTeamMinutes(
   weights: readonly number[],
 ): void {
   const base = w * b.nP;
-  let capacity = 0;
-  for (let j = lo; j < hi; j++) if (b.active[base + j] === 1) capacity += cap;
-  for (let j = lo; j < hi && capacity < target; j++) {
-    if (b.active[base + j] === 1) continue;
-    b.active[base + j] = 1;
-    b.minutes[base + j] = Math.max(1, s.p50[b.p0 + j]!);
-    capacity += cap;
-  }
+  bringInForCapacity(s, b, base, lo, hi, target, cap);
   let sum = 0;
   for (let j = lo; j < hi; j++) if (b.active[base + j] === 1) sum += b.minutes[base + j]!;
   if (sum > target) {
@@ -250,13 +243,9 @@ function rotationLimit(b: GameBatch, w: number, lo: number, hi: number, maxSize:
   }
 }
 
-/**
- * Scales a team's minutes to `target` with each player in [0, cap]: capped players stay at the cap and the
- * rest absorb the difference. With too few active players to fill the target, the next players by projection
- * come in at their projected minutes.
- */
-export function normaliseTeamMinutes(s: Slate, b: GameBatch, w: number, lo: number, hi: number, target: number, cap: number): void {
-  const base = w * b.nP;
+/** With too few active players to reach `target` under the cap, the next players by projection come in at their
+ * projected minutes (at least 1). */
+function bringInForCapacity(s: Slate, b: GameBatch, base: number, lo: number, hi: number, target: number, cap: number): void {
   let capacity = 0;
   for (let j = lo; j < hi; j++) if (b.active[base + j] === 1) capacity += cap;
   for (let j = lo; j < hi && capacity < target; j++) {
@@ -265,6 +254,16 @@ export function normaliseTeamMinutes(s: Slate, b: GameBatch, w: number, lo: numb
     b.minutes[base + j] = Math.max(1, s.p50[b.p0 + j]!);
     capacity += cap;
   }
+}
+
+/**
+ * Scales a team's minutes to `target` with each player in [0, cap]: capped players stay at the cap and the
+ * rest absorb the difference. With too few active players to fill the target, the next players by projection
+ * come in at their projected minutes.
+ */
+export function normaliseTeamMinutes(s: Slate, b: GameBatch, w: number, lo: number, hi: number, target: number, cap: number): void {
+  const base = w * b.nP;
+  bringInForCapacity(s, b, base, lo, hi, target, cap);
   for (let iter = 0; iter < 20; iter++) {
     let fixed = 0;
     let free = 0;

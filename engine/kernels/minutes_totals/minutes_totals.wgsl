@@ -54,7 +54,9 @@ fn rotation_limit(base: u32, lo: u32, hi: u32) {
   }
 }
 
-fn normalise(base: u32, lo: u32, hi: u32, target_minutes: f32, cap: f32) {
+// bringInForCapacity: with too few active players to reach the target under the cap, the next players by
+// projection come in at their projected minutes (at least 1).
+fn bring_in(base: u32, lo: u32, hi: u32, target_minutes: f32, cap: f32) {
   var capacity = 0.0;
   for (var j = lo; j < hi; j = j + 1u) { if (active_flags[base + j] == 1u) { capacity = capacity + cap; } }
   for (var j = lo; j < hi; j = j + 1u) {
@@ -64,6 +66,10 @@ fn normalise(base: u32, lo: u32, hi: u32, target_minutes: f32, cap: f32) {
     minutes[base + j] = max(1.0, players[j].p50);
     capacity = capacity + cap;
   }
+}
+
+fn normalise(base: u32, lo: u32, hi: u32, target_minutes: f32, cap: f32) {
+  bring_in(base, lo, hi, target_minutes, cap);
   for (var iter = 0u; iter < 20u; iter = iter + 1u) {
     var fixed = 0.0;
     var free = 0.0;
@@ -197,15 +203,7 @@ fn fill_by_rank(base: u32, lo: u32, hi: u32, shortfall_in: f32, stage: u32, cap:
 // players up within their upper quantiles, then the rotation extends (left-out players at their drawn minutes, up
 // to rotation_max), then what is left is shared by minutes rank within the ceiling, then the cap.
 fn fill(base: u32, lo: u32, hi: u32, wg: u32, target_minutes: f32, cap: f32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) {
-  var capacity = 0.0;
-  for (var j = lo; j < hi; j = j + 1u) { if (active_flags[base + j] == 1u) { capacity = capacity + cap; } }
-  for (var j = lo; j < hi; j = j + 1u) {
-    if (capacity >= target_minutes) { break; }
-    if (active_flags[base + j] == 1u) { continue; }
-    active_flags[base + j] = 1u;
-    minutes[base + j] = max(1.0, players[j].p50);
-    capacity = capacity + cap;
-  }
+  bring_in(base, lo, hi, target_minutes, cap);
   var sum = 0.0;
   for (var j = lo; j < hi; j = j + 1u) { if (active_flags[base + j] == 1u) { sum = sum + minutes[base + j]; } }
   if (sum > target_minutes) {
