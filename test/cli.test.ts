@@ -1,6 +1,7 @@
 // The command line as a user meets it: the README's commands run on the embedded slice, and mistakes get one
 // line naming the flag or value, exit code 2, no stack trace.
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +35,28 @@ describe('slatesim CLI', () => {
     expect(r.stdout).toMatch(/season 2024: 18871 player-game rows, 712 games, 95 dates/);
     expect(r.stderr).toMatch(/write lake: 95\/95 dates \(100%/);
     expect((await filesBelow(out)).length).toBe(2 + 95 * 4 + 1); // bronze, silver and gold per date, manifest
+  });
+
+  it('measures where minutes go when players sit on the embedded lake, printing the tables and writing the JSON', async () => {
+    const json = join(await tempDir('minutesVacancy'), 'report.json');
+    const r = await slatesim(
+      'diagnostics',
+      'minutes-vacancy',
+      '--lake',
+      'public/data/lake',
+      '--start-date',
+      '2023-10-01',
+      '--end-date',
+      '2024-06-30',
+      '--json',
+      json,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Seasons 2024, regular season: \d+ team-games/);
+    expect(r.stdout).toContain('| rank | players | minutes - season avg, starter out | same, nobody out | gain |');
+    const report = JSON.parse(await readFile(json, 'utf8')) as { byRank: unknown[]; eventTeamGames: number };
+    expect(report.byRank).toHaveLength(10);
+    expect(report.eventTeamGames).toBeGreaterThan(50);
   });
 
   it('simulates the embedded slate with no arguments but size (the README main command)', async () => {
@@ -70,6 +93,15 @@ describe('slatesim CLI', () => {
     [
       ['lake', 'build', '--source', EMBEDDED_SOURCE, '--lake', '/tmp/x', '--start-date', '2024-02-30'],
       'slatesim: --start-date must be a date YYYY-MM-DD, got "2024-02-30"\n',
+    ],
+    // a month past 12 once reached Date.toISOString and printed a stack trace
+    [
+      ['diagnostics', 'minutes-vacancy', '--lake', 'public/data/lake', '--start-date', '2024-13-01', '--end-date', '2024-02-01'],
+      'slatesim: --start-date must be a date YYYY-MM-DD, got "2024-13-01"\n',
+    ],
+    [
+      ['diagnostics', 'minutes-vacancy', '--lake', 'public/data/lake', '--start-date', '2024-02-01', '--end-date', '2024-01-01'],
+      'slatesim: --start-date 2024-02-01 is after --end-date 2024-01-01\n',
     ],
     [
       ['lake', 'salaries', '--lake', 'public/data/lake', '--dk-csv', 'nope.csv', '--date', '2024-01-05'],

@@ -54,7 +54,9 @@ export function parseSeasons(value: string): number[] {
 
 export function parseDate(flag: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const ok = /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
+  // A shape like 2024-13-01 parses to an invalid Date (toISOString would throw): check the time value first.
+  const t = Date.parse(`${value}T00:00:00Z`);
+  const ok = /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === value;
   if (!ok) throw new UserError(`${flag} must be a date YYYY-MM-DD, got ${JSON.stringify(value)}`);
   return value;
 }

@@ -24,6 +24,7 @@ export function registerDiagnostics(parent: Command): void {
     .action(async (o: { lake: string; startDate: string; endDate: string; json?: string }) => {
       const start = defined(parseDate('--start-date', o.startDate), '--start-date');
       const end = defined(parseDate('--end-date', o.endDate), '--end-date');
+      if (start > end) throw new UserError(`--start-date ${start} is after --end-date ${end}`);
       await initParquetNode();
       const rows = await readMinutesRows(new Lake(new NodeFileStore(o.lake)), start, end, consoleProgress());
       const report = minutesVacancy(rows);
