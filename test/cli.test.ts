@@ -1,7 +1,8 @@
 // The command line as a user meets it: the README's commands run on the embedded slice, and mistakes get one
 // line naming the flag or value, exit code 2, no stack trace.
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +60,18 @@ describe('slatesim CLI', () => {
     expect(report.eventTeamGames).toBeGreaterThan(50);
   });
 
+  it('never lets a run name climb out of --out: the folder it aimed at keeps its files', async () => {
+    const root = await tempDir('runEscape');
+    const victim = join(root, 'victim');
+    await mkdir(victim, { recursive: true });
+    await writeFile(join(victim, 'keep.txt'), 'mine');
+    // <out>/game_date=D/run=x/../../../victim resolves to <root>/victim
+    const r = await slatesim('sim', '--worlds', '10', '--out', join(root, 'out'), '--run', 'x/../../../victim');
+    expect(r.code).toBe(2);
+    expect(await readFile(join(victim, 'keep.txt'), 'utf8')).toBe('mine');
+    expect(existsSync(join(root, 'out'))).toBe(false);
+  });
+
   it('simulates the embedded slate with no arguments but size (the README main command)', async () => {
     const out = await tempDir('clisim');
     const r = await slatesim('sim', '--worlds', '400', '--workers', '1', '--backend', 'cpu', '--out', out);
@@ -93,6 +106,15 @@ describe('slatesim CLI', () => {
     [
       ['lake', 'build', '--source', EMBEDDED_SOURCE, '--lake', '/tmp/x', '--start-date', '2024-02-30'],
       'slatesim: --start-date must be a date YYYY-MM-DD, got "2024-02-30"\n',
+    ],
+    // a run name once resolved outside --out and replaced the folder it landed on
+    [
+      ['sim', '--worlds', '10', '--run', 'x/../../../victim'],
+      `slatesim: --run must be a name of letters, digits, '.', '_' and '-' (no path separators or '..'), got "x/../../../victim"\n`,
+    ],
+    [
+      ['sim', '--worlds', '10', '--run', '..'],
+      `slatesim: --run must be a name of letters, digits, '.', '_' and '-' (no path separators or '..'), got ".."\n`,
     ],
     // a month past 12 once reached Date.toISOString and printed a stack trace
     [

@@ -81,3 +81,15 @@ export async function slateDate(lake: Lake, lakeDir: string, value: string | und
   if (last === undefined) throw new UserError(`${lakeDir}: no gold/rates_training_base (run slatesim lake build)`);
   return last;
 }
+
+/**
+ * A run name becomes a folder (run=<name>) inside <out>/game_date=D: letters, digits, '.', '_' and '-' only, not
+ * starting with '.', so no name can climb out of its parent (`x/../../victim`) or hide as a dot file.
+ */
+export function checkRunName(flag: string, name: string): string {
+  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/.test(name) || name.includes('..'))
+    throw new UserError(
+      `${flag} must be a name of letters, digits, '.', '_' and '-' (no path separators or '..'), got ${JSON.stringify(name)}`,
+    );
+  return name;
+}

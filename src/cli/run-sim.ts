@@ -6,6 +6,7 @@
    slate's per-player arrays are nPlayers long and indexed by p0 + j within a game, per-game arrays by g < nGames, and
    totals is [world][team][3]. */
 
+import { checkRunName } from './args.ts';
 import type { MinutesModel } from '../features/minutes-model.ts';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -152,6 +153,7 @@ export function toCsv(schema: TableSchema, rows: readonly Record<string, Value>[
 
 /** Writes into a temporary run directory, then renames it into place: a failed run leaves nothing. */
 export async function writeRunDir(out: string, date: string, run: string, files: readonly [string, () => Uint8Array][]): Promise<string> {
+  checkRunName('--run', run);
   const parent = join(out, `game_date=${date}`);
   const dir = join(parent, `run=${run}`);
   const tmp = `${dir}.tmp-${process.pid}`;

@@ -20,7 +20,7 @@ import type { Lake } from '../../data/lake.ts';
 import { pregameFolderFiles, readPregameInputs, type PregameFiles } from '../../pregame/inputs.ts';
 import { parseShareModel, type ShareModel } from '../../shares/model.ts';
 import { openLake } from '../../index.ts';
-import { PACKAGE_ROOT, positiveInt, readTextFile, shippedShareModel, slateDate } from '../args.ts';
+import { PACKAGE_ROOT, checkRunName, positiveInt, readTextFile, shippedShareModel, slateDate } from '../args.ts';
 
 interface SimCliOptions {
   lake?: string;
@@ -93,6 +93,8 @@ export function registerSim(parent: Command): void {
       const workers = o.workers === undefined ? defaultWorkers() : positiveInt('--workers', o.workers, 256);
       if (!['auto', 'cpu', 'gpu'].includes(o.backend))
         throw new UserError(`--backend must be auto, cpu or gpu, got ${JSON.stringify(o.backend)}`);
+      // a run name is a folder name: checked before any work (it once climbed out of --out)
+      if (o.run !== undefined) checkRunName('--run', o.run);
       const files = await pregameFiles(o);
       // Without --lake, pregame mode reads the embedded pregame lake (the 2025-26 history before its slate),
       // box-score mode the embedded 2023-24 slice.
