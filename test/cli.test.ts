@@ -2,7 +2,7 @@
 // line naming the flag or value, exit code 2, no stack trace.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -70,6 +70,20 @@ describe('slatesim CLI', () => {
     expect(r.code).toBe(2);
     expect(await readFile(join(victim, 'keep.txt'), 'utf8')).toBe('mine');
     expect(existsSync(join(root, 'out'))).toBe(false);
+  });
+
+  it("keeps a run's temporary folder out of the run=* layout and clears a dead writer's leftovers", async () => {
+    const out = join(await tempDir('runDebris'), 'out');
+    const parent = join(out, 'game_date=2024-01-31');
+    // a writer killed mid-run: its pid (a child that has exited) is dead, its folder holds a partial run
+    const dead = (await run('node', ['-e', 'process.stdout.write(String(process.pid))'])).stdout;
+    const stale = join(parent, `.tmp-run=debris-${dead}`);
+    await mkdir(stale, { recursive: true });
+    await writeFile(join(stale, 'projections.csv'), 'partial');
+    const r = await slatesim('sim', '--worlds', '10', '--backend', 'cpu', '--out', out, '--run', 'debris');
+    expect(r.code).toBe(0);
+    expect(existsSync(stale)).toBe(false);
+    expect((await readdir(parent)).sort()).toEqual(['run=debris']);
   });
 
   it('simulates the embedded slate with no arguments but size (the README main command)', async () => {

@@ -8,7 +8,7 @@
 
 import { checkRunName } from './args.ts';
 import type { MinutesModel } from '../features/minutes-model.ts';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Lake } from '../data/lake.ts';
 import { frameToParquet } from '../data/parquet.ts';
@@ -151,13 +151,33 @@ export function toCsv(schema: TableSchema, rows: readonly Record<string, Value>[
   return `${[names.join(','), ...rows.map((r) => names.map((n) => csvValue(r[n] ?? null)).join(','))].join('\n')}\n`;
 }
 
-/** Writes into a temporary run directory, then renames it into place: a failed run leaves nothing. */
+/** Whether a process with this id is alive (signal 0 checks without sending anything). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Writes into a temporary run directory, then renames it into place: a failed run leaves nothing. The temporary
+ * directory is `.tmp-run=<name>-<pid>` beside the runs: its leading dot keeps it out of every `run=*` glob (a
+ * killed writer's leftovers once doubled the rows a run=* glob of projections.parquet read), and
+ * leftovers of this run name whose writer is dead are removed on the next run.
+ */
 export async function writeRunDir(out: string, date: string, run: string, files: readonly [string, () => Uint8Array][]): Promise<string> {
   checkRunName('--run', run);
   const parent = join(out, `game_date=${date}`);
   const dir = join(parent, `run=${run}`);
-  const tmp = `${dir}.tmp-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
+  const prefix = `.tmp-run=${run}-`;
+  const tmp = join(parent, `${prefix}${process.pid}`);
+  for (const name of await readdir(parent).catch(() => [] as string[])) {
+    const pid = Number(name.slice(prefix.length));
+    if (name.startsWith(prefix) && Number.isInteger(pid) && (pid === process.pid || !alive(pid)))
+      await rm(join(parent, name), { recursive: true, force: true });
+  }
   await mkdir(tmp, { recursive: true });
   try {
     const store = new NodeFileStore(tmp);
