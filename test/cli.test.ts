@@ -72,6 +72,20 @@ describe('slatesim CLI', () => {
     expect(existsSync(join(root, 'out'))).toBe(false);
   });
 
+  it('refuses a share model with a zero scale (once every FGA came out 0 with exit 0), naming the field', async () => {
+    const dir = await tempDir('badShareModel');
+    const model = JSON.parse(await readFile(join(ROOT, 'public/data/models/shares_v1.json'), 'utf8')) as {
+      targets: { fga: { scale: number[] } };
+    };
+    model.targets.fga.scale[0] = 0;
+    const file = join(dir, 'shares.json');
+    await writeFile(file, JSON.stringify(model));
+    const r = await slatesim('sim', '--worlds', '10', '--out', join(dir, 'out'), '--shares-model', file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`slatesim: ${file}: targets.fga.scale[0] must be a finite number > 0, got 0\n`);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
   it("keeps a run's temporary folder out of the run=* layout and clears a dead writer's leftovers", async () => {
     const out = join(await tempDir('runDebris'), 'out');
     const parent = join(out, 'game_date=2024-01-31');

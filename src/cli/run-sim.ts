@@ -7,6 +7,7 @@
    totals is [world][team][3]. */
 
 import { checkRunName } from './args.ts';
+import { UserError } from '../data/errors.ts';
 import type { MinutesModel } from '../features/minutes-model.ts';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -130,6 +131,12 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
     teams: sim.teams,
     profile_settings: profile,
   };
+  // The run's own checks are errors, not a footnote in metrics.json: nothing is written (as in pregame mode).
+  if (sim.conservationViolations > 0 || sim.minutesViolations > 0) {
+    throw new UserError(
+      `sim ${opts.date}: the run broke its own invariants (${sim.conservationViolations} team-worlds off their totals, ${sim.minutesViolations} off their minutes); nothing written`,
+    );
+  }
   const dir = await writeOutputs(
     opts,
     slate,

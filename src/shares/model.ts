@@ -401,6 +401,15 @@ export function parseShareModel(text: string, file: string): ShareModel {
     }
     if (tm.mean?.length !== SHARE_FEATURES.length || tm.scale?.length !== SHARE_FEATURES.length)
       throw new UserError(`${file}: targets.${t} needs a mean and scale per feature`);
+    // a zero scale divides a feature by 0: every logit NaN, every share 0 (once: FGA 0 for every player, exit 0)
+    const badMean = tm.mean.findIndex((v) => !Number.isFinite(v));
+    if (badMean >= 0)
+      throw new UserError(`${file}: targets.${t}.mean[${badMean}] must be a finite number, got ${JSON.stringify(tm.mean[badMean])}`);
+    const badScale = tm.scale.findIndex((v) => !Number.isFinite(v) || v <= 0);
+    if (badScale >= 0)
+      throw new UserError(
+        `${file}: targets.${t}.scale[${badScale}] must be a finite number > 0, got ${JSON.stringify(tm.scale[badScale])}`,
+      );
   }
   /* eslint-enable @typescript-eslint/no-unnecessary-condition */
   return m;
