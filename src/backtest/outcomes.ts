@@ -7,6 +7,8 @@
    per-player and per-team arrays are allocated for the slate being scored and indexed by its own player and team
    counts. */
 
+import { NO_VACANCY, REGULAR_STARTER_MINUTES } from '../diagnostics/minutes-vacancy.ts';
+
 /** A scored player's real game: DK points, FGA, points and minutes (0 for a DNP or a player not in the box score). */
 export interface Actual {
   dk: number;
@@ -108,9 +110,6 @@ export function topVacancyTeamGames(entries: readonly MinutesEntry[], fraction: 
   return new Set(order.slice(0, Math.ceil(fraction * order.length)).map(([k]) => k));
 }
 
-/** Vacated season minutes from which a team-game counts as "a regular starter out", and under which as "nobody out". */
-export const STARTER_OUT_VACANCY = 24;
-export const NOBODY_OUT_VACANCY = 3;
 const GAIN_RANKS = 10;
 
 /** The gain_by_rank table: ranks 1..9 and 10+, event team-games against nobody-out team-games. */
@@ -121,11 +120,12 @@ export function gainByRank(entries: readonly MinutesEntry[]): RankGain[] {
     const a = acc[Math.min(GAIN_RANKS, Math.max(1, e.role.rank)) - 1]!;
     const sim = e.simMean - e.role.minutesSzn;
     const real = e.actual.minutes - e.role.minutesSzn;
-    if (e.vacancy >= STARTER_OUT_VACANCY) {
+    // "a regular starter out": a regular starter's minutes vacated; "nobody out": the diagnostics' control nights
+    if (e.vacancy >= REGULAR_STARTER_MINUTES) {
       a.en++;
       a.es += sim;
       a.er += real;
-    } else if (e.vacancy < NOBODY_OUT_VACANCY) {
+    } else if (e.vacancy < NO_VACANCY) {
       a.cn++;
       a.cs += sim;
       a.cr += real;

@@ -136,12 +136,10 @@ export async function actualsOf(lake: Lake, date: string): Promise<Map<number, A
   return out;
 }
 
-/** Each team's vacancy on the date: vacated season minutes per game of its unavailable players (gold vac_min_szn). */
-export async function vacancyOf(lake: Lake, date: string): Promise<Map<number, number>> {
-  return (await vacancyAndRoles(lake, date)).vacancy;
-}
-
-/** The vacancy per team, and each available player's minutes rank and season minutes (5+ available games). */
+/**
+ * Each team's vacancy on the date (vacated season minutes per game of its unavailable players: gold vac_min_szn),
+ * and each available player's minutes rank and season minutes (5+ available games).
+ */
 export async function vacancyAndRoles(
   lake: Lake,
   date: string,

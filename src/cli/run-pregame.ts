@@ -14,7 +14,7 @@ import type { Profile } from '../../engine/profile.ts';
 import type { PregameInputs } from '../pregame/inputs.ts';
 import { pregameNotices } from '../pregame/slate.ts';
 import { PREGAME_PROJECTIONS_SCHEMA, simulatePregame, type PregameSimulation } from '../pregame/simulate.ts';
-import { toCsv, writeRunDir } from './run-sim.ts';
+import { refuseBrokenInvariants, toCsv, writeRunDir } from './run-sim.ts';
 import { at } from '../data/checked.ts';
 
 export interface PregameRunOptions {
@@ -136,11 +136,7 @@ export async function runPregameSim(o: PregameRunOptions): Promise<PregameRunRes
     teams: sim.teams,
     profile_settings: o.profile,
   };
-  if (sim.conservationViolations > 0 || sim.minutesViolations > 0) {
-    throw new UserError(
-      `sim ${sim.date}: the run broke its own invariants (${sim.conservationViolations} team-worlds off their totals, ${sim.minutesViolations} off their minutes); nothing written`,
-    );
-  }
+  refuseBrokenInvariants(sim.date, sim);
   const enc = (t: string): Uint8Array => new TextEncoder().encode(t);
   const dir = await writeRunDir(o.out, sim.date, o.run ?? `${o.profileName}-s${o.seed}-w${o.worlds}-pregame`, [
     ['projections.parquet', () => frameToParquet(frameFromRows(PREGAME_PROJECTIONS_SCHEMA, sim.dkRows))],

@@ -131,12 +131,7 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
     teams: sim.teams,
     profile_settings: profile,
   };
-  // The run's own checks are errors, not a footnote in metrics.json: nothing is written (as in pregame mode).
-  if (sim.conservationViolations > 0 || sim.minutesViolations > 0) {
-    throw new UserError(
-      `sim ${opts.date}: the run broke its own invariants (${sim.conservationViolations} team-worlds off their totals, ${sim.minutesViolations} off their minutes); nothing written`,
-    );
-  }
+  refuseBrokenInvariants(opts.date, sim);
   const dir = await writeOutputs(
     opts,
     slate,
@@ -156,6 +151,15 @@ function csvValue(v: Value): string {
 export function toCsv(schema: TableSchema, rows: readonly Record<string, Value>[]): string {
   const names = schema.columns.map((c) => c.name);
   return `${[names.join(','), ...rows.map((r) => names.map((n) => csvValue(r[n] ?? null)).join(','))].join('\n')}\n`;
+}
+
+/** A run's own conservation and minutes checks are errors, not a footnote in metrics.json: nothing is written. */
+export function refuseBrokenInvariants(date: string, sim: { conservationViolations: number; minutesViolations: number }): void {
+  if (sim.conservationViolations > 0 || sim.minutesViolations > 0) {
+    throw new UserError(
+      `sim ${date}: the run broke its own invariants (${sim.conservationViolations} team-worlds off their totals, ${sim.minutesViolations} off their minutes); nothing written`,
+    );
+  }
 }
 
 /** Whether a process with this id is alive (signal 0 checks without sending anything). */

@@ -16,6 +16,7 @@ import type { Lake } from '../data/lake.ts';
 import { frameRows, type Value } from '../data/schema.ts';
 import { RATES_TRAINING_BASE } from '../data/tables.ts';
 import type { Progress } from '../data/progress.ts';
+import { quantile } from '../models/linear.ts';
 
 export const MINUTES_VACANCY_COLUMNS = [
   'season',
@@ -231,14 +232,6 @@ export interface MinutesVacancyReport {
   byVacancy: VacancyRow[];
 }
 
-function quantileSorted(xs: readonly number[], q: number): number {
-  if (xs.length === 0) return Number.NaN;
-  const h = (xs.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(xs.length - 1, lo + 1);
-  return xs[lo]! + (h - lo) * (xs[hi]! - xs[lo]!);
-}
-
 /** Control drift per rank bucket: mean(minutes - season average) on regulation nights with nobody out. */
 export function controlDrift(games: readonly TeamGame[]): { drift: Float64Array; n: Int32Array } {
   const s = new Float64Array(RANKS);
@@ -327,9 +320,9 @@ export function minutesVacancy(rows: readonly MinutesRow[]): MinutesVacancyRepor
       rotation1: b.r1 / b.games,
       rotation10: b.r10 / b.games,
       rotation20: b.r20 / b.games,
-      topP50: quantileSorted(tops, 0.5),
-      topP90: quantileSorted(tops, 0.9),
-      topP99: quantileSorted(tops, 0.99),
+      topP50: quantile(tops, 0.5),
+      topP90: quantile(tops, 0.9),
+      topP99: quantile(tops, 0.99),
       topMax: tops.length > 0 ? tops[tops.length - 1]! : Number.NaN,
       top44: tops.filter((t) => t >= 44).length / Math.max(1, tops.length),
       players44: b.p44 / Math.max(1, b.players),

@@ -59,18 +59,23 @@ export function minutesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameB
       const i = p0 + j;
       const u = rng.block(wg, s.playerId[i]!, STREAM.minutes, 0);
       const isActive = !prof.minutes.use_play_prob_masking || u01(u[0]!) < s.playProb[i]!;
-      // his minutes if he plays (drawn for every player: one left out by his play probability may be called on
-      // to fill a short team's minutes)
-      const z = boxMuller(u[1]!, u[2]!) * prof.minutes.spread_scale;
-      let d = Math.min(cap, Math.max(0, splitNormal(s.p10[i]!, s.p50[i]!, s.p90[i]!, z)));
-      if (s.isStarter[i] === 1) d *= 1 - blowout;
-      if (room) d = softCeiling(d, knee, ceiling);
-      drawn[j] = d;
-      const m = isActive ? d : 0;
-      // his own upper quantile, cut like his draw (every player: one brought in to fill a thin roster too)
-      let up = Math.max(0, splitNormal(s.p10[i]!, s.p50[i]!, s.p90[i]!, prof.minutes.fill_upper_z * prof.minutes.spread_scale)) * otStretch;
-      if (s.isStarter[i] === 1) up *= 1 - blowout;
-      upper[j] = softCeiling(up, knee, ceiling);
+      let m = 0;
+      // his minutes if he plays; under the room allocation drawn for every player (one left out by his play
+      // probability may be called on to fill a short team's minutes) beside his own upper quantile, cut like his
+      // draw (every player: one brought in to fill a thin roster too)
+      if (isActive || room) {
+        const z = boxMuller(u[1]!, u[2]!) * prof.minutes.spread_scale;
+        let d = Math.min(cap, Math.max(0, splitNormal(s.p10[i]!, s.p50[i]!, s.p90[i]!, z)));
+        if (s.isStarter[i] === 1) d *= 1 - blowout;
+        if (isActive) m = room ? softCeiling(d, knee, ceiling) : d;
+        if (room) {
+          drawn[j] = softCeiling(d, knee, ceiling);
+          let up =
+            Math.max(0, splitNormal(s.p10[i]!, s.p50[i]!, s.p90[i]!, prof.minutes.fill_upper_z * prof.minutes.spread_scale)) * otStretch;
+          if (s.isStarter[i] === 1) up *= 1 - blowout;
+          upper[j] = softCeiling(up, knee, ceiling);
+        }
+      }
       b.minutes[w * nP + j] = m;
       b.active[w * nP + j] = isActive && m > 0 ? 1 : 0;
     }

@@ -115,8 +115,8 @@ fn upper_of(j: u32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) -> f32 
   return soft_ceiling(up, knee, ceiling);
 }
 
-// A player's minutes if he plays in world wg (drawn for every player: one left out by his play probability may be
-// called on to fill a short team's minutes), and whether he is active.
+// A player's minutes if he plays in world wg (under the room allocation drawn for a player left out by his play
+// probability too: he may be called on to fill a short team's minutes).
 fn drawn_minutes(j: u32, wg: u32, cap: f32, blowout: f32, room: bool, knee: f32, ceiling: f32) -> f32 {
   let pl = players[j];
   let u = philox(vec4<u32>(wg, pl.id, STREAM_MINUTES, 0u), params.key);
