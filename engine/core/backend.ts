@@ -3,10 +3,12 @@
 // (engine/core/cpu-workers.ts, Node only), the CPU inline (browsers) and WebGPU are the ones today; a remote
 // worker pool would be one more with the same `run`. This file stays importable in a browser. What a backend wants
 // recorded about itself (workers, adapter, retried chunks) comes back as `metrics`, for the caller to write.
-import { simulateGame, type GameResult } from '../cpu/simulate.ts';
-import { runGpu } from '../gpu/simulate-gpu.ts';
+import { simulateGame, simulateSlateBlocks, type GameResult } from '../cpu/simulate.ts';
+import { runGpu, runGpuBlocks } from '../gpu/simulate-gpu.ts';
+import type { LineupAccumulator, LineupRequest } from '../kernels/lineups/lineups.ts';
 import type { Profile } from '../profile.ts';
 import type { Slate } from '../slate.ts';
+import { GpuDeviceLostError } from '../gpu/device.ts';
 
 export type { GameAccumulator, GameResult, WorldRows } from '../cpu/simulate.ts';
 
@@ -21,6 +23,8 @@ export interface ChunkRequest {
   saveWorlds: boolean;
   /** called with the number of game-worlds each finished chunk added */
   onProgress?: (gameWorlds: number) => void;
+  /** lineups to score in every world: the run goes block of worlds by block across the slate's games */
+  lineups?: LineupRequest;
 }
 
 export interface BackendRun {
@@ -32,6 +36,8 @@ export interface BackendRun {
   metrics: Record<string, unknown>;
   /** a condition the user should hear about though the run completed (e.g. chunks rerun on the CPU) */
   warning?: string;
+  /** with a lineup request: the lineups' histograms and best-of-set counts over every world */
+  lineups?: LineupAccumulator;
 }
 
 export interface Backend {
@@ -52,6 +58,10 @@ export function inlineCpuBackend(opts: { chunk?: number } = {}): Backend {
     label: 'cpu (inline)',
     // eslint-disable-next-line @typescript-eslint/require-await -- async so that a throw in a game rejects run()'s promise, as on the GPU
     async run(slate, profile, r) {
+      if (r.lineups !== undefined) {
+        const out = simulateSlateBlocks(slate, profile, r.seed, r.worlds, chunk, r.saveWorlds, r.lineups, (n) => r.onProgress?.(n));
+        return { results: out.results, lineups: out.lineups, chunkWorlds: chunk, metrics: { workers: 1 } };
+      }
       const results: GameResult[] = [];
       for (let g = 0; g < slate.nGames; g++)
         results.push(simulateGame(slate, profile, r.seed, g, r.worlds, chunk, r.saveWorlds, (n) => r.onProgress?.(n)));
@@ -67,6 +77,7 @@ export function gpuBackend(device: GPUDevice, opts: { adapter?: string; chunk?: 
     kind: 'gpu',
     label: `gpu (${adapter.replace(/^WebGPU adapter: /, '').split(';')[0]})`,
     async run(slate, profile, r) {
+      if (r.lineups !== undefined) return runLineupsOnGpu(device, adapter, opts.chunk, slate, profile, r, r.lineups);
       const { results, ...info } = await runGpu(device, slate, profile, {
         seed: r.seed,
         worlds: r.worlds,
@@ -90,4 +101,55 @@ export function gpuBackend(device: GPUDevice, opts: { adapter?: string; chunk?: 
       };
     },
   };
+}
+
+/** The GPU's block-major run with lineups; a lost device reruns the whole run on the CPU path (same worlds). */
+async function runLineupsOnGpu(
+  device: GPUDevice,
+  adapter: string,
+  chunk: number | undefined,
+  slate: Slate,
+  profile: Profile,
+  r: ChunkRequest,
+  lineups: LineupRequest,
+): Promise<BackendRun> {
+  try {
+    const {
+      results,
+      lineups: acc,
+      ...info
+    } = await runGpuBlocks(device, slate, profile, {
+      seed: r.seed,
+      worlds: r.worlds,
+      saveWorlds: r.saveWorlds,
+      lineups,
+      ...(chunk !== undefined ? { chunk } : {}),
+      ...(r.onProgress !== undefined ? { onProgress: r.onProgress } : {}),
+    });
+    return {
+      results,
+      lineups: acc,
+      chunkWorlds: info.chunkWorlds,
+      metrics: {
+        adapter,
+        gpu_chunks_retried_on_cpu: info.cpuChunks,
+        gpu_failure: info.failure ?? null,
+        kernels_on_cpu: info.cpuKernels,
+        gpu_buffers: info.buffers,
+      },
+      ...(info.failure !== undefined
+        ? { warning: `the GPU failed (${info.failure}); ${info.cpuChunks} chunks ran on the CPU path instead` }
+        : {}),
+    };
+  } catch (e) {
+    if (!(e instanceof GpuDeviceLostError)) throw e;
+    const out = simulateSlateBlocks(slate, profile, r.seed, r.worlds, CPU_CHUNK, r.saveWorlds, lineups);
+    return {
+      results: out.results,
+      lineups: out.lineups,
+      chunkWorlds: CPU_CHUNK,
+      metrics: { adapter, gpu_failure: e.message, lineup_run_on_cpu: true },
+      warning: `the GPU was lost (${e.message}); the run was redone on the CPU path`,
+    };
+  }
 }

@@ -1,6 +1,7 @@
 // The CPU backend on Node worker threads (engine/cpu/pool.ts): games dealt to workers, never split, so the
 // bytes do not depend on the worker count. Kept apart from backend.ts because worker threads are Node-only.
 import { defaultWorkers, runCpu } from '../cpu/pool.ts';
+import { simulateSlateBlocks } from '../cpu/simulate.ts';
 import { CPU_CHUNK, type Backend } from './backend.ts';
 
 export { defaultWorkers };
@@ -13,6 +14,11 @@ export function cpuBackend(opts: { workers?: number; chunk?: number } = {}): Bac
     kind: 'cpu',
     label: `cpu (${workers} workers)`,
     async run(slate, profile, r) {
+      if (r.lineups !== undefined) {
+        // Lineups need every game's points of the same worlds at once: the block-major loop, in this thread.
+        const out = simulateSlateBlocks(slate, profile, r.seed, r.worlds, chunk, r.saveWorlds, r.lineups, (n) => r.onProgress?.(n));
+        return { results: out.results, lineups: out.lineups, chunkWorlds: chunk, metrics: { workers: 1 } };
+      }
       const results = await runCpu(slate, profile, {
         seed: r.seed,
         worlds: r.worlds,

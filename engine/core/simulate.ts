@@ -5,6 +5,7 @@ import type { Profile } from '../profile.ts';
 import type { Slate } from '../slate.ts';
 import type { Backend, GameResult } from './backend.ts';
 import { silentProgress, type Progress } from './progress.ts';
+import type { LineupAccumulator, LineupRequest } from '../kernels/lineups/lineups.ts';
 
 export interface SimulateOptions {
   /** worlds per game */
@@ -13,6 +14,8 @@ export interface SimulateOptions {
   seed: number;
   saveWorlds?: boolean;
   progress?: Progress;
+  /** lineups to score in every world (see engine/kernels/lineups) */
+  lineups?: LineupRequest;
   /** the progress label (default: "sim <date> (G games, P players)") */
   label?: string;
 }
@@ -30,6 +33,8 @@ export interface SimulationRun {
   backendMetrics: Record<string, unknown>;
   warning?: string;
   seconds: number;
+  /** with lineups: their histograms and best-of-set counts over every world */
+  lineups?: LineupAccumulator;
 }
 
 export async function simulate(slate: Slate, profile: Profile, backend: Backend, opts: SimulateOptions): Promise<SimulationRun> {
@@ -46,6 +51,7 @@ export async function simulate(slate: Slate, profile: Profile, backend: Backend,
     worlds: opts.worlds,
     saveWorlds: opts.saveWorlds === true,
     onProgress: (n) => progress.update((done += n)),
+    ...(opts.lineups !== undefined ? { lineups: opts.lineups } : {}),
   });
   progress.stop();
   return {
@@ -58,6 +64,7 @@ export async function simulate(slate: Slate, profile: Profile, backend: Backend,
     chunkWorlds: r.chunkWorlds,
     backendMetrics: r.metrics,
     ...(r.warning !== undefined ? { warning: r.warning } : {}),
+    ...(r.lineups !== undefined ? { lineups: r.lineups } : {}),
     seconds: (Date.now() - started) / 1000,
   };
 }

@@ -12,6 +12,13 @@ import type { Profile } from '../profile.ts';
 import type { Slate } from '../slate.ts';
 import { NSTAT, PILOT_WORLD_OFFSET, STAT_INDEX, newBatch, runKernels, type GameBatch } from '../kernels/kernels.ts';
 import { pilotPoints } from '../kernels/statline/statline.ts';
+import {
+  newLineupAccumulator,
+  reduceLineups,
+  scoreLineups,
+  type LineupAccumulator,
+  type LineupRequest,
+} from '../kernels/lineups/lineups.ts';
 
 // The histogram bins are declared with the rest of the kernel contract; the accumulator is the reduction's.
 export { DK_BINS, DK_MIN, FGA_BINS, MIN_BIN, MIN_BINS, TEAM_TOTAL_BINS } from '../kernels/contract.ts';
@@ -136,4 +143,46 @@ export function simulateGame(
     onChunk?.(n);
   }
   return rows === undefined ? { acc } : { acc, worldRows: rows };
+}
+
+/**
+ * Every game's worlds block by block (world-block-major), for lineups: each block of worlds is made for every
+ * game (reduced into each game's accumulator in world order, as simulateGame does, so the projections are the
+ * same bytes), then the block's lineups are scored on all games' points at once.
+ */
+export function simulateSlateBlocks(
+  s: Slate,
+  prof: Profile,
+  seed: number,
+  worlds: number,
+  chunk: number,
+  saveWorlds: boolean,
+  lineups: LineupRequest,
+  onChunk?: (n: number) => void,
+): { results: GameResult[]; lineups: LineupAccumulator } {
+  const games = Array.from({ length: s.nGames }, (_, g) => g);
+  const rng = new CounterRng(seed);
+  const anchors = games.map((g) => fullAnchor(s, g, anchorScales(s, prof, seed, g, chunk, worlds)));
+  const accs = games.map((g) => newAccumulator(g, newBatch(s, g, 0).nP, Float64Array.of(anchors[g]![2 * g]!, anchors[g]![2 * g + 1]!)));
+  const rows = games.map((g) => (saveWorlds ? newWorldRows(worlds, newBatch(s, g, 0).nP) : undefined));
+  const lacc = newLineupAccumulator(lineups.table);
+  const scores = new Int32Array(lineups.table.nLineups * chunk);
+  for (let done = 0; done < worlds;) {
+    const n = Math.min(chunk, worlds - done);
+    const dk = new Float32Array(n * s.nPlayers);
+    for (const g of games) {
+      const b = newBatch(s, g, n);
+      runKernels(s, prof, rng, b, done, anchors[g]!);
+      reduceBatch(accs[g]!, b);
+      if (rows[g] !== undefined) storeChunk(rows[g], b, done);
+      dk.set(b.dk, n * b.p0);
+      onChunk?.(n);
+    }
+    const blockScores = scores.subarray(0, lineups.table.nLineups * n);
+    scoreLineups(lineups.table, dk, n, blockScores);
+    reduceLineups(lacc, lineups.table, blockScores, n);
+    lineups.onScores?.(blockScores, done, n);
+    done += n;
+  }
+  return { results: games.map((g) => (rows[g] === undefined ? { acc: accs[g]! } : { acc: accs[g]!, worldRows: rows[g] })), lineups: lacc };
 }

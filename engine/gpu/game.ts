@@ -205,6 +205,13 @@ export class GpuGame {
     };
   }
 
+  /** Copies the last chunk's DraftKings points of n worlds ([world][j]) to `dst` at byte offset `at`. */
+  copyDk(dst: GPUBuffer, at: number, n: number): void {
+    const enc = this.device.createCommandEncoder();
+    enc.copyBufferToBuffer(this.buffers.chunk.dk, 0, dst, at, n * this.nP * 4);
+    this.device.queue.submit([enc.finish()]);
+  }
+
   /** The pilot's expected points per team-world of the last pilot chunk: [world][team]. */
   async readPilot(n: number): Promise<Float32Array> {
     const [pts] = await readBuffers(this.device, [[this.buffers.chunk.pilot, this.buffers.staging.pilot, n * 8]]);

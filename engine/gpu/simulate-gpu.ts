@@ -23,7 +23,9 @@ import {
   type GameResult,
 } from '../cpu/simulate.ts';
 import { GpuDeviceLostError, GpuOutOfMemoryError, GpuShaderError, GpuValidationError } from './device.ts';
-import { GpuGame, addChunkSums, deviceLoss, gpuChunkWorlds } from './game.ts';
+import { DEFAULT_GPU_CHUNK, GpuGame, addChunkSums, deviceLoss, gpuChunkWorlds } from './game.ts';
+import { GpuLineups } from './lineups-gpu.ts';
+import type { LineupAccumulator, LineupRequest } from '../kernels/lineups/lineups.ts';
 import { BufferPool } from './runner.ts';
 import { GPU_PIPELINE, PILOT_PIPELINE } from '../kernels/stages.ts';
 
@@ -154,5 +156,91 @@ export async function runGpu(
     }
     game?.destroy();
     return rows === undefined ? { acc } : { acc, worldRows: rows };
+  }
+}
+
+/**
+ * The slate block by block (world-block-major), for lineups: each block's worlds are made on the device for
+ * every game in turn (the same chunks, reduced into each game's accumulator in world order, so the projections
+ * are the bytes runGpu gives), each game's points copied into the slate block, and the lineups scored on the
+ * device. A chunk that fails on a live device reruns on the CPU and its points go up in its place; a lost
+ * device ends the run (the backend reruns it on the CPU).
+ */
+export async function runGpuBlocks(
+  device: GPUDevice,
+  s: Slate,
+  prof: Profile,
+  opts: { seed: number; worlds: number; chunk?: number; saveWorlds: boolean; onProgress?: (n: number) => void; lineups: LineupRequest },
+): Promise<GpuRunInfo & { lineups: LineupAccumulator }> {
+  const sizes = Array.from({ length: s.nGames }, (_, g) => newBatch(s, g, 0).nP);
+  const roomPlayers = Math.max(...sizes);
+  const table = opts.lineups.table;
+  const wantScores = opts.lineups.onScores !== undefined;
+  const capacity = Math.min(
+    gpuChunkWorlds(device.limits, roomPlayers, opts.chunk),
+    GpuLineups.blockWorlds(device.limits, s.nPlayers, table.nLineups, wantScores, opts.chunk ?? DEFAULT_GPU_CHUNK),
+  );
+  const pool = new BufferPool(device);
+  let cpuChunks = 0;
+  let failure: string | undefined;
+  const lineups = await GpuLineups.create(device, table, s.nPlayers, capacity, wantScores);
+  try {
+    const anchors: [number, number][] = [];
+    for (let g = 0; g < s.nGames; g++) {
+      const game = await GpuGame.create(device, s, prof, opts.seed, g, capacity, { pool, roomPlayers });
+      try {
+        anchors.push(await gpuAnchor(game, s, prof, opts.worlds));
+      } finally {
+        game.destroy();
+      }
+    }
+    const accs = sizes.map((nP, g) => newAccumulator(g, nP, Float64Array.from(anchors[g]!)));
+    const rows = sizes.map((nP) => (opts.saveWorlds ? newWorldRows(opts.worlds, nP) : undefined));
+    for (let done = 0; done < opts.worlds;) {
+      const n = Math.min(capacity, opts.worlds - done);
+      for (let g = 0; g < s.nGames; g++) {
+        const p0 = s.playerStart[2 * g]!;
+        const game = await GpuGame.create(device, s, prof, opts.seed, g, capacity, { pool, roomPlayers });
+        try {
+          await game.run(done, n, anchors[g]!, GPU_PIPELINE);
+          addChunkSums(accs[g]!, await game.readSums(n));
+          game.copyDk(lineups.slateDk, n * p0 * 4, n);
+          const gameRows = rows[g];
+          if (gameRows !== undefined) {
+            const b = newBatch(s, g, n);
+            await game.readBatch(b);
+            storeChunk(gameRows, b, done);
+          }
+        } catch (e) {
+          if (!isGpuFailure(e) || deviceLoss(device) !== undefined) throw e;
+          failure ??= e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+          cpuChunks++;
+          const b = newBatch(s, g, n);
+          runKernels(s, prof, new CounterRng(opts.seed), b, done, fullAnchor(s, g, Float64Array.from(anchors[g]!)));
+          reduceBatch(accs[g]!, b);
+          device.queue.writeBuffer(lineups.slateDk, n * p0 * 4, Float32Array.from(b.dk));
+          const gameRows = rows[g];
+          if (gameRows !== undefined) storeChunk(gameRows, b, done);
+        } finally {
+          game.destroy();
+        }
+        opts.onProgress?.(n);
+      }
+      const scores = await lineups.scoreBlock(n);
+      if (scores !== undefined) opts.lineups.onScores?.(scores, done, n);
+      done += n;
+    }
+    return {
+      results: accs.map((acc, g) => (rows[g] === undefined ? { acc } : { acc, worldRows: rows[g] })),
+      cpuChunks,
+      ...(failure !== undefined ? { failure } : {}),
+      cpuKernels: [],
+      chunkWorlds: capacity,
+      buffers: { created: pool.created, reused: pool.reused, bytes: pool.bytes },
+      lineups: await lineups.read(opts.worlds),
+    };
+  } finally {
+    lineups.destroy();
+    pool.destroy();
   }
 }
