@@ -19,7 +19,8 @@ export function registerSharesBuildBase(parent: Command): void {
       await initParquetNode();
       const r = await buildUsageSharesBase(new Lake(new NodeFileStore(o.lake)), start, end, consoleProgress());
       console.log(
-        `usage_shares_training_base: ${r.rows} player rows over ${r.dates} dates; team-games with a zero total (shares invalid): fga ${r.invalid.fga}, fta ${r.invalid.fta}, tov ${r.invalid.tov}`,
+        `usage_shares_training_base: ${r.rows} player rows over ${r.dates} dates; team-games with a zero total (shares invalid): fga ${r.invalid.fga}, fta ${r.invalid.fta}, tov ${r.invalid.tov}; ` +
+          `rows with 0 minutes and a count, kept at the box score's count: ${r.zeroMinutes.rows} (fga ${r.zeroMinutes.fga}, fta ${r.zeroMinutes.fta}, tov ${r.zeroMinutes.tov})`,
       );
     });
 }
