@@ -1,7 +1,8 @@
 // Box-score CSV -> validated, typed rows -> silver/player_games. Corrupt input (a bad value, an unknown team,
 // an impossible stat line) stops the build with file, line and column before anything is written. A real feed's
 // damaged games (a partial box score, a game whose rows repeat) are quarantined instead: kept out of silver and
-// listed in the report, unless `strict`, which refuses them as corrupt input.
+// listed in the report, unless `strict`, which refuses them as corrupt input. In a season that is a game log (a
+// real feed's), an impossible stat line quarantines its game too; in a box-score season it stops the build.
 
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: lines has
    one entry per row of the frame, every bad-row list read at [0] is non-empty there, and the columns read are the
@@ -173,7 +174,7 @@ function checkRowFields(rows: Rows): void {
   }
 }
 
-/** Minutes present when he played, and within one game's possible length. */
+/** Minutes present when he played. */
 function checkMinutes(rows: Rows): void {
   const { get, lines, file } = rows;
   const noMinutes = badRows(rows, (i) => get<boolean>('played', i) && get('minutes', i) === null);
@@ -181,25 +182,27 @@ function checkMinutes(rows: Rows): void {
     const i = noMinutes[0]!;
     fail(file, 'played but minutes empty', noMinutes.length, lines[i]!, `player_id ${get('player_id', i)} game_id ${get('game_id', i)}`);
   }
-  const badMinutes = badRows(rows, (i) => {
-    const m = get<number | null>('minutes', i);
-    return m !== null && (m < 0 || m > 73); // 48 + 5 overtimes would be 73
-  });
-  if (badMinutes.length > 0) {
-    const i = badMinutes[0]!;
-    fail(file, 'minutes out of range 0..73', badMinutes.length, lines[i]!, `got ${get('minutes', i)}`);
-  }
 }
+
+/** No one plays more than 48 + 5 x 5 overtimes; the game's own length is checked once its overtime is known. */
+const MAX_ROW_MINUTES = 73;
+/** Slack over a game's length for minutes stored as decimals of seconds (48:00 may read 48.0000001). */
+const GAME_LENGTH_SLACK = 0.05;
+/** A team-game's summed minutes tell its game's length when within this of 240 + 25 per overtime (rounded game-log minutes leave up to 3). */
+const GAME_LENGTH_FIT = 3;
 
 const STAT_COLUMNS = ['fgm', 'fga', 'fg3m', 'fg3a', 'ftm', 'fta', 'oreb', 'dreb', 'reb', 'ast', 'stl', 'blk', 'tov', 'pf', 'pts'] as const;
 
 /**
- * A stat line no game can produce: a negative count, more made than attempted, more threes than field goals,
- * rebounds that are not offensive + defensive, points that are not 2 x FGM + 3PM + FTM. Each names the row's
- * line and the column at fault; checks skip a null (a feed may omit pf, say).
+ * A stat line no game can produce: negative minutes or more than MAX_ROW_MINUTES, a negative count, more made
+ * than attempted, more threes than field goals, rebounds that are not offensive + defensive, points that are not
+ * 2 x FGM + 3PM + FTM. Each names the column at fault and its value; checks skip a null (a feed may omit pf, say).
  */
 function impossibleStat(get: Rows['get'], i: number): string | null {
   const v = (k: string): number | null => get<number | null>(k, i);
+  const m = v('minutes');
+  if (m !== null && m < 0) return `column "minutes" is ${m}, below 0`;
+  if (m !== null && m > MAX_ROW_MINUTES) return `column "minutes" is ${m}, more than ${MAX_ROW_MINUTES} (48 + 5 overtimes)`;
   for (const k of STAT_COLUMNS) {
     const x = v(k);
     if (x !== null && x < 0) return `column "${k}" is ${x}, below 0`;
@@ -227,18 +230,45 @@ function impossibleStat(get: Rows['get'], i: number): string | null {
   return null;
 }
 
-function checkStatLines(rows: Rows): void {
-  let first: { i: number; detail: string } | null = null;
-  let count = 0;
+/** Every impossible row (row index -> what is wrong), in row order. */
+function impossibleRows(rows: Rows): Map<number, string> {
+  const out = new Map<number, string>();
   for (let i = 0; i < rows.n; i++) {
     const bad = impossibleStat(rows.get, i);
-    if (bad === null) continue;
-    count++;
-    first ??= { i, detail: bad };
+    if (bad !== null) out.set(i, bad);
   }
-  if (first === null) return;
-  const more = count > 1 ? ` (${count - 1} more impossible row(s))` : '';
-  throw new UserError(`${rows.file} line ${rows.lines[first.i]}: impossible stat line, ${first.detail}${more}`);
+  return out;
+}
+
+/**
+ * Rows with more minutes than their game lasted: 48 + 5 per overtime. The game's overtime comes from the
+ * team-games whose summed minutes fit 240 + 25 per overtime within GAME_LENGTH_FIT (the larger, if both fit): a row
+ * with impossible minutes spoils its own team's sum, and a partial box score sums short, but the other side
+ * still tells. A game neither side of which fits is left to the partial-box-score check. Added to `bad`.
+ */
+function longerThanTheGame(rows: Rows, games: Map<string, TeamGame[]>, bad: Map<number, string>): void {
+  for (const tgs of games.values()) {
+    const fits = tgs.map((tg) => minutesFit(tg.minutes)).filter((f) => f.dev <= GAME_LENGTH_FIT);
+    if (fits.length === 0) continue;
+    const ot = Math.max(...fits.map((f) => f.ot));
+    const length = 48 + 5 * ot;
+    for (const tg of tgs) {
+      for (const i of tg.rows) {
+        const m = rows.get<number | null>('minutes', i);
+        if (m === null || m <= length + GAME_LENGTH_SLACK || bad.has(i)) continue;
+        bad.set(i, `column "minutes" is ${m}, more than the game's ${length} (${ot === 0 ? 'no overtime' : `${ot} overtime period(s)`})`);
+      }
+    }
+  }
+}
+
+/** Stops the build at the first impossible row (by line), counting the others. */
+function refuseImpossible(rows: Rows, bad: Map<number, string>): void {
+  let first = -1;
+  for (const i of bad.keys()) if (first < 0 || i < first) first = i;
+  if (first < 0) return;
+  const more = bad.size > 1 ? ` (${bad.size - 1} more impossible row(s))` : '';
+  throw new UserError(`${rows.file} line ${rows.lines[first]}: impossible stat line, ${bad.get(first)}${more}`);
 }
 
 interface TeamGame {
@@ -421,6 +451,23 @@ function deriveSilver(rows: Rows, raw: Frame, teamGames: Map<string, TeamGame>):
   };
 }
 
+/** A feed's impossible rows take their team-game into the quarantine, the first row's line and fault in the why. */
+function quarantineImpossible(rows: Rows, teamGames: Map<string, TeamGame>, bad: Map<number, string>, why: Map<string, string>): void {
+  const byTeamGame = new Map<string, number[]>();
+  for (const i of [...bad.keys()].sort((a, b) => a - b)) {
+    const key = `${rows.get('game_id', i)}|${rows.get('team_id', i)}`;
+    byTeamGame.set(key, [...(byTeamGame.get(key) ?? []), i]);
+  }
+  for (const [key, idx] of byTeamGame) {
+    if (!teamGames.has(key)) continue;
+    const first = idx[0]!;
+    const more = idx.length > 1 ? ` (${idx.length - 1} more impossible row(s))` : '';
+    const said = `impossible stat line at line ${rows.lines[first]}, ${bad.get(first)}${more}`;
+    const already = why.get(key);
+    why.set(key, already === undefined ? said : `${already}; ${said}`);
+  }
+}
+
 /** Parses and validates one box-score CSV's text; returns rows in the silver/player_games schema. */
 export function parseBoxScores(text: string, file: string, options: ParseBoxScoreOptions = {}): ParsedBoxScores {
   const strict = options.strict === true;
@@ -428,9 +475,17 @@ export function parseBoxScores(text: string, file: string, options: ParseBoxScor
   const rows = rowsOf(parsed.frame, parsed.lines, parsed.file);
   checkRowFields(rows);
   checkMinutes(rows);
-  checkStatLines(rows);
+  const impossible = impossibleRows(rows);
+  if (strict) refuseImpossible(rows, impossible);
   const { teamGames, games } = groupTeamGames(rows, strict);
+  longerThanTheGame(rows, games, impossible);
+  const gaps = feedCounts(rows, teamGames);
+  // A season that is a game log (whole minutes, or no starter flags) is a real feed's: an impossible row there
+  // quarantines its game like a partial box score. A box-score season (and any season under --strict) refuses it.
+  const isFeed = !strict && (gaps.roundedMinutesRows > 0 || gaps.rowsWithoutStarter > 0);
+  if (!isFeed) refuseImpossible(rows, impossible);
   const damaged = findDamaged(rows, teamGames, strict);
+  quarantineImpossible(rows, teamGames, impossible, damaged);
 
   // A damaged team-game takes its whole game out: the other team's labels may be real, but its opponent
   // features (pace, the other side's minutes) and the two-teams-per-game shape would not be.
@@ -482,7 +537,7 @@ export function parseBoxScores(text: string, file: string, options: ParseBoxScor
       dnpCategories: categories,
       quarantined,
       quarantinedRows: rows.n - frame.numRows,
-      ...feedCounts(rows, teamGames),
+      ...gaps,
     },
   };
 }
