@@ -16,6 +16,9 @@ import { pregameNotices } from '../pregame/slate.ts';
 import { PREGAME_PROJECTIONS_SCHEMA, simulatePregame, type PregameSimulation } from '../pregame/simulate.ts';
 import { refuseBrokenInvariants, toCsv, writeRunDir } from './run-sim.ts';
 import { at } from '../data/checked.ts';
+import { poolOfDkRows, placeOnSlate } from '../lineups/pool.ts';
+import { readLineups } from '../lineups/read.ts';
+import { defaultThresholds, lineupRequest, lineupRows, lineupsSchema, setSummary } from '../lineups/report.ts';
 
 export interface PregameRunOptions {
   lake: Lake;
@@ -32,6 +35,8 @@ export interface PregameRunOptions {
   exportDk?: string;
   shareModel?: ShareModel;
   progress: Progress;
+  /** lineups to score in every world (DraftKings upload layout or ids per line), and P(score >= X) thresholds */
+  lineups?: { text: string; file: string; thresholds?: readonly number[] };
 }
 
 export interface PregameRunResult {
@@ -98,6 +103,10 @@ export async function checkExportPath(path: string): Promise<void> {
 
 export async function runPregameSim(o: PregameRunOptions): Promise<PregameRunResult> {
   if (o.exportDk !== undefined) await checkExportPath(o.exportDk);
+  // lineups are read and checked against the salary file before any world is made
+  const pool = o.lineups !== undefined ? poolOfDkRows(o.inputs.dkRows) : undefined;
+  const lineups =
+    o.lineups !== undefined && pool !== undefined ? readLineups(o.lineups.text, o.lineups.file, pool.rules, pool.players) : undefined;
   const sim = await simulatePregame({
     lake: o.lake,
     inputs: o.inputs,
@@ -107,6 +116,14 @@ export async function runPregameSim(o: PregameRunOptions): Promise<PregameRunRes
     seed: o.seed,
     ...(o.shareModel !== undefined ? { shareModel: o.shareModel } : {}),
     progress: o.progress,
+    ...(pool !== undefined && lineups !== undefined
+      ? {
+          lineups: (pregame, slate) => {
+            placeOnSlate(pool, pregame, slate);
+            return lineupRequest(pool, slate, lineups);
+          },
+        }
+      : {}),
   });
   for (const line of pregameNotices(sim.pregame)) process.stderr.write(`slatesim: ${line}\n`);
   const { run, slate } = sim;
@@ -138,11 +155,24 @@ export async function runPregameSim(o: PregameRunOptions): Promise<PregameRunRes
   };
   refuseBrokenInvariants(sim.date, sim);
   const enc = (t: string): Uint8Array => new TextEncoder().encode(t);
-  const dir = await writeRunDir(o.out, sim.date, o.run ?? `${o.profileName}-s${o.seed}-w${o.worlds}-pregame`, [
+  const files: [string, () => Uint8Array][] = [
     ['projections.parquet', () => frameToParquet(frameFromRows(PREGAME_PROJECTIONS_SCHEMA, sim.dkRows))],
     ['projections.csv', () => enc(toCsv(PREGAME_PROJECTIONS_SCHEMA, sim.dkRows))],
-    ['metrics.json', () => enc(`${JSON.stringify(metrics, null, 2)}\n`)],
-  ]);
+  ];
+  if (pool !== undefined && lineups !== undefined && o.lineups !== undefined && run.lineups !== undefined) {
+    const thresholds = o.lineups.thresholds ?? defaultThresholds(pool.rules);
+    const schema = lineupsSchema(pool.rules, thresholds, false);
+    const rows = lineupRows(pool, lineups, run.lineups, thresholds);
+    const summary = setSummary(pool, lineups, run.lineups);
+    files.push(
+      ['lineups.parquet', () => frameToParquet(frameFromRows(schema, rows))],
+      ['lineups.csv', () => enc(toCsv(schema, rows))],
+      ['lineups_set.json', () => enc(`${JSON.stringify(summary, null, 2)}\n`)],
+    );
+    Object.assign(metrics, { lineups: { file: o.lineups.file, lineups: lineups.length, contest_type: pool.rules.type } });
+  }
+  files.push(['metrics.json', () => enc(`${JSON.stringify(metrics, null, 2)}\n`)]);
+  const dir = await writeRunDir(o.out, sim.date, o.run ?? `${o.profileName}-s${o.seed}-w${o.worlds}-pregame`, files);
   if (o.exportDk !== undefined) {
     const tmp = `${o.exportDk}.tmp-${process.pid}`;
     try {

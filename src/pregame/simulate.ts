@@ -19,6 +19,7 @@ import type { Backend } from '../../engine/core/backend.ts';
 import type { Progress } from '../../engine/core/progress.ts';
 import { PROJECTIONS_SCHEMA, projections, type Projections } from '../../engine/core/projections.ts';
 import { simulate, type SimulationRun } from '../../engine/core/simulate.ts';
+import type { LineupRequest } from '../../engine/kernels/lineups/lineups.ts';
 import type { Profile } from '../../engine/profile.ts';
 import { slateFromRows, type Slate } from '../../engine/slate.ts';
 import type { SlateGame } from './dk.ts';
@@ -67,6 +68,8 @@ export interface PregameSimOptions {
   shareModel?: ShareModel;
   minutesModel?: MinutesModel;
   progress?: Progress;
+  /** lineups to score in every world, made once the slate is built (src/lineups) */
+  lineups?: (pregame: PregameSlate, slate: Slate) => LineupRequest | undefined;
 }
 
 export interface PregameSimulation extends Projections {
@@ -186,9 +189,11 @@ export async function buildPregameSlate(
 export async function simulatePregame(o: PregameSimOptions): Promise<PregameSimulation> {
   const built = await buildPregameSlate(o);
   const { pregame, slate } = built;
+  const lineups = o.lineups?.(pregame, slate);
   const run = await simulate(slate, o.profile, o.backend, {
     worlds: o.worlds,
     seed: o.seed,
+    ...(lineups !== undefined ? { lineups } : {}),
     ...(o.progress !== undefined ? { progress: o.progress } : {}),
   });
   const proj = projections(run);

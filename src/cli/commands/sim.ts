@@ -1,7 +1,7 @@
 // `slatesim sim`: one date's slate through N worlds on the chosen backend; run-sim.ts writes the files.
 import { loadShippedModel } from '../../features/pregame.ts';
 import type { Command } from 'commander';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../../data/errors.ts';
 import { readCsvBytes } from '../../data/csv.ts';
@@ -45,6 +45,8 @@ interface SimCliOptions {
   exportDk?: string;
   playerOut?: string;
   sharesModel?: string;
+  lineups?: string;
+  thresholds?: string;
 }
 
 export function registerSim(parent: Command): void {
@@ -84,6 +86,14 @@ export function registerSim(parent: Command): void {
       "pregame (default with --dk-csv or --inputs: history strictly before the date) | box-score (research: the slate from the date's box score)",
     )
     .option('--player-out <ids>', 'comma-separated player ids to rule out (their minutes and usage move to teammates)')
+    .option(
+      '--lineups <file>',
+      'pregame: lineups to score in every world (DraftKings upload CSV: PG,SG,SF,PF,C,G,F,UTIL or CPT,UTIL x5; or DraftKings ids, one lineup per line): writes lineups.parquet/.csv and lineups_set.json',
+    )
+    .option(
+      '--thresholds <points>',
+      'with --lineups: comma-separated scores X for the P(score >= X) columns (default 250,300,350; showdown 150,200,250)',
+    )
     .option('--shares-model <file>', 'share model JSON (default: the shipped one when it was trained before the date; else rate_weighted)')
     .action(async (o: SimCliOptions) => {
       await initParquetNode();
@@ -167,6 +177,35 @@ export function registerSim(parent: Command): void {
     });
 }
 
+/** The best lineups by mean, and the set's best-of-set distribution, from the files just written. */
+function printLineups(dir: string): void {
+  const set = JSON.parse(readFileSync(join(dir, 'lineups_set.json'), 'utf8')) as {
+    lineups: number;
+    best_of_set: { mean: number; p10: number; p90: number };
+  };
+  const csv = readFileSync(join(dir, 'lineups.csv'), 'utf8').trim().split('\n');
+  const head = (csv[0] ?? '').split(',');
+  const col = (name: string): number => head.indexOf(name);
+  const rows = csv.slice(1).map((l) => l.split(','));
+  rows.sort((a, b) => Number(b[col('mean')]) - Number(a[col('mean')]));
+  console.log(
+    `  lineups: ${set.lineups}; best of the set per world mean ${set.best_of_set.mean.toFixed(1)} (p10 ${set.best_of_set.p10}, p90 ${set.best_of_set.p90}); top by mean (mean / p90 / share of worlds as the set's best):`,
+  );
+  for (const r of rows.slice(0, 5))
+    console.log(
+      `    lineup ${(r[col('lineup')] ?? '').padStart(4)}  ${Number(r[col('mean')]).toFixed(1).padStart(6)} ${Number(r[col('p90')]).toFixed(1).padStart(6)}  ${(100 * Number(r[col('best_of_set_share')])).toFixed(1)}%`,
+    );
+}
+
+/** --thresholds: comma-separated DraftKings scores. */
+export function parseThresholds(v: string): number[] {
+  const xs = v.split(',').map((x) => x.trim());
+  for (const x of xs)
+    if (!/^-?\d+(\.\d+)?$/.test(x))
+      throw new UserError(`--thresholds must be comma-separated scores, got ${JSON.stringify(x)} in ${JSON.stringify(v)}`);
+  return xs.map(Number);
+}
+
 /** The WebGPU device for `--backend auto|gpu` (undefined: the CPU path; auto says why on stderr). */
 async function openGpu(backend: string): Promise<{ device: GPUDevice; adapter: string } | undefined> {
   if (backend === 'cpu') return undefined;
@@ -185,7 +224,9 @@ async function openGpu(backend: string): Promise<{ device: GPUDevice; adapter: s
 async function pregameFiles(o: SimCliOptions): Promise<PregameFiles | undefined> {
   const mode = o.mode ?? (o.dkCsv !== undefined || o.inputs !== undefined ? 'pregame' : 'box-score');
   if (mode !== 'pregame' && mode !== 'box-score') throw new UserError(`--mode must be pregame or box-score, got ${JSON.stringify(o.mode)}`);
-  const pregameOnly = (['injuries', 'lines', 'starters', 'minutes', 'inputs', 'exportDk'] as const).filter((k) => o[k] !== undefined);
+  const pregameOnly = (['injuries', 'lines', 'starters', 'minutes', 'inputs', 'exportDk', 'lineups', 'thresholds'] as const).filter(
+    (k) => o[k] !== undefined,
+  );
   if (mode === 'box-score') {
     const first = pregameOnly[0];
     if (first !== undefined)
@@ -231,6 +272,14 @@ async function runPregame(o: SimCliOptions, files: PregameFiles, p: Prepared): P
     throw new UserError(`--date must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
   // Every input is read and checked before the model, the device or a world.
   const inputs = await readPregameInputs(files, date);
+  const lineups =
+    o.lineups !== undefined
+      ? {
+          text: await readTextFile(o.lineups, '--lineups'),
+          file: o.lineups,
+          ...(o.thresholds !== undefined ? { thresholds: parseThresholds(o.thresholds) } : {}),
+        }
+      : undefined;
   let shareModel: ShareModel | undefined;
   if (o.sharesModel !== undefined) shareModel = parseShareModel(await readTextFile(o.sharesModel, '--shares-model'), o.sharesModel);
   else shareModel = await shippedShareModel(profile.usage_shares.enabled, inputs.date);
@@ -253,6 +302,7 @@ async function runPregame(o: SimCliOptions, files: PregameFiles, p: Prepared): P
       ...(o.run !== undefined ? { run: o.run } : {}),
       ...(o.exportDk !== undefined ? { exportDk: o.exportDk } : {}),
       ...(shareModel !== undefined ? { shareModel } : {}),
+      ...(lineups !== undefined ? { lineups } : {}),
       progress: consoleProgress(),
     });
     const { sim } = r;
@@ -276,7 +326,10 @@ async function runPregame(o: SimCliOptions, files: PregameFiles, p: Prepared): P
       console.log(
         `    ${String(row.player_name).padEnd(26)} ${(row.dk_fpts_mean as number).toFixed(1).padStart(6)} ${(row.dk_fpts_p10 as number).toFixed(1).padStart(6)} ${(row.dk_fpts_p90 as number).toFixed(1).padStart(6)}  $${String(row.salary)}`,
       );
-    console.log(`wrote ${r.dir}/{projections.parquet,projections.csv,metrics.json}${o.exportDk !== undefined ? ` and ${o.exportDk}` : ''}`);
+    if (lineups !== undefined && sim.run.lineups !== undefined) printLineups(r.dir);
+    console.log(
+      `wrote ${r.dir}/{projections.parquet,projections.csv,${lineups !== undefined ? 'lineups.parquet,lineups.csv,lineups_set.json,' : ''}metrics.json}${o.exportDk !== undefined ? ` and ${o.exportDk}` : ''}`,
+    );
   } finally {
     gpu?.device.destroy();
   }
