@@ -16,6 +16,7 @@ import { registerBench } from './commands/bench.ts';
 import { registerBenchChild } from './commands/bench-child.ts';
 import { registerDiagnostics } from './commands/diagnostics.ts';
 import { registerGpu } from './commands/gpu.ts';
+import { registerLineups } from './commands/lineups.ts';
 
 export { DEFAULT_SHARE_MODEL, PACKAGE_ROOT } from './args.ts';
 
@@ -43,6 +44,7 @@ function program(): Command {
   registerBenchChild(cli);
   registerDiagnostics(cli);
   registerGpu(cli);
+  registerLineups(cli);
   return cli;
 }
 

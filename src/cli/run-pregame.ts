@@ -14,7 +14,7 @@ import type { Profile } from '../../engine/profile.ts';
 import type { PregameInputs } from '../pregame/inputs.ts';
 import { pregameNotices } from '../pregame/slate.ts';
 import { PREGAME_PROJECTIONS_SCHEMA, simulatePregame, type PregameSimulation } from '../pregame/simulate.ts';
-import { refuseBrokenInvariants, toCsv, writeRunDir } from './run-sim.ts';
+import { refuseBrokenInvariants, toCsv, worldFrames, writeRunDir } from './run-sim.ts';
 import { at } from '../data/checked.ts';
 import { poolOfDkRows, placeOnSlate } from '../lineups/pool.ts';
 import { readLineups } from '../lineups/read.ts';
@@ -37,6 +37,8 @@ export interface PregameRunOptions {
   progress: Progress;
   /** lineups to score in every world (DraftKings upload layout or ids per line), and P(score >= X) thresholds */
   lineups?: { text: string; file: string; thresholds?: readonly number[] };
+  /** also write every world (worlds.parquet, team_worlds.parquet), for `lineups score` and the user's own analysis */
+  saveWorlds?: boolean;
 }
 
 export interface PregameRunResult {
@@ -116,6 +118,7 @@ export async function runPregameSim(o: PregameRunOptions): Promise<PregameRunRes
     seed: o.seed,
     ...(o.shareModel !== undefined ? { shareModel: o.shareModel } : {}),
     progress: o.progress,
+    ...(o.saveWorlds === true ? { saveWorlds: true } : {}),
     ...(pool !== undefined && lineups !== undefined
       ? {
           lineups: (pregame, slate) => {
@@ -170,6 +173,14 @@ export async function runPregameSim(o: PregameRunOptions): Promise<PregameRunRes
       ['lineups_set.json', () => enc(`${JSON.stringify(summary, null, 2)}\n`)],
     );
     Object.assign(metrics, { lineups: { file: o.lineups.file, lineups: lineups.length, contest_type: pool.rules.type } });
+  }
+  if (o.saveWorlds === true) {
+    const [w, t] = worldFrames(
+      slate,
+      o.worlds,
+      run.games.map((r) => r.worldRows),
+    );
+    files.push(['worlds.parquet', () => frameToParquet(w)], ['team_worlds.parquet', () => frameToParquet(t)]);
   }
   files.push(['metrics.json', () => enc(`${JSON.stringify(metrics, null, 2)}\n`)]);
   const dir = await writeRunDir(o.out, sim.date, o.run ?? `${o.profileName}-s${o.seed}-w${o.worlds}-pregame`, files);

@@ -223,7 +223,7 @@ async function writeOutputs(
   return writeRunDir(opts.out, opts.date, opts.run, files);
 }
 
-function worldFrames(
+export function worldFrames(
   s: Slate,
   worlds: number,
   parts: (WorldRows | undefined)[],

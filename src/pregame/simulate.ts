@@ -70,6 +70,8 @@ export interface PregameSimOptions {
   progress?: Progress;
   /** lineups to score in every world, made once the slate is built (src/lineups) */
   lineups?: (pregame: PregameSlate, slate: Slate) => LineupRequest | undefined;
+  /** keep every world's stat lines (run.games[g].worldRows) */
+  saveWorlds?: boolean;
 }
 
 export interface PregameSimulation extends Projections {
@@ -92,7 +94,12 @@ export function pregameGameId(g: SlateGame): string {
 
 /** The engine (slate) id of a DraftKings row: his nba.com id, or a synthetic one when unmatched. */
 export function engineId(p: PregamePlayer): number {
-  return p.playerId ?? SYNTHETIC_ID_BASE + (p.dkRow.dkId % 100_000_000);
+  return engineIdOf(p.playerId, p.dkRow.dkId);
+}
+
+/** The engine id of a DraftKings row from its nba.com id (null when unmatched) and its DraftKings id. */
+export function engineIdOf(playerId: number | null, dkId: number): number {
+  return playerId ?? SYNTHETIC_ID_BASE + (dkId % 100_000_000);
 }
 
 /** Builds tonight's engine slate from the user's files and the lake's history before the date. */
@@ -194,6 +201,7 @@ export async function simulatePregame(o: PregameSimOptions): Promise<PregameSimu
     worlds: o.worlds,
     seed: o.seed,
     ...(lineups !== undefined ? { lineups } : {}),
+    ...(o.saveWorlds === true ? { saveWorlds: true } : {}),
     ...(o.progress !== undefined ? { progress: o.progress } : {}),
   });
   const proj = projections(run);

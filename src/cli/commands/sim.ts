@@ -303,6 +303,7 @@ async function runPregame(o: SimCliOptions, files: PregameFiles, p: Prepared): P
       ...(o.exportDk !== undefined ? { exportDk: o.exportDk } : {}),
       ...(shareModel !== undefined ? { shareModel } : {}),
       ...(lineups !== undefined ? { lineups } : {}),
+      ...(o.saveWorlds === true ? { saveWorlds: true } : {}),
       progress: consoleProgress(),
     });
     const { sim } = r;

@@ -1,0 +1,151 @@
+// Lineups through the command line on the embedded pregame slate (2026-03-15): `sim --lineups` scores them while
+// the worlds are made, `lineups score` on the same run saved with its worlds gives the same bytes, the lineup
+// means are the sums of their players' projected means, and a bad lineup file stops the run before any world
+// with one line, nothing written.
+
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixtures below are fixed files of known size, and
+   every lookup is one the test has just built; a miss fails the test either way. */
+
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'csv-parse/sync';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EMBEDDED_PREGAME_DIR, PREGAME_EMBEDDED_DATE } from '../src/lake/embed.ts';
+import { parseDkSalaries } from '../src/pregame/dk.ts';
+import { poolOfDkRows } from '../src/lineups/pool.ts';
+import { CLASSIC, lineupViolation, type PoolPlayer } from '../src/lineups/rules.ts';
+import { ROOT, tempDir } from './helpers.ts';
+
+const run = promisify(execFile);
+const BIN = join(ROOT, 'bin/slatesim.js');
+const SLATE = join(ROOT, EMBEDDED_PREGAME_DIR, `game_date=${PREGAME_EMBEDDED_DATE}`);
+
+type Row = Record<string, string>;
+const csv = async (path: string): Promise<Row[]> => parse(await readFile(path, 'utf8'), { columns: true }) as Row[];
+
+/** Valid lineups of the slate by a fixed search: for lineup k, the k-th cheapest eligible player per slot. */
+async function lineupsFile(dir: string, n: number): Promise<{ path: string; lineups: PoolPlayer[][] }> {
+  const dkFile = join(SLATE, 'DKSalaries.csv');
+  const pool = poolOfDkRows(parseDkSalaries(await readFile(dkFile, 'utf8'), dkFile));
+  const bySalary = [...pool.players].sort((a, b) => a.salary - b.salary || a.dkId - b.dkId);
+  const lineups: PoolPlayer[][] = [];
+  for (let k = 0; lineups.length < n; k++) {
+    const used = new Set<number>();
+    const l = CLASSIC.slots.map((slot) => {
+      const p = bySalary.filter((x) => !used.has(x.dkId) && x.rosterPositions.includes(slot))[k % 5]!;
+      used.add(p.dkId);
+      return p;
+    });
+    if (lineupViolation(CLASSIC, l) === null) lineups.push(l);
+  }
+  const path = join(dir, 'lineups.csv');
+  await writeFile(path, `${CLASSIC.slots.join(',')}\n${lineups.map((l) => l.map((p) => `${p.name} (${p.dkId})`).join(',')).join('\n')}\n`);
+  return { path, lineups };
+}
+
+let dir: string;
+let file: { path: string; lineups: PoolPlayer[][] };
+const runDir = (out: string): string => join(out, `game_date=${PREGAME_EMBEDDED_DATE}/run=lu`);
+
+beforeAll(async () => {
+  dir = await tempDir('lineups-cli');
+  file = await lineupsFile(dir, 5);
+  await run(
+    process.execPath,
+    [
+      BIN,
+      'sim',
+      '--inputs',
+      SLATE,
+      '--lineups',
+      file.path,
+      '--worlds',
+      '600',
+      '--seed',
+      '3',
+      '--backend',
+      'cpu',
+      '--run',
+      'lu',
+      '--out',
+      join(dir, 'out'),
+      '--save-worlds',
+      '--thresholds',
+      '100,150',
+    ],
+    { cwd: dir },
+  );
+}, 300_000);
+
+describe('lineups on the command line', () => {
+  it('writes one row per lineup whose mean is the sum of its players, and lineups score repeats its bytes', async () => {
+    const out = runDir(join(dir, 'out'));
+    const rows = await csv(join(out, 'lineups.csv'));
+    const proj = new Map((await csv(join(out, 'projections.csv'))).map((r) => [r.dk_id!, Number(r.dk_fpts_mean)]));
+    expect(rows).toHaveLength(5);
+    expect(Object.keys(rows[0]!)).toEqual(
+      ['lineup', 'pg', 'sg', 'sf', 'pf', 'c', 'g', 'f', 'util', 'salary', 'mean', 'sd'].concat([
+        'p01',
+        'p05',
+        'p10',
+        'p25',
+        'p50',
+        'p75',
+        'p90',
+        'p95',
+        'p99',
+        'p_ge_100',
+        'p_ge_150',
+        'best_of_set_share',
+      ]),
+    );
+    rows.forEach((r, i) => {
+      const ids = file.lineups[i]!.map((p) => String(p.dkId));
+      expect(['pg', 'sg', 'sf', 'pf', 'c', 'g', 'f', 'util'].map((k) => r[k])).toEqual(ids);
+      expect(Number(r.mean)).toBeCloseTo(
+        ids.reduce((s, id) => s + proj.get(id)!, 0),
+        6,
+      );
+      expect(Number(r.salary)).toBe(file.lineups[i]!.reduce((s, p) => s + p.salary, 0));
+      expect(Number(r.p10)).toBeLessThanOrEqual(Number(r.p50));
+      expect(Number(r.p_ge_150)).toBeLessThanOrEqual(Number(r.p_ge_100));
+    });
+    expect(rows.reduce((s, r) => s + Number(r.best_of_set_share), 0)).toBeCloseTo(1, 9);
+    const set = JSON.parse(await readFile(join(out, 'lineups_set.json'), 'utf8')) as { worlds: number; exposures: { exposure: number }[] };
+    expect(set.worlds).toBe(600);
+    const before = await readFile(join(out, 'lineups.csv'));
+    await run(process.execPath, [BIN, 'lineups', 'score', '--run', out, '--lineups', file.path, '--thresholds', '100,150'], { cwd: dir });
+    expect((await readFile(join(out, 'lineups.csv'))).equals(before)).toBe(true);
+  });
+
+  it('refuses a bad lineup before any world, with one line, and writes nothing', async () => {
+    const bad = join(dir, 'bad.csv');
+    const l = file.lineups[0]!;
+    await writeFile(bad, `${CLASSIC.slots.join(',')}\n${[...l.slice(0, 7), l[0]!].map((p) => p.dkId).join(',')}\n`);
+    const out = join(dir, 'bad-out');
+    const err = await run(
+      process.execPath,
+      [BIN, 'sim', '--inputs', SLATE, '--lineups', bad, '--worlds', '100', '--backend', 'cpu', '--out', out],
+      { cwd: dir },
+    ).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err?.code).toBe(2);
+    expect(err?.stderr.trim().split('\n')).toHaveLength(1);
+    expect(err?.stderr).toMatch(
+      new RegExp(`^slatesim: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} line 2: .* appears twice \\(PG and UTIL\\)`),
+    );
+    expect(existsSync(out)).toBe(false);
+    const noWorlds = await run(process.execPath, [BIN, 'lineups', 'score', '--run', join(dir, 'nowhere'), '--lineups', file.path], {
+      cwd: dir,
+    }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(noWorlds?.stderr).toMatch(/^slatesim: --run .*nowhere: no projections.parquet \(not a slatesim run folder\)\n$/);
+  });
+});
