@@ -24,7 +24,7 @@ const BIN = join(ROOT, 'bin/slatesim.js');
 const SLATE = join(ROOT, EMBEDDED_PREGAME_DIR, `game_date=${PREGAME_EMBEDDED_DATE}`);
 
 type Row = Record<string, string>;
-const csv = async (path: string): Promise<Row[]> => parse(await readFile(path, 'utf8'), { columns: true }) as Row[];
+const csv = async (path: string): Promise<Row[]> => parse<Row>(await readFile(path, 'utf8'), { columns: true });
 
 /** Valid lineups of the slate by a fixed search: for lineup k, the k-th cheapest eligible player per slot. */
 async function lineupsFile(dir: string, n: number): Promise<{ path: string; lineups: PoolPlayer[][] }> {
@@ -132,7 +132,7 @@ describe('lineups on the command line', () => {
       { cwd: dir },
     ).then(
       () => undefined,
-      (e: { code: number; stderr: string }) => e,
+      (e: unknown) => e as { code: number; stderr: string },
     );
     expect(err?.code).toBe(2);
     expect(err?.stderr.trim().split('\n')).toHaveLength(1);
@@ -144,7 +144,7 @@ describe('lineups on the command line', () => {
       cwd: dir,
     }).then(
       () => undefined,
-      (e: { code: number; stderr: string }) => e,
+      (e: unknown) => e as { code: number; stderr: string },
     );
     expect(noWorlds?.stderr).toMatch(/^slatesim: --run .*nowhere: no projections.parquet \(not a slatesim run folder\)\n$/);
   });

@@ -52,33 +52,34 @@ const PROJECTION_COLUMNS = ['player_id', 'dk_id', 'dk_name_id', 'roster_position
 export async function savedRun(dir: string): Promise<{ pool: LineupPool; worlds: number; dk: Float32Array }> {
   const proj = await readRunFile(dir, 'projections.parquet', PROJECTION_COLUMNS);
   // .get(i) honours nulls (an unmatched row's player_id); toArray() would hand back whatever the buffer holds
-  const colOf = (name: string): unknown[] => {
-    const c = proj.getChild(name);
-    return Array.from({ length: proj.numRows }, (_, i): unknown => c?.get(i) ?? null);
+  const cellOf = (name: string, i: number): unknown => proj.getChild(name)?.get(i) ?? null;
+  const text = (name: string, i: number): string => {
+    const v = cellOf(name, i);
+    return typeof v === 'string' ? v : '';
   };
-  const [pid, dkId, nameId, roster, salary, team, gameInfo] = PROJECTION_COLUMNS.map(colOf) as unknown[][] as [
-    (bigint | number | null)[],
-    (bigint | number)[],
-    string[],
-    string[],
-    (number | null)[],
-    string[],
-    string[],
-  ];
+  const num = (name: string, i: number): number | null => {
+    const v = cellOf(name, i);
+    return v === null ? null : Number(v);
+  };
   const players: PoolPlayer[] = [];
+  const pid: (number | null)[] = [];
+  const status: string[] = [];
   for (let i = 0; i < proj.numRows; i++) {
-    const name = String(at(nameId, i)).replace(/\s*\(\d+\)\s*$/, '');
+    const name = text('dk_name_id', i).replace(/\s*\(\d+\)\s*$/, '');
+    const team = text('team', i);
     players.push({
-      dkId: Number(at(dkId, i)),
+      dkId: num('dk_id', i) ?? 0,
       name,
-      rosterPositions: String(at(roster, i))
+      rosterPositions: text('roster_position', i)
         .split('/')
         .map((x) => x.trim().toUpperCase()),
-      salary: Number(at(salary, i) ?? 0),
-      team: String(at(team, i)),
-      game: String(at(gameInfo, i)).split(/\s+/)[0] ?? '',
-      personKey: `${String(at(team, i))}:${name}`,
+      salary: num('salary', i) ?? 0,
+      team,
+      game: text('game_info', i).split(/\s+/)[0] ?? '',
+      personKey: `${team}:${name}`,
     });
+    pid.push(num('player_id', i));
+    status.push(text('status', i));
   }
   const worldsTable = await readRunFile(dir, 'worlds.parquet', ['world', 'player_id', 'dk_fpts']);
   const wCol = worldsTable.getChild('world')?.toArray() as Int32Array;
@@ -91,12 +92,10 @@ export async function savedRun(dir: string): Promise<{ pool: LineupPool; worlds:
   for (const p of pCol) if (!column.has(Number(p))) column.set(Number(p), column.size);
   const dk = new Float32Array(column.size * worlds);
   for (let r = 0; r < wCol.length; r++) dk[(column.get(Number(pCol[r])) ?? 0) * worlds + (wCol[r] ?? 0)] = dkCol[r] ?? 0;
-  const status = colOf('status') as string[];
   const slatePlayer = new Int32Array(players.length).fill(-1);
   players.forEach((_, i) => {
     // an unmatched row's worlds are under the synthetic id the simulation gave it
-    const raw = at(pid, i);
-    const id = engineIdOf(raw === null ? null : Number(raw), Number(at(dkId, i)));
+    const id = engineIdOf(pid[i] ?? null, at(players, i).dkId);
     if (at(status, i) !== 'OUT') slatePlayer[i] = column.get(id) ?? -1;
   });
   return { pool: { rules: rulesOf(contestTypeOf(players)), players, slatePlayer }, worlds, dk: transpose(dk, column.size, worlds) };
