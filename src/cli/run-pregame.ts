@@ -16,9 +16,7 @@ import { pregameNotices } from '../pregame/slate.ts';
 import { PREGAME_PROJECTIONS_SCHEMA, simulatePregame, type PregameSimulation } from '../pregame/simulate.ts';
 import { refuseBrokenInvariants, toCsv, worldFrames, writeRunDir } from './run-sim.ts';
 import { at } from '../data/checked.ts';
-import { poolOfDkRows, placeOnSlate } from '../lineups/pool.ts';
-import { readLineups } from '../lineups/read.ts';
-import { defaultThresholds, lineupRequest, lineupRows, lineupsSchema, setSummary } from '../lineups/report.ts';
+import type { LineupStage } from '../lineups/stage.ts';
 
 export interface PregameRunOptions {
   lake: Lake;
@@ -35,8 +33,10 @@ export interface PregameRunOptions {
   exportDk?: string;
   shareModel?: ShareModel;
   progress: Progress;
-  /** lineups to score in every world (DraftKings upload layout or ids per line), and P(score >= X) thresholds */
-  lineups?: { text: string; file: string; thresholds?: readonly number[] };
+  /** lineups scored or built from the worlds (src/lineups/stage.ts), made before the run from the user's files */
+  lineupStage?: (inputs: PregameInputs) => LineupStage | Promise<LineupStage>;
+  /** with lineups: DraftKings' bulk upload CSV of them */
+  exportUpload?: string;
   /** also write every world (worlds.parquet, team_worlds.parquet), for `lineups score` and the user's own analysis */
   saveWorlds?: boolean;
 }
@@ -45,6 +45,8 @@ export interface PregameRunResult {
   dir: string;
   sim: PregameSimulation;
   metrics: Record<string, unknown>;
+  /** with lineups: what the console says about them */
+  lineupSummary?: string[];
 }
 
 /** DraftKings' nine export columns, then our floor and ceiling (pydfs-lineup-optimizer reads both by name). */
@@ -95,20 +97,19 @@ export function exportDkCsv(sim: PregameSimulation): string {
 }
 
 /** Checks, before any work, that --export-dk names a file that can be written (its folder exists or can be made). */
-export async function checkExportPath(path: string): Promise<void> {
+export async function checkExportPath(path: string, flag = '--export-dk'): Promise<void> {
   try {
     await mkdir(dirname(path), { recursive: true });
   } catch (e) {
-    throw new UserError(`--export-dk ${path}: cannot create its folder (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new UserError(`${flag} ${path}: cannot create its folder (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
 }
 
 export async function runPregameSim(o: PregameRunOptions): Promise<PregameRunResult> {
   if (o.exportDk !== undefined) await checkExportPath(o.exportDk);
-  // lineups are read and checked against the salary file before any world is made
-  const pool = o.lineups !== undefined ? poolOfDkRows(o.inputs.dkRows) : undefined;
-  const lineups =
-    o.lineups !== undefined && pool !== undefined ? readLineups(o.lineups.text, o.lineups.file, pool.rules, pool.players) : undefined;
+  if (o.exportUpload !== undefined) await checkExportPath(o.exportUpload, '--export-upload');
+  // lineups (and a contest's files) are read and checked against the salary file before any world is made
+  const stage = o.lineupStage !== undefined ? await o.lineupStage(o.inputs) : undefined;
   const sim = await simulatePregame({
     lake: o.lake,
     inputs: o.inputs,
@@ -119,14 +120,7 @@ export async function runPregameSim(o: PregameRunOptions): Promise<PregameRunRes
     ...(o.shareModel !== undefined ? { shareModel: o.shareModel } : {}),
     progress: o.progress,
     ...(o.saveWorlds === true ? { saveWorlds: true } : {}),
-    ...(pool !== undefined && lineups !== undefined
-      ? {
-          lineups: (pregame, slate) => {
-            placeOnSlate(pool, pregame, slate);
-            return lineupRequest(pool, slate, lineups);
-          },
-        }
-      : {}),
+    ...(stage !== undefined ? { lineups: (pregame, slate) => stage.request(pregame, slate) } : {}),
   });
   for (const line of pregameNotices(sim.pregame)) process.stderr.write(`slatesim: ${line}\n`);
   const { run, slate } = sim;
@@ -162,17 +156,10 @@ export async function runPregameSim(o: PregameRunOptions): Promise<PregameRunRes
     ['projections.parquet', () => frameToParquet(frameFromRows(PREGAME_PROJECTIONS_SCHEMA, sim.dkRows))],
     ['projections.csv', () => enc(toCsv(PREGAME_PROJECTIONS_SCHEMA, sim.dkRows))],
   ];
-  if (pool !== undefined && lineups !== undefined && o.lineups !== undefined && run.lineups !== undefined) {
-    const thresholds = o.lineups.thresholds ?? defaultThresholds(pool.rules);
-    const schema = lineupsSchema(pool.rules, thresholds, false);
-    const rows = lineupRows(pool, lineups, run.lineups, thresholds);
-    const summary = setSummary(pool, lineups, run.lineups);
-    files.push(
-      ['lineups.parquet', () => frameToParquet(frameFromRows(schema, rows))],
-      ['lineups.csv', () => enc(toCsv(schema, rows))],
-      ['lineups_set.json', () => enc(`${JSON.stringify(summary, null, 2)}\n`)],
-    );
-    Object.assign(metrics, { lineups: { file: o.lineups.file, lineups: lineups.length, contest_type: pool.rules.type } });
+  const lineupOut = stage !== undefined ? await stage.finish(run) : undefined;
+  if (lineupOut !== undefined) {
+    files.push(...lineupOut.files);
+    Object.assign(metrics, { lineups: lineupOut.metrics });
   }
   if (o.saveWorlds === true) {
     const [w, t] = worldFrames(
@@ -184,15 +171,19 @@ export async function runPregameSim(o: PregameRunOptions): Promise<PregameRunRes
   }
   files.push(['metrics.json', () => enc(`${JSON.stringify(metrics, null, 2)}\n`)]);
   const dir = await writeRunDir(o.out, sim.date, o.run ?? `${o.profileName}-s${o.seed}-w${o.worlds}-pregame`, files);
-  if (o.exportDk !== undefined) {
-    const tmp = `${o.exportDk}.tmp-${process.pid}`;
-    try {
-      await writeFile(tmp, exportDkCsv(sim));
-      await rename(tmp, o.exportDk);
-    } catch (e) {
-      await rm(tmp, { force: true });
-      throw new UserError(`--export-dk ${o.exportDk}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-    }
+  if (o.exportDk !== undefined) await writeExport(o.exportDk, '--export-dk', exportDkCsv(sim));
+  if (o.exportUpload !== undefined && lineupOut !== undefined) await writeExport(o.exportUpload, '--export-upload', lineupOut.upload);
+  return { dir, sim, metrics, ...(lineupOut !== undefined ? { lineupSummary: lineupOut.summary } : {}) };
+}
+
+/** A file beside the run, written by temporary name and rename. */
+async function writeExport(path: string, flag: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw new UserError(`${flag} ${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  return { dir, sim, metrics };
 }

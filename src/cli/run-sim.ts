@@ -13,7 +13,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Lake } from '../data/lake.ts';
 import { frameToParquet } from '../data/parquet.ts';
-import { col, frameFromRows, type TableSchema, type Value } from '../data/schema.ts';
+import { col, frameFromRows, toCsv, type TableSchema, type Value } from '../data/schema.ts';
 import type { Progress } from '../data/progress.ts';
 import { NodeFileStore } from '../data/store-node.ts';
 import type { ShareModel } from '../shares/model.ts';
@@ -26,6 +26,7 @@ import { simulateDate } from '../../engine/sim.ts';
 import type { Slate } from '../../engine/slate.ts';
 
 export { PROJECTIONS_SCHEMA };
+export { toCsv } from '../data/schema.ts';
 
 const WORLDS_SCHEMA: TableSchema = {
   name: 'worlds',
@@ -140,17 +141,6 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
     run.games.map((r) => r.worldRows),
   );
   return { dir, rows: sim.rows, metrics };
-}
-
-function csvValue(v: Value): string {
-  if (v === null) return '';
-  if (typeof v === 'string') return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-  return String(v);
-}
-
-export function toCsv(schema: TableSchema, rows: readonly Record<string, Value>[]): string {
-  const names = schema.columns.map((c) => c.name);
-  return `${[names.join(','), ...rows.map((r) => names.map((n) => csvValue(r[n] ?? null)).join(','))].join('\n')}\n`;
 }
 
 /** A run's own conservation and minutes checks are errors, not a footnote in metrics.json: nothing is written. */

@@ -211,3 +211,15 @@ export function fromArrowTable(table: arrow.Table, schema: TableSchema, file: st
   }
   return { schema, numRows: n, columns };
 }
+
+function csvValue(v: Value): string {
+  if (v === null) return '';
+  if (typeof v === 'string') return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  return String(v);
+}
+
+/** Rows as CSV text: the schema's columns in order, strings quoted when they must be, nulls empty. */
+export function toCsv(schema: TableSchema, rows: readonly Record<string, Value>[]): string {
+  const names = schema.columns.map((c) => c.name);
+  return `${[names.join(','), ...rows.map((r) => names.map((n) => csvValue(r[n] ?? null)).join(','))].join('\n')}\n`;
+}

@@ -1,7 +1,7 @@
 // `slatesim sim`: one date's slate through N worlds on the chosen backend; run-sim.ts writes the files.
 import { loadShippedModel } from '../../features/pregame.ts';
 import type { Command } from 'commander';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../../data/errors.ts';
 import { readCsvBytes } from '../../data/csv.ts';
@@ -17,12 +17,13 @@ import { runPregameSim } from '../run-pregame.ts';
 import { gpuBackend } from '../../../engine/core/backend.ts';
 import { cpuBackend } from '../../../engine/core/cpu-workers.ts';
 import type { Lake } from '../../data/lake.ts';
-import { pregameFolderFiles, readPregameInputs, type PregameFiles } from '../../pregame/inputs.ts';
+import { pregameFolderFiles, readPregameInputs, type PregameFiles, type PregameInputs } from '../../pregame/inputs.ts';
+import { scoreStage, type ContestFlags, type LineupStage } from '../../lineups/stage.ts';
 import { parseShareModel, type ShareModel } from '../../shares/model.ts';
 import { openLake } from '../../index.ts';
 import { PACKAGE_ROOT, checkRunName, positiveInt, readTextFile, shippedShareModel, slateDate } from '../args.ts';
 
-interface SimCliOptions {
+export interface SimCliOptions {
   lake?: string;
   date?: string;
   profile: string;
@@ -47,12 +48,108 @@ interface SimCliOptions {
   sharesModel?: string;
   lineups?: string;
   thresholds?: string;
+  payouts?: string;
+  entryFee?: string;
+  entries?: string;
+  field?: string;
+  ownership?: string;
+  fieldSeed?: string;
+  exportUpload?: string;
 }
 
 export function registerSim(parent: Command): void {
-  parent
-    .command('sim')
-    .description("simulate a date's slate: N worlds per game, per-player DraftKings distributions")
+  const cmd = parent.command('sim').description("simulate a date's slate: N worlds per game, per-player DraftKings distributions");
+  addRunOptions(cmd);
+  cmd
+    .option('--save-worlds', 'also write every world (worlds.parquet, team_worlds.parquet)')
+    .option('--export-dk <file>', 'pregame: also write a DKSalaries-shaped CSV with our mean, floor (p10) and ceiling (p90)')
+    .option(
+      '--mode <mode>',
+      "pregame (default with --dk-csv or --inputs: history strictly before the date) | box-score (research: the slate from the date's box score)",
+    )
+    .option('--player-out <ids>', 'comma-separated player ids to rule out (their minutes and usage move to teammates)')
+    .option(
+      '--lineups <file>',
+      'pregame: lineups to score in every world (DraftKings upload CSV: PG,SG,SF,PF,C,G,F,UTIL or CPT,UTIL x5; or DraftKings ids, one lineup per line): writes lineups.parquet/.csv and lineups_set.json',
+    )
+    .option(
+      '--thresholds <points>',
+      'with --lineups: comma-separated scores X for the P(score >= X) columns (default 250,300,350; showdown 150,200,250)',
+    )
+    .option('--export-upload <file>', "with --lineups: DraftKings' bulk upload CSV of the lineups");
+  addContestOptions(cmd);
+  cmd.action(async (o: SimCliOptions) => {
+    await initParquetNode();
+    const { files, prepared } = await prepareRun(o);
+    const { lakeObj, lakeDir, embedded, worlds, seed, chunk, workers } = prepared;
+    if (files !== undefined) {
+      await runPregame(o, files, prepared);
+      return;
+    }
+    const date = await slateDate(lakeObj, lakeDir, o.date);
+    const playerOut = new Set<number>();
+    for (const id of (o.playerOut ?? '').split(',').filter((x) => x.trim() !== '')) {
+      if (!/^\d+$/.test(id.trim()))
+        throw new UserError(`--player-out must be comma-separated player ids, got ${JSON.stringify(o.playerOut)}`);
+      playerOut.add(Number(id.trim()));
+    }
+    const profile = await loadProfile(o.profile, o.profiles ?? DEFAULT_PROFILES_FILE);
+    let shareModel: ShareModel | undefined;
+    if (o.sharesModel !== undefined) shareModel = parseShareModel(await readTextFile(o.sharesModel, '--shares-model'), o.sharesModel);
+    else shareModel = await shippedShareModel(profile.usage_shares.enabled, date);
+    if ((await lakeObj.partitions(RATES_TRAINING_BASE, { startDate: date, endDate: date })).length === 0) {
+      throw new UserError(`--date ${date}: no available players in gold/rates_training_base for that date`);
+    }
+    // The device last, after every input is validated: a user mistake never waits on (or prints from) Dawn.
+    const gpu = await openGpu(o.backend);
+    const out = o.out ?? (embedded ? resolve('out/sim/projections') : join(lakeDir, 'artifacts/sim/projections'));
+    const result = await runSim({
+      lake: lakeObj,
+      date,
+      profile,
+      profileName: o.profile,
+      worlds,
+      seed,
+      ...(chunk !== undefined ? { chunk } : {}),
+      workers,
+      out,
+      run: o.run ?? `${o.profile}-s${seed}-w${worlds}${playerOut.size > 0 ? `-out${[...playerOut].join('_')}` : ''}`,
+      saveWorlds: o.saveWorlds === true,
+      ...(o.dkCsv !== undefined ? { dkCsv: { text: await readCsvBytes(o.dkCsv), file: o.dkCsv } } : {}),
+      playerOut,
+      ...(shareModel !== undefined ? { shareModel } : {}),
+      ...(playerOut.size > 0 ? { minutesModel: await loadShippedModel() } : {}),
+      ...(gpu !== undefined ? { gpu } : {}),
+      progress: consoleProgress(),
+    });
+    gpu?.device.destroy();
+    const m = result.metrics as {
+      runtime_s: number;
+      player_worlds_per_s: number;
+      conservation: { target_violations: number };
+      vegas_anchoring: { max_abs_relative_error: number };
+    };
+    const top = [...result.rows].sort((a, b) => (b.dk_fpts_mean as number) - (a.dk_fpts_mean as number)).slice(0, 8);
+    const backend = gpu === undefined ? `cpu (${workers} workers)` : `gpu (${gpu.adapter.replace(/^WebGPU adapter: /, '').split(';')[0]})`;
+    console.log(
+      `sim ${date}: ${worlds} worlds x ${new Set(result.rows.map((r) => r.game_id)).size} games, ${result.rows.length} players, profile ${o.profile}, backend ${backend}`,
+    );
+    console.log(`  usage-share base: ${String(result.metrics.share_base)}`);
+    console.log(
+      `  ${m.runtime_s.toFixed(1)}s, ${(m.player_worlds_per_s / 1e6).toFixed(2)}M player-worlds/s; conservation violations ${m.conservation.target_violations}; team points vs implied within ${(100 * m.vegas_anchoring.max_abs_relative_error).toFixed(2)}%`,
+    );
+    console.log('  top projections (DK points mean / p10 / p90):');
+    for (const r of top)
+      console.log(
+        `    ${String(r.player_name).padEnd(26)} ${(r.dk_fpts_mean as number).toFixed(1).padStart(6)} ${(r.dk_fpts_p10 as number).toFixed(1).padStart(6)} ${(r.dk_fpts_p90 as number).toFixed(1).padStart(6)}  min ${(r.minutes_mean as number).toFixed(1)}`,
+      );
+    console.log(`wrote ${result.dir}/{projections.parquet,projections.csv,metrics.json}${o.saveWorlds === true ? ' + worlds' : ''}`);
+  });
+}
+
+/** The flags every simulating command shares: the lake, the slate's files, the worlds and where they go. */
+export function addRunOptions(cmd: Command): void {
+  cmd
     .option(
       '--lake <dir>',
       'lake root (default: the embedded 2023-24 slice; in pregame mode the embedded 2025-26 history before 2026-03-15)',
@@ -70,7 +167,6 @@ export function registerSim(parent: Command): void {
     )
     .option('--out <dir>', 'output root (default: <lake>/artifacts/sim/projections, or out/sim/projections for the embedded lake)')
     .option('--run <name>', 'run name (default: <profile>-s<seed>-w<worlds>)')
-    .option('--save-worlds', 'also write every world (worlds.parquet, team_worlds.parquet)')
     .option(
       '--dk-csv <file>',
       "tonight's DraftKings salary export (DKSalaries.csv): the slate is its players (pregame mode); with --mode box-score it only adds salary and dk_position",
@@ -80,121 +176,64 @@ export function registerSim(parent: Command): void {
     .option('--starters <file>', 'pregame: projected starters (player_name,team); without it starters are predicted')
     .option('--minutes <file>', 'pregame: minutes overrides (player_name,team,minutes): they replace p50')
     .option('--inputs <dir>', 'pregame: a folder holding DKSalaries.csv and any of injuries.csv, lines.csv, starters.csv, minutes.csv')
-    .option('--export-dk <file>', 'pregame: also write a DKSalaries-shaped CSV with our mean, floor (p10) and ceiling (p90)')
-    .option(
-      '--mode <mode>',
-      "pregame (default with --dk-csv or --inputs: history strictly before the date) | box-score (research: the slate from the date's box score)",
-    )
-    .option('--player-out <ids>', 'comma-separated player ids to rule out (their minutes and usage move to teammates)')
-    .option(
-      '--lineups <file>',
-      'pregame: lineups to score in every world (DraftKings upload CSV: PG,SG,SF,PF,C,G,F,UTIL or CPT,UTIL x5; or DraftKings ids, one lineup per line): writes lineups.parquet/.csv and lineups_set.json',
-    )
-    .option(
-      '--thresholds <points>',
-      'with --lineups: comma-separated scores X for the P(score >= X) columns (default 250,300,350; showdown 150,200,250)',
-    )
-    .option('--shares-model <file>', 'share model JSON (default: the shipped one when it was trained before the date; else rate_weighted)')
-    .action(async (o: SimCliOptions) => {
-      await initParquetNode();
-      const worlds = positiveInt('--worlds', o.worlds, 10_000_000);
-      const seed = positiveInt('--seed', o.seed, Number.MAX_SAFE_INTEGER, true);
-      const chunk = o.chunk === undefined ? undefined : positiveInt('--chunk', o.chunk, 1 << 20);
-      const workers = o.workers === undefined ? defaultWorkers() : positiveInt('--workers', o.workers, 256);
-      if (!['auto', 'cpu', 'gpu'].includes(o.backend))
-        throw new UserError(`--backend must be auto, cpu or gpu, got ${JSON.stringify(o.backend)}`);
-      // a run name is a folder name: checked before any work (it once climbed out of --out)
-      if (o.run !== undefined) checkRunName('--run', o.run);
-      const files = await pregameFiles(o);
-      // Without --lake, pregame mode reads the embedded pregame lake (the 2025-26 history before its slate),
-      // box-score mode the embedded 2023-24 slice.
-      const embedded = o.lake === undefined;
-      const lakeDir = o.lake ?? resolve(PACKAGE_ROOT, files !== undefined ? EMBEDDED_PREGAME_LAKE_DIR : EMBEDDED_LAKE_DIR);
-      const lakeObj = await openLake(lakeDir);
-      if (files !== undefined) {
-        await runPregame(o, files, { lakeObj, lakeDir, embedded, worlds, seed, chunk, workers });
-        return;
-      }
-      const date = await slateDate(lakeObj, lakeDir, o.date);
-      const playerOut = new Set<number>();
-      for (const id of (o.playerOut ?? '').split(',').filter((x) => x.trim() !== '')) {
-        if (!/^\d+$/.test(id.trim()))
-          throw new UserError(`--player-out must be comma-separated player ids, got ${JSON.stringify(o.playerOut)}`);
-        playerOut.add(Number(id.trim()));
-      }
-      const profile = await loadProfile(o.profile, o.profiles ?? DEFAULT_PROFILES_FILE);
-      let shareModel: ShareModel | undefined;
-      if (o.sharesModel !== undefined) shareModel = parseShareModel(await readTextFile(o.sharesModel, '--shares-model'), o.sharesModel);
-      else shareModel = await shippedShareModel(profile.usage_shares.enabled, date);
-      if ((await lakeObj.partitions(RATES_TRAINING_BASE, { startDate: date, endDate: date })).length === 0) {
-        throw new UserError(`--date ${date}: no available players in gold/rates_training_base for that date`);
-      }
-      // The device last, after every input is validated: a user mistake never waits on (or prints from) Dawn.
-      const gpu = await openGpu(o.backend);
-      const out = o.out ?? (embedded ? resolve('out/sim/projections') : join(lakeDir, 'artifacts/sim/projections'));
-      const result = await runSim({
-        lake: lakeObj,
-        date,
-        profile,
-        profileName: o.profile,
-        worlds,
-        seed,
-        ...(chunk !== undefined ? { chunk } : {}),
-        workers,
-        out,
-        run: o.run ?? `${o.profile}-s${seed}-w${worlds}${playerOut.size > 0 ? `-out${[...playerOut].join('_')}` : ''}`,
-        saveWorlds: o.saveWorlds === true,
-        ...(o.dkCsv !== undefined ? { dkCsv: { text: await readCsvBytes(o.dkCsv), file: o.dkCsv } } : {}),
-        playerOut,
-        ...(shareModel !== undefined ? { shareModel } : {}),
-        ...(playerOut.size > 0 ? { minutesModel: await loadShippedModel() } : {}),
-        ...(gpu !== undefined ? { gpu } : {}),
-        progress: consoleProgress(),
-      });
-      gpu?.device.destroy();
-      const m = result.metrics as {
-        runtime_s: number;
-        player_worlds_per_s: number;
-        conservation: { target_violations: number };
-        vegas_anchoring: { max_abs_relative_error: number };
-      };
-      const top = [...result.rows].sort((a, b) => (b.dk_fpts_mean as number) - (a.dk_fpts_mean as number)).slice(0, 8);
-      const backend =
-        gpu === undefined ? `cpu (${workers} workers)` : `gpu (${gpu.adapter.replace(/^WebGPU adapter: /, '').split(';')[0]})`;
-      console.log(
-        `sim ${date}: ${worlds} worlds x ${new Set(result.rows.map((r) => r.game_id)).size} games, ${result.rows.length} players, profile ${o.profile}, backend ${backend}`,
-      );
-      console.log(`  usage-share base: ${String(result.metrics.share_base)}`);
-      console.log(
-        `  ${m.runtime_s.toFixed(1)}s, ${(m.player_worlds_per_s / 1e6).toFixed(2)}M player-worlds/s; conservation violations ${m.conservation.target_violations}; team points vs implied within ${(100 * m.vegas_anchoring.max_abs_relative_error).toFixed(2)}%`,
-      );
-      console.log('  top projections (DK points mean / p10 / p90):');
-      for (const r of top)
-        console.log(
-          `    ${String(r.player_name).padEnd(26)} ${(r.dk_fpts_mean as number).toFixed(1).padStart(6)} ${(r.dk_fpts_p10 as number).toFixed(1).padStart(6)} ${(r.dk_fpts_p90 as number).toFixed(1).padStart(6)}  min ${(r.minutes_mean as number).toFixed(1)}`,
-        );
-      console.log(`wrote ${result.dir}/{projections.parquet,projections.csv,metrics.json}${o.saveWorlds === true ? ' + worlds' : ''}`);
-    });
+    .option('--shares-model <file>', 'share model JSON (default: the shipped one when it was trained before the date; else rate_weighted)');
 }
 
-/** The best lineups by mean, and the set's best-of-set distribution, from the files just written. */
-function printLineups(dir: string): void {
-  const set = JSON.parse(readFileSync(join(dir, 'lineups_set.json'), 'utf8')) as {
-    lineups: number;
-    best_of_set: { mean: number; p10: number; p90: number };
+/** What every run checks and opens first: the numeric flags, the run name, the pregame files, the lake. */
+export async function prepareRun(o: SimCliOptions): Promise<{ files: PregameFiles | undefined; prepared: Prepared }> {
+  const worlds = positiveInt('--worlds', o.worlds, 10_000_000);
+  const seed = positiveInt('--seed', o.seed, Number.MAX_SAFE_INTEGER, true);
+  const chunk = o.chunk === undefined ? undefined : positiveInt('--chunk', o.chunk, 1 << 20);
+  const workers = o.workers === undefined ? defaultWorkers() : positiveInt('--workers', o.workers, 256);
+  if (!['auto', 'cpu', 'gpu'].includes(o.backend))
+    throw new UserError(`--backend must be auto, cpu or gpu, got ${JSON.stringify(o.backend)}`);
+  // a run name is a folder name: checked before any work (it once climbed out of --out)
+  if (o.run !== undefined) checkRunName('--run', o.run);
+  const files = await pregameFiles(o);
+  // Without --lake, pregame mode reads the embedded pregame lake (the 2025-26 history before its slate),
+  // box-score mode the embedded 2023-24 slice.
+  const embedded = o.lake === undefined;
+  const lakeDir = o.lake ?? resolve(PACKAGE_ROOT, files !== undefined ? EMBEDDED_PREGAME_LAKE_DIR : EMBEDDED_LAKE_DIR);
+  const lakeObj = await openLake(lakeDir);
+  return { files, prepared: { lakeObj, lakeDir, embedded, worlds, seed, chunk, workers } };
+}
+
+/** The contest flags of sim --lineups and lineups build. */
+export function addContestOptions(cmd: Command): void {
+  cmd
+    .option(
+      '--payouts <file>',
+      'with lineups: the contest payout table (rank_min,rank_max,prize), for win %, cash %, expected payout and ROI',
+    )
+    .option('--entry-fee <dollars>', 'with --payouts: the entry fee', '0')
+    .option('--entries <n>', "with --payouts: the contest's size, every entry (yours included)")
+    .option('--field <file>', "with --payouts: the other entries' lineups (same layouts as --lineups)")
+    .option('--ownership <file>', 'with --payouts: player,ownership to draw the other entries from (instead of --field)')
+    .option('--field-seed <n>', 'with --ownership: seed of the drawn field (default: --seed)');
+}
+
+/** The contest's files and terms, read before any work; undefined without --payouts. */
+export async function readContestFlags(o: SimCliOptions, seed: number): Promise<ContestFlags | undefined> {
+  const contestOnly = (['field', 'ownership', 'entries', 'fieldSeed'] as const).filter((k) => o[k] !== undefined);
+  if (o.payouts === undefined) {
+    const first = contestOnly[0];
+    if (first !== undefined) throw new UserError(`--${first.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --payouts FILE`);
+    return undefined;
+  }
+  if (o.entries === undefined) throw new UserError("--payouts needs --entries N (the contest's size)");
+  if (o.field !== undefined && o.ownership !== undefined)
+    throw new UserError('--field and --ownership: give one (the field, or ownership to draw it from)');
+  const fee = Number(o.entryFee ?? '0');
+  if (!/^\d+(\.\d{1,2})?$/.test(o.entryFee ?? '0') || !Number.isFinite(fee))
+    throw new UserError(`--entry-fee must be dollars (e.g. 20 or 3.50), got ${JSON.stringify(o.entryFee)}`);
+  return {
+    payouts: { text: await readTextFile(o.payouts, '--payouts'), file: o.payouts },
+    entryFee: fee,
+    entries: positiveInt('--entries', o.entries, 10_000_000),
+    ...(o.field !== undefined ? { field: { text: await readTextFile(o.field, '--field'), file: o.field } } : {}),
+    ...(o.ownership !== undefined ? { ownership: { text: await readTextFile(o.ownership, '--ownership'), file: o.ownership } } : {}),
+    seed: o.fieldSeed !== undefined ? positiveInt('--field-seed', o.fieldSeed, Number.MAX_SAFE_INTEGER, true) : seed,
   };
-  const csv = readFileSync(join(dir, 'lineups.csv'), 'utf8').trim().split('\n');
-  const head = (csv[0] ?? '').split(',');
-  const col = (name: string): number => head.indexOf(name);
-  const rows = csv.slice(1).map((l) => l.split(','));
-  rows.sort((a, b) => Number(b[col('mean')]) - Number(a[col('mean')]));
-  console.log(
-    `  lineups: ${set.lineups}; best of the set per world mean ${set.best_of_set.mean.toFixed(1)} (p10 ${set.best_of_set.p10}, p90 ${set.best_of_set.p90}); top by mean (mean / p90 / share of worlds as the set's best):`,
-  );
-  for (const r of rows.slice(0, 5))
-    console.log(
-      `    lineup ${(r[col('lineup')] ?? '').padStart(4)}  ${Number(r[col('mean')]).toFixed(1).padStart(6)} ${Number(r[col('p90')]).toFixed(1).padStart(6)}  ${(100 * Number(r[col('best_of_set_share')])).toFixed(1)}%`,
-    );
 }
 
 /** --thresholds: comma-separated DraftKings scores. */
@@ -221,12 +260,12 @@ async function openGpu(backend: string): Promise<{ device: GPUDevice; adapter: s
 
 /** The pregame files of the flags (`--inputs DIR` supplies those not given), or undefined in box-score mode. */
 // eslint-disable-next-line @typescript-eslint/require-await -- async so that its UserErrors reach the caller's await as rejections
-async function pregameFiles(o: SimCliOptions): Promise<PregameFiles | undefined> {
+export async function pregameFiles(o: SimCliOptions): Promise<PregameFiles | undefined> {
   const mode = o.mode ?? (o.dkCsv !== undefined || o.inputs !== undefined ? 'pregame' : 'box-score');
   if (mode !== 'pregame' && mode !== 'box-score') throw new UserError(`--mode must be pregame or box-score, got ${JSON.stringify(o.mode)}`);
-  const pregameOnly = (['injuries', 'lines', 'starters', 'minutes', 'inputs', 'exportDk', 'lineups', 'thresholds'] as const).filter(
-    (k) => o[k] !== undefined,
-  );
+  const pregameOnly = (
+    ['injuries', 'lines', 'starters', 'minutes', 'inputs', 'exportDk', 'lineups', 'thresholds', 'payouts', 'exportUpload'] as const
+  ).filter((k) => o[k] !== undefined);
   if (mode === 'box-score') {
     const first = pregameOnly[0];
     if (first !== undefined)
@@ -255,7 +294,7 @@ async function pregameFiles(o: SimCliOptions): Promise<PregameFiles | undefined>
   return { dkCsv, ...optional };
 }
 
-interface Prepared {
+export interface Prepared {
   lakeObj: Lake;
   lakeDir: string;
   embedded: boolean;
@@ -265,21 +304,33 @@ interface Prepared {
   workers: number;
 }
 
-async function runPregame(o: SimCliOptions, files: PregameFiles, p: Prepared): Promise<void> {
+export async function runPregame(
+  o: SimCliOptions,
+  files: PregameFiles,
+  p: Prepared,
+  stageOf?: (inputs: PregameInputs) => LineupStage | Promise<LineupStage>,
+): Promise<void> {
   const profile = await loadProfile(o.profile, o.profiles ?? DEFAULT_PROFILES_FILE);
   const date = o.date === undefined ? undefined : o.date;
   if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date))
     throw new UserError(`--date must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
   // Every input is read and checked before the model, the device or a world.
   const inputs = await readPregameInputs(files, date);
-  const lineups =
-    o.lineups !== undefined
-      ? {
-          text: await readTextFile(o.lineups, '--lineups'),
-          file: o.lineups,
-          ...(o.thresholds !== undefined ? { thresholds: parseThresholds(o.thresholds) } : {}),
-        }
-      : undefined;
+  let lineupStage = stageOf;
+  if (lineupStage === undefined && o.lineups !== undefined) {
+    const lineupsFile = o.lineups;
+    const text = await readTextFile(lineupsFile, '--lineups');
+    const thresholds = o.thresholds !== undefined ? parseThresholds(o.thresholds) : undefined;
+    const contest = await readContestFlags(o, p.seed);
+    lineupStage = (ins) =>
+      scoreStage(ins.dkRows, {
+        text,
+        file: lineupsFile,
+        ...(thresholds !== undefined ? { thresholds } : {}),
+        ...(contest !== undefined ? { contest } : {}),
+      });
+  } else if (o.payouts !== undefined && stageOf === undefined)
+    throw new UserError('--payouts needs lineups: --lineups FILE (or lineups build)');
   let shareModel: ShareModel | undefined;
   if (o.sharesModel !== undefined) shareModel = parseShareModel(await readTextFile(o.sharesModel, '--shares-model'), o.sharesModel);
   else shareModel = await shippedShareModel(profile.usage_shares.enabled, inputs.date);
@@ -302,7 +353,8 @@ async function runPregame(o: SimCliOptions, files: PregameFiles, p: Prepared): P
       ...(o.run !== undefined ? { run: o.run } : {}),
       ...(o.exportDk !== undefined ? { exportDk: o.exportDk } : {}),
       ...(shareModel !== undefined ? { shareModel } : {}),
-      ...(lineups !== undefined ? { lineups } : {}),
+      ...(lineupStage !== undefined ? { lineupStage } : {}),
+      ...(o.exportUpload !== undefined ? { exportUpload: o.exportUpload } : {}),
       ...(o.saveWorlds === true ? { saveWorlds: true } : {}),
       progress: consoleProgress(),
     });
@@ -327,9 +379,10 @@ async function runPregame(o: SimCliOptions, files: PregameFiles, p: Prepared): P
       console.log(
         `    ${String(row.player_name).padEnd(26)} ${(row.dk_fpts_mean as number).toFixed(1).padStart(6)} ${(row.dk_fpts_p10 as number).toFixed(1).padStart(6)} ${(row.dk_fpts_p90 as number).toFixed(1).padStart(6)}  $${String(row.salary)}`,
       );
-    if (lineups !== undefined && sim.run.lineups !== undefined) printLineups(r.dir);
+    for (const line of r.lineupSummary ?? []) console.log(line);
+    const also = [o.exportDk, r.lineupSummary !== undefined ? o.exportUpload : undefined].filter((x) => x !== undefined);
     console.log(
-      `wrote ${r.dir}/{projections.parquet,projections.csv,${lineups !== undefined ? 'lineups.parquet,lineups.csv,lineups_set.json,' : ''}metrics.json}${o.exportDk !== undefined ? ` and ${o.exportDk}` : ''}`,
+      `wrote ${r.dir}/{projections.parquet,projections.csv,${r.lineupSummary !== undefined ? 'lineups.parquet,lineups.csv,lineups_set.json,' : ''}metrics.json}${also.length > 0 ? ` and ${also.join(', ')}` : ''}`,
     );
   } finally {
     gpu?.device.destroy();
