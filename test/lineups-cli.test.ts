@@ -148,4 +148,139 @@ describe('lineups on the command line', () => {
     );
     expect(noWorlds?.stderr).toMatch(/^slatesim: --run .*nowhere: no projections.parquet \(not a slatesim run folder\)\n$/);
   });
+
+  it('builds valid lineups within the limits, exports DraftKings uploads that read back to the same lineups and bytes', async () => {
+    const out = join(dir, 'build');
+    const upload = join(dir, 'upload.csv');
+    const common = ['--inputs', SLATE, '--worlds', '400', '--seed', '9', '--backend', 'cpu', '--out', out];
+    await run(
+      process.execPath,
+      [
+        BIN,
+        'lineups',
+        'build',
+        ...common,
+        '--run',
+        'b',
+        '--n',
+        '6',
+        '--max-exposure',
+        '0.5',
+        '--min-salary',
+        '48000',
+        '--team-stack',
+        '3',
+        '--export-upload',
+        upload,
+      ],
+      { cwd: dir },
+    );
+    const built = await csv(join(runDir(out).replace('run=lu', 'run=b'), 'lineups.csv'));
+    expect(built).toHaveLength(6);
+    const dkFile = join(SLATE, 'DKSalaries.csv');
+    const pool = poolOfDkRows(parseDkSalaries(await readFile(dkFile, 'utf8'), dkFile));
+    const byId = new Map(pool.players.map((p) => [String(p.dkId), p]));
+    const uses = new Map<string, number>();
+    for (const r of built) {
+      const players = ['pg', 'sg', 'sf', 'pf', 'c', 'g', 'f', 'util'].map((k) => byId.get(r[k]!)!);
+      expect(lineupViolation(CLASSIC, players)).toBeNull();
+      expect(Number(r.salary)).toBeGreaterThanOrEqual(48000);
+      const perTeam = new Map<string, number>();
+      for (const p of players) perTeam.set(p.team, (perTeam.get(p.team) ?? 0) + 1);
+      expect(Math.max(...perTeam.values())).toBeGreaterThanOrEqual(3);
+      for (const p of players) uses.set(p.personKey, (uses.get(p.personKey) ?? 0) + 1);
+    }
+    expect(Math.max(...uses.values())).toBeLessThanOrEqual(3);
+    expect(
+      new Set(
+        built.map((r) =>
+          ['pg', 'sg', 'sf', 'pf', 'c', 'g', 'f', 'util']
+            .map((k) => r[k])
+            .sort()
+            .join(),
+        ),
+      ).size,
+    ).toBe(6);
+    // the upload reads back as the same lineups, and the same worlds give the same bytes scored in the engine
+    await run(process.execPath, [BIN, 'sim', ...common, '--run', 'rt', '--lineups', upload], { cwd: dir });
+    const a = await readFile(join(out, `game_date=${PREGAME_EMBEDDED_DATE}/run=b/lineups.csv`));
+    const b = await readFile(join(out, `game_date=${PREGAME_EMBEDDED_DATE}/run=rt/lineups.csv`));
+    expect(b.equals(a)).toBe(true);
+  });
+
+  it('builds a sim-aware set and ranks it in a contest; infeasible constraints and bad payouts stop before any world', async () => {
+    const out = join(dir, 'sim-aware');
+    const payouts = join(dir, 'payouts.csv');
+    await writeFile(payouts, 'rank_min,rank_max,prize\n1,1,100\n2,3,20\n4,10,5\n');
+    await run(
+      process.execPath,
+      [
+        BIN,
+        'lineups',
+        'build',
+        '--inputs',
+        SLATE,
+        '--worlds',
+        '300',
+        '--backend',
+        'cpu',
+        '--out',
+        out,
+        '--run',
+        's',
+        '--n',
+        '3',
+        '--objective',
+        'sim',
+        '--candidates',
+        '15',
+      ].concat(['--payouts', payouts, '--entries', '20', '--entry-fee', '5', '--field', file.path]),
+      { cwd: dir },
+    );
+    const rows = await csv(join(out, `game_date=${PREGAME_EMBEDDED_DATE}/run=s/lineups.csv`));
+    expect(rows).toHaveLength(3);
+    const set = JSON.parse(await readFile(join(out, `game_date=${PREGAME_EMBEDDED_DATE}/run=s/lineups_set.json`), 'utf8')) as {
+      candidates: { worlds: number };
+    };
+    expect(set.candidates.worlds).toBe(15);
+    // the three entries share at most the prize pool (the field takes the rest), ROI follows the fee
+    const paid = rows.reduce((s, r) => s + Number(r.expected_payout), 0);
+    expect(paid).toBeGreaterThan(0);
+    expect(paid).toBeLessThanOrEqual(100 + 40 + 35 + 1e-9);
+    for (const r of rows) expect(Number(r.roi)).toBeCloseTo((Number(r.expected_payout) - 5) / 5, 9);
+    const fail = async (args: string[]): Promise<{ code: number; stderr: string }> =>
+      run(
+        process.execPath,
+        [
+          BIN,
+          'lineups',
+          'build',
+          '--inputs',
+          SLATE,
+          '--worlds',
+          '100',
+          '--backend',
+          'cpu',
+          '--out',
+          join(dir, 'never'),
+          '--n',
+          '2',
+          ...args,
+        ],
+        { cwd: dir },
+      ).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: unknown) => e as { code: number; stderr: string },
+      );
+    const tooRich = await fail(['--min-salary', '50001']);
+    expect(tooRich.code).toBe(2);
+    expect(tooRich.stderr).toMatch(/^slatesim: lineups build: no lineup meets the constraints \(minSalary\): .*50001.*\n$/);
+    const overlap = join(dir, 'overlap.csv');
+    await writeFile(overlap, 'rank_min,rank_max,prize\n1,3,10\n3,5,5\n');
+    const bad = await fail(['--payouts', overlap, '--entries', '50', '--ownership', file.path]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/overlap\.csv line 3/);
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+  });
 });
