@@ -7,9 +7,27 @@ import { frameFromRows } from '../../data/schema.ts';
 import { NodeFileStore } from '../../data/store-node.ts';
 import { defaultThresholds, lineupRows, lineupsSchema, setSummary } from '../../lineups/report.ts';
 import { savedRun, scoreSavedRun } from '../../lineups/saved-run.ts';
-import { positiveInt, readTextFile } from '../args.ts';
+import { positiveInt, readTextFile, shippedShareModel } from '../args.ts';
+import { writeFile } from 'node:fs/promises';
+import { openLake } from '../../index.ts';
+import { loadProfile, DEFAULT_PROFILES_FILE } from '../../../engine/profile.ts';
+import { gpuBackend } from '../../../engine/core/backend.ts';
+import { cpuBackend } from '../../../engine/core/cpu-workers.ts';
+import type { ShareModel } from '../../shares/model.ts';
+import { pregameFolders } from '../../backtest/pregame.ts';
+import { runLineupValue } from '../../lineups/value.ts';
+import { consoleProgress } from '../progress.ts';
 import { toCsv } from '../run-sim.ts';
-import { addContestOptions, addRunOptions, parseThresholds, prepareRun, readContestFlags, runPregame, type SimCliOptions } from './sim.ts';
+import {
+  addContestOptions,
+  addRunOptions,
+  openGpu,
+  parseThresholds,
+  prepareRun,
+  readContestFlags,
+  runPregame,
+  type SimCliOptions,
+} from './sim.ts';
 import { UserError } from '../../data/errors.ts';
 import { headeredCsv } from '../../pregame/files.ts';
 import { idOfCell, readLineups } from '../../lineups/read.ts';
@@ -96,6 +114,63 @@ function exposuresOf(text: string, file: string): NonNullable<ConstraintFlags['e
 
 export function registerLineups(parent: Command): void {
   const lineups = parent.command('lineups').description('lineups judged across the worlds: score them, build them');
+  lineups
+    .command('value')
+    .description(
+      'over real slates (DIR/game_date=D/ as at lock): the sim-aware set of N against the set by mean, scored by what really happened',
+    )
+    .requiredOption('--inputs <dir>', 'folders game_date=D/ with DKSalaries.csv and the injuries, lines and starters of lock')
+    .requiredOption('--lake <dir>', "a lake holding the slates' history and their box scores")
+    .option('--n <n>', 'lineups per set', '20')
+    .option('--max-exposure <x>', 'the exposure cap of both sets', '0.5')
+    .option('--worlds <n>', 'worlds per game', '2000')
+    .option('--candidates <k>', "the sim-aware set's sampled worlds", '200')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--backend <name>', 'cpu | gpu', 'cpu')
+    .option('--profile <name>', 'profile in config/profiles.json', 'usage_shares_v1')
+    .requiredOption('--json <file>', 'the report')
+    .action(
+      async (o: {
+        inputs: string;
+        lake: string;
+        n: string;
+        maxExposure: string;
+        worlds: string;
+        candidates: string;
+        seed: string;
+        backend: string;
+        profile: string;
+        json: string;
+      }) => {
+        await initParquetNode();
+        if (!['cpu', 'gpu'].includes(o.backend)) throw new UserError(`--backend must be cpu or gpu, got ${JSON.stringify(o.backend)}`);
+        const lake = await openLake(o.lake);
+        const profile = await loadProfile(o.profile, DEFAULT_PROFILES_FILE);
+        const gpu = o.backend === 'gpu' ? await openGpu('gpu') : undefined;
+        const models = new Map<string, ShareModel | undefined>();
+        const pendingDates = pregameFolders(o.inputs).map((f) => f.date);
+        for (const d of pendingDates) models.set(d, await shippedShareModel(profile.usage_shares.enabled, d));
+        const report = await runLineupValue({
+          lake,
+          inputsDir: o.inputs,
+          profile,
+          backend: gpu !== undefined ? gpuBackend(gpu.device, { adapter: gpu.adapter }) : cpuBackend({}),
+          worlds: positiveInt('--worlds', o.worlds, 1_000_000),
+          seed: positiveInt('--seed', o.seed, Number.MAX_SAFE_INTEGER, true),
+          n: positiveInt('--n', o.n, 150),
+          maxExposure: fraction('--max-exposure', o.maxExposure),
+          candidates: positiveInt('--candidates', o.candidates, 100_000),
+          shareModelFor: (d) => models.get(d),
+          progress: consoleProgress(),
+        });
+        gpu?.device.destroy();
+        await writeFile(o.json, `${JSON.stringify(report, null, 2)}\n`);
+        const f = (x: number): string => x.toFixed(1);
+        console.log(
+          `lineups value over ${report.slates} slates (${report.n} lineups a set, exposure cap ${report.max_exposure}, ${report.worlds} worlds): best real score a slate, mean set ${f(report.mean_set.best_real_avg)}, sim-aware set ${f(report.sim_set.best_real_avg)}; sim-aware higher on ${(100 * report.sim_set.slates_higher).toFixed(0)}% of slates, mean higher on ${(100 * report.mean_set.slates_higher).toFixed(0)}%; difference ${f(report.best_real_diff.mean)} +- ${f(report.best_real_diff.se)}${report.best_real_diff.within_noise ? ' (inside the noise)' : ''}`,
+        );
+      },
+    );
   const build = lineups
     .command('build')
     .description("simulate tonight's slate (the sim's pregame flags) and build N DraftKings lineups from the worlds with a MIP (HiGHS)");

@@ -246,7 +246,7 @@ export function parseThresholds(v: string): number[] {
 }
 
 /** The WebGPU device for `--backend auto|gpu` (undefined: the CPU path; auto says why on stderr). */
-async function openGpu(backend: string): Promise<{ device: GPUDevice; adapter: string } | undefined> {
+export async function openGpu(backend: string): Promise<{ device: GPUDevice; adapter: string } | undefined> {
   if (backend === 'cpu') return undefined;
   try {
     const ctx = await requestGpuDevice();
