@@ -32,6 +32,7 @@ import { SLATE_COLUMNS, slateFromRows, type Slate } from '../engine/slate.ts';
 import { describeAdapter, requestGpuDevice } from '../engine/gpu/device.ts';
 import { GpuGame } from '../engine/gpu/game.ts';
 import { plotThroughput } from './plot.ts';
+import { lineupTable, type LineupSlot, type LineupTable } from '../engine/kernels/lineups/lineups.ts';
 import type { BenchBackend, BenchResult, ChildConfig, Scope } from './types.ts';
 
 export type { BenchBackend, BenchResult, ChildConfig, Scope } from './types.ts';
@@ -68,9 +69,10 @@ export async function runChild(cfg: ChildConfig, lake: Lake): Promise<BenchResul
   }
   const backend = device !== undefined ? gpuBackend(device, { adapter: adapter ?? '' }) : cpuBackend({ workers, chunk: CPU_CHUNK });
   let retried = 0;
+  const lineups = cfg.lineups !== undefined ? { table: benchLineups(slate, cfg.lineups) } : undefined;
   const once = async (worlds: number): Promise<number> => {
     const t0 = performance.now();
-    const r = await simulate(slate, cfg.profile, backend, { seed: cfg.seed, worlds });
+    const r = await simulate(slate, cfg.profile, backend, { seed: cfg.seed, worlds, ...(lineups !== undefined ? { lineups } : {}) });
     retried += (r.backendMetrics.gpu_chunks_retried_on_cpu as number | undefined) ?? 0;
     return (performance.now() - t0) / 1000;
   };
@@ -93,7 +95,19 @@ export async function runChild(cfg: ChildConfig, lake: Lake): Promise<BenchResul
     // maxRSS is in KB; the process's peak, workers included
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
     ...(cfg.backend === 'gpu' ? { gpu_chunks_retried_on_cpu: retried } : {}),
+    ...(cfg.lineups !== undefined ? { lineups: cfg.lineups } : {}),
   };
+}
+
+/** n lineups of 8 distinct slate players from at least two games, by a fixed rule (the bench's workload). */
+export function benchLineups(slate: Slate, n: number): LineupTable {
+  const lineups: LineupSlot[][] = [];
+  for (let l = 0; l < n; l++) {
+    const picked = new Set<number>();
+    for (let k = 0; picked.size < 8; k++) picked.add((l * 7919 + k * 104729 + ((l * k) % 13)) % slate.nPlayers);
+    lineups.push([...picked].map((player) => ({ player, weight: 1 })));
+  }
+  return lineupTable(slate, lineups, 4);
 }
 
 /** Runs one configuration in a child process (`slatesim bench-child`), so peak memory is measured alone. */
@@ -195,11 +209,13 @@ export interface BenchOptions {
   json: string;
   binPath: string;
   scopes: Scope[];
+  /** lineup counts to score at every worlds size on the full slate (none: no lineup bench) */
+  lineups?: number[];
   log: (line: string) => void;
 }
 
 export async function runBench(o: BenchOptions): Promise<Record<string, unknown>> {
-  const configs: { backend: BenchBackend; scope: Scope; worlds: number }[] = [];
+  const configs: { backend: BenchBackend; scope: Scope; worlds: number; lineups?: number }[] = [];
   const cpuBackends: BenchBackend[] = availableParallelism() > 1 ? ['cpu1', 'cpu'] : ['cpu1'];
   for (const scope of o.scopes) {
     for (const worlds of o.worlds) {
@@ -207,9 +223,20 @@ export async function runBench(o: BenchOptions): Promise<Record<string, unknown>
       if (o.backends.includes('gpu')) configs.push({ backend: 'gpu', scope, worlds });
     }
   }
+  // Lineups: on the full slate, against the same run without them (the CPU scores them in one thread).
+  for (const lineups of o.lineups ?? [])
+    for (const worlds of o.worlds) {
+      if (o.backends.includes('cpu')) configs.push({ backend: 'cpu1', scope: 'slate', worlds, lineups });
+      if (o.backends.includes('gpu')) configs.push({ backend: 'gpu', scope: 'slate', worlds, lineups });
+    }
+  if ((o.lineups ?? []).length > 0 && !o.scopes.includes('slate'))
+    for (const worlds of o.worlds) {
+      if (o.backends.includes('cpu')) configs.push({ backend: 'cpu1', scope: 'slate', worlds });
+      if (o.backends.includes('gpu')) configs.push({ backend: 'gpu', scope: 'slate', worlds });
+    }
   const results: BenchResult[] = [];
   for (const [k, c] of configs.entries()) {
-    const label = `${c.backend === 'cpu1' ? 'cpu x1' : c.backend === 'cpu' ? `cpu x${availableParallelism()}` : 'gpu'} ${c.scope} ${c.worlds} worlds`;
+    const label = `${c.backend === 'cpu1' ? 'cpu x1' : c.backend === 'cpu' ? `cpu x${availableParallelism()}` : 'gpu'} ${c.scope} ${c.worlds} worlds${c.lineups !== undefined ? ` + ${c.lineups} lineups` : ''}`;
     o.log(`bench [${k + 1}/${configs.length}] ${label} (warm-up + ${o.reps} reps)`);
     const cfg: ChildConfig = {
       lake: o.lakeDir,
@@ -221,6 +248,7 @@ export async function runBench(o: BenchOptions): Promise<Record<string, unknown>
       reps: o.reps,
       seed: o.seed,
       ...(o.shareModel !== undefined ? { shareModel: o.shareModel } : {}),
+      ...(c.lineups !== undefined ? { lineups: c.lineups } : {}),
     };
     const r = await inChild(o.binPath, cfg);
     o.log(
@@ -228,13 +256,25 @@ export async function runBench(o: BenchOptions): Promise<Record<string, unknown>
     );
     results.push(r);
   }
+  // Lineups against the same backend, slate and worlds without them, this run.
+  for (const r of results) {
+    if (r.lineups === undefined) continue;
+    const base = results.find(
+      (x) => x.lineups === undefined && x.backend === r.backend && x.workers === r.workers && x.scope === r.scope && x.worlds === r.worlds,
+    );
+    if (base === undefined) continue;
+    r.lineup_overhead = r.seconds / base.seconds - 1;
+    // no rate when the lineups cost less than the runs' own spread (the difference is noise)
+    if (r.seconds > base.seconds) r.lineup_worlds_per_s = (r.lineups * r.worlds) / (r.seconds - base.seconds);
+  }
   // The GPU against the CPU with all workers, the same slate and worlds, this run.
   const ratios = results
-    .filter((r) => r.backend === 'gpu')
+    .filter((r) => r.backend === 'gpu' && r.lineups === undefined)
     .map((g) => {
       const cpu = results.find(
         (r) =>
           r.backend === 'cpu' &&
+          r.lineups === undefined &&
           r.workers === Math.max(...results.filter((x) => x.backend === 'cpu').map((x) => x.workers ?? 0)) &&
           r.scope === g.scope &&
           r.worlds === g.worlds,
@@ -276,7 +316,7 @@ export async function runBench(o: BenchOptions): Promise<Record<string, unknown>
   const text = (t: string): Uint8Array => new TextEncoder().encode(t);
   await store.writeFileAtomic(basename(o.json), text(`${JSON.stringify(report, null, 2)}\n`));
   await store.writeFileAtomic(basename(mdPath), text(markdown(report)));
-  await store.writeFileAtomic(basename(svgPath), text(plotThroughput(results)));
+  await store.writeFileAtomic(basename(svgPath), text(plotThroughput(results.filter((r) => r.lineups === undefined))));
   o.log(`wrote ${o.json}, ${mdPath}, ${svgPath}`);
   return report;
 }
@@ -286,6 +326,7 @@ function targetsOf(results: BenchResult[], worlds: number): Record<string, unkno
     results.find(
       (r) =>
         r.scope === 'slate' &&
+        r.lineups === undefined &&
         r.backend === backend &&
         r.worlds === w &&
         (backend === 'gpu' || (many ? (r.workers ?? 0) > 1 || availableParallelism() === 1 : r.workers === 1)),
@@ -327,11 +368,28 @@ function markdown(r: {
     '',
     '| backend | scope | players | worlds | median s | player-worlds/s | peak RSS MB |',
     '|---|---|---:|---:|---:|---:|---:|',
-    ...r.results.map(
-      (x) =>
-        `| ${x.backend === 'gpu' ? 'gpu' : `cpu x${String(x.workers)}`} | ${x.scope} | ${x.players} | ${x.worlds} | ${x.seconds.toFixed(3)} | ${(x.player_worlds_per_s / 1e6).toFixed(2)}M | ${x.peak_rss_mb.toFixed(0)} |`,
-    ),
+    ...r.results
+      .filter((x) => x.lineups === undefined)
+      .map(
+        (x) =>
+          `| ${x.backend === 'gpu' ? 'gpu' : `cpu x${String(x.workers)}`} | ${x.scope} | ${x.players} | ${x.worlds} | ${x.seconds.toFixed(3)} | ${(x.player_worlds_per_s / 1e6).toFixed(2)}M | ${x.peak_rss_mb.toFixed(0)} |`,
+      ),
     '',
+    ...(r.results.some((x) => x.lineups !== undefined)
+      ? [
+          'Lineups scored in every world (full slate), against the same run without them:',
+          '',
+          '| backend | lineups | worlds | median s | lineup-worlds/s | added time | peak RSS MB |',
+          '|---|---:|---:|---:|---:|---:|---:|',
+          ...r.results
+            .filter((x) => x.lineups !== undefined)
+            .map(
+              (x) =>
+                `| ${x.backend === 'gpu' ? 'gpu' : `cpu x${String(x.workers)}`} | ${String(x.lineups)} | ${x.worlds} | ${x.seconds.toFixed(3)} | ${x.lineup_worlds_per_s === undefined ? '—' : `${(x.lineup_worlds_per_s / 1e6).toFixed(1)}M`} | ${x.lineup_overhead === undefined ? '—' : `${(100 * x.lineup_overhead).toFixed(0)}%`} | ${x.peak_rss_mb.toFixed(0)} |`,
+            ),
+          '',
+        ]
+      : []),
     ...(r.ratios.length > 0
       ? [
           '| scope | worlds | GPU / CPU (all workers) |',

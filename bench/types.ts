@@ -15,6 +15,8 @@ export interface ChildConfig {
   worlds: number;
   reps: number;
   seed: number;
+  /** lineups scored in every world (8 slate players each, a fixed rule), or none */
+  lineups?: number;
 }
 
 export interface BenchResult {
@@ -30,4 +32,10 @@ export interface BenchResult {
   player_worlds_per_s: number;
   peak_rss_mb: number;
   gpu_chunks_retried_on_cpu?: number;
+  /** lineups scored in every world (absent: none) */
+  lineups?: number;
+  /** with lineups: lineup-worlds per second of the time they added to the same run without them */
+  lineup_worlds_per_s?: number;
+  /** with lineups: the run's time over the same run without them, minus 1 */
+  lineup_overhead?: number;
 }

@@ -22,6 +22,10 @@ export function registerBench(parent: Command): void {
     .option('--scopes <list>', 'slate (every game), game (the largest game), or both', 'slate,game')
     .option('--reps <n>', 'timed repetitions after the warm-up (the median is reported)', '3')
     .option('--seed <n>', 'random seed', '1')
+    .option(
+      '--lineups <list>',
+      'also score this many lineups in every world (comma-separated counts, e.g. 150,10000), timed against the same runs without them',
+    )
     .option('--quick', 'CI mode: 1,000 worlds, one repetition, the full slate only')
     .action(
       async (o: {
@@ -35,6 +39,7 @@ export function registerBench(parent: Command): void {
         reps: string;
         seed: string;
         quick?: boolean;
+        lineups?: string;
       }) => {
         await initParquetNode();
         const lakeDir = o.lake ?? resolve(PACKAGE_ROOT, EMBEDDED_LAKE_DIR);
@@ -62,6 +67,7 @@ export function registerBench(parent: Command): void {
           worlds,
           backends,
           scopes,
+          ...(o.lineups !== undefined ? { lineups: o.lineups.split(',').map((x) => positiveInt('--lineups', x.trim(), 1_000_000)) } : {}),
           reps,
           seed,
           json: o.json,
