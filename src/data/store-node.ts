@@ -51,6 +51,15 @@ export class NodeFileStore implements FileStore {
     }
   }
 
+  async size(path: string): Promise<number | null> {
+    try {
+      const st = await stat(this.abs(path));
+      return st.isFile() ? st.size : null;
+    } catch {
+      return null;
+    }
+  }
+
   async writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
     const target = this.abs(path);
     const tmp = `${target}.tmp-${process.pid}-${tmpCounter++}`;

@@ -8,6 +8,8 @@ export interface FileStore {
   /** Every file below `dir` (recursive), as paths relative to the store root, sorted. */
   listFiles(dir: string): Promise<string[]>;
   exists(path: string): Promise<boolean>;
+  /** A file's size in bytes, or null when it does not exist; absent where the store cannot tell (HTTP). */
+  size?(path: string): Promise<number | null>;
   /** Writes through a temporary name and renames, so a reader never sees a partial file. */
   writeFileAtomic(path: string, bytes: Uint8Array): Promise<void>;
   /** Removes a file or a directory tree if present. */
@@ -18,7 +20,10 @@ export interface FileStore {
 /** Wraps a store and counts the files read, so tests can prove partition pruning opens nothing else. */
 export class CountingStore implements FileStore {
   readonly opened: string[] = [];
-  constructor(private readonly inner: FileStore) {}
+  readonly size?: (path: string) => Promise<number | null>;
+  constructor(private readonly inner: FileStore) {
+    if (inner.size !== undefined) this.size = inner.size.bind(inner);
+  }
   get root(): string {
     return this.inner.root;
   }

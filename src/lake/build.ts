@@ -3,16 +3,19 @@
 // of lines files.
 //
 // Order of work, so corrupt input leaves nothing behind: every requested season is read and validated first;
-// only then is anything written, each file through a temporary name. A season whose inputs (box-score file,
-// lines file, builder version) hash the same as last time is skipped: the build is incremental.
+// only then is anything written, and then into a staging folder, swapped in layer by layer with the manifest
+// (every file's size and digest) written last (src/lake/stage.ts), so a full disk or a kill leaves the previous
+// lake as it was. A season whose inputs (box-score file, lines file, builder version) hash the same as last time
+// is skipped: the build is incremental; a lake whose files no longer match its manifest is rebuilt in full.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../data/errors.ts';
 import { Lake } from '../data/lake.ts';
 import { initParquetNode } from '../data/parquet-node.ts';
+import { checkLake, LAKE_MANIFEST, LAYER_NAMES, type FileEntry, type LayerFiles, type LayerName } from '../data/manifest.ts';
 import { takeRows, type Frame, type Value } from '../data/schema.ts';
 import { NodeFileStore } from '../data/store-node.ts';
 import { BRONZE_BOX_SCORES, BRONZE_LINES, ODDS_SNAPSHOT, PLAYER_GAMES, RATES_TRAINING_BASE } from '../data/tables.ts';
@@ -23,11 +26,12 @@ import type { Progress } from '../data/progress.ts';
 import { parseBoxScores, type BoxScoreReport } from './boxscores.ts';
 import { buildOddsSnapshot, mergeLines, parseLines, type GameKey, type LinesReport, type ParsedLines } from './lines.ts';
 import { at, defined } from '../data/checked.ts';
+import { acquireLock, entryOf, fsUserError, removeDeadBuilds, removeIfEmpty, Staging } from './stage.ts';
 
-/** Bump when the builder's output changes, so incremental builds redo every season. */
-export const BUILDER_VERSION = 4;
+/** Bump when the builder's output changes, so incremental builds redo every season. 5: the manifest lists every file. */
+export const BUILDER_VERSION = 5;
 export const DEFAULT_MINUTES_MODEL = resolve(fileURLToPath(import.meta.url), '../../../public/data/models/minutes_v1.json');
-export const MANIFEST = '_lake_manifest.json';
+export const MANIFEST = LAKE_MANIFEST;
 
 export interface BuildOptions {
   /** Folder(s) holding box_scores_<season>.csv(.gz) and lines*.csv(.gz) files. */
@@ -73,6 +77,10 @@ export interface LakeManifest {
   builder_version: number;
   seasons: Record<string, SeasonManifest>;
   gold?: GoldManifest;
+  /** Every file of the tables the build owns, per layer, with its size and SHA-256 (checked by readers). */
+  layers?: Partial<Record<LayerName, LayerFiles>>;
+  /** Present only while a build swaps its layers in (readers refuse the lake meanwhile). */
+  swap_in_progress?: string;
 }
 
 export interface BuildResult {
@@ -127,14 +135,40 @@ async function sha256File(path: string): Promise<string> {
     .digest('hex');
 }
 
-async function readManifest(store: NodeFileStore): Promise<LakeManifest | null> {
-  if (!(await store.exists(MANIFEST))) return null;
+/** The manifest's text, or null when there is none. */
+async function manifestText(store: NodeFileStore): Promise<string | null> {
+  return (await store.exists(MANIFEST)) ? new TextDecoder().decode(await store.readFile(MANIFEST)) : null;
+}
+
+function parseManifest(text: string | null): LakeManifest | null {
+  if (text === null) return null;
   try {
-    const m = JSON.parse(new TextDecoder().decode(await store.readFile(MANIFEST))) as LakeManifest;
-    return m.builder_version === BUILDER_VERSION ? m : null;
+    const m = JSON.parse(text) as LakeManifest;
+    return m.builder_version === BUILDER_VERSION && m.swap_in_progress === undefined ? m : null;
   } catch {
     return null; // an unreadable manifest only costs a full rebuild
   }
+}
+
+/**
+ * The live lake against its manifest: the same files, sizes and digests. Returns every file's entry, or why the
+ * lake does not match (then every season is rebuilt, so `lake build` repairs what readers refuse).
+ */
+async function checkLive(store: NodeFileStore, text: string): Promise<{ known: Map<string, FileEntry> } | { problem: string }> {
+  let checked;
+  try {
+    checked = await checkLake(store, text);
+  } catch (e) {
+    if (e instanceof UserError) return { problem: e.message.replace(/; the lake does not match its manifest.*$/, '') };
+    throw e;
+  }
+  if (checked === null) return { problem: `lake ${store.root}: no file list in ${MANIFEST}` };
+  const files = checked.files;
+  for (const [path, want] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+    if (entryOf(await store.readFile(path)).sha256 !== want.sha256)
+      return { problem: `lake ${store.root}: ${path} differs from its manifest` };
+  }
+  return { known: files };
 }
 
 function filterDates(frame: Frame, startDate: string | undefined, endDate: string | undefined): Frame {
@@ -325,41 +359,38 @@ async function writeSeason(
   return { files, entry };
 }
 
-/** Gold (features and minutes projections over every season in the lake), skipped when nothing it reads changed. */
-async function buildGold(
-  lake: Lake,
-  store: NodeFileStore,
-  opts: BuildOptions,
-  manifest: LakeManifest,
-  previous: LakeManifest | null,
-  rebuiltAny: boolean,
-): Promise<{ gold: GoldManifest; fresh: boolean }> {
+interface GoldPlan {
+  sha: string;
+  modelFile: string;
+  modelText: string | null;
+}
+
+/** What gold is computed from: every season's inputs and the fallback minutes model. */
+async function planGold(opts: BuildOptions, seasons: Record<string, string>): Promise<GoldPlan> {
   const modelFile = opts.minutesModelFile ?? DEFAULT_MINUTES_MODEL;
   const modelText = existsSync(modelFile) ? await readFile(modelFile, 'utf8') : null;
-  const seasonKeys = Object.entries(manifest.seasons)
+  const seasonKeys = Object.entries(seasons)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([s, m]) => `${s}:${m.inputs_sha256}`);
-  const goldSha = createHash('sha256')
+    .map(([s, sha]) => `${s}:${sha}`);
+  const sha = createHash('sha256')
     .update(
       `${BUILDER_VERSION}|${seasonKeys.join(',')}|${modelText === null ? 'none' : createHash('sha256').update(modelText).digest('hex')}`,
     )
     .digest('hex');
-  if (previous?.gold?.inputs_sha256 === goldSha && !rebuiltAny && (await store.exists(RATES_TRAINING_BASE.dir))) {
-    opts.progress.log('lake build: gold unchanged, skipped');
-    return { gold: previous.gold, fresh: false };
-  }
-  const fallbackModel = modelText === null ? undefined : parseMinutesModel(modelText, modelFile);
+  return { sha, modelFile, modelText };
+}
+
+/** Gold (features and minutes projections over every season in the lake), into the staged lake. */
+async function buildGold(lake: Lake, opts: BuildOptions, plan: GoldPlan): Promise<GoldManifest> {
+  const fallbackModel = plan.modelText === null ? undefined : parseMinutesModel(plan.modelText, plan.modelFile);
   const computed = await computeGold(lake, opts.progress, fallbackModel === undefined ? {} : { fallbackModel });
   const w = await writeGold(lake, computed.rows, opts.progress);
   return {
-    gold: {
-      inputs_sha256: goldSha,
-      minutes_fallback_model: modelText === null ? null : basename(modelFile),
-      files_written: w.written,
-      files_unchanged: w.unchanged,
-      minutes_metrics: computed.metrics,
-    },
-    fresh: true,
+    inputs_sha256: plan.sha,
+    minutes_fallback_model: plan.modelText === null ? null : basename(plan.modelFile),
+    files_written: w.written,
+    files_unchanged: w.unchanged,
+    minutes_metrics: computed.metrics,
   };
 }
 
@@ -368,8 +399,20 @@ export async function buildLake(opts: BuildOptions): Promise<BuildResult> {
   const sources = await discoverSources([opts.source].flat());
   await initParquetNode();
   const store = new NodeFileStore(opts.lake);
-  const lake = new Lake(store);
-  const previous = opts.force === true ? null : await readManifest(store);
+  const dead = await removeDeadBuilds(opts.lake);
+  if (dead.length > 0) progress.log(`lake build: removed ${dead.join(', ')}, left by a build that did not finish`);
+  const textAtStart = await manifestText(store);
+  let previous = opts.force === true ? null : parseManifest(textAtStart);
+  let known = new Map<string, FileEntry>();
+  if (previous !== null && textAtStart !== null) {
+    const live = await checkLive(store, textAtStart);
+    if ('problem' in live) {
+      progress.log(`${live.problem}; rebuilding every season`);
+      previous = null;
+    } else {
+      known = live.known;
+    }
+  }
 
   // 1. Decide what to rebuild from input hashes alone.
   const { toBuild, skipped } = await planSeasons(opts, sources, store, previous);
@@ -392,29 +435,91 @@ export async function buildLake(opts: BuildOptions): Promise<BuildResult> {
   }
   progress.stop();
 
-  // 3. Write. Partitions of a rebuilt season that no longer exist in its input are removed.
   const manifest: LakeManifest = { builder_version: BUILDER_VERSION, seasons: { ...(previous?.seasons ?? {}) } };
-  let filesWritten = 0;
-  const totalDates = prepared.reduce((a, p) => a + new Set(p.playerGames.columns.game_date as string[]).size, 0);
-  progress.start('write lake', totalDates, 'dates');
-  let datesDone = 0;
-  for (const p of prepared) {
-    const { files, entry } = await writeSeason(lake, store, p, () => progress.update(++datesDone));
-    filesWritten += files;
-    manifest.seasons[String(p.season)] = entry;
+  const seasonShas: Record<string, string> = {};
+  for (const [s, m] of Object.entries(manifest.seasons)) seasonShas[s] = m.inputs_sha256;
+  for (const p of prepared) seasonShas[String(p.season)] = p.inputsSha;
+  const goldPlan = opts.skipGold === true ? null : await planGold(opts, seasonShas);
+  const goldFresh =
+    goldPlan !== null &&
+    !(previous?.gold?.inputs_sha256 === goldPlan.sha && prepared.length === 0 && (await store.exists(RATES_TRAINING_BASE.dir)));
+  if (prepared.length === 0 && !goldFresh) {
+    if (goldPlan !== null) progress.log('lake build: gold unchanged, skipped');
+    return { built: [], skipped, manifest: previous ?? manifest, filesWritten: 0, gold: null };
   }
-  progress.stop();
 
-  // 4. Gold.
-  let gold: GoldManifest | null = null;
-  if (opts.skipGold !== true) {
-    const g = await buildGold(lake, store, opts, manifest, previous, prepared.length > 0);
-    manifest.gold = g.gold;
-    if (g.fresh) {
-      gold = g.gold;
-      filesWritten += g.gold.files_written;
+  // 3. Write into a staging folder beside the live tables, then swap the touched layers in (src/lake/stage.ts).
+  const madeRoot = !existsSync(opts.lake);
+  if (!madeRoot && !statSync(opts.lake).isDirectory()) throw new UserError(`--lake ${opts.lake}: not a folder`);
+  await mkdir(opts.lake, { recursive: true }).catch((e: unknown) => {
+    throw fsUserError(e, opts.lake, 'nothing was written') ?? e;
+  });
+  let release: (() => Promise<void>) | null = null;
+  let staging: Staging | null = null;
+  let failed = true;
+  try {
+    release = await acquireLock(opts.lake);
+    if ((await manifestText(store)) !== textAtStart) {
+      throw new UserError(`--lake ${opts.lake}: the lake changed while this build read its sources (another lake build?); rerun it`);
     }
+    staging = await Staging.create(opts.lake);
+    const lake = new Lake(staging.store, { verify: false });
+
+    const totalDates = prepared.reduce((a, p) => a + new Set(p.playerGames.columns.game_date as string[]).size, 0);
+    progress.start('write lake', totalDates, 'dates');
+    let datesDone = 0;
+    for (const p of prepared) {
+      const { entry } = await writeSeason(lake, staging.store, p, () => progress.update(++datesDone));
+      manifest.seasons[String(p.season)] = entry;
+    }
+    progress.stop();
+
+    let gold: GoldManifest | null = null;
+    if (goldFresh) {
+      gold = await buildGold(lake, opts, goldPlan);
+      manifest.gold = gold;
+    } else if (previous?.gold !== undefined) {
+      manifest.gold = previous.gold;
+    }
+
+    const touched = LAYER_NAMES.filter((l) => (l === 'gold' ? goldFresh : prepared.length > 0));
+    const layers: Partial<Record<LayerName, LayerFiles>> = {};
+    for (const l of LAYER_NAMES) {
+      const kept = previous?.layers?.[l];
+      if (touched.includes(l)) layers[l] = await staging.layerFiles(l, known);
+      else if (kept !== undefined) layers[l] = kept;
+    }
+    manifest.layers = layers;
+
+    const marked = { ...(parseJson(textAtStart) ?? { builder_version: BUILDER_VERSION, seasons: {} }), swap_in_progress: staging.name };
+    await staging.swapIn(
+      touched,
+      () => store.writeFileAtomic(MANIFEST, jsonBytes(marked)),
+      () => (textAtStart === null ? store.remove(MANIFEST) : store.writeFileAtomic(MANIFEST, new TextEncoder().encode(textAtStart))),
+    );
+    await store.writeFileAtomic(MANIFEST, jsonBytes(manifest));
+    failed = false;
+    return { built: prepared.map((p) => p.season), skipped, manifest, filesWritten: staging.store.written.size, gold };
+  } catch (e) {
+    const after = madeRoot ? `nothing was written to ${opts.lake}` : `the lake at ${opts.lake} is unchanged`;
+    throw fsUserError(e, (e as NodeJS.ErrnoException).path ?? opts.lake, after) ?? e;
+  } finally {
+    if (staging !== null && !staging.keep) await staging.cleanUp();
+    if (release !== null) await release();
+    if (failed && madeRoot) await removeIfEmpty(opts.lake);
   }
-  await store.writeFileAtomic(MANIFEST, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
-  return { built: prepared.map((p) => p.season), skipped, manifest, filesWritten, gold };
+}
+
+function parseJson(text: string | null): Record<string, unknown> | null {
+  if (text === null) return null;
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function jsonBytes(v: unknown): Uint8Array {
+  return new TextEncoder().encode(`${JSON.stringify(v, null, 2)}\n`);
 }
