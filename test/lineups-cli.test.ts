@@ -8,7 +8,7 @@
 
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
@@ -282,5 +282,82 @@ describe('lineups on the command line', () => {
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/overlap\.csv line 3/);
     expect(existsSync(join(dir, 'never'))).toBe(false);
+  });
+
+  it('knows showdown: captain rows repeat their person at 1.5x salary, and score 1.5x in lineups', async () => {
+    // A showdown file made from the embedded slate's first game: every player a UTIL row and a CPT row (1.5x salary)
+    const folder = join(dir, 'showdown', `game_date=${PREGAME_EMBEDDED_DATE}`);
+    await mkdir(folder, { recursive: true });
+    const dkText = await readFile(join(SLATE, 'DKSalaries.csv'), 'utf8');
+    const records = parse<string[]>(dkText, { relax_column_count: true });
+    const [head, ...body] = records;
+    const info = body[0]![6]!;
+    const [away, home] = info.split(' ')[0]!.split('@') as [string, string];
+    const rows: string[][] = [];
+    body
+      .filter((r) => r[6] === info)
+      .forEach((r, k) => {
+        for (const [pos, mult, base] of [
+          ['CPT', 1.5, 50_000_000],
+          ['UTIL', 1, 60_000_000],
+        ] as const)
+          rows.push(
+            r.map((c, i) =>
+              i === 1
+                ? `${r[2]!} (${base + k})`
+                : i === 3
+                  ? String(base + k)
+                  : i === 4
+                    ? pos
+                    : i === 5
+                      ? String(Math.round(Number(c) * mult))
+                      : c,
+            ),
+          );
+      });
+    const q = (c: string): string => (/[",]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
+    await writeFile(join(folder, 'DKSalaries.csv'), [head!, ...rows].map((r) => r.map(q).join(',')).join('\n') + '\n');
+    const lines = (await readFile(join(SLATE, 'lines.csv'), 'utf8')).trim().split('\n');
+    await writeFile(
+      join(folder, 'lines.csv'),
+      [lines[0]!, ...lines.slice(1).filter((l) => l.includes(`,${home},${away},`))].join('\n') + '\n',
+    );
+    const ids = rows.map((r) => Number(r[3]));
+    const cpt = ids.filter((id) => id < 60_000_000);
+    const util = ids.filter((id) => id >= 60_000_000);
+    const teamOf = new Map(rows.map((r) => [Number(r[3]), r[7]!]));
+    // captain 0, the five cheapest utilities of other players (both teams in)
+    const salaryOf = new Map(rows.map((r) => [Number(r[3]), Number(r[5])]));
+    const picks = util
+      .filter((id) => id - 60_000_000 !== 0)
+      .sort((a, b) => salaryOf.get(a)! - salaryOf.get(b)! || a - b)
+      .slice(0, 5);
+    expect(new Set([cpt[0]!, ...picks].map((id) => teamOf.get(id))).size).toBe(2);
+    const lineupPath = join(dir, 'showdown.csv');
+    await writeFile(lineupPath, `CPT,UTIL,UTIL,UTIL,UTIL,UTIL\n${[cpt[0]!, ...picks].join(',')}\n`);
+    const out = join(dir, 'showdown-out');
+    await run(
+      process.execPath,
+      [BIN, 'sim', '--inputs', folder, '--lineups', lineupPath, '--worlds', '300', '--backend', 'cpu', '--run', 'sd', '--out', out],
+      { cwd: dir },
+    );
+    const proj = await csv(join(out, `game_date=${PREGAME_EMBEDDED_DATE}/run=sd/projections.csv`));
+    expect(proj).toHaveLength(rows.length);
+    const mean = new Map(proj.map((r) => [Number(r.dk_id), Number(r.dk_fpts_mean)]));
+    expect(mean.get(cpt[0]!)).toBe(mean.get(60_000_000));
+    const [lineup] = await csv(join(out, `game_date=${PREGAME_EMBEDDED_DATE}/run=sd/lineups.csv`));
+    expect(Object.keys(lineup!).slice(0, 7)).toEqual(['lineup', 'cpt', 'util1', 'util2', 'util3', 'util4', 'util5']);
+    expect(Number(lineup!.mean)).toBeCloseTo(1.5 * mean.get(cpt[0]!)! + picks.reduce((s, id) => s + mean.get(id)!, 0), 6);
+    // the captain's UTIL row with him as captain is one person twice
+    await writeFile(lineupPath, `CPT,UTIL,UTIL,UTIL,UTIL,UTIL\n${[cpt[0]!, 60_000_000, ...picks.slice(0, 4)].join(',')}\n`);
+    const err = await run(
+      process.execPath,
+      [BIN, 'sim', '--inputs', folder, '--lineups', lineupPath, '--worlds', '100', '--backend', 'cpu', '--out', join(dir, 'sd-bad')],
+      { cwd: dir },
+    ).then(
+      () => undefined,
+      (e: unknown) => e as { code: number; stderr: string },
+    );
+    expect(err?.stderr).toMatch(/line 2: .* appears twice \(CPT and UTIL\)/);
   });
 });

@@ -72,19 +72,20 @@ const cell = (v: string): string => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""'
  */
 export function exportDkCsv(sim: PregameSimulation): string {
   const lines = [EXPORT_HEADER.join(',')];
-  sim.pregame.players.forEach((p, i) => {
+  const rows = [...sim.pregame.players.map((p) => p.dkRow), ...sim.captainRows];
+  rows.forEach((d, i) => {
     const r = at(sim.dkRows, i);
     const f = (k: string): string => (r[k] as number).toFixed(2);
     lines.push(
       [
-        p.dkRow.position,
-        p.dkRow.nameId,
-        p.dkRow.name,
-        String(p.dkRow.dkId),
-        p.dkRow.rosterPosition,
-        String(p.dkRow.salary),
-        p.dkRow.gameInfo,
-        p.dkRow.teamAbbrev,
+        d.position,
+        d.nameId,
+        d.name,
+        String(d.dkId),
+        d.rosterPosition,
+        String(d.salary),
+        d.gameInfo,
+        d.teamAbbrev,
         f('dk_fpts_mean'),
         f('dk_fpts_p10'),
         f('dk_fpts_p90'),

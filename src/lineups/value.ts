@@ -76,7 +76,7 @@ export async function runLineupValue(o: ValueOptions): Promise<ValueReport> {
       date: inputs.date,
       ...(shareModel !== undefined ? { shareModel } : {}),
     });
-    const pool = poolOfDkRows(inputs.dkRows);
+    const pool = poolOfDkRows([...inputs.dkRows, ...inputs.captainRows]);
     placeOnSlate(pool, pregame, slate);
     const { request, result: pw } = playerWorldsRequest(slate, o.worlds);
     await simulate(slate, o.profile, o.backend, { worlds: o.worlds, seed: o.seed, lineups: request });

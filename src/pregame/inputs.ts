@@ -75,8 +75,13 @@ export interface PregameInputs {
   readonly files: PregameFiles;
   /** The date's games in tip order. */
   readonly games: readonly SlateGame[];
-  /** The DraftKings rows of the date, in file order: one output row each. */
+  /** The DraftKings rows of the date, in file order: one output row each (a showdown's captain rows aside). */
   readonly dkRows: readonly DkSlateRow[];
+  /**
+   * A showdown's CPT rows: the same people as their UTIL rows at 1.5x salary (and points, in lineups). They are
+   * kept out of matching, side files and the engine, and come back as output rows and lineup slots.
+   */
+  readonly captainRows: readonly DkSlateRow[];
   readonly injuries: readonly InjuryEntry[];
   /** Given lines by game key (`AWAY@HOME`); games missing here take the fallback (see lines.ts). */
   readonly lines: ReadonlyMap<string, LineEntry>;
@@ -253,7 +258,10 @@ async function readMinutes(
  */
 export async function readPregameInputs(files: PregameFiles, date?: string): Promise<PregameInputs> {
   const all = parseDkSalaries(await readTextFile(files.dkCsv), files.dkCsv);
-  const picked = pickSlateDate(all, files.dkCsv, date);
+  const chosen = pickSlateDate(all, files.dkCsv, date);
+  const isCaptain = (r: DkSlateRow): boolean => r.rosterPosition.split('/').some((x) => x.trim().toUpperCase() === 'CPT');
+  const captainRows = chosen.rows.filter(isCaptain);
+  const picked = { date: chosen.date, rows: chosen.rows.filter((r) => !isCaptain(r)) };
   const games = gamesOf(picked.rows);
   const teams = new Set(picked.rows.map((r) => r.teamId));
   const index = rowIndex(picked.rows);
@@ -265,5 +273,5 @@ export async function readPregameInputs(files: PregameFiles, date?: string): Pro
   const lines = files.lines === undefined ? new Map<string, LineEntry>() : await readLines(files.lines, picked.date, games);
   const starters = files.starters === undefined ? null : await readStarters(files.starters, teams, index, warnings);
   const minutes = files.minutes === undefined ? [] : await readMinutes(files.minutes, teams, index, warnings);
-  return { date: picked.date, files, games, dkRows: picked.rows, injuries, lines, starters, minutes, warnings };
+  return { date: picked.date, files, games, dkRows: picked.rows, captainRows, injuries, lines, starters, minutes, warnings };
 }

@@ -22,7 +22,7 @@ import { simulate, type SimulationRun } from '../../engine/core/simulate.ts';
 import type { LineupRequest } from '../../engine/kernels/lineups/lineups.ts';
 import type { Profile } from '../../engine/profile.ts';
 import { slateFromRows, type Slate } from '../../engine/slate.ts';
-import type { SlateGame } from './dk.ts';
+import type { DkSlateRow, SlateGame } from './dk.ts';
 import { readPregameInputs, type PregameFiles, type PregameInputs } from './inputs.ts';
 import { applyMinutesOverride } from './minutes.ts';
 import { resolvePregameSlate, type PregamePlayer, type PregameSlate } from './slate.ts';
@@ -79,8 +79,10 @@ export interface PregameSimulation extends Projections {
   pregame: PregameSlate;
   slate: Slate;
   run: SimulationRun;
-  /** one per DraftKings row, file order, columns of PREGAME_PROJECTIONS_SCHEMA */
+  /** one per DraftKings row, file order (a showdown's captain rows last), columns of PREGAME_PROJECTIONS_SCHEMA */
   dkRows: Record<string, Value>[];
+  /** a showdown's CPT rows (their output rows are the last of dkRows, in this order) */
+  captainRows: readonly DkSlateRow[];
   /** seconds spent building the slate (inputs, matching, features) before any world */
   buildSeconds: number;
   /** metrics.json's `pregame` object */
@@ -105,7 +107,7 @@ export function engineIdOf(playerId: number | null, dkId: number): number {
 /** Builds tonight's engine slate from the user's files and the lake's history before the date. */
 export async function buildPregameSlate(
   o: Omit<PregameSimOptions, 'profile' | 'backend' | 'worlds' | 'seed' | 'progress'>,
-): Promise<{ pregame: PregameSlate; slate: Slate; seconds: number; features: Record<string, unknown> }> {
+): Promise<{ pregame: PregameSlate; slate: Slate; seconds: number; features: Record<string, unknown>; inputs: PregameInputs }> {
   const started = performance.now();
   let inputs = o.inputs;
   if (inputs === undefined) {
@@ -182,6 +184,7 @@ export async function buildPregameSlate(
   return {
     pregame,
     slate,
+    inputs,
     seconds: (performance.now() - started) / 1000,
     features: {
       history_rows: feats.historyRows,
@@ -237,6 +240,15 @@ export async function simulatePregame(o: PregameSimOptions): Promise<PregameSimu
       minutes_override: p.minutesOverride,
     };
   });
+  // A showdown's captain rows repeat their person's row (his own points: the 1.5x is the lineup's, as DraftKings
+  // prints it), with the captain's id, salary and roster position.
+  const byPerson = new Map(pregame.players.map((p, i) => [`${p.dkRow.teamAbbrev}:${p.dkRow.name}`, dkRows[i]]));
+  for (const c of built.inputs.captainRows) {
+    const person = byPerson.get(`${c.teamAbbrev}:${c.name}`);
+    if (person === undefined)
+      throw new UserError(`${built.inputs.files.dkCsv} line ${c.line}: captain ${c.name} (${c.dkId}) has no UTIL row on the slate`);
+    dkRows.push({ ...person, dk_id: c.dkId, dk_name_id: c.nameId, roster_position: c.rosterPosition, salary: c.salary });
+  }
   const metrics = {
     ...pregame.metrics,
     slate_build_s: built.seconds,
@@ -245,7 +257,17 @@ export async function simulatePregame(o: PregameSimOptions): Promise<PregameSimu
     rows: dkRows.length,
     rows_out: dkRows.filter((r) => r.status === 'OUT').length,
   };
-  return { ...proj, date: pregame.date, pregame, slate, run, dkRows, buildSeconds: built.seconds, metrics };
+  return {
+    ...proj,
+    date: pregame.date,
+    pregame,
+    slate,
+    run,
+    dkRows,
+    captainRows: built.inputs.captainRows,
+    buildSeconds: built.seconds,
+    metrics,
+  };
 }
 
 /** A DraftKings row whose player has no simulated worlds (Out): zero minutes, stats and points. */

@@ -221,7 +221,7 @@ export function registerLineups(parent: Command): void {
       files,
       prepared,
       (inputs) =>
-        buildStage(inputs.dkRows, {
+        buildStage([...inputs.dkRows, ...inputs.captainRows], {
           worlds: prepared.worlds,
           objective,
           constraints,

@@ -323,7 +323,7 @@ export async function runPregame(
     const thresholds = o.thresholds !== undefined ? parseThresholds(o.thresholds) : undefined;
     const contest = await readContestFlags(o, p.seed);
     lineupStage = (ins) =>
-      scoreStage(ins.dkRows, {
+      scoreStage([...ins.dkRows, ...ins.captainRows], {
         text,
         file: lineupsFile,
         ...(thresholds !== undefined ? { thresholds } : {}),
