@@ -289,7 +289,7 @@ describe('lineups on the command line', () => {
     const folder = join(dir, 'showdown', `game_date=${PREGAME_EMBEDDED_DATE}`);
     await mkdir(folder, { recursive: true });
     const dkText = await readFile(join(SLATE, 'DKSalaries.csv'), 'utf8');
-    const records = parse<string[]>(dkText, { relax_column_count: true });
+    const records: string[][] = parse(dkText, { relax_column_count: true });
     const [head, ...body] = records;
     const info = body[0]![6]!;
     const [away, home] = info.split(' ')[0]!.split('@') as [string, string];

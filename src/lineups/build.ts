@@ -111,7 +111,14 @@ export interface BuiltSet {
 }
 
 /** N lineups by the objective, under the constraints, from the worlds in `pw`. */
-export async function buildSet(pool: LineupPool, pw: PlayerWorlds, objective: Objective, c: Constraints): Promise<BuiltSet> {
+export async function buildSet(
+  pool: LineupPool,
+  pw: PlayerWorlds,
+  objective: Objective,
+  c: Constraints,
+  /** with a contest: the set is chosen for the expected payout of its best lineup per world, not its score */
+  payout?: (world: number, score: number) => number,
+): Promise<BuiltSet> {
   if (objective.kind !== 'sim') {
     const built = await buildLineups(pool.players, pool.rules, playerValues(pool, pw, objective), c);
     return { lineups: built.map((b) => ({ players: b.players, line: 0 })) };
@@ -130,7 +137,7 @@ export async function buildSet(pool: LineupPool, pw: PlayerWorlds, objective: Ob
   const seen = new Set(candidates.map((l) => l.join(',')));
   for (const b of byMean) if (!seen.has(b.players.join(','))) candidates.push(b.players);
   const scores = scoreMatrix(pool, candidates, pw);
-  const picks = greedySelect(scores, candidates.length, pw.worlds, c.n, candidates, pool.players, c);
+  const picks = greedySelect(scores, candidates.length, pw.worlds, c.n, candidates, pool.players, c, payout);
   const count = new Map(found.map((f) => [f.lineup.join(','), f.count]));
   const chosen = picks.map((i) => at(candidates, i));
   // Greedy picks can corner the exposure limits before n; the rest are the best by mean that still fit them.

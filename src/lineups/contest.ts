@@ -677,3 +677,33 @@ function upperBound(a: Int32Array, s: number, from: number): number {
   }
   return lo;
 }
+
+/**
+ * What one more entry scoring `score` in world `w` would be paid against the field (its ties sharing their
+ * ranks' prizes), in dollars: the payout the sim-aware builder maximises for the set's best lineup in each
+ * world. Non-decreasing in the score. Field scores are [entry][world] in score units.
+ */
+export function fieldPayout(
+  payouts: Payouts,
+  fieldScores: Int32Array,
+  nField: number,
+  nWorlds: number,
+): (w: number, score: number) => number {
+  const sorted = new Int32Array(nField * nWorlds); // [world][entry], ascending
+  const column = new Int32Array(nField);
+  for (let w = 0; w < nWorlds; w++) {
+    for (let e = 0; e < nField; e++) column[e] = at(fieldScores, e * nWorlds + w);
+    column.sort();
+    sorted.set(column, w * nField);
+  }
+  const cum = new Float64Array(nField + 2);
+  for (let r = 1; r <= nField + 1; r++) cum[r] = at(cum, r - 1) + (r - 1 < payouts.prizeCents.length ? at(payouts.prizeCents, r - 1) : 0);
+  return (w, score) => {
+    const row = sorted.subarray(w * nField, (w + 1) * nField);
+    const lo = lowerBound(row, score);
+    const hi = upperBound(row, score, lo);
+    const above = nField - hi;
+    const tied = hi - lo + 1;
+    return (at(cum, above + tied) - at(cum, above)) / tied / 100;
+  };
+}

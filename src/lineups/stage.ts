@@ -14,7 +14,7 @@ import type { Slate } from '../../engine/slate.ts';
 import type { DkSlateRow } from '../pregame/dk.ts';
 import type { PregameSlate } from '../pregame/slate.ts';
 import { accumulate, buildSet, playerWorldsRequest, scoreMatrix, type BuiltSet, type Objective, type PlayerWorlds } from './build.ts';
-import { ContestAccumulator, duplicatesOf, parseOwnership, parsePayouts, sampleField, type Payouts } from './contest.ts';
+import { ContestAccumulator, duplicatesOf, fieldPayout, parseOwnership, parsePayouts, sampleField, type Payouts } from './contest.ts';
 import { InfeasibleError, buildLineups, type Constraints } from './optimize.ts';
 import { placeOnSlate, poolOfDkRows } from './pool.ts';
 import { readLineups, uploadCsv, type Lineup } from './read.ts';
@@ -265,7 +265,12 @@ export async function buildStage(dkRows: readonly DkSlateRow[], o: BuildFlags): 
       let built: BuiltSet;
       const started = performance.now();
       try {
-        built = await buildSet(pool, pw, o.objective, constraints);
+        // with a contest, the sim-aware set is chosen for its expected payout against the field, world by world
+        const payout =
+          contest !== undefined && o.objective.kind === 'sim'
+            ? fieldPayout(contest.payouts, scoreMatrix(pool, contest.field, pw), contest.field.length, pw.worlds)
+            : undefined;
+        built = await buildSet(pool, pw, o.objective, constraints, payout);
       } catch (e) {
         if (e instanceof InfeasibleError)
           throw new UserError(`lineups build: the constraints cannot all hold (${e.constraint}): ${e.message}`);
@@ -287,6 +292,9 @@ export async function buildStage(dkRows: readonly DkSlateRow[], o: BuildFlags): 
       }
       const extra = {
         objective: o.objective,
+        ...(contest !== undefined && o.objective.kind === 'sim'
+          ? { chosen_for: 'expected payout of the best lineup per world against the field' }
+          : {}),
         build_seconds: seconds,
         ...(built.candidates !== undefined ? { candidates: built.candidates } : {}),
         ...(built.warning !== undefined ? { warning: built.warning } : {}),
