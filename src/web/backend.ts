@@ -6,7 +6,8 @@
 import type { GameAccumulator } from '../../engine/cpu/simulate.ts';
 import { GpuUnavailableError, describeAdapter, requestGpuDevice, type GpuContext } from '../../engine/gpu/device.ts';
 import { registerShaderSource } from '../../engine/gpu/shader-source.ts';
-import { runGpu } from '../../engine/gpu/simulate-gpu.ts';
+import { runGpu, runGpuBlocks } from '../../engine/gpu/simulate-gpu.ts';
+import type { LineupAccumulator, LineupTable } from '../../engine/kernels/lineups/lineups.ts';
 import type { Profile } from '../../engine/profile.ts';
 import type { Slate } from '../../engine/slate.ts';
 import { UserError } from '../data/errors.ts';
@@ -32,6 +33,8 @@ export interface RunOutput {
   /** chunks of a WebGPU run that the engine reran on the CPU after a GPU failure, and the first failure */
   cpuChunks: number;
   gpuFailure?: string;
+  /** with a lineup: its histograms over the same worlds */
+  lineups?: LineupAccumulator;
 }
 
 /** Worlds per kernel batch: the CLI's default on the CPU; larger batches amortise dispatches on the GPU. */
@@ -72,23 +75,21 @@ export class BrowserEngine {
   async run(
     slate: Slate,
     profile: Profile,
-    opts: { seed: number; worlds: number; backend: 'auto' | 'cpu'; onProgress: (done: number) => void },
+    opts: { seed: number; worlds: number; backend: 'auto' | 'cpu'; onProgress: (done: number) => void; lineup?: LineupTable },
   ): Promise<RunOutput> {
     if (slate.nGames !== 1) throw new Error(`the demo runs one game at a time, got ${slate.nGames}`);
     const t0 = performance.now();
     if (this.gpu !== undefined && opts.backend === 'auto' && this.gpuFailure === undefined) {
       try {
         const lostFirst = this.gpu.lost.then((err) => Promise.reject(err));
-        const info: { results: { acc: GameAccumulator }[]; cpuChunks?: number; failure?: string } = await Promise.race([
-          runGpu(this.gpu.device, slate, profile, {
-            seed: opts.seed,
-            worlds: opts.worlds,
-            chunk: GPU_CHUNK,
-            saveWorlds: false,
-            onProgress: opts.onProgress,
-          }),
-          lostFirst,
-        ]);
+        const gpuOpts = { seed: opts.seed, worlds: opts.worlds, chunk: GPU_CHUNK, saveWorlds: false, onProgress: opts.onProgress };
+        const info: { results: { acc: GameAccumulator }[]; cpuChunks?: number; failure?: string; lineups?: LineupAccumulator } =
+          await Promise.race([
+            opts.lineup !== undefined
+              ? runGpuBlocks(this.gpu.device, slate, profile, { ...gpuOpts, lineups: { table: opts.lineup } })
+              : runGpu(this.gpu.device, slate, profile, gpuOpts),
+            lostFirst,
+          ]);
         const acc = info.results[0]?.acc;
         if (acc === undefined) throw new Error('the GPU run returned no game');
         return {
@@ -97,6 +98,7 @@ export class BrowserEngine {
           ms: performance.now() - t0,
           cpuChunks: info.cpuChunks ?? 0,
           ...(info.failure === undefined ? {} : { gpuFailure: info.failure }),
+          ...(info.lineups === undefined ? {} : { lineups: info.lineups }),
         };
       } catch (e) {
         if (e instanceof UserError) throw e;
@@ -104,8 +106,15 @@ export class BrowserEngine {
       }
     }
     const fallback = opts.backend === 'auto' ? this.gpuFailure : undefined;
-    const acc = await this.runInWorker(slate, profile, opts);
-    return { acc, backend: 'cpu-worker', ms: performance.now() - t0, cpuChunks: 0, ...(fallback === undefined ? {} : { fallback }) };
+    const { acc, lineups } = await this.runInWorker(slate, profile, opts);
+    return {
+      acc,
+      backend: 'cpu-worker',
+      ms: performance.now() - t0,
+      cpuChunks: 0,
+      ...(fallback === undefined ? {} : { fallback }),
+      ...(lineups === undefined ? {} : { lineups }),
+    };
   }
 
   /** Stops a worker run in progress (its promise rejects with a cancellation). */
@@ -116,12 +125,12 @@ export class BrowserEngine {
   private runInWorker(
     slate: Slate,
     profile: Profile,
-    opts: { seed: number; worlds: number; onProgress: (done: number) => void },
-  ): Promise<GameAccumulator> {
+    opts: { seed: number; worlds: number; onProgress: (done: number) => void; lineup?: LineupTable },
+  ): Promise<{ acc: GameAccumulator; lineups?: LineupAccumulator }> {
     this.worker ??= new Worker(new URL('./sim-worker.ts', import.meta.url), { type: 'module' });
     const worker = this.worker;
     const id = this.nextId++;
-    return new Promise<GameAccumulator>((resolve, reject) => {
+    return new Promise<{ acc: GameAccumulator; lineups?: LineupAccumulator }>((resolve, reject) => {
       const done = (): void => {
         worker.removeEventListener('message', onMessage);
         worker.removeEventListener('error', onError);
@@ -133,7 +142,7 @@ export class BrowserEngine {
         if (m.kind === 'progress') opts.onProgress(m.done);
         else {
           done();
-          if (m.kind === 'done') resolve(m.acc);
+          if (m.kind === 'done') resolve(m.lineups === undefined ? { acc: m.acc } : { acc: m.acc, lineups: m.lineups });
           else reject(new UserError(m.message));
         }
       };
@@ -150,7 +159,15 @@ export class BrowserEngine {
       };
       worker.addEventListener('message', onMessage);
       worker.addEventListener('error', onError);
-      const request: SimRequest = { id, slate, profile, seed: opts.seed, worlds: opts.worlds, chunk: CPU_CHUNK };
+      const request: SimRequest = {
+        id,
+        slate,
+        profile,
+        seed: opts.seed,
+        worlds: opts.worlds,
+        chunk: CPU_CHUNK,
+        ...(opts.lineup !== undefined ? { lineup: opts.lineup } : {}),
+      };
       worker.postMessage(request);
     });
   }

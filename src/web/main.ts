@@ -24,6 +24,8 @@ import { parseShareModel, type ShareModel } from '../shares/model.ts';
 import { parseMinutesModel, type MinutesModel } from '../features/minutes-model.ts';
 import { BrowserEngine, CancelledRun, type RunOutput } from './backend.ts';
 import { COLORS, drawBars, type Series } from './charts.ts';
+import { LINEUP_LO_POINTS, lineupTable } from '../../engine/kernels/lineups/lineups.ts';
+import { histogramStats } from '../lineups/report.ts';
 import { actualShares, dkValue, rebin, ruleOutEffect, summarise, type ActualLine, type GameSummary, type Side } from './usage.ts';
 
 const PROFILE = 'usage_shares_v1';
@@ -80,6 +82,8 @@ const state = {
   /** the game's slate as listed (nobody ruled out): the roster and the player picker */
   listed: undefined as Slate | undefined,
   out: new Set<number>(),
+  /** the lineup scored in every world of the listed run: player ids of this game */
+  lineup: [] as number[],
   before: undefined as Simulated | undefined,
   after: undefined as Simulated | undefined,
   actual: new Map<number, ActualLine>(),
@@ -193,7 +197,38 @@ async function selectGame(gameId: string, out: Set<number>): Promise<void> {
   team.value = outSide !== undefined ? String(outSide) : keep === '0' ? '0' : '1';
   renderRoster(listed, teamName);
   fillPlayers(listed);
+  state.lineup = [];
+  fillLineupPicker(listed);
   schedule(0);
+}
+
+/** The lineup picker: every player of the game, both teams. */
+function fillLineupPicker(listed: Slate): void {
+  const pick = select('lineup-pick');
+  pick.replaceChildren(
+    ...Array.from({ length: listed.nPlayers }, (_, i) => {
+      const o = new Option(listed.playerName[i], String(listed.playerId[i]!));
+      o.selected = state.lineup.includes(listed.playerId[i]!);
+      return o;
+    }),
+  );
+  input('lineup-paste').value = '';
+}
+
+/** Player ids of a pasted lineup: ids or names (case-insensitive) of this game, comma-separated. */
+function pastedLineup(text: string, listed: Slate): number[] {
+  const ids: number[] = [];
+  for (const part of text
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '')) {
+    let i = /^\d+$/.test(part) ? listed.playerId.indexOf(Number(part)) : -1;
+    if (i < 0) i = listed.playerName.findIndex((n) => n.toLowerCase() === part.toLowerCase());
+    if (i < 0) throw new UserError(`lineup: ${JSON.stringify(part)} is not a player id or name of this game`);
+    if (!ids.includes(listed.playerId[i]!)) ids.push(listed.playerId[i]!);
+  }
+  if (ids.length > 8) throw new UserError(`lineup: ${ids.length} players, a DraftKings lineup has at most 8`);
+  return ids;
 }
 
 function renderRoster(listed: Slate, teamName: (side: Side) => string): void {
@@ -281,7 +316,12 @@ function readKnobs(): { profile: Profile; worlds: number; backend: 'auto' | 'cpu
     'controls',
   );
   const backend = select('backend-choice').value === 'cpu' ? 'cpu' : 'auto';
-  return { profile, worlds, backend, key: JSON.stringify([state.data?.date, state.game, temperature, noise, cutoff, worlds, backend]) };
+  return {
+    profile,
+    worlds,
+    backend,
+    key: JSON.stringify([state.data?.date, state.game, temperature, noise, cutoff, worlds, backend, state.lineup]),
+  };
 }
 
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -338,10 +378,16 @@ async function simulate(gen: number): Promise<void> {
   const times: string[] = [];
   for (const job of jobs) {
     const slate = slateFromRows(date, gameRows(), job.out, modelFor(date), state.minutesModel);
+    // the lineup rides on the listed run: the same worlds as every figure above
+    const lineup =
+      job.which === 'before' && state.lineup.length > 0
+        ? lineupTable(slate, [state.lineup.map((id) => ({ player: slate.playerId.indexOf(id), weight: 1 }))], 4)
+        : undefined;
     const out = await engine.run(slate, knobs.profile, {
       seed: SEED,
       worlds: knobs.worlds,
       backend: knobs.backend,
+      ...(lineup !== undefined ? { lineup } : {}),
       onProgress: (n) => (progress.value = (finished + n) / total),
     });
     if (gen !== state.generation) return;
@@ -492,6 +538,52 @@ function render(): void {
       { histogram: true, valueTitle: 'share of worlds', categoryTitle: 'DK points (2-point bins)' },
     );
   }
+  renderLineup(before);
+}
+
+/** The lineup's score across the listed run's worlds, and the sum of its players' means as a check. */
+function renderLineup(before: Simulated): void {
+  const summary = el('lineup-summary');
+  const acc = before.run.lineups;
+  if (state.lineup.length === 0 || acc === undefined) {
+    summary.dataset.state = 'empty';
+    summary.textContent = 'Pick players above (or paste ids or names) to score a lineup in every world.';
+    drawBars(el<HTMLCanvasElement>('chart-lineup'), [], [], {
+      histogram: true,
+      valueTitle: 'share of worlds',
+      categoryTitle: 'lineup DK points',
+    });
+    return;
+  }
+  const st = histogramStats(acc.hist, 0, LINEUP_LO_POINTS * 4, 4);
+  const names = state.lineup.map((id) => before.summary.players.find((p) => p.playerId === id)?.name ?? String(id));
+  const playersMean = state.lineup.reduce((s, id) => s + (before.summary.players.find((p) => p.playerId === id)?.mean.dk ?? 0), 0);
+  summary.dataset.state = 'done';
+  summary.dataset.mean = st.mean.toFixed(6);
+  summary.dataset.playersMean = playersMean.toFixed(6);
+  summary.dataset.worlds = String(st.n);
+  summary.textContent = `${names.join(', ')}: DraftKings points across ${st.n.toLocaleString('en-US')} worlds, mean ${st.mean.toFixed(1)} (the players' means add to ${playersMean.toFixed(1)}), sd ${st.sd.toFixed(1)}, p10 ${st.quantile(0.1)}, p50 ${st.quantile(0.5)}, p90 ${st.quantile(0.9)}, P(>= ${Math.round(playersMean * 1.25)}) ${(100 * st.atLeast(Math.round(playersMean * 1.25))).toFixed(1)}%`;
+  // 5-point bins over the range the worlds reach
+  const edges: number[] = [];
+  const probs: number[] = [];
+  for (let b = 0; b < acc.hist.length; b++) {
+    const c = acc.hist[b]!;
+    if (c === 0) continue;
+    const points = (b + LINEUP_LO_POINTS * 4) / 4;
+    const edge = Math.floor(points / 5) * 5;
+    if (edges.length === 0 || edges[edges.length - 1]! < edge) {
+      for (let e = edges.length === 0 ? edge : edges[edges.length - 1]! + 5; e <= edge; e += 5) {
+        edges.push(e);
+        probs.push(0);
+      }
+    }
+    probs[probs.length - 1]! += c / st.n;
+  }
+  drawBars(el<HTMLCanvasElement>('chart-lineup'), edges.map(String), [{ label: 'lineup', data: probs, color: COLORS.before }], {
+    histogram: true,
+    valueTitle: 'share of worlds',
+    categoryTitle: 'lineup DK points (5-point bins)',
+  });
 }
 
 function histSeries(probs: number[][], withAfter: boolean, afterLabel: string): Series[] {
@@ -540,6 +632,26 @@ function bindControls(): void {
   select('backend-choice').addEventListener('change', () => schedule(0));
   select('target').addEventListener('change', () => render());
   select('player').addEventListener('change', () => render());
+  select('lineup-pick').addEventListener('change', () => {
+    const picked = [...select('lineup-pick').selectedOptions].map((o) => Number(o.value));
+    if (picked.length > 8) {
+      showMessage(`lineup: ${picked.length} players picked, a DraftKings lineup has at most 8`);
+      return;
+    }
+    state.lineup = picked;
+    schedule(0);
+  });
+  input('lineup-paste').addEventListener('change', () => {
+    if (state.listed === undefined) return;
+    try {
+      state.lineup = pastedLineup(input('lineup-paste').value, state.listed);
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    for (const o of select('lineup-pick').options) o.selected = state.lineup.includes(Number(o.value));
+    schedule(0);
+  });
   select('team').addEventListener('change', () => {
     if (state.listed !== undefined) fillPlayers(state.listed);
     render();

@@ -5,6 +5,7 @@ import { inlineCpuBackend, type GameAccumulator } from '../../engine/core/backen
 import { simulate } from '../../engine/core/simulate.ts';
 import type { Profile } from '../../engine/profile.ts';
 import type { Slate } from '../../engine/slate.ts';
+import type { LineupAccumulator, LineupTable } from '../../engine/kernels/lineups/lineups.ts';
 
 export interface SimRequest {
   id: number;
@@ -14,11 +15,13 @@ export interface SimRequest {
   seed: number;
   worlds: number;
   chunk: number;
+  /** a lineup to score in every world */
+  lineup?: LineupTable;
 }
 
 export type SimReply =
   | { id: number; kind: 'progress'; done: number }
-  | { id: number; kind: 'done'; acc: GameAccumulator }
+  | { id: number; kind: 'done'; acc: GameAccumulator; lineups?: LineupAccumulator }
   | { id: number; kind: 'error'; message: string };
 
 // The DOM lib types `self` as a Window; a dedicated worker's scope has this shape.
@@ -28,15 +31,20 @@ const scope = self as unknown as {
 };
 
 scope.onmessage = async (ev) => {
-  const { id, slate, profile, seed, worlds, chunk } = ev.data;
+  const { id, slate, profile, seed, worlds, chunk, lineup } = ev.data;
   try {
     const progress = { start() {}, stop() {}, log() {}, update: (done: number) => scope.postMessage({ id, kind: 'progress', done }) };
-    const run = await simulate(slate, profile, inlineCpuBackend({ chunk }), { seed, worlds, progress });
+    const run = await simulate(slate, profile, inlineCpuBackend({ chunk }), {
+      seed,
+      worlds,
+      progress,
+      ...(lineup !== undefined ? { lineups: { table: lineup } } : {}),
+    });
     const acc = (run.games[0] as { acc: GameAccumulator }).acc;
     const buffers = Object.values(acc)
       .filter((v): v is Float64Array | Uint32Array => ArrayBuffer.isView(v))
       .map((v) => v.buffer as ArrayBuffer);
-    scope.postMessage({ id, kind: 'done', acc }, buffers);
+    scope.postMessage({ id, kind: 'done', acc, ...(run.lineups !== undefined ? { lineups: run.lineups } : {}) }, buffers);
   } catch (e) {
     scope.postMessage({ id, kind: 'error', message: e instanceof Error ? e.message : String(e) });
   }

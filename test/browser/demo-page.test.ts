@@ -76,6 +76,19 @@ async function ruleOutTopPlayer(page: Page, run: number): Promise<EffectRow[]> {
   return rows;
 }
 
+/** Picks the game's first `n` players as a lineup: its mean across worlds is the sum of their means (two kernels). */
+async function scoreLineup(page: Page, run: number, n: number): Promise<void> {
+  const ids = await page.$$eval('#lineup-pick option', (os, k) => os.slice(0, k).map((o) => (o as HTMLOptionElement).value), n);
+  await page.locator('#lineup-pick').selectOption(ids);
+  await waitForRun(page, run);
+  await page.waitForSelector('#lineup-summary[data-state="done"]');
+  const d = await page.locator('#lineup-summary').evaluate((e) => Object.fromEntries(Object.entries((e as HTMLElement).dataset)));
+  expect(Number(d.worlds)).toBe(WORLDS);
+  expect(Number(d.playersMean)).toBeGreaterThan(0);
+  expect(Number(d.mean)).toBeCloseTo(Number(d.playersMean), 5);
+  expect(await page.locator('#chart-lineup').evaluate((c) => (c as HTMLCanvasElement).width)).toBeGreaterThan(0);
+}
+
 async function screenshots(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.screenshot({ path: join(SHOTS, `${name}-1280.png`), fullPage: true });
@@ -138,6 +151,8 @@ describe('the usage demo in Chromium', () => {
 
       await ruleOutTopPlayer(page, 3);
       expect(await run.getAttribute('data-backend')).toBe('webgpu');
+      await scoreLineup(page, 4, 6);
+      expect(await run.getAttribute('data-backend')).toBe('webgpu');
       // The charts drew: the share chart has a series for the rule-out.
       expect(await page.locator('#chart-shares').evaluate((c) => (c as HTMLCanvasElement).width)).toBeGreaterThan(0);
       await screenshots(page, 'demo-webgpu');
@@ -170,6 +185,17 @@ describe('the usage demo in Chromium', () => {
           );
       }
       await ruleOutTopPlayer(page, 2);
+      await scoreLineup(page, 3, 5);
+      // a pasted lineup by names; a name not in the game is one line
+      const names = await page.$$eval('#lineup-pick option', (os) => os.slice(0, 2).map((o) => o.textContent));
+      await page.locator('#lineup-paste').fill(names.join(', '));
+      await page.locator('#lineup-paste').dispatchEvent('change');
+      await waitForRun(page, 4);
+      expect(await page.locator('#lineup-pick').evaluate((e) => [...(e as HTMLSelectElement).selectedOptions].length)).toBe(2);
+      await page.locator('#lineup-paste').fill('Nobody Here');
+      await page.locator('#lineup-paste').dispatchEvent('change');
+      await page.waitForSelector('#message[data-state="error"]');
+      expect(await page.locator('#message').textContent()).toBe('lineup: "Nobody Here" is not a player id or name of this game');
       await screenshots(page, 'demo-cpu');
 
       // Bad input: one line on the page, nothing rerun.
