@@ -4,7 +4,7 @@
 // worker pool would be one more with the same `run`. This file stays importable in a browser. What a backend wants
 // recorded about itself (workers, adapter, retried chunks) comes back as `metrics`, for the caller to write.
 import { simulateGame, simulateSlateBlocks, type GameResult } from '../cpu/simulate.ts';
-import { runGpu, runGpuBlocks } from '../gpu/simulate-gpu.ts';
+import { runGpu, runGpuBlocks, type GpuRunInfo } from '../gpu/simulate-gpu.ts';
 import type { LineupAccumulator, LineupRequest } from '../kernels/lineups/lineups.ts';
 import type { Profile } from '../profile.ts';
 import type { Slate } from '../slate.ts';
@@ -85,21 +85,25 @@ export function gpuBackend(device: GPUDevice, opts: { adapter?: string; chunk?: 
         ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}),
         ...(r.onProgress !== undefined ? { onProgress: r.onProgress } : {}),
       });
-      return {
-        results,
-        chunkWorlds: info.chunkWorlds,
-        metrics: {
-          adapter,
-          gpu_chunks_retried_on_cpu: info.cpuChunks,
-          gpu_failure: info.failure ?? null,
-          kernels_on_cpu: info.cpuKernels,
-          gpu_buffers: info.buffers,
-        },
-        ...(info.failure !== undefined
-          ? { warning: `the GPU failed (${info.failure}); ${info.cpuChunks} chunks ran on the CPU path instead` }
-          : {}),
-      };
+      return { results, ...gpuRunMetrics(adapter, info) };
     },
+  };
+}
+
+/** What a GPU run records about itself, and the warning when chunks fell back to the CPU. */
+function gpuRunMetrics(adapter: string, info: Omit<GpuRunInfo, 'results'>): Omit<BackendRun, 'results'> {
+  return {
+    chunkWorlds: info.chunkWorlds,
+    metrics: {
+      adapter,
+      gpu_chunks_retried_on_cpu: info.cpuChunks,
+      gpu_failure: info.failure ?? null,
+      kernels_on_cpu: info.cpuKernels,
+      gpu_buffers: info.buffers,
+    },
+    ...(info.failure !== undefined
+      ? { warning: `the GPU failed (${info.failure}); ${info.cpuChunks} chunks ran on the CPU path instead` }
+      : {}),
   };
 }
 
@@ -126,21 +130,7 @@ async function runLineupsOnGpu(
       ...(chunk !== undefined ? { chunk } : {}),
       ...(r.onProgress !== undefined ? { onProgress: r.onProgress } : {}),
     });
-    return {
-      results,
-      lineups: acc,
-      chunkWorlds: info.chunkWorlds,
-      metrics: {
-        adapter,
-        gpu_chunks_retried_on_cpu: info.cpuChunks,
-        gpu_failure: info.failure ?? null,
-        kernels_on_cpu: info.cpuKernels,
-        gpu_buffers: info.buffers,
-      },
-      ...(info.failure !== undefined
-        ? { warning: `the GPU failed (${info.failure}); ${info.cpuChunks} chunks ran on the CPU path instead` }
-        : {}),
-    };
+    return { results, lineups: acc, ...gpuRunMetrics(adapter, info) };
   } catch (e) {
     if (!(e instanceof GpuDeviceLostError)) throw e;
     const out = simulateSlateBlocks(slate, profile, r.seed, r.worlds, CPU_CHUNK, r.saveWorlds, lineups);

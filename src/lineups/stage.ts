@@ -84,6 +84,14 @@ function readContest(pool: LineupPool, flags: ContestFlags, nUser: number): Cont
   throw new UserError('--payouts needs the other entries: --field FILE or --ownership FILE');
 }
 
+/** The contest as metrics.json and lineups_set.json record it. */
+const contestSummary = (c: Contest): Record<string, unknown> => ({
+  field: c.field.length,
+  field_source: c.source,
+  entries: c.payouts.entries,
+  entry_fee: c.payouts.entryFee,
+});
+
 const enc = (t: string): Uint8Array => new TextEncoder().encode(t);
 
 function outputFiles(
@@ -169,17 +177,7 @@ export function scoreStage(
       const acc = userAcc ?? run.lineups;
       if (acc === undefined) throw new Error('the run scored no lineups');
       const columns = ranked !== undefined && contest !== undefined ? contestColumns(ranked, lineups, contest.field) : undefined;
-      const extra =
-        contest !== undefined
-          ? {
-              contest: {
-                field: contest.field.length,
-                field_source: contest.source,
-                entries: contest.payouts.entries,
-                entry_fee: contest.payouts.entryFee,
-              },
-            }
-          : {};
+      const extra = contest !== undefined ? { contest: contestSummary(contest) } : {};
       const out = outputFiles(pool, lineups, acc, thresholds, columns, extra);
       return Promise.resolve({
         files: out.files,
@@ -298,16 +296,7 @@ export async function buildStage(dkRows: readonly DkSlateRow[], o: BuildFlags): 
         build_seconds: seconds,
         ...(built.candidates !== undefined ? { candidates: built.candidates } : {}),
         ...(built.warning !== undefined ? { warning: built.warning } : {}),
-        ...(contest !== undefined
-          ? {
-              contest: {
-                field: contest.field.length,
-                field_source: contest.source,
-                entries: contest.payouts.entries,
-                entry_fee: contest.payouts.entryFee,
-              },
-            }
-          : {}),
+        ...(contest !== undefined ? { contest: contestSummary(contest) } : {}),
       };
       const out = outputFiles(pool, built.lineups, acc, thresholds, columns, extra);
       return {
