@@ -88,7 +88,7 @@ export function pregameFolders(dir: string): { date: string; files: PregameFiles
 }
 
 /** Team ids of the lake's quarantined team-games on `date`, with their game ids and reasons (from the manifest). */
-async function quarantinedOn(lake: Lake, date: string): Promise<Map<number, { gameId: string; why: string }[]>> {
+export async function quarantinedOn(lake: Lake, date: string): Promise<Map<number, { gameId: string; why: string }[]>> {
   if (!(await lake.store.exists(MANIFEST))) return new Map();
   return quarantinedTeams(JSON.parse(new TextDecoder().decode(await lake.store.readFile(MANIFEST))) as LakeManifest, date);
 }

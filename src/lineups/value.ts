@@ -14,7 +14,7 @@ import type { Lake } from '../data/lake.ts';
 import type { Progress } from '../data/progress.ts';
 import type { ShareModel } from '../shares/model.ts';
 import { actualOfRow } from '../backtest/outcomes.ts';
-import { pregameFolders } from '../backtest/pregame.ts';
+import { pregameFolders, quarantinedOn } from '../backtest/pregame.ts';
 import { actualsOf } from '../backtest/run.ts';
 import { readPregameInputs } from '../pregame/inputs.ts';
 import { buildPregameSlate } from '../pregame/simulate.ts';
@@ -58,7 +58,8 @@ export interface ValueReport {
   ties: number;
   /** sim minus mean, best real score per slate: mean and its standard error over slates */
   best_real_diff: { mean: number; se: number; within_noise: boolean };
-  per_slate: { date: string; games: number; dk_rows: number; mean: SetOnSlate; sim: SetOnSlate }[];
+  /** left_out_quarantined: DraftKings rows of games whose box score the lake quarantined, kept out of both sets */
+  per_slate: { date: string; games: number; dk_rows: number; left_out_quarantined: number; mean: SetOnSlate; sim: SetOnSlate }[];
 }
 
 export async function runLineupValue(o: ValueOptions): Promise<ValueReport> {
@@ -81,12 +82,23 @@ export async function runLineupValue(o: ValueOptions): Promise<ValueReport> {
     const { request, result: pw } = playerWorldsRequest(slate, o.worlds);
     await simulate(slate, o.profile, o.backend, { worlds: o.worlds, seed: o.seed, lineups: request });
     const actual = await actualsOf(o.lake, inputs.date);
+    // A game the lake quarantined (a partial box score) cannot be scored: its players would read as zeros. Both
+    // sets leave its players out, so the comparison stays fair and real.
+    const quarantined = await quarantinedOn(o.lake, inputs.date);
+    const unscorable = pool.players.filter((p) => {
+      const row = [...inputs.dkRows, ...inputs.captainRows].find((r) => r.dkId === p.dkId);
+      return row !== undefined && (quarantined.has(row.teamId) || quarantined.has(row.opponentTeamId));
+    });
+    const slateConstraints: Constraints = {
+      ...constraints,
+      ...(unscorable.length > 0 ? { excludes: [...new Set(unscorable.map((p) => p.personKey))] } : {}),
+    };
     const playerOf = new Map(pregame.players.map((p) => [p.dkRow.dkId, p.playerId]));
     const realOf = pool.players.map(
       (p) => actualOfRow(playerOf.get(p.dkId) ?? null, actual).dk * (p.rosterPositions.includes('CPT') ? CAPTAIN_MULTIPLIER : 1),
     );
     const judge = async (objective: Objective): Promise<SetOnSlate> => {
-      const built = await buildSet(pool, pw, objective, constraints);
+      const built = await buildSet(pool, pw, objective, slateConstraints);
       for (const l of built.lineups) {
         const bad = lineupViolation(
           pool.rules,
@@ -112,6 +124,7 @@ export async function runLineupValue(o: ValueOptions): Promise<ValueReport> {
       date: inputs.date,
       games: slate.nGames,
       dk_rows: pool.players.length,
+      left_out_quarantined: unscorable.length,
       mean: await judge({ kind: 'mean' }),
       sim: await judge({ kind: 'sim', candidates: o.candidates }),
     });
