@@ -113,4 +113,44 @@ describe('backtest --inputs on two shared nights', () => {
     expect(stdout).toMatch(/per date:\n.*\n {2}2026-03-10 /);
     expect(stdout).toContain('left out: 2026-03-11');
   });
+
+  it('lineups value builds both sets on the two nights from real inputs, leaving the quarantined games out of both', async () => {
+    const json = join(dir, 'out', 'value.json');
+    await run(
+      'node',
+      [join(ROOT, 'bin/slatesim.js'), 'lineups', 'value', '--inputs', join(dir, 'inputs'), '--lake', join(dir, 'lake')].concat([
+        '--worlds',
+        '300',
+        '--candidates',
+        '15',
+        '--n',
+        '4',
+        '--json',
+        json,
+      ]),
+      { cwd: ROOT, maxBuffer: 1 << 24 },
+    );
+    const v = JSON.parse(await readFile(json, 'utf8')) as {
+      slates: number;
+      per_slate: {
+        date: string;
+        left_out_quarantined: number;
+        mean: { best_real: number; lineups: number };
+        sim: { best_real: number; lineups: number };
+      }[];
+      best_real_diff: { mean: number; se: number };
+    };
+    expect(v.slates).toBe(2);
+    expect(v.per_slate.map((r) => r.date)).toEqual(DATES);
+    const [d10, d11] = v.per_slate as [(typeof v.per_slate)[0], (typeof v.per_slate)[0]];
+    expect(d10.left_out_quarantined).toBe(0);
+    expect(d11.left_out_quarantined).toBeGreaterThan(0);
+    for (const r of v.per_slate)
+      for (const set of [r.mean, r.sim]) {
+        expect(set.lineups).toBe(4);
+        // eight real players: a lineup of healthy starters scores well above 100 on a real night
+        expect(set.best_real).toBeGreaterThan(100);
+      }
+    expect(Number.isFinite(v.best_real_diff.mean)).toBe(true);
+  }, 600_000);
 });
