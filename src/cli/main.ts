@@ -2,6 +2,8 @@
 // through args.ts). Every user mistake ends as one line on stderr and a non-zero exit; results go to
 // stdout, progress to stderr.
 import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { isUserError } from '../data/errors.ts';
 import { registerLakeBuild } from './commands/lake-build.ts';
 import { registerLakeSalaries } from './commands/lake-salaries.ts';
@@ -18,14 +20,36 @@ import { registerDiagnostics } from './commands/diagnostics.ts';
 import { registerGpu } from './commands/gpu.ts';
 import { registerLineups } from './commands/lineups.ts';
 
+import { PACKAGE_ROOT } from './args.ts';
+
 export { DEFAULT_SHARE_MODEL, PACKAGE_ROOT } from './args.ts';
+
+/** package.json's version, for `slatesim --version`. */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(resolve(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
+
+/** Commander's error text as one line: "error: unknown option '--wrlds'\n(Did you mean --worlds?)" becomes
+ * "unknown option '--wrlds' (did you mean --worlds?)". */
+export function oneLineError(str: string): string {
+  return str
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0)
+    .join(' ')
+    .replace(/^error: /, '')
+    .replace(/\(Did you mean/g, '(did you mean');
+}
 
 function program(): Command {
   const cli = new Command('slatesim')
     .description('NBA daily-fantasy world simulator: conserved team usage, WebGPU and CPU paths')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError(false)
+    .showSuggestionAfterError(true) // "(did you mean --worlds?)", kept on the one line below
     .exitOverride() // set before the subcommands exist, so they inherit it
-    .configureOutput({ outputError: (str, write) => write(`slatesim: ${(str.split('\n')[0] ?? '').replace(/^error: /, '')}\n`) });
+    .configureOutput({ outputError: (str, write) => write(`slatesim: ${oneLineError(str)}\n`) });
 
   const lake = cli.command('lake').description('build and inspect the Parquet lake');
   registerLakeBuild(lake);

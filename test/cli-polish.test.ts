@@ -1,0 +1,65 @@
+// `slatesim --version`, and "did you mean" for a mistyped command or flag, kept to one line on stderr, exit 2.
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { oneLineError } from '../src/cli/main.ts';
+import { ROOT } from './helpers.ts';
+
+const run = promisify(execFile);
+const BIN = join(ROOT, 'bin/slatesim.js');
+
+async function slatesim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [BIN, ...args], { cwd: ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+function oneLine(stderr: string): void {
+  expect(stderr.endsWith('\n')).toBe(true);
+  expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(stderr).not.toMatch(/\bat .*\.ts:\d+/);
+}
+
+describe('slatesim --version and suggestions', () => {
+  it('prints package.json version', async () => {
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const r = await slatesim('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(pkg.version);
+    expect(r.stderr).toBe('');
+  });
+
+  it('suggests the command for a mistyped one, on one line, exit 2', async () => {
+    const r = await slatesim('smi');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    oneLine(r.stderr);
+    expect(r.stderr).toBe("slatesim: unknown command 'smi' (did you mean sim?)\n");
+  });
+
+  it('suggests the subcommand for a mistyped one under a group', async () => {
+    const r = await slatesim('lake', 'infoo');
+    expect(r.code).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toContain('(did you mean info?)');
+  });
+
+  it('suggests the flag for a mistyped one, on one line, exit 2, before any work', async () => {
+    const r = await slatesim('sim', '--wrlds', '10');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    oneLine(r.stderr);
+    expect(r.stderr).toBe("slatesim: unknown option '--wrlds' (did you mean --worlds?)\n");
+  });
+
+  it('joins commander multi-line messages into one line', () => {
+    expect(oneLineError("error: unknown option '--lak'\n(Did you mean --lake?)\n")).toBe("unknown option '--lak' (did you mean --lake?)");
+    expect(oneLineError("error: missing required argument 'x'\n")).toBe("missing required argument 'x'");
+  });
+});
