@@ -3,7 +3,7 @@
 // sim command (src/cli/run-sim.ts) writes the files, the library API hands the result back.
 import type { MinutesModel } from '../src/features/minutes-model.ts';
 import { UserError } from '../src/data/errors.ts';
-import { candidatesOf, matchSalaries, parseDkCsv } from '../src/data/dk-salaries.ts';
+import { candidatesOf, dkJoinOf, matchSalaries, parseDkCsv, refuseDuplicateDkRows, type DkJoin } from '../src/data/dk-salaries.ts';
 import type { Lake } from '../src/data/lake.ts';
 import { PLAYER_GAMES } from '../src/data/tables.ts';
 import type { ShareModel } from '../src/shares/model.ts';
@@ -39,34 +39,42 @@ export interface SimulateDateOptions {
 export interface DateSimulation extends Projections {
   run: SimulationRun;
   salaries: SalaryMap;
+  /** with a DraftKings file: its rows on the date, how many matched, and which did not */
+  dkJoin?: DkJoin;
 }
 
 export async function simulateDate(opts: SimulateDateOptions): Promise<DateSimulation> {
   const slate = await loadSlate(opts.lake, opts.date, opts.playerOut, opts.shareModel, opts.minutesModel);
-  const salaries = await salariesFor(opts.lake, opts.dkCsv, opts.date);
+  const { salaries, join } = await salariesFor(opts.lake, opts.dkCsv, opts.date);
   const run = await simulate(slate, opts.profile, opts.backend, {
     worlds: opts.worlds,
     seed: opts.seed,
     saveWorlds: opts.saveWorlds === true,
     ...(opts.progress !== undefined ? { progress: opts.progress } : {}),
   });
-  return { run, salaries, ...projections(run, salaries) };
+  return { run, salaries, ...(join !== undefined ? { dkJoin: join } : {}), ...projections(run, salaries) };
 }
 
+/**
+ * Salaries by player_id from a DraftKings file, with how the join went. A player listed twice, or a file
+ * that matches under half of its rows on the date, is an error before any world is drawn.
+ */
 async function salariesFor(
   lake: Lake,
   dk: { text: string; file: string } | undefined,
   date: string,
-): Promise<Map<number, { salary: number; position: string }>> {
+): Promise<{ salaries: Map<number, { salary: number; position: string }>; join?: DkJoin }> {
   const out = new Map<number, { salary: number; position: string }>();
-  if (dk === undefined) return out;
+  if (dk === undefined) return { salaries: out };
   const rows = parseDkCsv(dk.text, dk.file).filter((r) => r.gameDate === date);
   if (rows.length === 0) throw new UserError(`--dk-csv ${dk.file}: no players on ${date}`);
   // Candidates: the date's box-score players (the slate plus who is out), so names meet their own team.
   const candidates = candidatesOf(
     await lake.read(PLAYER_GAMES, { startDate: date, endDate: date }, { columns: ['team_id', 'player_id', 'player_name'] }),
   );
-  for (const m of matchSalaries(rows, candidates))
-    if (m.candidate !== null) out.set(m.candidate.playerId, { salary: m.row.salary, position: m.row.position });
-  return out;
+  const matches = matchSalaries(rows, candidates);
+  refuseDuplicateDkRows(matches, dk.file);
+  const join = dkJoinOf(matches, dk.file, date);
+  for (const m of matches) if (m.candidate !== null) out.set(m.candidate.playerId, { salary: m.row.salary, position: m.row.position });
+  return { salaries: out, join };
 }

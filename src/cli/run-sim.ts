@@ -8,6 +8,7 @@
 
 import { checkRunName } from './args.ts';
 import { UserError } from '../data/errors.ts';
+import { dkJoinLine } from '../data/dk-salaries.ts';
 import type { MinutesModel } from '../features/minutes-model.ts';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -107,6 +108,7 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
   });
   const { run } = sim;
   if (run.warning !== undefined) process.stderr.write(`slatesim: ${run.warning}\n`);
+  if (sim.dkJoin !== undefined) process.stderr.write(`slatesim: ${dkJoinLine(sim.dkJoin)}\n`);
   const slate = run.slate;
   const metrics = {
     date: opts.date,
@@ -120,6 +122,7 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
     player_worlds_per_s: (slate.nPlayers * opts.worlds) / Math.max(run.seconds, 1e-9),
     slate: { players: slate.nPlayers, teams: slate.nTeams, games: slate.nGames },
     players_ruled_out: [...(opts.playerOut ?? [])],
+    ...(sim.dkJoin !== undefined ? { dk_join: sim.dkJoin } : {}),
     conservation: {
       team_worlds_checked: slate.nTeams * opts.worlds,
       target_violations: sim.conservationViolations,

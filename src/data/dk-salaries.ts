@@ -195,3 +195,65 @@ export function candidatesOf(f: Frame): Candidate[] {
   }
   return out;
 }
+
+/** How a DraftKings file met a box-score slate (`sim --mode box-score --dk-csv`): metrics.json's `dk_join`. */
+export interface DkJoin {
+  file: string;
+  date: string;
+  /** the file's rows on the date */
+  rows: number;
+  matched: number;
+  unmatched: { name: string; team: string; line: number }[];
+}
+
+/**
+ * The same player twice is an error naming both lines: the same DraftKings name and team, or two rows that
+ * joined to one player_id (which salary would be his?).
+ */
+export function refuseDuplicateDkRows(matches: readonly SalaryMatch[], file: string): void {
+  const name = basename(file);
+  const byNameTeam = new Map<string, DkRow>();
+  const byPlayer = new Map<number, DkRow>();
+  for (const m of matches) {
+    const r = m.row;
+    const key = `${normaliseName(r.name)}|${r.teamAbbrev.toUpperCase()}`;
+    const seen = byNameTeam.get(key);
+    if (seen !== undefined) {
+      throw new UserError(
+        `--dk-csv ${name}: ${r.name} (${r.teamAbbrev}) is listed twice, line ${seen.line} (salary ${seen.salary}) and line ${r.line} (salary ${r.salary})`,
+      );
+    }
+    byNameTeam.set(key, r);
+    if (m.candidate === null) continue;
+    const other = byPlayer.get(m.candidate.playerId);
+    if (other !== undefined) {
+      throw new UserError(
+        `--dk-csv ${name}: line ${other.line} (${other.name}, ${other.teamAbbrev}) and line ${r.line} (${r.name}, ${r.teamAbbrev}) both match player ${m.candidate.playerId} (${m.candidate.name})`,
+      );
+    }
+    byPlayer.set(m.candidate.playerId, r);
+  }
+}
+
+/** Counts and misses of a join; under half of the date's rows matched is an error naming the file and counts. */
+export function dkJoinOf(matches: readonly SalaryMatch[], file: string, date: string): DkJoin {
+  const unmatched = matches
+    .filter((m) => m.candidate === null)
+    .map((m) => ({ name: m.row.name, team: m.row.teamAbbrev, line: m.row.line }));
+  const join: DkJoin = { file, date, rows: matches.length, matched: matches.length - unmatched.length, unmatched };
+  if (2 * join.matched < join.rows) {
+    throw new UserError(
+      `--dk-csv ${basename(file)}: only ${join.matched} of ${join.rows} DraftKings rows on ${date} matched a player of the box score (under half; is it the right date's file?)`,
+    );
+  }
+  return join;
+}
+
+/** "N of M DraftKings rows matched; unmatched: name (team), ..." with the list clipped to `max` names. */
+export function dkJoinLine(join: DkJoin, max = 12): string {
+  const head = `${join.matched} of ${join.rows} DraftKings rows matched`;
+  if (join.unmatched.length === 0) return head;
+  const shown = join.unmatched.slice(0, max).map((u) => `${u.name} (${u.team})`);
+  const more = join.unmatched.length - shown.length;
+  return `${head}; unmatched: ${shown.join(', ')}${more > 0 ? `, and ${more} more` : ''}`;
+}
