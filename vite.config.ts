@@ -10,6 +10,8 @@ export default defineConfig({
   worker: { format: 'es' },
   test: {
     testTimeout: 120_000,
+    // the default reporter, then one line naming what was skipped and why (a missing adapter or chromium)
+    reporters: ['default', './test/skip-summary-reporter.ts'],
     hookTimeout: 300_000,
     projects: [
       { extends: true, test: { name: 'default', include: ['test/**/*.test.ts'], exclude: ['test/full/**'] } },
