@@ -1,7 +1,9 @@
-// `slatesim lake info`: what a lake holds, from its manifest and its partition paths (no data file is read).
+// `slatesim lake info`: what a lake holds, from its manifest and its partition paths (no data file is read,
+// except a season's silver rows when the build kept only some of its dates).
 import type { Lake } from '../data/lake.ts';
-import { ALL_LAKE_TABLES } from '../data/tables.ts';
-import { MANIFEST, type LakeManifest } from './build.ts';
+import { UserError } from '../data/errors.ts';
+import { ALL_LAKE_TABLES, PLAYER_GAMES } from '../data/tables.ts';
+import { MANIFEST, type LakeManifest, type SeasonManifest } from './build.ts';
 import type { BoxScoreReport } from './boxscores.ts';
 import type { MinutesSeasonMetrics } from './gold.ts';
 
@@ -45,26 +47,67 @@ export function formatMinutesMetrics(metrics: readonly MinutesSeasonMetrics[]): 
   return lines.join('\n');
 }
 
+/** The manifest, parsed; a file that is not JSON is one line naming it. */
+async function readManifest(lake: Lake): Promise<LakeManifest | undefined> {
+  if (!(await lake.store.exists(MANIFEST))) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(await lake.store.readFile(MANIFEST))) as LakeManifest;
+  } catch (e) {
+    throw new UserError(`lake ${lake.store.root}: ${MANIFEST} is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+/**
+ * Games, rows and available rows of one season as the lake holds them. The box-score report in the manifest
+ * describes the whole source file; when the build kept only some dates of it (`--start-date`/`--end-date`),
+ * those counts are of rows not in the lake, so the season's silver rows are counted instead.
+ */
+async function seasonCounts(
+  lake: Lake,
+  season: string,
+  s: SeasonManifest,
+): Promise<{ games: number; rows: number; available: number; cut: boolean }> {
+  const b = s.box_scores;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- an older manifest lacks quarantinedRows
+  const whole = s.rows.player_games === b.rows - (b.quarantinedRows ?? 0);
+  if (whole) return { games: b.games, rows: s.rows.player_games, available: b.available, cut: false };
+  const f = await lake.read(PLAYER_GAMES, { seasons: [Number(season)] }, { columns: ['game_id', 'available'] });
+  const games = new Set(f.columns.game_id as string[]).size;
+  const available = (f.columns.available as boolean[]).filter((a) => a).length;
+  return { games, rows: f.numRows, available, cut: true };
+}
+
 export async function lakeSummary(lake: Lake): Promise<string> {
   const out: string[] = [`lake ${lake.store.root}`];
-  if (await lake.store.exists(MANIFEST)) {
-    const m = JSON.parse(new TextDecoder().decode(await lake.store.readFile(MANIFEST))) as LakeManifest;
-    for (const [season, s] of Object.entries(m.seasons).sort()) {
-      const b = s.box_scores;
-      out.push(
-        `  season ${season}: ${s.dates[0]} .. ${s.dates[s.dates.length - 1]} (${s.dates.length} dates), ${b.games} games, ` +
-          `${s.rows.player_games} player-game rows (${b.available} available), ${s.rows.odds_snapshot} lines`,
-      );
-      for (const line of feedReportLines(b)) out.push(`    ${line}`);
-    }
+  const m = await readManifest(lake);
+  for (const [season, s] of Object.entries(m?.seasons ?? {}).sort()) {
+    const b = s.box_scores;
+    const first = s.dates[0];
+    const last = s.dates[s.dates.length - 1];
+    const c = await seasonCounts(lake, season, s);
+    out.push(
+      `  season ${season}: ${first} .. ${last} (${s.dates.length} dates), ${c.games} games, ` +
+        `${c.rows} player-game rows (${c.available} available), ${s.rows.odds_snapshot} lines`,
+    );
+    const report = c.cut
+      ? {
+          ...b,
+          // Only the quarantined games of the dates the lake holds; the feed's gap counts are of the whole file.
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- an older manifest lacks it
+          quarantined: (b.quarantined ?? []).filter((q) =>
+            q.game_dates.some((d) => first !== undefined && last !== undefined && d >= first && d <= last),
+          ),
+        }
+      : b;
+    for (const line of feedReportLines(report)) out.push(`    ${c.cut ? line.replace(/^feed: /, `feed (all of ${b.file}): `) : line}`);
   }
-  const gold = (await lake.store.exists(MANIFEST))
-    ? (JSON.parse(new TextDecoder().decode(await lake.store.readFile(MANIFEST))) as LakeManifest).gold
-    : undefined;
+  const gold = m?.gold;
   if (gold !== undefined) out.push(formatMinutesMetrics(gold.minutes_metrics));
+  let tables = 0;
   for (const t of ALL_LAKE_TABLES) {
     const parts = await lake.partitions(t);
     if (parts.length === 0) continue;
+    tables++;
     const dates = parts
       .map((p) => p.partition.game_date)
       .filter((d): d is string => d !== undefined)
@@ -72,5 +115,6 @@ export async function lakeSummary(lake: Lake): Promise<string> {
     const span = dates.length > 0 ? `, ${dates[0]} .. ${dates[dates.length - 1]}` : '';
     out.push(`  ${t.dir}: ${parts.length} file(s)${span}`);
   }
+  if (m === undefined && tables === 0) throw new UserError(`--lake ${lake.store.root}: not a lake (no ${MANIFEST} and no table files)`);
   return out.join('\n');
 }
