@@ -1,9 +1,9 @@
 // Argument parsing shared by the commands: every user mistake in a flag becomes a UserError naming the flag
 // and the value (one line, exit 2), and the package's own files (embedded lake, shipped share model) are
 // found from here whether slatesim runs from a checkout or from an installed package.
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { constants, existsSync, statSync, type Stats } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../data/errors.ts';
 import type { Lake } from '../data/lake.ts';
@@ -24,6 +24,42 @@ export async function readTextFile(path: string, flag: string): Promise<string> 
   } catch {
     throw new UserError(`${flag} ${path}: file not found`);
   }
+}
+
+/**
+ * Checked before any work (issue 16 item 4): the folder a run will write into can be made and written. Every
+ * part of the path that exists is a folder, and the deepest existing one is writable; nothing is created here.
+ */
+export async function checkWritableFolder(path: string, flag: string): Promise<void> {
+  let at = resolve(path);
+  for (;;) {
+    let st: Stats | undefined;
+    try {
+      st = await stat(at);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR') throw new UserError(`${flag} ${path}: a part of the path is a file, not a folder`);
+      if (code !== 'ENOENT') throw new UserError(`${flag} ${path}: cannot be read (${code ?? String(e)})`);
+    }
+    if (st !== undefined) {
+      if (!st.isDirectory()) throw new UserError(`${flag} ${path}: ${at === resolve(path) ? 'is' : `${at} is`} a file, not a folder`);
+      try {
+        await access(at, constants.W_OK);
+      } catch {
+        throw new UserError(`${flag} ${path}: ${at} is not writable`);
+      }
+      return;
+    }
+    const up = dirname(at);
+    if (up === at) return;
+    at = up;
+  }
+}
+
+/** A lake given on the command line is a folder that exists. */
+export function checkLakeFolder(path: string, flag = '--lake'): void {
+  if (!existsSync(path)) throw new UserError(`${flag} ${path}: no such folder`);
+  if (!statSync(path).isDirectory()) throw new UserError(`${flag} ${path}: is a file, not a lake folder`);
 }
 
 export function positiveInt(flag: string, value: string, max: number, allowZero = false): number {

@@ -182,7 +182,18 @@ export async function writeRunDir(out: string, date: string, run: string, files:
     if (name.startsWith(prefix) && Number.isInteger(pid) && (pid === process.pid || !alive(pid)))
       await rm(join(parent, name), { recursive: true, force: true });
   }
-  await mkdir(tmp, { recursive: true });
+  const writeError = (e: unknown): unknown => {
+    // what the disk or the system refuses (full, read-only, a file in the way) is one line naming the place
+    const code = (e as NodeJS.ErrnoException).code;
+    return code !== undefined && ['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'EISDIR'].includes(code)
+      ? new UserError(`--out ${out}: cannot write the run in ${parent} (${code})`)
+      : e;
+  };
+  try {
+    await mkdir(tmp, { recursive: true });
+  } catch (e) {
+    throw writeError(e);
+  }
   try {
     const store = new NodeFileStore(tmp);
     for (const [name, bytes] of files) await store.writeFileAtomic(name, bytes());
@@ -190,7 +201,7 @@ export async function writeRunDir(out: string, date: string, run: string, files:
     await rename(tmp, dir);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
-    throw e;
+    throw writeError(e);
   }
   return dir;
 }

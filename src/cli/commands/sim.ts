@@ -21,7 +21,16 @@ import { pregameFolderFiles, readPregameInputs, type PregameFiles, type PregameI
 import { scoreStage, type ContestFlags, type LineupStage } from '../../lineups/stage.ts';
 import { parseShareModel, type ShareModel } from '../../shares/model.ts';
 import { openLake } from '../../index.ts';
-import { PACKAGE_ROOT, checkRunName, positiveInt, readTextFile, shippedShareModel, slateDate } from '../args.ts';
+import {
+  PACKAGE_ROOT,
+  checkLakeFolder,
+  checkRunName,
+  checkWritableFolder,
+  positiveInt,
+  readTextFile,
+  shippedShareModel,
+  slateDate,
+} from '../args.ts';
 
 export interface SimCliOptions {
   lake?: string;
@@ -100,9 +109,10 @@ export function registerSim(parent: Command): void {
     if ((await lakeObj.partitions(RATES_TRAINING_BASE, { startDate: date, endDate: date })).length === 0) {
       throw new UserError(`--date ${date}: no available players in gold/rates_training_base for that date`);
     }
+    const out = o.out ?? (embedded ? resolve('out/sim/projections') : join(lakeDir, 'artifacts/sim/projections'));
+    await checkWritableFolder(out, '--out');
     // The device last, after every input is validated: a user mistake never waits on (or prints from) Dawn.
     const gpu = await openGpu(o.backend);
-    const out = o.out ?? (embedded ? resolve('out/sim/projections') : join(lakeDir, 'artifacts/sim/projections'));
     const result = await runSim({
       lake: lakeObj,
       date,
@@ -193,6 +203,7 @@ export async function prepareRun(o: SimCliOptions): Promise<{ files: PregameFile
   // Without --lake, pregame mode reads the embedded pregame lake (the 2025-26 history before its slate),
   // box-score mode the embedded 2023-24 slice.
   const embedded = o.lake === undefined;
+  if (o.lake !== undefined) checkLakeFolder(o.lake);
   const lakeDir = o.lake ?? resolve(PACKAGE_ROOT, files !== undefined ? EMBEDDED_PREGAME_LAKE_DIR : EMBEDDED_LAKE_DIR);
   const lakeObj = await openLake(lakeDir);
   return { files, prepared: { lakeObj, lakeDir, embedded, worlds, seed, chunk, workers } };
@@ -334,12 +345,13 @@ export async function runPregame(
   let shareModel: ShareModel | undefined;
   if (o.sharesModel !== undefined) shareModel = parseShareModel(await readTextFile(o.sharesModel, '--shares-model'), o.sharesModel);
   else shareModel = await shippedShareModel(profile.usage_shares.enabled, inputs.date);
+  const out = o.out ?? (p.embedded ? resolve('out/sim/projections') : join(p.lakeDir, 'artifacts/sim/projections'));
+  await checkWritableFolder(out, '--out');
   const gpu = await openGpu(o.backend);
   const backend =
     gpu !== undefined
       ? gpuBackend(gpu.device, { adapter: gpu.adapter, ...(p.chunk !== undefined ? { chunk: p.chunk } : {}) })
       : cpuBackend({ workers: p.workers, ...(p.chunk !== undefined ? { chunk: p.chunk } : {}) });
-  const out = o.out ?? (p.embedded ? resolve('out/sim/projections') : join(p.lakeDir, 'artifacts/sim/projections'));
   try {
     const r = await runPregameSim({
       lake: p.lakeObj,
