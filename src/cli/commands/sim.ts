@@ -386,7 +386,10 @@ export async function runPregame(
     );
     console.log(`  usage-share base: ${sim.slate.shareSource}; team points vs implied within ${(100 * sim.maxAnchorError).toFixed(2)}%`);
     console.log('  top projections (DK points mean / p10 / p90, salary):');
-    const top = [...sim.dkRows].sort((a, b) => (b.dk_fpts_mean as number) - (a.dk_fpts_mean as number)).slice(0, 8);
+    const top = sim.dkRows
+      .filter((r) => r.roster_position !== 'CPT')
+      .sort((a, b) => (b.dk_fpts_mean as number) - (a.dk_fpts_mean as number))
+      .slice(0, 8);
     for (const row of top)
       console.log(
         `    ${String(row.player_name).padEnd(26)} ${(row.dk_fpts_mean as number).toFixed(1).padStart(6)} ${(row.dk_fpts_p10 as number).toFixed(1).padStart(6)} ${(row.dk_fpts_p90 as number).toFixed(1).padStart(6)}  $${String(row.salary)}`,
