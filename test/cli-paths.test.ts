@@ -2,24 +2,13 @@
 // file, --lake that is a file; and what the disk refuses while writing (a full disk, here an injected ENOSPC) is one
 // line naming the place, with nothing left behind. (A read-only folder cannot be shown as root, which this machine
 // runs tests as: root writes anywhere.)
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { writeRunDir } from '../src/cli/run-sim.ts';
 import { isUserError } from '../src/data/errors.ts';
-import { ROOT, tempDir } from './helpers.ts';
-
-const BIN = join(ROOT, 'bin/slatesim.js');
-
-async function fails(args: string[], cwd: string): Promise<{ code: number; stderr: string }> {
-  return promisify(execFile)(process.execPath, [BIN, ...args], { cwd }).then(
-    () => ({ code: 0, stderr: '' }),
-    (e: unknown) => e as { code: number; stderr: string },
-  );
-}
+import { slatesimAt, tempDir } from './helpers.ts';
 
 describe('paths a run cannot use', () => {
   it('are named before any world is drawn, in one line', async () => {
@@ -35,7 +24,7 @@ describe('paths a run cannot use', () => {
       [['sim', '--worlds', '100', '--backend', 'cpu', '--lake', file], `--lake ${file}: is a file, not a lake folder`],
       [['sim', '--worlds', '100', '--backend', 'cpu', '--lake', join(dir, 'nowhere')], `--lake ${join(dir, 'nowhere')}: no such folder`],
     ] as const) {
-      const r = await fails([...args], dir);
+      const r = await slatesimAt(dir, args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toBe(`slatesim: ${message}\n`);
     }

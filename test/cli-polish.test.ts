@@ -1,24 +1,9 @@
 // `slatesim --version`, and "did you mean" for a mistyped command or flag, kept to one line on stderr, exit 2.
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { oneLineError } from '../src/cli/main.ts';
-import { ROOT } from './helpers.ts';
-
-const run = promisify(execFile);
-const BIN = join(ROOT, 'bin/slatesim.js');
-
-async function slatesim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { ROOT, slatesim } from './helpers.ts';
 
 function oneLine(stderr: string): void {
   expect(stderr.endsWith('\n')).toBe(true);

@@ -6,20 +6,9 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { EMBEDDED_SOURCE, ROOT, filesBelow, tempDir } from './helpers.ts';
+import { EMBEDDED_SOURCE, ROOT, filesBelow, slatesim, tempDir } from './helpers.ts';
 
 const run = promisify(execFile);
-const BIN = join(ROOT, 'bin/slatesim.js');
-
-async function slatesim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe('slatesim CLI', () => {
   it('summarises the embedded lake with no arguments', async () => {

@@ -1,10 +1,8 @@
 // The DraftKings join of box-score mode (`sim --mode box-score --dk-csv`) on the real 2023-01-18 slate: it says
 // how many rows matched and which did not (stderr and metrics.json), refuses a file that matches under half of
 // the date's rows, and refuses a player listed twice, naming both lines.
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Lake } from '../src/data/lake.ts';
 import { initParquetNode } from '../src/data/parquet-node.ts';
@@ -14,24 +12,12 @@ import { silentProgress } from '../src/cli/progress.ts';
 import { runSim } from '../src/cli/run-sim.ts';
 import { buildLake } from '../src/lake/build.ts';
 import { loadProfile } from '../engine/profile.ts';
-import { FIXTURES, ROOT, filesBelow, tempDir } from './helpers.ts';
+import { FIXTURES, filesBelow, slatesim, tempDir } from './helpers.ts';
 
-const run = promisify(execFile);
-const BIN = join(ROOT, 'bin/slatesim.js');
 const FIX = join(FIXTURES, 'dk-2023-01-18');
 const DK_CSV = join(FIX, 'dk_salaries_2023-01-18.csv');
 let lakeDir: string;
 let csv: string;
-
-async function slatesim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 const simArgs = (dk: string, out: string): string[] => [
   'sim',

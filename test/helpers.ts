@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll } from 'vitest';
 import { GpuUnavailableError, requestGpuDevice, type GpuContext } from '../engine/gpu/device.ts';
 
@@ -67,3 +69,19 @@ export function useGpuDevice(): { ctx?: GpuContext; skipReason: string } {
   afterAll(() => gpu.ctx?.device.destroy());
   return gpu;
 }
+
+const execFileAsync = promisify(execFile);
+
+/** The CLI as a user runs it (node bin/slatesim.js), from `cwd`: its exit code and both streams, never a throw. */
+export async function slatesimAt(cwd: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [join(ROOT, 'bin/slatesim.js'), ...args], { cwd });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+/** The CLI run from the package root (see slatesimAt). */
+export const slatesim = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => slatesimAt(ROOT, args);

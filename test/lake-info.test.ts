@@ -1,9 +1,7 @@
 // `slatesim lake info`: a path that is not a lake is one line and exit 2, and a lake built with --end-date
 // reports the games and rows it holds, not the whole season's of its source file.
-import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,22 +11,10 @@ import { NodeFileStore } from '../src/data/store-node.ts';
 import { silentProgress } from '../src/cli/progress.ts';
 import { buildLake } from '../src/lake/build.ts';
 import { lakeSummary } from '../src/lake/info.ts';
-import { FIXTURES, ROOT, tempDir } from './helpers.ts';
+import { FIXTURES, slatesim, tempDir } from './helpers.ts';
 
-const run = promisify(execFile);
-const BIN = join(ROOT, 'bin/slatesim.js');
 const FIX = join(FIXTURES, 'dk-2023-01-18');
 const END = '2022-11-15';
-
-async function slatesim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 let cutDir: string;
 

@@ -6,19 +6,15 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixtures below are fixed files and slates of known
    size, and every index or lookup is one the test has just built or asserted; a miss fails the test either way. */
 
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EMBEDDED_PREGAME_DIR, PREGAME_EMBEDDED_DATE } from '../src/lake/embed.ts';
 import { parseDkSalaries } from '../src/pregame/dk.ts';
-import { ROOT, filesBelow, tempDir } from './helpers.ts';
+import { ROOT, filesBelow, slatesim, tempDir } from './helpers.ts';
 
-const run = promisify(execFile);
-const BIN = join(ROOT, 'bin/slatesim.js');
 const SLATE = join(ROOT, EMBEDDED_PREGAME_DIR, `game_date=${PREGAME_EMBEDDED_DATE}`);
 const WORLDS = '300';
 const RUN_DIR = `game_date=${PREGAME_EMBEDDED_DATE}/run=usage_shares_v1-s7-w${WORLDS}-pregame`;
@@ -72,16 +68,6 @@ const CONTRACT_COLUMNS = [
 ];
 
 type Row = Record<string, string>;
-
-async function slatesim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 /** A pregame run on the embedded slate and lake (no --lake: the default a fresh clone gets). */
 async function pregame(out: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
