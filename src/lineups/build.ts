@@ -3,13 +3,7 @@
 // integers); from that matrix come each objective's values, the sim-aware candidate pool (the optimal lineup
 // in each of K worlds, solved by the MIP), the candidates' scores in every world, the greedy choice of the set
 // that maximises the expected best-of-set score, and the chosen set's exact statistics.
-import {
-  LINEUP_BINS,
-  newLineupAccumulator,
-  reduceLineups,
-  type LineupAccumulator,
-  type LineupRequest,
-} from '../../engine/kernels/lineups/lineups.ts';
+import { newLineupAccumulator, reduceLineups, type LineupAccumulator, type LineupRequest } from '../../engine/kernels/lineups/lineups.ts';
 import type { Slate } from '../../engine/slate.ts';
 import { at } from '../data/checked.ts';
 import { buildLineups, candidatePool, greedySelect, solveLineup, type Constraints } from './optimize.ts';
@@ -65,7 +59,6 @@ export function accumulate(scores: Int32Array, nLineups: number, worlds: number,
   const table = { nLineups, nSlots: 0, slots: new Int32Array(0), unitsPerPoint };
   const acc = newLineupAccumulator(table);
   reduceLineups(acc, table, scores, worlds);
-  if (acc.hist.length !== nLineups * LINEUP_BINS) throw new RangeError('lineup histogram size');
   return acc;
 }
 

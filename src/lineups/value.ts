@@ -77,7 +77,9 @@ export async function runLineupValue(o: ValueOptions): Promise<ValueReport> {
       date: inputs.date,
       ...(shareModel !== undefined ? { shareModel } : {}),
     });
-    const pool = poolOfDkRows([...inputs.dkRows, ...inputs.captainRows]);
+    // pool.players[i] is rows[i]
+    const rows = [...inputs.dkRows, ...inputs.captainRows];
+    const pool = poolOfDkRows(rows);
     placeOnSlate(pool, pregame, slate);
     const { request, result: pw } = playerWorldsRequest(slate, o.worlds);
     await simulate(slate, o.profile, o.backend, { worlds: o.worlds, seed: o.seed, lineups: request });
@@ -85,9 +87,9 @@ export async function runLineupValue(o: ValueOptions): Promise<ValueReport> {
     // A game the lake quarantined (a partial box score) cannot be scored: its players would read as zeros. Both
     // sets leave its players out, so the comparison stays fair and real.
     const quarantined = await quarantinedOn(o.lake, inputs.date);
-    const unscorable = pool.players.filter((p) => {
-      const row = [...inputs.dkRows, ...inputs.captainRows].find((r) => r.dkId === p.dkId);
-      return row !== undefined && (quarantined.has(row.teamId) || quarantined.has(row.opponentTeamId));
+    const unscorable = pool.players.filter((_, i) => {
+      const row = at(rows, i);
+      return quarantined.has(row.teamId) || quarantined.has(row.opponentTeamId);
     });
     const slateConstraints: Constraints = {
       ...constraints,
