@@ -169,7 +169,7 @@ export class GpuLineups {
     pass.setPipeline(this.score);
     for (const g of this.groups) {
       pass.setBindGroup(0, g.bind);
-      const [gx, gy] = dispatchGrid(Math.ceil((g.n * n) / WORKGROUP_SIZE), max);
+      const [gx, gy] = dispatchGrid(Math.ceil(n / WORKGROUP_SIZE), max);
       pass.dispatchWorkgroups(gx, gy);
     }
     if (this.table.nLineups > 0) {

@@ -1,8 +1,9 @@
 // Lineups scored in every world of a block, the WGSL twin of lineups.ts (layouts are stated there).
-// `score`: one invocation per (lineup, world): the lineup's score in integer units from every game's DraftKings
-// points of that world, its histogram bin by atomicAdd, the world's best key by atomicMax, and the score itself
-// when the caller wants the matrix. `fold_best`: one invocation per world: the best key into the best-of-set
-// histogram and the winning lineup's count, then the key cleared for the next block. All integers: the result
+// `score`: one invocation per world, over a group of lineups: each lineup's score in integer units from every
+// game's DraftKings points of that world, its histogram bin by atomicAdd, the world's best key by atomicMax, and
+// the score itself when the caller wants the matrix (indexed by the lineup's place in the whole table, not in
+// its group). `fold_best`: one invocation per world: the best key into the best-of-set histogram and the
+// winning lineup's count, then the key cleared for the next block. All integers: the result
 // does not depend on the order of the atomics.
 
 override WORKGROUP_SIZE: u32 = 64u;
@@ -30,26 +31,33 @@ struct LineupParams {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn score(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let idx = gid.y * groups.x * WORKGROUP_SIZE + gid.x;
+  let w = gid.y * groups.x * WORKGROUP_SIZE + gid.x;
   let n = params.worlds;
-  if (idx >= n * params.n_lineups) { return; }
-  let l = idx / n;
-  let w = idx % n;
-  var total: i32 = 0;
-  for (var k = 0u; k < params.n_slots; k++) {
-    let s = slots[l * params.n_slots + k];
-    if (s.w == 0) { continue; }
-    let at = n * u32(s.x) + w * u32(s.y) + u32(s.z);
-    total += s.w * i32(round(dk[at] * 4.0));
+  if (w >= n) { return; }
+  // One invocation per world walks the group's lineups: the world's best key stays in a register and meets the
+  // other groups' by one atomicMax, and neighbouring invocations (neighbouring worlds) add into the same
+  // lineup's histogram row at the same time.
+  var best_key: u32 = 0u;
+  var clamped_here: u32 = 0u;
+  for (var l = 0u; l < params.n_lineups; l++) {
+    var total: i32 = 0;
+    for (var k = 0u; k < params.n_slots; k++) {
+      let s = slots[l * params.n_slots + k];
+      if (s.w == 0) { continue; }
+      let at = n * u32(s.x) + w * u32(s.y) + u32(s.z);
+      total += s.w * i32(round(dk[at] * 4.0));
+    }
+    var bin = total - params.lo;
+    if (bin < 0 || bin >= i32(LINEUP_BINS)) {
+      clamped_here++;
+      bin = clamp(bin, 0, i32(LINEUP_BINS) - 1);
+    }
+    atomicAdd(&hist[l * LINEUP_BINS + u32(bin)], 1u);
+    best_key = max(best_key, (u32(bin) << 20u) | (MAX_LINEUPS - (params.lineup0 + l)));
+    if (params.want_scores != 0u) { scores[(params.lineup0 + l) * n + w] = total; }
   }
-  var bin = total - params.lo;
-  if (bin < 0 || bin >= i32(LINEUP_BINS)) {
-    atomicAdd(&clamped[0], 1u);
-    bin = clamp(bin, 0, i32(LINEUP_BINS) - 1);
-  }
-  atomicAdd(&hist[l * LINEUP_BINS + u32(bin)], 1u);
-  atomicMax(&best[w], (u32(bin) << 20u) | (MAX_LINEUPS - (params.lineup0 + l)));
-  if (params.want_scores != 0u) { scores[l * n + w] = total; }
+  if (clamped_here > 0u) { atomicAdd(&clamped[0], clamped_here); }
+  atomicMax(&best[w], best_key);
 }
 
 @group(0) @binding(7) var<storage, read_write> best_hist: array<atomic<u32>>;
