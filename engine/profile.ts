@@ -4,6 +4,10 @@
 import { z } from 'zod';
 import { UserError } from '../src/data/errors.ts';
 import { at } from '../src/data/checked.ts';
+// the measured rank weights live beside the minutes model, which shares them
+import { FILL_RANK_WEIGHTS } from '../src/features/rank-weights.ts';
+
+export { FILL_RANK_WEIGHTS };
 
 const num = (min: number, max: number, def: number, doc: string, opts: { exclusiveMin?: boolean } = {}) =>
   (opts.exclusiveMin === true ? z.number().gt(min) : z.number().gte(min)).lte(max).default(def).describe(doc);
@@ -12,13 +16,6 @@ const bool = (def: boolean, doc: string) => z.boolean().default(def).describe(do
 
 export const TARGETS = ['fga', 'fta', 'tov'] as const;
 
-/**
- * Minutes gained per teammate by minutes rank (1..9, 10+) on the first night a regular starter sits, against
- * nights with nobody out: `slatesim diagnostics minutes-vacancy` on the regular seasons 2018-2024 (2,150 such
- * team-games; README "Where minutes go when players sit"), so 2025 stays a season the weights never saw. With
- * 2025 added they move by at most 0.12.
- */
-export const FILL_RANK_WEIGHTS = [0.39, 0.66, 1.06, 1.54, 2.1, 2.56, 2.59, 2.89, 2.84, 2.35] as const;
 export type Target = (typeof TARGETS)[number];
 
 export const ProfileSchema = z

@@ -1,5 +1,6 @@
 // The pregame minutes projection (projections_minutes_v1): p50 by median regression on recent minutes, role
-// and vacated minutes; team p50s pulled toward 240; p10/p90 from the residuals of comparable players in
+// and vacated minutes (also by the player's minutes rank); team p50s pulled toward 240 (a shortfall added by
+// minutes rank with the measured weights, a surplus scaled down); p10/p90 from the residuals of comparable players in
 // held-out earlier games; play_prob by logistic regression on how often he was available and got minutes.
 // Every fit uses only seasons before the one it predicts.
 
@@ -10,6 +11,7 @@
 import { UserError } from '../data/errors.ts';
 import { lad, logistic, predictLinear, predictLogistic, quantile } from '../models/linear.ts';
 import type { FeatureRow } from './rates-base.ts';
+import { FILL_RANK_WEIGHTS, fillRankWeight } from './rank-weights.ts';
 
 export const MINUTES_MODEL_VERSION = 'projections_minutes_v1';
 
@@ -43,6 +45,24 @@ export const MINUTES_FEATURES = [
   'rank_top5',
   'rank_6_8',
   'rotation_depth',
+  'vac_rank1',
+  'vac_rank2',
+  'vac_rank3_4',
+  'vac_rank5_6',
+  'vac_rank7_8',
+  'vac_rank9_10',
+  'vac_rank11_plus',
+] as const;
+
+/** The vac_rank* features: the vacated recent minutes, in the column of the player's minutes-rank bin. */
+const VAC_RANK_BINS = [
+  ['vac_rank1', 1],
+  ['vac_rank2', 2],
+  ['vac_rank3_4', 4],
+  ['vac_rank5_6', 6],
+  ['vac_rank7_8', 8],
+  ['vac_rank9_10', 10],
+  ['vac_rank11_plus', Infinity],
 ] as const;
 
 export const PLAY_FEATURES = [
@@ -135,6 +155,9 @@ export function designMatrices(rows: readonly FeatureRow[]): { x: Float64Array; 
       const returning = num(r.days_since_played, 0) >= 10 ? 1 : 0;
       const rank = num(r.minutes_rank_in_team, 99);
       const groupVac = num(r[`vac_min_${String(r.pos_group)}`], 0);
+      const vacRecent = num(r.vac_min_recent, 0);
+      const rankBin = VAC_RANK_BINS.findIndex(([, upTo]) => rank <= upTo);
+      const vacRank = (k: number): number => (k === rankBin ? vacRecent : 0);
       const f: Record<(typeof MINUTES_FEATURES)[number], number> = {
         intercept: 1,
         recent_minutes: recent,
@@ -165,6 +188,13 @@ export function designMatrices(rows: readonly FeatureRow[]): { x: Float64Array; 
         rank_6_8: rank >= 6 && rank <= 8 ? 1 : 0,
         rotation_depth: depth,
         share_x_shortfall: teamRecent > 0 ? (Math.max(0, 240 - teamRecent) * recent) / teamRecent : 0,
+        vac_rank1: vacRank(0),
+        vac_rank2: vacRank(1),
+        vac_rank3_4: vacRank(2),
+        vac_rank5_6: vacRank(3),
+        vac_rank7_8: vacRank(4),
+        vac_rank9_10: vacRank(5),
+        vac_rank11_plus: vacRank(6),
       };
       MINUTES_FEATURES.forEach((name, a) => (x[i * p + a] = f[name]));
       PLAY_FEATURES.forEach((name, a) => (xPlay[i * q + a] = f[name]));
@@ -190,9 +220,20 @@ function predictCore(
   const p50 = new Float64Array(rows.length);
   for (const group of teamGameGroups(rows)) {
     let expected = 0;
-    for (const i of group) expected += Math.max(0, raw[i]!) * play[i]!;
+    let weights = 0;
+    for (const i of group) {
+      expected += Math.max(0, raw[i]!) * play[i]!;
+      weights += fillRankWeight(num(rows[i]!.minutes_rank_in_team, FILL_RANK_WEIGHTS.length)) * play[i]!;
+    }
+    // A team projected short of 240 gets `alpha` of the shortfall added by minutes rank with the measured weights
+    // (the deep bench gains most, as when a starter sits); one projected over is scaled down.
+    const shortfall = 240 - expected;
     const scale = expected > 0 ? (240 / expected) ** model.team_scale_alpha : 1;
-    for (const i of group) p50[i] = Math.min(48, Math.max(0, raw[i]! * scale));
+    for (const i of group) {
+      const w = fillRankWeight(num(rows[i]!.minutes_rank_in_team, FILL_RANK_WEIGHTS.length));
+      const m = shortfall > 0 && weights > 0 ? Math.max(0, raw[i]!) + (model.team_scale_alpha * shortfall * w) / weights : raw[i]! * scale;
+      p50[i] = Math.min(48, Math.max(0, m));
+    }
   }
   return { p50, play };
 }

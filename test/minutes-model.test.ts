@@ -1,0 +1,68 @@
+// The minutes model's vacancy-by-rank pieces on constructed team-games: the vac_rank* features put the vacated
+// minutes in the column of the player's minutes-rank bin, and a team projected short of 240 is filled by minutes
+// rank with the measured weights (the deep bench gains most), while one projected over is scaled down.
+import { describe, expect, it } from 'vitest';
+import {
+  designMatrices,
+  heuristicMinutesModel,
+  MINUTES_FEATURES,
+  predictMinutes,
+  type MinutesModel,
+} from '../src/features/minutes-model.ts';
+import type { FeatureRow } from '../src/features/rates-state.ts';
+import { FILL_RANK_WEIGHTS, fillRankWeight } from '../src/features/rank-weights.ts';
+import { at } from '../src/data/checked.ts';
+
+/** One team-game of n available players, ranked 1..n, with `recent` minutes each and `vac` vacated minutes. */
+function team(recent: number[], vac: number): FeatureRow[] {
+  return recent.map((m, k) => ({
+    game_id: 'g1',
+    team_id: 1,
+    recent_minutes: m,
+    minutes_rank_in_team: k + 1,
+    vac_min_recent: vac,
+    is_starter: k < 5,
+    pos_group: 'guard',
+  }));
+}
+
+const col = (name: (typeof MINUTES_FEATURES)[number]): number => MINUTES_FEATURES.indexOf(name);
+
+/** A model whose p50 is the recent minutes (heuristic), always playing, with the team fill at strength alpha. */
+function model(alpha: number): MinutesModel {
+  const m = heuristicMinutesModel();
+  m.beta_play = m.beta_play.map(() => 0);
+  m.beta_play[0] = 50; // play probability 1
+  m.team_scale_alpha = alpha;
+  return m;
+}
+
+describe('minutes model: vacancy by minutes rank', () => {
+  it('puts the vacated minutes in the rank bin of each player and nowhere else', () => {
+    const rows = team([36, 34, 32, 30, 28, 22, 18, 14, 10, 8, 6, 4], 30);
+    const { x } = designMatrices(rows);
+    const p = MINUTES_FEATURES.length;
+    const bins = ['vac_rank1', 'vac_rank2', 'vac_rank3_4', 'vac_rank5_6', 'vac_rank7_8', 'vac_rank9_10', 'vac_rank11_plus'] as const;
+    const expected = [0, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6];
+    rows.forEach((_, i) => {
+      bins.forEach((b, k) => expect(x[i * p + col(b)]).toBe(k === expected[i] ? 30 : 0));
+    });
+  });
+
+  it('fills a shortfall by rank with the measured weights, and scales a surplus down', () => {
+    // 200 projected minutes: alpha 0.5 adds 20 by the rank weights
+    const short = team([36, 34, 32, 30, 28, 20, 12, 8], 40);
+    const got = predictMinutes(model(0.5), short).map((q) => q.p50);
+    const w = short.map((r) => fillRankWeight(r.minutes_rank_in_team as number));
+    const sw = w.reduce((a, b) => a + b, 0);
+    got.forEach((m, i) => expect(m).toBeCloseTo((at(short, i).recent_minutes as number) + (20 * at(w, i)) / sw, 9));
+    expect(got.reduce((a, b) => a + b, 0)).toBeCloseTo(220, 9);
+    // the eighth man gains more than the first
+    expect(at(got, 7) - 8).toBeGreaterThan(at(got, 0) - 36);
+    expect(FILL_RANK_WEIGHTS[7]).toBeGreaterThan(FILL_RANK_WEIGHTS[0]);
+    // 270 projected: scaled by (240 / 270) ^ alpha
+    const over = team([40, 38, 36, 34, 32, 30, 30, 30], 0);
+    const down = predictMinutes(model(0.5), over).map((q) => q.p50);
+    down.forEach((m, i) => expect(m).toBeCloseTo((at(over, i).recent_minutes as number) * (240 / 270) ** 0.5, 9));
+  });
+});
