@@ -89,7 +89,7 @@ export function reduceBatch(acc: GameAccumulator, b: GameBatch): void {
       acc.dkHist[j * DK_BINS + bin] = acc.dkHist[j * DK_BINS + bin]! + 1;
       const m = b.minutes[x]!;
       // In fixed point, as on the GPU: a sum of multiples of 1/MINUTES_FIXED is exact, so it does not depend
-      // on the order of the worlds and partial sums of world ranges merge to the same bytes (engine/dist).
+      // on the order of the worlds and partial sums of world ranges merge to the same bytes (engine/shards).
       acc.minSum[j] = acc.minSum[j]! + Math.floor(m * MINUTES_FIXED + 0.5) / MINUTES_FIXED;
       const mb = Math.min(MIN_BINS - 1, Math.floor(m / MIN_BIN));
       acc.minHist[j * MIN_BINS + mb] = acc.minHist[j * MIN_BINS + mb]! + 1;
