@@ -57,6 +57,8 @@ export async function redisBackend(o: RedisBackendOptions): Promise<Backend> {
       const started = Date.now();
       const stats = { shards: 0, duplicates: 0, redisOutages: 0 };
       const jobIds: string[] = [];
+      const shardIds: string[] = [];
+      let finished = false;
       try {
         const inputs = await putBlob(redis, encodeInputs({ slate, profile }));
         const games = Array.from({ length: slate.nGames }, (_, g) => g);
@@ -151,6 +153,7 @@ export async function redisBackend(o: RedisBackendOptions): Promise<Backend> {
         }
         stats.duplicates = Number((await redis.get(KEYS.duplicates(run))) ?? 0);
         const results = mergePartials(slate, parts, r.worlds, r.saveWorlds);
+        finished = true;
         return {
           results,
           chunkWorlds: chunk,
@@ -165,7 +168,11 @@ export async function redisBackend(o: RedisBackendOptions): Promise<Backend> {
           },
         };
       } finally {
-        await withTimeout(cleanUp(queue, redis, run, jobIds), 5000, () => new Error('cleanup timed out')).catch(() => undefined);
+        await withTimeout(
+          cleanUp(queue, redis, run, jobIds, shardIds, slate.nGames, !finished),
+          30_000,
+          () => new Error('cleanup timed out'),
+        ).catch(() => undefined);
         await queue.close().catch(() => undefined);
         queueConnection.disconnect(); // BullMQ leaves a connection it was given open
         redis.disconnect();
@@ -195,20 +202,38 @@ async function failIfAnyFailed(
   }
 }
 
-/** The run's jobs that are still queued and its keys go; blobs stay (they expire) for the next run of the same inputs. */
+/**
+ * After a run: a failed run's queued jobs go (an active one is locked and finishes into nothing); each result
+ * becomes a small tombstone for an hour, so a late second completion of a shard still finds its key taken and
+ * is counted as the duplicate it is; anchors and the duplicate count go. Blobs stay (they expire) for the next
+ * run of the same inputs.
+ */
 async function cleanUp(
   queue: Queue<JobData>,
   redis: ReturnType<typeof redisClient>,
   run: string,
   jobIds: readonly string[],
+  shardIds: readonly string[],
+  nGames: number,
+  failed: boolean,
 ): Promise<void> {
-  for (const id of jobIds) {
-    const job = await queue.getJob(id);
-    if (job !== undefined) await job.remove().catch(() => undefined); // an active job is locked; its result is ignored
+  if (failed) {
+    for (let i = 0; i < jobIds.length; i += 100)
+      await Promise.all(
+        jobIds.slice(i, i + 100).map(async (id) => {
+          const job = await queue.getJob(id);
+          await job?.remove().catch(() => undefined);
+        }),
+      );
   }
-  const keys = await redis.keys(KEYS.runPattern(run));
-  if (keys.length > 0) await redis.del(...keys);
+  const p = redis.pipeline();
+  for (const id of shardIds) p.set(KEYS.result(run, id), 'merged', 'EX', TOMBSTONE_TTL_S, 'XX');
+  for (let g = 0; g < nGames; g++) p.set(KEYS.anchor(run, g), 'merged', 'EX', TOMBSTONE_TTL_S, 'XX');
+  p.del(KEYS.duplicates(run));
+  await p.exec();
 }
+
+const TOMBSTONE_TTL_S = 3600;
 
 function isConnectionError(e: unknown, redis: ReturnType<typeof redisClient>): boolean {
   if (redis.status !== 'ready') return true;

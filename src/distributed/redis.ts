@@ -12,10 +12,11 @@ export const KEYS = {
   anchor: (run: string, game: number): string => `slatesim:run:${run}:anchor:${game}`,
   result: (run: string, shard: string): string => `slatesim:run:${run}:result:${shard}`,
   duplicates: (run: string): string => `slatesim:run:${run}:duplicates`,
-  runPattern: (run: string): string => `slatesim:run:${run}:*`,
 };
 /** Inputs stay a week: a worker joining late still finds them, and they are small. */
 export const BLOB_TTL_S = 7 * 24 * 3600;
+/** A run's results stay at most this long (the coordinator deletes them when it ends). */
+export const RESULT_TTL_S = 7 * 24 * 3600;
 
 /** A job's payload: the anchor pilot of one game, or one shard (engine/shards/shard.ts). */
 export type JobData =
@@ -44,23 +45,24 @@ export async function checkReachable(url: string, flag = '--redis'): Promise<voi
   } catch (e) {
     throw new UserError(`${flag} ${url}: not a Redis URL (${(e as Error).message})`);
   }
-  client.on('error', () => undefined); // the failure is reported below, once
+  let first: NodeJS.ErrnoException | undefined;
+  client.on('error', (e: NodeJS.ErrnoException) => (first ??= e)); // the failure is reported below, once
   try {
     await client.connect();
     await client.ping();
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    const err = first ?? (e as NodeJS.ErrnoException);
+    const why = err.code ?? err.message;
     throw new UserError(`${flag} ${url}: cannot reach Redis (${why})`);
   } finally {
     client.disconnect();
   }
 }
 
-/** Puts the inputs blob under its digest (once; a blob already there with the same digest is the same bytes). */
+/** Puts the inputs blob under its digest (written whole in one SET, so a reader sees all of it or none). */
 export async function putBlob(redis: Redis, bytes: Uint8Array): Promise<string> {
   const digest = sha256(bytes);
-  await redis.set(KEYS.blob(digest), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'EX', BLOB_TTL_S, 'NX');
-  await redis.expire(KEYS.blob(digest), BLOB_TTL_S);
+  await redis.set(KEYS.blob(digest), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'EX', BLOB_TTL_S);
   return digest;
 }
 

@@ -4,7 +4,7 @@
 import { Worker as ThreadWorker } from 'node:worker_threads';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { CPU_QUEUE, KEYS, getBlob, redisClient, type JobData } from './redis.ts';
+import { CPU_QUEUE, KEYS, RESULT_TTL_S, getBlob, redisClient, type JobData } from './redis.ts';
 import type { ThreadReply, ThreadRequest } from './shard-thread.ts';
 
 export interface WorkerOptions {
@@ -74,6 +74,13 @@ export async function startWorker(o: WorkerOptions): Promise<{ stop: () => Promi
     const what = d.kind === 'anchor' ? `anchor g${d.game}` : d.shard.id;
     const digest = d.kind === 'anchor' ? d.inputs : d.shard.inputs;
     const started = Date.now();
+    const key = d.kind === 'anchor' ? KEYS.anchor(d.run, d.game) : KEYS.result(d.run, what);
+    if ((await redis.exists(key)) === 1) {
+      // a retry of a job whose result is already stored (its worker died between storing and completing)
+      await redis.multi().incr(KEYS.duplicates(d.run)).expire(KEYS.duplicates(d.run), RESULT_TTL_S).exec();
+      o.log(`duplicate ${d.run} ${what} (already stored)`);
+      return 'duplicate';
+    }
     o.log(`start ${d.run} ${what} (attempt ${job.attemptsMade + 1})`);
     let inputs = blobs.get(digest);
     if (inputs === undefined) {
@@ -83,10 +90,10 @@ export async function startWorker(o: WorkerOptions): Promise<{ stop: () => Promi
     }
     const reply = await threads.run({ job: d, digest, inputs });
     if ('error' in reply) throw new Error(reply.error);
-    const key = 'anchor' in reply ? KEYS.anchor(d.run, d.kind === 'anchor' ? d.game : -1) : KEYS.result(d.run, what);
     const value = 'anchor' in reply ? JSON.stringify(reply.anchor) : Buffer.from(reply.partial);
-    const stored = await redis.set(key, value, 'NX');
-    if (stored === null) await redis.incr(KEYS.duplicates(d.run));
+    // first write wins; keys expire so a completion that lands after its run ended leaves nothing behind
+    const stored = await redis.set(key, value, 'EX', RESULT_TTL_S, 'NX');
+    if (stored === null) await redis.multi().incr(KEYS.duplicates(d.run)).expire(KEYS.duplicates(d.run), RESULT_TTL_S).exec();
     const secs = (Date.now() - started) / 1000;
     o.log(`${stored === null ? 'duplicate' : 'done'} ${d.run} ${what} in ${secs.toFixed(2)}s`);
     return stored === null ? 'duplicate' : 'stored';
