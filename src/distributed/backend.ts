@@ -68,6 +68,10 @@ export async function redisBackend(o: RedisBackendOptions): Promise<Backend> {
           opts: { ...jobOpts, jobId: jobId(run, `anchor.g${g}`) },
         }));
         await queue.addBulk(anchorJobs);
+        if ((await queue.getWorkersCount()) === 0)
+          process.stderr.write(
+            `slatesim: no worker on ${CPU_QUEUE} yet; the run waits for one (slatesim worker --redis ${redactUrl(o.url)})\n`,
+          );
         jobIds.push(...anchorJobs.map((j) => j.opts.jobId));
         const anchors: ([number, number] | undefined)[] = games.map(() => undefined);
         const pending = new Map<string, ShardSpec>();

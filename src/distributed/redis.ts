@@ -1,11 +1,20 @@
 // The Redis side of distributed runs: connections, the key layout, the queue's name, and the inputs blob stored
 // by content digest. Coordinator (backend.ts) and workers (worker.ts) agree through this file only.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { UserError } from '../data/errors.ts';
 
-/** The BullMQ queue of CPU shards (a GPU queue would sit beside it: workers take only their own kind). */
-export const CPU_QUEUE = 'slatesim-cpu';
+/** This slatesim's version (package.json): workers of another version never take this version's jobs. */
+export const ENGINE_VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/**
+ * The BullMQ queue of CPU shards, one per slatesim version, so a pool mixing versions cannot mix their bytes (a
+ * GPU queue would sit beside it: workers take only their own kind).
+ */
+export const CPU_QUEUE = `slatesim-cpu-v${ENGINE_VERSION}`;
 /** Keys of one run (results, anchors, duplicate count) are deleted when the run ends; blobs expire. */
 export const KEYS = {
   blob: (digest: string): string => `slatesim:blob:${digest}`,
