@@ -59,6 +59,17 @@ export async function redisBackend(o: RedisBackendOptions): Promise<Backend> {
       const jobIds: string[] = [];
       const shardIds: string[] = [];
       let finished = false;
+      // Interrupted (Ctrl-C, SIGTERM): the run's queued jobs go, so the workers do not compute for nobody.
+      const interrupted = (signal: NodeJS.Signals): void => {
+        void withTimeout(cleanUp(queue, redis, run, jobIds, shardIds, slate.nGames, true), 10_000, () => new Error('cleanup timed out'))
+          .catch(() => undefined)
+          .finally(() => {
+            process.stderr.write(`slatesim: ${signal}: the run's queued shards were removed; nothing written\n`);
+            process.exit(130);
+          });
+      };
+      process.once('SIGINT', interrupted);
+      process.once('SIGTERM', interrupted);
       try {
         const inputs = await putBlob(redis, encodeInputs({ slate, profile }));
         const games = Array.from({ length: slate.nGames }, (_, g) => g);
@@ -172,6 +183,8 @@ export async function redisBackend(o: RedisBackendOptions): Promise<Backend> {
           },
         };
       } finally {
+        process.off('SIGINT', interrupted);
+        process.off('SIGTERM', interrupted);
         await withTimeout(
           cleanUp(queue, redis, run, jobIds, shardIds, slate.nGames, !finished),
           30_000,
