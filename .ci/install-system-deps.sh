@@ -2,7 +2,8 @@
 # Installs what a fresh Debian bookworm machine lacks for slatesim's tests:
 #  - Mesa's lavapipe Vulkan driver from bookworm-backports (bookworm's own 22.x is too old for Dawn),
 #    so the `webgpu` package (Dawn) finds a software adapter (llvmpipe);
-#  - Debian's chromium for the browser test (never a browser downloaded by a test tool).
+#  - Debian's chromium for the browser test (never a browser downloaded by a test tool);
+#  - Debian's redis-server for the distributed-run tests (they start their own on a free port; no service runs).
 # Idempotent: skips what is already there.
 set -euo pipefail
 
@@ -16,9 +17,11 @@ if ls /usr/share/vulkan/icd.d/lvp_icd*.json >/dev/null 2>&1; then
 fi
 need_chromium=1
 if command -v chromium >/dev/null 2>&1; then need_chromium=0; fi
+need_redis=1
+if command -v redis-server >/dev/null 2>&1; then need_redis=0; fi
 
-if [ "$need_vulkan" = 0 ] && [ "$need_chromium" = 0 ]; then
-  echo "system deps: vulkan driver and chromium already present"
+if [ "$need_vulkan" = 0 ] && [ "$need_chromium" = 0 ] && [ "$need_redis" = 0 ]; then
+  echo "system deps: vulkan driver, chromium and redis-server already present"
   exit 0
 fi
 
@@ -43,5 +46,6 @@ if [ "$need_vulkan" = 1 ]; then
   $SUDO apt-get install -y -q -t bookworm-backports mesa-vulkan-drivers libvulkan1
 fi
 if [ "$need_chromium" = 1 ]; then pkgs+=(chromium); fi
+if [ "$need_redis" = 1 ]; then pkgs+=(redis-server); fi
 if [ "${#pkgs[@]}" -gt 0 ]; then $SUDO apt-get install -y -q "${pkgs[@]}"; fi
-echo "system deps: $(dpkg-query -W -f='mesa-vulkan-drivers ${Version}' mesa-vulkan-drivers)"
+echo "system deps: $(dpkg-query -W -f='mesa-vulkan-drivers ${Version}' mesa-vulkan-drivers), $(redis-server --version | cut -d' ' -f1-3)"

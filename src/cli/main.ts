@@ -19,6 +19,7 @@ import { registerBenchChild } from './commands/bench-child.ts';
 import { registerDiagnostics } from './commands/diagnostics.ts';
 import { registerGpu } from './commands/gpu.ts';
 import { registerLineups } from './commands/lineups.ts';
+import { registerWorker } from './commands/worker.ts';
 
 import { PACKAGE_ROOT } from './args.ts';
 
@@ -69,6 +70,7 @@ function program(): Command {
   registerDiagnostics(cli);
   registerGpu(cli);
   registerLineups(cli);
+  registerWorker(cli);
   return cli;
 }
 

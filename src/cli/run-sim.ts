@@ -18,7 +18,7 @@ import { col, frameFromRows, toCsv, type TableSchema, type Value } from '../data
 import type { Progress } from '../data/progress.ts';
 import { NodeFileStore } from '../data/store-node.ts';
 import type { ShareModel } from '../shares/model.ts';
-import { gpuBackend, type WorldRows } from '../../engine/core/backend.ts';
+import { gpuBackend, type Backend, type WorldRows } from '../../engine/core/backend.ts';
 import { cpuBackend } from '../../engine/core/cpu-workers.ts';
 import { PROJECTIONS_SCHEMA } from '../../engine/core/projections.ts';
 import { STATS, NSTAT } from '../../engine/kernels/kernels.ts';
@@ -71,6 +71,8 @@ export interface SimOptions {
   saveWorlds: boolean;
   dkCsv?: { text: string; file: string };
   playerOut?: ReadonlySet<number>;
+  /** A backend made by the caller (the --redis queue); it wins over gpu and workers. */
+  backend?: Backend;
   /** The WebGPU device when the GPU path runs (absent: the CPU path). */
   gpu?: { device: GPUDevice; adapter: string };
   /** Share model for the usage-share base logits (rate_weighted without one). */
@@ -89,9 +91,10 @@ export interface SimResult {
 export async function runSim(opts: SimOptions): Promise<SimResult> {
   const { profile } = opts;
   const backend =
-    opts.gpu !== undefined
+    opts.backend ??
+    (opts.gpu !== undefined
       ? gpuBackend(opts.gpu.device, { adapter: opts.gpu.adapter, ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}) })
-      : cpuBackend({ workers: opts.workers, ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}) });
+      : cpuBackend({ workers: opts.workers, ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}) }));
   const sim = await simulateDate({
     lake: opts.lake,
     date: opts.date,

@@ -11,6 +11,7 @@ import {
   FGA_BINS,
   MIN_BIN,
   MIN_BINS,
+  MINUTES_FIXED,
   MINUTES_TOLERANCE,
   NSTAT,
   STAT_INDEX,
@@ -27,7 +28,7 @@ export interface GameAccumulator {
   dkSum: Float64Array; // [player] sum of 4 x dk (integers, exact)
   dkSumSq: Float64Array; // [player] sum of (4 x dk)^2
   dkHist: Uint32Array; // [player][bin]
-  minSum: Float64Array; // [player]
+  minSum: Float64Array; // [player] sum of minutes rounded to 1/MINUTES_FIXED (exact, any order)
   minHist: Uint32Array; // [player][bin]
   fgaHist: Uint32Array; // [player][FGA_BINS]
   teamTotalHist: Uint32Array; // [team][target][TEAM_TOTAL_BINS]
@@ -87,7 +88,9 @@ export function reduceBatch(acc: GameAccumulator, b: GameBatch): void {
       const bin = Math.min(DK_BINS - 1, Math.max(0, dk4 - 4 * DK_MIN));
       acc.dkHist[j * DK_BINS + bin] = acc.dkHist[j * DK_BINS + bin]! + 1;
       const m = b.minutes[x]!;
-      acc.minSum[j] = acc.minSum[j]! + m;
+      // In fixed point, as on the GPU: a sum of multiples of 1/MINUTES_FIXED is exact, so it does not depend
+      // on the order of the worlds and partial sums of world ranges merge to the same bytes (engine/shards).
+      acc.minSum[j] = acc.minSum[j]! + Math.floor(m * MINUTES_FIXED + 0.5) / MINUTES_FIXED;
       const mb = Math.min(MIN_BINS - 1, Math.floor(m / MIN_BIN));
       acc.minHist[j * MIN_BINS + mb] = acc.minHist[j * MIN_BINS + mb]! + 1;
       teamMinutes[team] = teamMinutes[team]! + m;

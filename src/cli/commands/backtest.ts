@@ -17,6 +17,7 @@ import { formatBacktest, formatPregameBacktest, writeBacktest } from '../../back
 import { pregameFolders, runPregameBacktest } from '../../backtest/pregame.ts';
 import { runBacktest } from '../../backtest/run.ts';
 import { parseShareModel } from '../../shares/model.ts';
+import { DEFAULT_SHARD_WORLDS, redisBackend } from '../../distributed/backend.ts';
 import { DEFAULT_SHARE_MODEL, dateRange, positiveInt, readTextFile } from '../args.ts';
 
 interface BacktestCliOptions {
@@ -33,6 +34,8 @@ interface BacktestCliOptions {
   sharesModel?: string;
   backend: string;
   json: string;
+  redis?: string;
+  shardWorlds?: string;
 }
 
 export function registerBacktest(parent: Command): void {
@@ -57,6 +60,8 @@ export function registerBacktest(parent: Command): void {
     .option('--backend <name>', 'cpu | gpu', 'cpu')
     .option('--shares-model <file>', 'share model (used only for dates after its training; default: the shipped one)')
     .requiredOption('--json <file>', 'report to write; plots are written beside it')
+    .option('--redis <url>', "many machines: every slate's worlds go as shards to the `slatesim worker`s on this Redis (same report)")
+    .option('--shard-worlds <n>', `with --redis: worlds per shard (default ${DEFAULT_SHARD_WORLDS})`)
     .action(async (o: BacktestCliOptions) => {
       if (!['cpu', 'gpu'].includes(o.backend)) throw new UserError(`--backend must be cpu or gpu, got ${JSON.stringify(o.backend)}`);
       if (o.inputs !== undefined) {
@@ -88,7 +93,12 @@ export function registerBacktest(parent: Command): void {
       };
       let device: GPUDevice | undefined;
       let backend: Backend | undefined;
-      if (o.backend === 'gpu') {
+      if (o.redis !== undefined) {
+        if (o.backend === 'gpu') throw new UserError('--redis runs its shards on CPU workers; GPU workers are not built yet');
+        const shardWorlds = o.shardWorlds === undefined ? undefined : positiveInt('--shard-worlds', o.shardWorlds, 10_000_000);
+        backend = await redisBackend({ url: o.redis, chunk: common.chunk, ...(shardWorlds !== undefined ? { shardWorlds } : {}) });
+      } else if (o.shardWorlds !== undefined) throw new UserError('--shard-worlds needs --redis URL');
+      if (o.backend === 'gpu' && backend === undefined) {
         const ctx = await requestGpuDevice();
         device = ctx.device;
         backend = gpuBackend(device, { adapter: describeAdapter(ctx.adapter) });

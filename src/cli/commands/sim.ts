@@ -14,7 +14,8 @@ import { defaultWorkers } from '../../../engine/cpu/pool.ts';
 import { DEFAULT_PROFILES_FILE, loadProfile } from '../../../engine/profile.ts';
 import { runSim } from '../run-sim.ts';
 import { runPregameSim } from '../run-pregame.ts';
-import { gpuBackend } from '../../../engine/core/backend.ts';
+import { gpuBackend, type Backend } from '../../../engine/core/backend.ts';
+import { DEFAULT_SHARD_WORLDS, redisBackend } from '../../distributed/backend.ts';
 import { cpuBackend } from '../../../engine/core/cpu-workers.ts';
 import type { Lake } from '../../data/lake.ts';
 import { pregameFolderFiles, readPregameInputs, type PregameFiles, type PregameInputs } from '../../pregame/inputs.ts';
@@ -64,6 +65,8 @@ export interface SimCliOptions {
   ownership?: string;
   fieldSeed?: string;
   exportUpload?: string;
+  redis?: string;
+  shardWorlds?: string;
 }
 
 export function registerSim(parent: Command): void {
@@ -85,7 +88,12 @@ export function registerSim(parent: Command): void {
       '--thresholds <points>',
       'with --lineups: comma-separated scores X for the P(score >= X) columns (default 250,300,350; showdown 150,200,250)',
     )
-    .option('--export-upload <file>', "with --lineups: DraftKings' bulk upload CSV of the lineups");
+    .option('--export-upload <file>', "with --lineups: DraftKings' bulk upload CSV of the lineups")
+    .option(
+      '--redis <url>',
+      'many machines: put the worlds on this Redis as shards for `slatesim worker`s, merge their results (same bytes)',
+    )
+    .option('--shard-worlds <n>', `with --redis: worlds per shard (default ${DEFAULT_SHARD_WORLDS}, rounded up to a multiple of --chunk)`);
   addContestOptions(cmd);
   cmd.action(async (o: SimCliOptions) => {
     await initParquetNode();
@@ -111,8 +119,9 @@ export function registerSim(parent: Command): void {
     }
     const out = o.out ?? (embedded ? resolve('out/sim/projections') : join(lakeDir, 'artifacts/sim/projections'));
     await checkWritableFolder(out, '--out');
+    const remote = await remoteBackend(o, chunk);
     // The device last, after every input is validated: a user mistake never waits on (or prints from) Dawn.
-    const gpu = await openGpu(o.backend);
+    const gpu = remote === undefined ? await openGpu(o.backend) : undefined;
     const result = await runSim({
       lake: lakeObj,
       date,
@@ -130,6 +139,7 @@ export function registerSim(parent: Command): void {
       ...(shareModel !== undefined ? { shareModel } : {}),
       ...(playerOut.size > 0 ? { minutesModel: await loadShippedModel() } : {}),
       ...(gpu !== undefined ? { gpu } : {}),
+      ...(remote !== undefined ? { backend: remote } : {}),
       progress: consoleProgress(),
     });
     gpu?.device.destroy();
@@ -140,7 +150,12 @@ export function registerSim(parent: Command): void {
       vegas_anchoring: { max_abs_relative_error: number };
     };
     const top = [...result.rows].sort((a, b) => (b.dk_fpts_mean as number) - (a.dk_fpts_mean as number)).slice(0, 8);
-    const backend = gpu === undefined ? `cpu (${workers} workers)` : `gpu (${gpu.adapter.replace(/^WebGPU adapter: /, '').split(';')[0]})`;
+    const backend =
+      remote !== undefined
+        ? remote.label
+        : gpu === undefined
+          ? `cpu (${workers} workers)`
+          : `gpu (${gpu.adapter.replace(/^WebGPU adapter: /, '').split(';')[0]})`;
     console.log(
       `sim ${date}: ${worlds} worlds x ${new Set(result.rows.map((r) => r.game_id)).size} games, ${result.rows.length} players, profile ${o.profile}, backend ${backend}`,
     );
@@ -256,6 +271,22 @@ export function parseThresholds(v: string): number[] {
   return xs.map(Number);
 }
 
+/**
+ * With --redis: the queue backend (workers on other machines run the shards), after the flags that do not go
+ * with it are refused; an unreachable Redis is one line naming the URL. Without: undefined.
+ */
+export async function remoteBackend(o: SimCliOptions, chunk: number | undefined): Promise<Backend | undefined> {
+  if (o.redis === undefined) {
+    if (o.shardWorlds !== undefined) throw new UserError('--shard-worlds needs --redis URL');
+    return undefined;
+  }
+  if (o.backend === 'gpu')
+    throw new UserError('--redis runs its shards on CPU workers; GPU workers are not built yet (use --backend cpu or auto)');
+  if (o.lineups !== undefined) throw new UserError('--redis does not score lineups yet: run --lineups without --redis');
+  const shardWorlds = o.shardWorlds === undefined ? undefined : positiveInt('--shard-worlds', o.shardWorlds, 10_000_000);
+  return redisBackend({ url: o.redis, ...(shardWorlds !== undefined ? { shardWorlds } : {}), ...(chunk !== undefined ? { chunk } : {}) });
+}
+
 /** The WebGPU device for `--backend auto|gpu` (undefined: the CPU path; auto says why on stderr). */
 export async function openGpu(backend: string): Promise<{ device: GPUDevice; adapter: string } | undefined> {
   if (backend === 'cpu') return undefined;
@@ -347,11 +378,13 @@ export async function runPregame(
   else shareModel = await shippedShareModel(profile.usage_shares.enabled, inputs.date);
   const out = o.out ?? (p.embedded ? resolve('out/sim/projections') : join(p.lakeDir, 'artifacts/sim/projections'));
   await checkWritableFolder(out, '--out');
-  const gpu = await openGpu(o.backend);
+  const remote = await remoteBackend(o, p.chunk);
+  const gpu = remote === undefined ? await openGpu(o.backend) : undefined;
   const backend =
-    gpu !== undefined
+    remote ??
+    (gpu !== undefined
       ? gpuBackend(gpu.device, { adapter: gpu.adapter, ...(p.chunk !== undefined ? { chunk: p.chunk } : {}) })
-      : cpuBackend({ workers: p.workers, ...(p.chunk !== undefined ? { chunk: p.chunk } : {}) });
+      : cpuBackend({ workers: p.workers, ...(p.chunk !== undefined ? { chunk: p.chunk } : {}) }));
   try {
     const r = await runPregameSim({
       lake: p.lakeObj,
