@@ -6,17 +6,14 @@
    slate's per-player arrays are nPlayers long and indexed by p0 + j within a game, per-game arrays by g < nGames, and
    totals is [world][team][3]. */
 
-import { checkRunName } from './args.ts';
+import { openRunDir, type OpenRun } from './run-dir.ts';
 import { UserError } from '../data/errors.ts';
 import { dkJoinLine } from '../data/dk-salaries.ts';
 import type { MinutesModel } from '../features/minutes-model.ts';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Lake } from '../data/lake.ts';
 import { frameToParquet } from '../data/parquet.ts';
 import { col, frameFromRows, toCsv, type TableSchema, type Value } from '../data/schema.ts';
 import type { Progress } from '../data/progress.ts';
-import { NodeFileStore } from '../data/store-node.ts';
 import type { ShareModel } from '../shares/model.ts';
 import { gpuBackend, type WorldRows } from '../../engine/core/backend.ts';
 import { cpuBackend } from '../../engine/core/cpu-workers.ts';
@@ -68,6 +65,10 @@ export interface SimOptions {
   workers: number;
   out: string;
   run: string;
+  /** the user named the run: an existing run is an error unless `overwrite` (default true); else a free -2, -3... */
+  runExplicit?: boolean;
+  /** replace an existing run folder of that name */
+  overwrite?: boolean;
   saveWorlds: boolean;
   dkCsv?: { text: string; file: string };
   playerOut?: ReadonlySet<number>;
@@ -87,6 +88,23 @@ export interface SimResult {
 }
 
 export async function runSim(opts: SimOptions): Promise<SimResult> {
+  // the run's place is taken before any world: an existing run or a live writer of it is refused now
+  const target = await openRunDir({
+    out: opts.out,
+    date: opts.date,
+    run: opts.run,
+    explicit: opts.runExplicit ?? true,
+    overwrite: opts.overwrite ?? false,
+  });
+  try {
+    return await simulateInto(opts, target);
+  } catch (e) {
+    await target.abort();
+    throw e;
+  }
+}
+
+async function simulateInto(opts: SimOptions, target: OpenRun): Promise<SimResult> {
   const { profile } = opts;
   const backend =
     opts.gpu !== undefined
@@ -137,6 +155,7 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
   };
   refuseBrokenInvariants(opts.date, sim);
   const dir = await writeOutputs(
+    target,
     opts,
     slate,
     sim.rows,
@@ -155,60 +174,12 @@ export function refuseBrokenInvariants(date: string, sim: { conservationViolatio
   }
 }
 
-/** Whether a process with this id is alive (signal 0 checks without sending anything). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Writes into a temporary run directory, then renames it into place: a failed run leaves nothing. The temporary
- * directory is `.tmp-run=<name>-<pid>` beside the runs: its leading dot keeps it out of every `run=*` glob (a
- * killed writer's leftovers once doubled the rows a run=* glob of projections.parquet read), and
- * leftovers of this run name whose writer is dead are removed on the next run.
- */
-export async function writeRunDir(out: string, date: string, run: string, files: readonly [string, () => Uint8Array][]): Promise<string> {
-  checkRunName('--run', run);
-  const parent = join(out, `game_date=${date}`);
-  const dir = join(parent, `run=${run}`);
-  const prefix = `.tmp-run=${run}-`;
-  const tmp = join(parent, `${prefix}${process.pid}`);
-  for (const name of await readdir(parent).catch(() => [] as string[])) {
-    const pid = Number(name.slice(prefix.length));
-    if (name.startsWith(prefix) && Number.isInteger(pid) && (pid === process.pid || !alive(pid)))
-      await rm(join(parent, name), { recursive: true, force: true });
-  }
-  const writeError = (e: unknown): unknown => {
-    // what the disk or the system refuses (full, read-only, a file in the way) is one line naming the place
-    const code = (e as NodeJS.ErrnoException).code;
-    return code !== undefined && ['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'EISDIR'].includes(code)
-      ? new UserError(`--out ${out}: cannot write the run in ${parent} (${code})`)
-      : e;
-  };
-  try {
-    await mkdir(tmp, { recursive: true });
-  } catch (e) {
-    throw writeError(e);
-  }
-  try {
-    const store = new NodeFileStore(tmp);
-    for (const [name, bytes] of files) await store.writeFileAtomic(name, bytes());
-    await rm(dir, { recursive: true, force: true });
-    await rename(tmp, dir);
-  } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw writeError(e);
-  }
-  return dir;
-}
+export { writeRunDir } from './run-dir.ts';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 async function writeOutputs(
+  target: OpenRun,
   opts: SimOptions,
   slate: Slate,
   rows: Record<string, Value>[],
@@ -224,7 +195,7 @@ async function writeOutputs(
     files.push(['worlds.parquet', () => frameToParquet(w)], ['team_worlds.parquet', () => frameToParquet(t)]);
   }
   files.push(['metrics.json', () => utf8(`${JSON.stringify(metrics, null, 2)}\n`)]);
-  return writeRunDir(opts.out, opts.date, opts.run, files);
+  return target.commit(files);
 }
 
 export function worldFrames(
