@@ -14,7 +14,8 @@ import type { Profile } from '../../engine/profile.ts';
 import type { PregameInputs } from '../pregame/inputs.ts';
 import { pregameNotices } from '../pregame/slate.ts';
 import { PREGAME_PROJECTIONS_SCHEMA, simulatePregame, type PregameSimulation } from '../pregame/simulate.ts';
-import { refuseBrokenInvariants, toCsv, worldFrames } from './run-sim.ts';
+import { refuseBrokenInvariants, toCsv } from './run-sim.ts';
+import { worldSpill, writeSavedWorlds } from './save-worlds.ts';
 import { openRunDir, type OpenRun } from './run-dir.ts';
 import { at } from '../data/checked.ts';
 import type { LineupStage } from '../lineups/stage.ts';
@@ -131,6 +132,8 @@ export async function runPregameSim(o: PregameRunOptions): Promise<PregameRunRes
 }
 
 async function simulateInto(o: PregameRunOptions, stage: LineupStage | undefined, target: OpenRun): Promise<PregameRunResult> {
+  // saved worlds stream to spill files in the run's temporary folder as they are made (bounded memory)
+  const spill = o.saveWorlds === true ? await worldSpill(target.tmp) : undefined;
   const sim = await simulatePregame({
     lake: o.lake,
     inputs: o.inputs,
@@ -140,7 +143,7 @@ async function simulateInto(o: PregameRunOptions, stage: LineupStage | undefined
     seed: o.seed,
     ...(o.shareModel !== undefined ? { shareModel: o.shareModel } : {}),
     progress: o.progress,
-    ...(o.saveWorlds === true ? { saveWorlds: true } : {}),
+    ...(spill !== undefined ? { spill } : {}),
     ...(stage !== undefined ? { lineups: (pregame, slate) => stage.request(pregame, slate) } : {}),
   });
   for (const line of pregameNotices(sim.pregame)) process.stderr.write(`slatesim: ${line}\n`);
@@ -182,14 +185,7 @@ async function simulateInto(o: PregameRunOptions, stage: LineupStage | undefined
     files.push(...lineupOut.files);
     Object.assign(metrics, { lineups: lineupOut.metrics });
   }
-  if (o.saveWorlds === true) {
-    const [w, t] = worldFrames(
-      slate,
-      o.worlds,
-      run.games.map((r) => r.worldRows),
-    );
-    files.push(['worlds.parquet', () => frameToParquet(w)], ['team_worlds.parquet', () => frameToParquet(t)]);
-  }
+  if (spill !== undefined) await writeSavedWorlds(slate, spill, target.tmp);
   files.push(['metrics.json', () => enc(`${JSON.stringify(metrics, null, 2)}\n`)]);
   const dir = await target.commit(files);
   if (o.exportDk !== undefined) await writeExport(o.exportDk, '--export-dk', exportDkCsv(sim));
