@@ -64,7 +64,7 @@ export function useGpuDevice(): { ctx?: GpuContext; skipReason: string } {
   beforeAll(async () => {
     const got = await gpuForTests();
     if (got.ctx !== undefined) gpu.ctx = got.ctx;
-    gpu.skipReason = `no WebGPU adapter (${got.reason}); CI requires one`;
+    gpu.skipReason = `${got.reason}; CI requires one`;
   });
   afterAll(() => gpu.ctx?.device.destroy());
   return gpu;

@@ -21,6 +21,7 @@ import { registerGpu } from './commands/gpu.ts';
 import { registerLineups } from './commands/lineups.ts';
 
 import { PACKAGE_ROOT } from './args.ts';
+import { setDawnVerbose } from '../../engine/gpu/device.ts';
 
 export { DEFAULT_SHARE_MODEL, PACKAGE_ROOT } from './args.ts';
 
@@ -49,7 +50,9 @@ function program(): Command {
     .showHelpAfterError(false)
     .showSuggestionAfterError(true) // "(did you mean --worlds?)", kept on the one line below
     .exitOverride() // set before the subcommands exist, so they inherit it
-    .configureOutput({ outputError: (str, write) => write(`slatesim: ${oneLineError(str)}\n`) });
+    .configureOutput({ outputError: (str, write) => write(`slatesim: ${oneLineError(str)}\n`) })
+    .option('--verbose', "also show the GPU library's (Dawn's) own warnings on stderr")
+    .hook('preAction', (cmd) => setDawnVerbose(cmd.opts<{ verbose?: boolean }>().verbose === true));
 
   const lake = cli.command('lake').description('build and inspect the Parquet lake');
   registerLakeBuild(lake);

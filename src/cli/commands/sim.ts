@@ -268,7 +268,7 @@ export async function openGpu(backend: string): Promise<{ device: GPUDevice; ada
     return { device: ctx.device, adapter: describeAdapter(ctx.adapter) };
   } catch (e) {
     if (backend === 'gpu' || !(e instanceof GpuUnavailableError)) throw e;
-    process.stderr.write(`slatesim: no WebGPU adapter (${e.message}); running the CPU path\n`);
+    process.stderr.write(`slatesim: ${e.message}; running the CPU path\n`);
     return undefined;
   }
 }
