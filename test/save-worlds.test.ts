@@ -3,10 +3,7 @@
 // Parquet files are written from it a row group at a time. Tested against the whole-table writer it replaced (the
 // same bytes, over several row groups, chunks and worker threads) and for memory that does not grow with worlds
 // (peak RSS of a child at 6,000 and 20,000 worlds of one game, both past a row group; the old writer held ~600 MB more at the larger).
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentProgress } from '../src/cli/progress.ts';
@@ -23,7 +20,7 @@ import { simulate } from '../engine/core/simulate.ts';
 import { STATS, NSTAT } from '../engine/kernels/kernels.ts';
 import { loadProfile } from '../engine/profile.ts';
 import { loadSlate, type Slate } from '../engine/slate.ts';
-import { EMBEDDED, EMBEDDED_LAKE, ROOT, tempDir } from './helpers.ts';
+import { EMBEDDED_LAKE, oneGameDkCsv, peakRss, tempDir } from './helpers.ts';
 
 const DATE = '2024-01-31';
 
@@ -65,35 +62,6 @@ function wholeTableWorlds(s: Slate, worlds: number, parts: (WorldRows | undefine
   return [frameToParquet(frameFromRows(WORLDS_SCHEMA, wr)), frameToParquet(frameFromRows(TEAM_WORLDS_SCHEMA, tr))];
 }
 
-/** Peak RSS (kB) of the CLI run in a child with these arguments. */
-async function peakRss(cwd: string, args: readonly string[]): Promise<number> {
-  const runner = join(cwd, 'maxrss.mjs');
-  await writeFile(
-    runner,
-    `import { register } from ${JSON.stringify(
-      pathToFileURL(
-        createRequire(join(ROOT, 'package.json'))
-          .resolve('tsx/esm/api')
-          .replace(/\.cjs$/, '.mjs'),
-      ).href,
-    )};
-register();
-const { main } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'src/cli/main.ts')).href)});
-const code = await main(['node', 'slatesim', ...process.argv.slice(2)]);
-process.stderr.write('maxrss ' + process.resourceUsage().maxRSS + '\\n');
-process.exitCode = code;
-`,
-  );
-  const child = spawn(process.execPath, [runner, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await new Promise<number | null>((r) => child.on('exit', r));
-  expect(code, err).toBe(0);
-  const m = /maxrss (\d+)/.exec(err);
-  expect(m, err).not.toBeNull();
-  return Number(m![1]);
-}
-
 describe('--save-worlds', () => {
   it('streams the same bytes the whole-table writer gave, over row groups, chunks and worker threads', async () => {
     await initParquetNode();
@@ -127,10 +95,7 @@ describe('--save-worlds', () => {
 
   it('keeps memory bounded whatever the number of worlds', async () => {
     const dir = await tempDir('save-worlds-rss');
-    const dk = join(dir, 'DKSalaries.csv');
-    const text = await readFile(join(EMBEDDED, 'pregame/game_date=2026-03-15/DKSalaries.csv'), 'utf8');
-    const lines = text.trimEnd().split('\n');
-    await writeFile(dk, `${[lines[0], ...lines.filter((l) => l.includes('POR@PHI'))].join('\n')}\n`);
+    const dk = await oneGameDkCsv(dir);
     const run = (worlds: number): Promise<number> =>
       peakRss(dir, [
         'sim',
