@@ -17,7 +17,7 @@ import { formatBacktest, formatPregameBacktest, writeBacktest } from '../../back
 import { pregameFolders, runPregameBacktest } from '../../backtest/pregame.ts';
 import { runBacktest } from '../../backtest/run.ts';
 import { parseShareModel } from '../../shares/model.ts';
-import { DEFAULT_SHARE_MODEL, dateRange, positiveInt, readTextFile } from '../args.ts';
+import { DEFAULT_SHARE_MODEL, checkOutputFile, dateRange, positiveInt, readTextFile } from '../args.ts';
 
 interface BacktestCliOptions {
   lake: string;
@@ -59,6 +59,7 @@ export function registerBacktest(parent: Command): void {
     .requiredOption('--json <file>', 'report to write; plots are written beside it')
     .action(async (o: BacktestCliOptions) => {
       if (!['cpu', 'gpu'].includes(o.backend)) throw new UserError(`--backend must be cpu or gpu, got ${JSON.stringify(o.backend)}`);
+      await checkOutputFile(o.json, '--json');
       if (o.inputs !== undefined) {
         if (o.startDate !== undefined || o.endDate !== undefined)
           throw new UserError('--inputs takes its dates from its game_date=D folders: drop --start-date/--end-date');
