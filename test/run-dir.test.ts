@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initParquetNode } from '../src/data/parquet-node.ts';
 import { parquetToArrow } from '../src/data/parquet.ts';
-import { ROOT, slatesimAt, tempDir } from './helpers.ts';
+import { EMBEDDED, ROOT, slatesimAt, tempDir } from './helpers.ts';
 
 const DATE = '2024-01-31';
 const SIM = ['sim', '--worlds', '200', '--backend', 'cpu', '--workers', '1'];
@@ -41,6 +41,20 @@ describe('a run folder', () => {
       'run=r',
       'run=usage_shares_v1-s1-w200',
       'run=usage_shares_v1-s1-w200-2',
+    ]);
+  });
+
+  it("lineups build's default name steps aside too (it once counted as a --run given)", async () => {
+    const dir = await tempDir('run-build-twice');
+    const out = join(dir, 'out');
+    const args = ['lineups', 'build', '--inputs', join(EMBEDDED, 'pregame/game_date=2026-03-15'), '--worlds', '20'];
+    for (let k = 0; k < 2; k++) {
+      const r = await slatesimAt(dir, [...args, '--backend', 'cpu', '--workers', '1', '--n', '1', '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    expect((await readdir(join(out, 'game_date=2026-03-15'))).sort()).toEqual([
+      'run=usage_shares_v1-s1-w20-build1-mean',
+      'run=usage_shares_v1-s1-w20-build1-mean-2',
     ]);
   });
 

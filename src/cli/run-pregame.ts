@@ -32,6 +32,8 @@ export interface PregameRunOptions {
   out: string;
   /** run name; default <profile>-s<seed>-w<worlds>-pregame (with -2, -3... when that run exists) */
   run?: string;
+  /** the run name without --run, in place of the one above (it too takes a free -2, -3... when taken) */
+  defaultRun?: string;
   /** replace an existing run folder of that name (else a named run that exists is an error) */
   overwrite?: boolean;
   exportDk?: string;
@@ -119,7 +121,7 @@ export async function runPregameSim(o: PregameRunOptions): Promise<PregameRunRes
   const target = await openRunDir({
     out: o.out,
     date: o.inputs.date,
-    run: o.run ?? `${o.profileName}-s${o.seed}-w${o.worlds}-pregame`,
+    run: o.run ?? o.defaultRun ?? `${o.profileName}-s${o.seed}-w${o.worlds}-pregame`,
     explicit: o.run !== undefined,
     overwrite: o.overwrite === true,
   });

@@ -218,7 +218,7 @@ export function registerLineups(parent: Command): void {
     if (files === undefined) throw new UserError("lineups build needs tonight's slate: --dk-csv FILE or --inputs DIR");
     const contest = await readContestFlags(o, prepared.seed);
     await runPregame(
-      { ...o, run: o.run ?? `${o.profile}-s${prepared.seed}-w${prepared.worlds}-build${n}-${o.objective}` },
+      { ...o, defaultRun: `${o.profile}-s${prepared.seed}-w${prepared.worlds}-build${n}-${o.objective}` },
       files,
       prepared,
       (inputs) =>

@@ -44,6 +44,8 @@ export interface SimCliOptions {
   chunk?: string;
   out?: string;
   run?: string;
+  /** the run name when --run is not given (a command's own default; it takes a free -2, -3... when taken) */
+  defaultRun?: string;
   overwrite?: boolean;
   saveWorlds?: boolean;
   dkCsv?: string;
@@ -367,6 +369,7 @@ export async function runPregame(
       backend,
       out,
       ...(o.run !== undefined ? { run: o.run } : {}),
+      ...(o.defaultRun !== undefined ? { defaultRun: o.defaultRun } : {}),
       ...(o.overwrite === true ? { overwrite: true } : {}),
       ...(o.exportDk !== undefined ? { exportDk: o.exportDk } : {}),
       ...(shareModel !== undefined ? { shareModel } : {}),
