@@ -7,7 +7,7 @@ import { candidatesOf, dkJoinOf, matchSalaries, parseDkCsv, refuseDuplicateDkRow
 import type { Lake } from '../src/data/lake.ts';
 import { PLAYER_GAMES } from '../src/data/tables.ts';
 import type { ShareModel } from '../src/shares/model.ts';
-import type { Backend } from './core/backend.ts';
+import type { Backend, WorldSpill } from './core/backend.ts';
 import type { Progress } from './core/progress.ts';
 import { projections, type Projections, type SalaryMap } from './core/projections.ts';
 import { simulate, type SimulationRun } from './core/simulate.ts';
@@ -25,6 +25,8 @@ export interface SimulateDateOptions {
   worlds: number;
   seed: number;
   saveWorlds?: boolean;
+  /** stream every world out chunk by chunk instead of keeping it (see WorldSpill) */
+  spill?: WorldSpill;
   /** a DraftKings salary export: adds salary and dk_position (`file` names it in messages) */
   dkCsv?: { text: string; file: string };
   /** players ruled out: their minutes and usage move to teammates */
@@ -50,6 +52,7 @@ export async function simulateDate(opts: SimulateDateOptions): Promise<DateSimul
     worlds: opts.worlds,
     seed: opts.seed,
     saveWorlds: opts.saveWorlds === true,
+    ...(opts.spill !== undefined ? { spill: opts.spill } : {}),
     ...(opts.progress !== undefined ? { progress: opts.progress } : {}),
   });
   return { run, salaries, ...(join !== undefined ? { dkJoin: join } : {}), ...projections(run, salaries) };

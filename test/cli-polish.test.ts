@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { oneLineError } from '../src/cli/main.ts';
+import { oneLineError, tidyMessage } from '../src/cli/main.ts';
 import { ROOT, slatesim } from './helpers.ts';
 
 function oneLine(stderr: string): void {
@@ -46,5 +46,20 @@ describe('slatesim --version and suggestions', () => {
   it('joins commander multi-line messages into one line', () => {
     expect(oneLineError("error: unknown option '--lak'\n(Did you mean --lake?)\n")).toBe("unknown option '--lak' (did you mean --lake?)");
     expect(oneLineError("error: missing required argument 'x'\n")).toBe("missing required argument 'x'");
+  });
+
+  it('names the commands of a group given none, on one line (it printed the whole help)', async () => {
+    const r = await slatesim('lake');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('slatesim: slatesim lake needs a command: build, salaries, info, embed (slatesim lake --help)\n');
+  });
+
+  it('escapes control characters and cuts junk in any message (found by the fuzz test)', async () => {
+    const r = await slatesim('lake', 'info', '--lake', `\u0001\u0002${'x'.repeat(300)}`);
+    expect(r.code).toBe(2);
+    oneLine(r.stderr);
+    expect(r.stderr).toBe(`slatesim: --lake \\x01\\x02${'x'.repeat(92)}... no such folder\n`);
+    expect(tidyMessage(`--run got "${'y'.repeat(90)}"`)).toBe(`--run got "${'y'.repeat(40)}..."`);
+    expect(tidyMessage('a "\u0000\ufffd" b')).toBe('a "\\x00\\uFFFD" b');
   });
 });

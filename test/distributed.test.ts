@@ -73,6 +73,30 @@ describe('sim --redis with slatesim workers', () => {
     }
   });
 
+  it('--save-worlds: the worlds come through the queue to the single-process files', async (t) => {
+    if (redis === undefined) return t.skip(server.reason);
+    const single = await tempDir('dist-worlds-single');
+    const s = await slatesim('sim', ...WORLDS, '--backend', 'cpu', '--save-worlds', '--out', single);
+    expect(s.code, s.stderr).toBe(0);
+    const ws = [0, 1].map(() => startWorker(redis!.url));
+    try {
+      const out = await tempDir('dist-worlds');
+      const r = await slatesim('sim', ...WORLDS, ...SHARDS, '--redis', redis.url, '--save-worlds', '--out', out);
+      expect(r.code, r.stderr).toBe(0);
+      const files = async (dir: string): Promise<Record<string, string>> => {
+        const got: Record<string, string> = {};
+        for (const f of (await filesBelow(dir)).filter((x) => /\.(csv|parquet)$/.test(x)))
+          got[f.replace(/^.*\//, '')] = await md5(join(dir, f));
+        return got;
+      };
+      const want = await files(single);
+      expect(Object.keys(want).length, 'saved worlds beside the projections').toBeGreaterThan(2);
+      expect(await files(out)).toEqual(want);
+    } finally {
+      await stopWorkers(ws);
+    }
+  });
+
   it('a worker SIGKILLed mid-shard: its shard is taken over, same bytes', async (t) => {
     if (redis === undefined) return t.skip(server.reason);
     const ws = [0, 1, 2].map(() => startWorker(redis!.url));

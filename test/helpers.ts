@@ -1,5 +1,7 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -64,7 +66,7 @@ export function useGpuDevice(): { ctx?: GpuContext; skipReason: string } {
   beforeAll(async () => {
     const got = await gpuForTests();
     if (got.ctx !== undefined) gpu.ctx = got.ctx;
-    gpu.skipReason = `no WebGPU adapter (${got.reason}); CI requires one`;
+    gpu.skipReason = `${got.reason}; CI requires one`;
   });
   afterAll(() => gpu.ctx?.device.destroy());
   return gpu;
@@ -85,3 +87,40 @@ export async function slatesimAt(cwd: string, args: readonly string[]): Promise<
 
 /** The CLI run from the package root (see slatesimAt). */
 export const slatesim = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => slatesimAt(ROOT, args);
+
+/** Peak RSS (kB) of the CLI run in a child with these arguments. */
+export async function peakRss(cwd: string, args: readonly string[]): Promise<number> {
+  const runner = join(cwd, 'maxrss.mjs');
+  await writeFile(
+    runner,
+    `import { register } from ${JSON.stringify(
+      pathToFileURL(
+        createRequire(join(ROOT, 'package.json'))
+          .resolve('tsx/esm/api')
+          .replace(/\.cjs$/, '.mjs'),
+      ).href,
+    )};
+register();
+const { main } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'src/cli/main.ts')).href)});
+const code = await main(['node', 'slatesim', ...process.argv.slice(2)]);
+process.stderr.write('maxrss ' + process.resourceUsage().maxRSS + '\\n');
+process.exitCode = code;
+`,
+  );
+  const child = spawn(process.execPath, [runner, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  const m = /maxrss (\d+)/.exec(err);
+  if (code !== 0 || m === null) throw new Error(`slatesim ${args.join(' ')} failed (exit ${String(code)}): ${err}`);
+  return Number(m[1]);
+}
+
+/** A DraftKings salary file of one game of the embedded pregame slate (POR@PHI), written into dir. */
+export async function oneGameDkCsv(dir: string): Promise<string> {
+  const dk = join(dir, 'DKSalaries.csv');
+  const text = await readFile(join(EMBEDDED, 'pregame/game_date=2026-03-15/DKSalaries.csv'), 'utf8');
+  const lines = text.trimEnd().split('\n');
+  await writeFile(dk, `${[lines[0], ...lines.filter((l) => l.includes('POR@PHI'))].join('\n')}\n`);
+  return dk;
+}

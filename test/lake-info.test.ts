@@ -43,6 +43,21 @@ describe('lake info', () => {
     expect(g).toBeLessThan(300);
   });
 
+  it('lake build --end-date prints the rows and games it kept, not those of the whole file', async () => {
+    const lake = await tempDir('lakebuild-cut');
+    const r = await slatesim('lake', 'build', '--source', FIX, '--lake', lake, '--end-date', END);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = parse<Record<string, string>>(gunzipSync(await readFile(join(FIX, 'box_scores_2023.csv.gz'))).toString('utf8'), {
+      columns: true,
+    }).filter((x) => (x.game_date ?? '') <= END);
+    const m = /season 2023: (\d+) player-game rows, (\d+) games, \d+ dates; available (\d+), unavailable (\d+);/.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    const [, n, g, avail, unavail] = (m ?? []).map(Number);
+    expect(n).toBe(rows.length);
+    expect(g).toBe(new Set(rows.map((x) => x.game_id)).size);
+    expect((avail ?? 0) + (unavail ?? 0)).toBe(n);
+  });
+
   it('reports the same counts through the CLI, exit 0', async () => {
     const r = await slatesim('lake', 'info', '--lake', cutDir);
     expect(r.code).toBe(0);

@@ -3,14 +3,19 @@
 // (engine/core/cpu-workers.ts, Node only), the CPU inline (browsers) and WebGPU are the ones today; a remote
 // worker pool would be one more with the same `run`. This file stays importable in a browser. What a backend wants
 // recorded about itself (workers, adapter, retried chunks) comes back as `metrics`, for the caller to write.
-import { simulateGame, simulateSlateBlocks, type GameResult } from '../cpu/simulate.ts';
+import { simulateGame, simulateSlateBlocks, type ChunkSink, type GameResult, type SaveWorlds } from '../cpu/simulate.ts';
 import { runGpu, runGpuBlocks, type GpuRunInfo } from '../gpu/simulate-gpu.ts';
 import type { LineupAccumulator, LineupRequest } from '../kernels/lineups/lineups.ts';
 import type { Profile } from '../profile.ts';
 import type { Slate } from '../slate.ts';
 import { GpuDeviceLostError } from '../gpu/device.ts';
 
-export type { GameAccumulator, GameResult, WorldRows } from '../cpu/simulate.ts';
+export type { ChunkSink, GameAccumulator, GameResult, WorldRows } from '../cpu/simulate.ts';
+
+/** What a backend does with each chunk's worlds: streams them to the spill's sinks, keeps them, or drops them. */
+export function saveOf(r: ChunkRequest): SaveWorlds {
+  return r.spill?.sink ?? r.saveWorlds;
+}
 
 /** Worlds per chunk on the CPU path: small enough to stay in cache, large enough to amortise the calls. */
 export const CPU_CHUNK = 2048;
@@ -21,10 +26,22 @@ export interface ChunkRequest {
   worlds: number;
   /** keep every world's stat lines (memory grows with worlds x players) */
   saveWorlds: boolean;
+  /** stream every world out instead, chunk by chunk (memory bounded by the chunk): see WorldSpill */
+  spill?: WorldSpill;
   /** called with the number of game-worlds each finished chunk added */
   onProgress?: (gameWorlds: number) => void;
   /** lineups to score in every world: the run goes block of worlds by block across the slate's games */
   lineups?: LineupRequest;
+}
+
+/**
+ * Saved worlds streamed out as they are made: `sink(g)` takes game g's chunks in world order in this thread (the
+ * GPU and inline paths); CPU worker threads write the same per-game spill files into `dir` themselves
+ * (engine/cpu/spill.ts, Node only).
+ */
+export interface WorldSpill {
+  dir: string;
+  sink: (g: number) => ChunkSink;
 }
 
 export interface BackendRun {
@@ -59,12 +76,12 @@ export function inlineCpuBackend(opts: { chunk?: number } = {}): Backend {
     // eslint-disable-next-line @typescript-eslint/require-await -- async so that a throw in a game rejects run()'s promise, as on the GPU
     async run(slate, profile, r) {
       if (r.lineups !== undefined) {
-        const out = simulateSlateBlocks(slate, profile, r.seed, r.worlds, chunk, r.saveWorlds, r.lineups, (n) => r.onProgress?.(n));
+        const out = simulateSlateBlocks(slate, profile, r.seed, r.worlds, chunk, saveOf(r), r.lineups, (n) => r.onProgress?.(n));
         return { results: out.results, lineups: out.lineups, chunkWorlds: chunk, metrics: { workers: 1 } };
       }
       const results: GameResult[] = [];
       for (let g = 0; g < slate.nGames; g++)
-        results.push(simulateGame(slate, profile, r.seed, g, r.worlds, chunk, r.saveWorlds, (n) => r.onProgress?.(n)));
+        results.push(simulateGame(slate, profile, r.seed, g, r.worlds, chunk, saveOf(r), (n) => r.onProgress?.(n)));
       return { results, chunkWorlds: chunk, metrics: { workers: 1 } };
     },
   };
@@ -81,7 +98,7 @@ export function gpuBackend(device: GPUDevice, opts: { adapter?: string; chunk?: 
       const { results, ...info } = await runGpu(device, slate, profile, {
         seed: r.seed,
         worlds: r.worlds,
-        saveWorlds: r.saveWorlds,
+        saveWorlds: saveOf(r),
         ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}),
         ...(r.onProgress !== undefined ? { onProgress: r.onProgress } : {}),
       });
@@ -125,7 +142,7 @@ async function runLineupsOnGpu(
     } = await runGpuBlocks(device, slate, profile, {
       seed: r.seed,
       worlds: r.worlds,
-      saveWorlds: r.saveWorlds,
+      saveWorlds: saveOf(r),
       lineups,
       ...(chunk !== undefined ? { chunk } : {}),
       ...(r.onProgress !== undefined ? { onProgress: r.onProgress } : {}),
@@ -133,7 +150,7 @@ async function runLineupsOnGpu(
     return { results, lineups: acc, ...gpuRunMetrics(adapter, info) };
   } catch (e) {
     if (!(e instanceof GpuDeviceLostError)) throw e;
-    const out = simulateSlateBlocks(slate, profile, r.seed, r.worlds, CPU_CHUNK, r.saveWorlds, lineups);
+    const out = simulateSlateBlocks(slate, profile, r.seed, r.worlds, CPU_CHUNK, saveOf(r), lineups);
     return {
       results: out.results,
       lineups: out.lineups,

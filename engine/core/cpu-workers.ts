@@ -2,7 +2,7 @@
 // bytes do not depend on the worker count. Kept apart from backend.ts because worker threads are Node-only.
 import { defaultWorkers, runCpu } from '../cpu/pool.ts';
 import { simulateSlateBlocks } from '../cpu/simulate.ts';
-import { CPU_CHUNK, type Backend } from './backend.ts';
+import { CPU_CHUNK, saveOf, type Backend } from './backend.ts';
 
 export { defaultWorkers };
 
@@ -16,7 +16,7 @@ export function cpuBackend(opts: { workers?: number; chunk?: number } = {}): Bac
     async run(slate, profile, r) {
       if (r.lineups !== undefined) {
         // Lineups need every game's points of the same worlds at once: the block-major loop, in this thread.
-        const out = simulateSlateBlocks(slate, profile, r.seed, r.worlds, chunk, r.saveWorlds, r.lineups, (n) => r.onProgress?.(n));
+        const out = simulateSlateBlocks(slate, profile, r.seed, r.worlds, chunk, saveOf(r), r.lineups, (n) => r.onProgress?.(n));
         return { results: out.results, lineups: out.lineups, chunkWorlds: chunk, metrics: { workers: 1 } };
       }
       const results = await runCpu(slate, profile, {
@@ -24,6 +24,7 @@ export function cpuBackend(opts: { workers?: number; chunk?: number } = {}): Bac
         worlds: r.worlds,
         chunk,
         saveWorlds: r.saveWorlds,
+        ...(r.spill !== undefined ? { spillDir: r.spill.dir } : {}),
         workers,
         ...(r.onProgress !== undefined ? { onProgress: r.onProgress } : {}),
       });

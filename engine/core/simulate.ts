@@ -3,7 +3,7 @@
 // team points) is read off the accumulators by engine/core/projections.ts; writing files is the caller's.
 import type { Profile } from '../profile.ts';
 import type { Slate } from '../slate.ts';
-import type { Backend, GameResult } from './backend.ts';
+import type { Backend, GameResult, WorldSpill } from './backend.ts';
 import { silentProgress, type Progress } from './progress.ts';
 import type { LineupAccumulator, LineupRequest } from '../kernels/lineups/lineups.ts';
 
@@ -13,6 +13,8 @@ export interface SimulateOptions {
   /** same seed, same bytes, on any backend, chunking or worker count */
   seed: number;
   saveWorlds?: boolean;
+  /** stream every world out chunk by chunk instead of keeping it (see WorldSpill) */
+  spill?: WorldSpill;
   progress?: Progress;
   /** lineups to score in every world (see engine/kernels/lineups) */
   lineups?: LineupRequest;
@@ -50,6 +52,7 @@ export async function simulate(slate: Slate, profile: Profile, backend: Backend,
     seed: opts.seed,
     worlds: opts.worlds,
     saveWorlds: opts.saveWorlds === true,
+    ...(opts.spill !== undefined ? { spill: opts.spill } : {}),
     onProgress: (n) => progress.update((done += n)),
     ...(opts.lineups !== undefined ? { lineups: opts.lineups } : {}),
   });

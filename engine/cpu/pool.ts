@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { Profile } from '../profile.ts';
 import type { Slate } from '../slate.ts';
 import { simulateGame, type GameResult } from './simulate.ts';
+import { spillSink } from './spill.ts';
 import type { WorkerTask } from './worker.ts';
 
 export function defaultWorkers(): number {
@@ -19,14 +20,23 @@ export function defaultWorkers(): number {
 export async function runCpu(
   slate: Slate,
   profile: Profile,
-  opts: { seed: number; worlds: number; chunk: number; saveWorlds: boolean; workers: number; onProgress?: (worldsDone: number) => void },
+  opts: {
+    seed: number;
+    worlds: number;
+    chunk: number;
+    saveWorlds: boolean;
+    /** saved worlds streamed to per-game spill files in this folder (engine/cpu/spill.ts) instead of kept */
+    spillDir?: string;
+    workers: number;
+    onProgress?: (worldsDone: number) => void;
+  },
 ): Promise<GameResult[]> {
   const games = Array.from({ length: slate.nGames }, (_, g) => g);
   const nWorkers = Math.max(1, Math.min(opts.workers, slate.nGames));
+  const { spillDir } = opts;
   if (nWorkers === 1) {
-    return games.map((g) =>
-      simulateGame(slate, profile, opts.seed, g, opts.worlds, opts.chunk, opts.saveWorlds, (n) => opts.onProgress?.(n)),
-    );
+    const save = spillDir !== undefined ? (g: number) => spillSink(spillDir, g) : opts.saveWorlds;
+    return games.map((g) => simulateGame(slate, profile, opts.seed, g, opts.worlds, opts.chunk, save, (n) => opts.onProgress?.(n)));
   }
   const size = (g: number): number => slate.playerEnd[2 * g + 1]! - slate.playerStart[2 * g]!;
   const load = new Array<number>(nWorkers).fill(0);
@@ -48,6 +58,7 @@ export async function runCpu(
             worlds: opts.worlds,
             chunk: opts.chunk,
             saveWorlds: opts.saveWorlds,
+            ...(spillDir !== undefined ? { spillDir } : {}),
             games: gs,
           };
           const worker = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: task });

@@ -108,6 +108,36 @@ export function storeChunk(rows: WorldRows, b: GameBatch, done: number): void {
   }
 }
 
+/** Where a game's worlds go chunk by chunk when they are streamed out rather than kept: `rows` holds `rows.pace.length`
+ * worlds starting at world `done`, in world order. */
+export type ChunkSink = (rows: WorldRows, done: number) => void;
+
+/** true: every world kept in memory (WorldRows, grows with worlds); a function: each chunk handed to the game's
+ * sink as it is made (memory bounded by the chunk); false: none. */
+export type SaveWorlds = boolean | ((g: number) => ChunkSink);
+
+/** What a game does with each chunk's worlds under `save`, and the rows it keeps (save === true only). */
+export function worldKeeper(
+  save: SaveWorlds,
+  g: number,
+  worlds: number,
+  nP: number,
+): { store?: (b: GameBatch, done: number) => void; rows?: WorldRows } {
+  if (save === false) return {};
+  if (save === true) {
+    const rows = newWorldRows(worlds, nP);
+    return { rows, store: (b, done) => storeChunk(rows, b, done) };
+  }
+  const sink = save(g);
+  return {
+    store: (b, done) => {
+      const chunk = newWorldRows(b.worlds, nP);
+      storeChunk(chunk, b, 0);
+      sink(chunk, done);
+    },
+  };
+}
+
 /** The anchor scales of game g placed in a slate-wide array (1 elsewhere). */
 export function fullAnchor(s: Slate, g: number, anchor: Float64Array): Float64Array {
   const full = new Float64Array(s.nTeams).fill(1);
@@ -124,7 +154,7 @@ export function simulateGame(
   g: number,
   worlds: number,
   chunk: number,
-  saveWorlds: boolean,
+  saveWorlds: SaveWorlds,
   onChunk?: (n: number) => void,
 ): GameResult {
   const anchor = anchorScales(s, prof, seed, g, chunk, worlds);
@@ -132,13 +162,13 @@ export function simulateGame(
   const rng = new CounterRng(seed);
   const nP = newBatch(s, g, 0).nP;
   const acc = newAccumulator(g, nP, anchor);
-  const rows = saveWorlds ? newWorldRows(worlds, nP) : undefined;
+  const { rows, store } = worldKeeper(saveWorlds, g, worlds, nP);
   for (let done = 0; done < worlds;) {
     const n = Math.min(chunk, worlds - done);
     const b = newBatch(s, g, n);
     runKernels(s, prof, rng, b, done, full);
     reduceBatch(acc, b);
-    if (rows !== undefined) storeChunk(rows, b, done);
+    store?.(b, done);
     done += n;
     onChunk?.(n);
   }
@@ -156,7 +186,7 @@ export function simulateSlateBlocks(
   seed: number,
   worlds: number,
   chunk: number,
-  saveWorlds: boolean,
+  saveWorlds: SaveWorlds,
   lineups: LineupRequest,
   onChunk?: (n: number) => void,
 ): { results: GameResult[]; lineups: LineupAccumulator } {
@@ -164,7 +194,7 @@ export function simulateSlateBlocks(
   const rng = new CounterRng(seed);
   const anchors = games.map((g) => fullAnchor(s, g, anchorScales(s, prof, seed, g, chunk, worlds)));
   const accs = games.map((g) => newAccumulator(g, newBatch(s, g, 0).nP, Float64Array.of(anchors[g]![2 * g]!, anchors[g]![2 * g + 1]!)));
-  const rows = games.map((g) => (saveWorlds ? newWorldRows(worlds, newBatch(s, g, 0).nP) : undefined));
+  const keepers = games.map((g) => worldKeeper(saveWorlds, g, worlds, newBatch(s, g, 0).nP));
   const lacc = newLineupAccumulator(lineups.table);
   const scores = new Int32Array(lineups.table.nLineups * chunk);
   for (let done = 0; done < worlds;) {
@@ -174,7 +204,7 @@ export function simulateSlateBlocks(
       const b = newBatch(s, g, n);
       runKernels(s, prof, rng, b, done, anchors[g]!);
       reduceBatch(accs[g]!, b);
-      if (rows[g] !== undefined) storeChunk(rows[g], b, done);
+      keepers[g]!.store?.(b, done);
       dk.set(b.dk, n * b.p0);
       onChunk?.(n);
     }
@@ -184,5 +214,11 @@ export function simulateSlateBlocks(
     lineups.onScores?.(blockScores, done, n);
     done += n;
   }
-  return { results: games.map((g) => (rows[g] === undefined ? { acc: accs[g]! } : { acc: accs[g]!, worldRows: rows[g] })), lineups: lacc };
+  return {
+    results: games.map((g) => {
+      const rows = keepers[g]!.rows;
+      return rows === undefined ? { acc: accs[g]! } : { acc: accs[g]!, worldRows: rows };
+    }),
+    lineups: lacc,
+  };
 }

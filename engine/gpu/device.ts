@@ -41,6 +41,50 @@ export interface GpuContext {
 
 let nodeGpu: Promise<GPU | undefined> | undefined;
 
+let dawnVerbose = false;
+
+/** Whether Dawn's own messages (written by the native module straight to stderr) reach the user: `--verbose`. */
+export function setDawnVerbose(verbose: boolean): void {
+  dawnVerbose = verbose;
+}
+
+/**
+ * Runs `f` (Dawn finding its adapters) with file descriptor 2 on /dev/null unless --verbose: Dawn prints warnings
+ * such as "maxDynamicUniformBuffersPerPipelineLayout artificially reduced ..." or a Vulkan loader's "Found no
+ * drivers!" with the library's build paths, from native code that no JS stream sees. Linux only (the descriptor is
+ * put back by reopening /proc/self/fd): elsewhere, or when anything is unusual, `f` runs as it is.
+ */
+async function quietNative<T>(f: () => Promise<T>): Promise<T> {
+  if (dawnVerbose) return f();
+  // a variable specifier keeps bundlers from looking for node:fs in the browser build
+  const fsModule = 'node:fs';
+  const fs = (await import(/* @vite-ignore */ fsModule)) as typeof import('node:fs');
+  let saved: number;
+  try {
+    if (process.platform !== 'linux') return await f();
+    fs.fstatSync(0);
+    fs.fstatSync(1);
+    saved = fs.openSync('/proc/self/fd/2', 'a');
+  } catch {
+    return f(); // stdin/stdout closed, or stderr a socket: leave it alone
+  }
+  fs.closeSync(2);
+  let nul = -1;
+  try {
+    nul = fs.openSync('/dev/null', 'w'); // the lowest free descriptor: 2
+  } catch {
+    /* fd 2 stays closed until restored below */
+  }
+  try {
+    return await f();
+  } finally {
+    if (nul >= 0) fs.closeSync(nul);
+    const back = fs.openSync(`/proc/self/fd/${saved}`, 'a'); // 2 again
+    if (back !== 2) fs.closeSync(back);
+    fs.closeSync(saved);
+  }
+}
+
 /** navigator.gpu in a browser, else Dawn through the `webgpu` package in Node. */
 export async function getGpu(): Promise<GPU | undefined> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
@@ -53,7 +97,7 @@ export async function getGpu(): Promise<GPU | undefined> {
     const dawn = (await import(/* @vite-ignore */ dawnModule)) as { create: (opts: string[]) => GPU; globals: object };
     // Dawn's globals (GPUBufferUsage, GPUMapMode, ...) are what browser code expects to find.
     Object.assign(globalThis, dawn.globals);
-    return dawn.create([]);
+    return quietNative(() => Promise.resolve(dawn.create([])));
   })();
   return nodeGpu;
 }
@@ -64,7 +108,9 @@ export async function requestGpuDevice(opts: { device?: GPUDevice; powerPreferen
   if (device === undefined) {
     const gpu = await getGpu();
     if (gpu === undefined) throw new GpuUnavailableError('WebGPU is not available in this runtime');
-    adapter = await gpu.requestAdapter(opts.powerPreference === undefined ? {} : { powerPreference: opts.powerPreference });
+    adapter = await quietNative(() =>
+      gpu.requestAdapter(opts.powerPreference === undefined ? {} : { powerPreference: opts.powerPreference }),
+    );
     if (adapter === null) {
       throw new GpuUnavailableError('no WebGPU adapter found (in Node, Dawn needs a Vulkan driver: see .ci/install-system-deps.sh)');
     }

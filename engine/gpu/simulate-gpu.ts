@@ -17,9 +17,9 @@ import {
   fullAnchor,
   pilotWorlds,
   newAccumulator,
-  newWorldRows,
   reduceBatch,
-  storeChunk,
+  worldKeeper,
+  type SaveWorlds,
   type GameResult,
 } from '../cpu/simulate.ts';
 import { GpuDeviceLostError, GpuOutOfMemoryError, GpuShaderError, GpuValidationError } from './device.ts';
@@ -72,7 +72,7 @@ export async function runGpu(
   device: GPUDevice,
   s: Slate,
   prof: Profile,
-  opts: { seed: number; worlds: number; chunk?: number; saveWorlds: boolean; onProgress?: (n: number) => void },
+  opts: { seed: number; worlds: number; chunk?: number; saveWorlds: SaveWorlds; onProgress?: (n: number) => void },
 ): Promise<GpuRunInfo> {
   const results: GameResult[] = [];
   let cpuChunks = 0;
@@ -121,7 +121,7 @@ export async function runGpu(
     anchor ??= Array.from(anchorScales(s, prof, opts.seed, g, capacity, opts.worlds)) as [number, number];
     const full = fullAnchor(s, g, Float64Array.from(anchor));
     const acc = newAccumulator(g, nP, Float64Array.from(anchor));
-    const rows = opts.saveWorlds ? newWorldRows(opts.worlds, nP) : undefined;
+    const { rows, store } = worldKeeper(opts.saveWorlds, g, opts.worlds, nP);
     for (let done = 0; done < opts.worlds;) {
       const n = Math.min(capacity, opts.worlds - done);
       let onGpu = false;
@@ -129,10 +129,10 @@ export async function runGpu(
         try {
           await game.run(done, n, anchor, GPU_PIPELINE);
           const sums = await game.readSums(n);
-          if (rows !== undefined) {
+          if (store !== undefined) {
             const b = newBatch(s, g, n);
             await game.readBatch(b);
-            storeChunk(rows, b, done);
+            store(b, done);
           }
           addChunkSums(acc, sums);
           onGpu = true;
@@ -149,7 +149,7 @@ export async function runGpu(
         const b = newBatch(s, g, n);
         runKernels(s, prof, new CounterRng(opts.seed), b, done, full);
         reduceBatch(acc, b);
-        if (rows !== undefined) storeChunk(rows, b, done);
+        store?.(b, done);
       }
       done += n;
       opts.onProgress?.(n);
@@ -170,7 +170,7 @@ export async function runGpuBlocks(
   device: GPUDevice,
   s: Slate,
   prof: Profile,
-  opts: { seed: number; worlds: number; chunk?: number; saveWorlds: boolean; onProgress?: (n: number) => void; lineups: LineupRequest },
+  opts: { seed: number; worlds: number; chunk?: number; saveWorlds: SaveWorlds; onProgress?: (n: number) => void; lineups: LineupRequest },
 ): Promise<GpuRunInfo & { lineups: LineupAccumulator }> {
   const sizes = Array.from({ length: s.nGames }, (_, g) => newBatch(s, g, 0).nP);
   const roomPlayers = Math.max(...sizes);
@@ -195,7 +195,7 @@ export async function runGpuBlocks(
       }
     }
     const accs = sizes.map((nP, g) => newAccumulator(g, nP, Float64Array.from(anchors[g]!)));
-    const rows = sizes.map((nP) => (opts.saveWorlds ? newWorldRows(opts.worlds, nP) : undefined));
+    const keepers = sizes.map((nP, g) => worldKeeper(opts.saveWorlds, g, opts.worlds, nP));
     for (let done = 0; done < opts.worlds;) {
       const n = Math.min(capacity, opts.worlds - done);
       for (let g = 0; g < s.nGames; g++) {
@@ -205,11 +205,11 @@ export async function runGpuBlocks(
           await game.run(done, n, anchors[g]!, GPU_PIPELINE);
           addChunkSums(accs[g]!, await game.readSums(n));
           game.copyDk(lineups.slateDk, n * p0 * 4, n);
-          const gameRows = rows[g];
-          if (gameRows !== undefined) {
+          const store = keepers[g]!.store;
+          if (store !== undefined) {
             const b = newBatch(s, g, n);
             await game.readBatch(b);
-            storeChunk(gameRows, b, done);
+            store(b, done);
           }
         } catch (e) {
           if (!isGpuFailure(e) || deviceLoss(device) !== undefined) throw e;
@@ -219,8 +219,7 @@ export async function runGpuBlocks(
           runKernels(s, prof, new CounterRng(opts.seed), b, done, fullAnchor(s, g, Float64Array.from(anchors[g]!)));
           reduceBatch(accs[g]!, b);
           device.queue.writeBuffer(lineups.slateDk, n * p0 * 4, Float32Array.from(b.dk));
-          const gameRows = rows[g];
-          if (gameRows !== undefined) storeChunk(gameRows, b, done);
+          keepers[g]!.store?.(b, done);
         } finally {
           game.destroy();
         }
@@ -231,7 +230,10 @@ export async function runGpuBlocks(
       done += n;
     }
     return {
-      results: accs.map((acc, g) => (rows[g] === undefined ? { acc } : { acc, worldRows: rows[g] })),
+      results: accs.map((acc, g) => {
+        const rows = keepers[g]!.rows;
+        return rows === undefined ? { acc } : { acc, worldRows: rows };
+      }),
       cpuChunks,
       ...(failure !== undefined ? { failure } : {}),
       cpuKernels: [],

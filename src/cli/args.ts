@@ -56,6 +56,21 @@ export async function checkWritableFolder(path: string, flag: string): Promise<v
   }
 }
 
+/**
+ * A file a command will write at the end (--json, --out FILE), checked before any work: not a folder, and its folder
+ * can be made and written. Once a report aimed at a folder was a stack trace after the whole run.
+ */
+export async function checkOutputFile(path: string, flag: string): Promise<void> {
+  let st: Stats | undefined;
+  try {
+    st = await stat(path);
+  } catch {
+    /* a new file */
+  }
+  if (st?.isDirectory() === true) throw new UserError(`${flag} ${path}: is a folder, not a file`);
+  await checkWritableFolder(dirname(resolve(path)), flag);
+}
+
 /** A lake given on the command line is a folder that exists. */
 export function checkLakeFolder(path: string, flag = '--lake'): void {
   if (!existsSync(path)) throw new UserError(`${flag} ${path}: no such folder`);

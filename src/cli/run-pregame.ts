@@ -14,7 +14,9 @@ import type { Profile } from '../../engine/profile.ts';
 import type { PregameInputs } from '../pregame/inputs.ts';
 import { pregameNotices } from '../pregame/slate.ts';
 import { PREGAME_PROJECTIONS_SCHEMA, simulatePregame, type PregameSimulation } from '../pregame/simulate.ts';
-import { refuseBrokenInvariants, toCsv, worldFrames, writeRunDir } from './run-sim.ts';
+import { refuseBrokenInvariants, toCsv } from './run-sim.ts';
+import { worldSpill, writeSavedWorlds } from './save-worlds.ts';
+import { openRunDir, type OpenRun } from './run-dir.ts';
 import { at } from '../data/checked.ts';
 import type { LineupStage } from '../lineups/stage.ts';
 
@@ -28,8 +30,12 @@ export interface PregameRunOptions {
   seed: number;
   backend: Backend;
   out: string;
-  /** run name; default <profile>-s<seed>-w<worlds>-pregame */
+  /** run name; default <profile>-s<seed>-w<worlds>-pregame (with -2, -3... when that run exists) */
   run?: string;
+  /** the run name without --run, in place of the one above (it too takes a free -2, -3... when taken) */
+  defaultRun?: string;
+  /** replace an existing run folder of that name (else a named run that exists is an error) */
+  overwrite?: boolean;
   exportDk?: string;
   shareModel?: ShareModel;
   progress: Progress;
@@ -111,6 +117,25 @@ export async function runPregameSim(o: PregameRunOptions): Promise<PregameRunRes
   if (o.exportUpload !== undefined) await checkExportPath(o.exportUpload, '--export-upload');
   // lineups (and a contest's files) are read and checked against the salary file before any world is made
   const stage = o.lineupStage !== undefined ? await o.lineupStage(o.inputs) : undefined;
+  // the run's place is taken before any world: an existing run or a live writer of it is refused now
+  const target = await openRunDir({
+    out: o.out,
+    date: o.inputs.date,
+    run: o.run ?? o.defaultRun ?? `${o.profileName}-s${o.seed}-w${o.worlds}-pregame`,
+    explicit: o.run !== undefined,
+    overwrite: o.overwrite === true,
+  });
+  try {
+    return await simulateInto(o, stage, target);
+  } catch (e) {
+    await target.abort();
+    throw e;
+  }
+}
+
+async function simulateInto(o: PregameRunOptions, stage: LineupStage | undefined, target: OpenRun): Promise<PregameRunResult> {
+  // saved worlds stream to spill files in the run's temporary folder as they are made (bounded memory)
+  const spill = o.saveWorlds === true ? await worldSpill(target.tmp) : undefined;
   const sim = await simulatePregame({
     lake: o.lake,
     inputs: o.inputs,
@@ -120,7 +145,7 @@ export async function runPregameSim(o: PregameRunOptions): Promise<PregameRunRes
     seed: o.seed,
     ...(o.shareModel !== undefined ? { shareModel: o.shareModel } : {}),
     progress: o.progress,
-    ...(o.saveWorlds === true ? { saveWorlds: true } : {}),
+    ...(spill !== undefined ? { spill } : {}),
     ...(stage !== undefined ? { lineups: (pregame, slate) => stage.request(pregame, slate) } : {}),
   });
   for (const line of pregameNotices(sim.pregame)) process.stderr.write(`slatesim: ${line}\n`);
@@ -162,16 +187,9 @@ export async function runPregameSim(o: PregameRunOptions): Promise<PregameRunRes
     files.push(...lineupOut.files);
     Object.assign(metrics, { lineups: lineupOut.metrics });
   }
-  if (o.saveWorlds === true) {
-    const [w, t] = worldFrames(
-      slate,
-      o.worlds,
-      run.games.map((r) => r.worldRows),
-    );
-    files.push(['worlds.parquet', () => frameToParquet(w)], ['team_worlds.parquet', () => frameToParquet(t)]);
-  }
+  if (spill !== undefined) await writeSavedWorlds(slate, spill, target.tmp);
   files.push(['metrics.json', () => enc(`${JSON.stringify(metrics, null, 2)}\n`)]);
-  const dir = await writeRunDir(o.out, sim.date, o.run ?? `${o.profileName}-s${o.seed}-w${o.worlds}-pregame`, files);
+  const dir = await target.commit(files);
   if (o.exportDk !== undefined) await writeExport(o.exportDk, '--export-dk', exportDkCsv(sim));
   if (o.exportUpload !== undefined && lineupOut !== undefined) await writeExport(o.exportUpload, '--export-upload', lineupOut.upload);
   return { dir, sim, metrics, ...(lineupOut !== undefined ? { lineupSummary: lineupOut.summary } : {}) };

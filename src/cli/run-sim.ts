@@ -2,59 +2,24 @@
 // <out>/game_date=D/run=R/{projections.parquet, projections.csv, metrics.json} (+ worlds with --save-worlds).
 // The engine computes; this file decides what lands on disk and what metrics.json records.
 
-/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: the
-   slate's per-player arrays are nPlayers long and indexed by p0 + j within a game, per-game arrays by g < nGames, and
-   totals is [world][team][3]. */
-
-import { checkRunName } from './args.ts';
+import { openRunDir, type OpenRun } from './run-dir.ts';
+import { worldSpill, writeSavedWorlds } from './save-worlds.ts';
 import { UserError } from '../data/errors.ts';
 import { dkJoinLine } from '../data/dk-salaries.ts';
 import type { MinutesModel } from '../features/minutes-model.ts';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Lake } from '../data/lake.ts';
 import { frameToParquet } from '../data/parquet.ts';
-import { col, frameFromRows, toCsv, type TableSchema, type Value } from '../data/schema.ts';
+import { frameFromRows, toCsv, type Value } from '../data/schema.ts';
 import type { Progress } from '../data/progress.ts';
-import { NodeFileStore } from '../data/store-node.ts';
 import type { ShareModel } from '../shares/model.ts';
-import { gpuBackend, type Backend, type WorldRows } from '../../engine/core/backend.ts';
+import { gpuBackend, type Backend } from '../../engine/core/backend.ts';
 import { cpuBackend } from '../../engine/core/cpu-workers.ts';
 import { PROJECTIONS_SCHEMA } from '../../engine/core/projections.ts';
-import { STATS, NSTAT } from '../../engine/kernels/kernels.ts';
 import type { Profile } from '../../engine/profile.ts';
 import { simulateDate } from '../../engine/sim.ts';
-import type { Slate } from '../../engine/slate.ts';
 
 export { PROJECTIONS_SCHEMA };
 export { toCsv } from '../data/schema.ts';
-
-const WORLDS_SCHEMA: TableSchema = {
-  name: 'worlds',
-  columns: [
-    col('world', 'int32'),
-    col('game_id', 'utf8'),
-    col('team_id', 'int64'),
-    col('player_id', 'int64'),
-    col('minutes', 'float32'),
-    ...STATS.map((c) => col(c, 'int32')),
-    col('dk_fpts', 'float32'),
-  ],
-};
-
-const TEAM_WORLDS_SCHEMA: TableSchema = {
-  name: 'team_worlds',
-  columns: [
-    col('world', 'int32'),
-    col('game_id', 'utf8'),
-    col('team_id', 'int64'),
-    col('fga_total', 'int32'),
-    col('fta_total', 'int32'),
-    col('tov_total', 'int32'),
-    col('pts', 'int32'),
-    col('pace_factor', 'float32'),
-  ],
-};
 
 export interface SimOptions {
   lake: Lake;
@@ -68,6 +33,10 @@ export interface SimOptions {
   workers: number;
   out: string;
   run: string;
+  /** the user named the run: an existing run is an error unless `overwrite` (default true); else a free -2, -3... */
+  runExplicit?: boolean;
+  /** replace an existing run folder of that name */
+  overwrite?: boolean;
   saveWorlds: boolean;
   dkCsv?: { text: string; file: string };
   playerOut?: ReadonlySet<number>;
@@ -89,7 +58,26 @@ export interface SimResult {
 }
 
 export async function runSim(opts: SimOptions): Promise<SimResult> {
+  // the run's place is taken before any world: an existing run or a live writer of it is refused now
+  const target = await openRunDir({
+    out: opts.out,
+    date: opts.date,
+    run: opts.run,
+    explicit: opts.runExplicit ?? true,
+    overwrite: opts.overwrite ?? false,
+  });
+  try {
+    return await simulateInto(opts, target);
+  } catch (e) {
+    await target.abort();
+    throw e;
+  }
+}
+
+async function simulateInto(opts: SimOptions, target: OpenRun): Promise<SimResult> {
   const { profile } = opts;
+  // saved worlds stream to spill files in the run's temporary folder as they are made (bounded memory)
+  const spill = opts.saveWorlds ? await worldSpill(target.tmp) : undefined;
   const backend =
     opts.backend ??
     (opts.gpu !== undefined
@@ -102,7 +90,8 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
     backend,
     worlds: opts.worlds,
     seed: opts.seed,
-    saveWorlds: opts.saveWorlds,
+    saveWorlds: false,
+    ...(spill !== undefined ? { spill } : {}),
     ...(opts.dkCsv !== undefined ? { dkCsv: opts.dkCsv } : {}),
     ...(opts.playerOut !== undefined ? { playerOut: opts.playerOut } : {}),
     ...(opts.shareModel !== undefined ? { shareModel: opts.shareModel } : {}),
@@ -139,13 +128,8 @@ export async function runSim(opts: SimOptions): Promise<SimResult> {
     profile_settings: profile,
   };
   refuseBrokenInvariants(opts.date, sim);
-  const dir = await writeOutputs(
-    opts,
-    slate,
-    sim.rows,
-    metrics,
-    run.games.map((r) => r.worldRows),
-  );
+  if (spill !== undefined) await writeSavedWorlds(slate, spill, target.tmp);
+  const dir = await writeOutputs(target, sim.rows, metrics);
   return { dir, rows: sim.rows, metrics };
 }
 
@@ -158,117 +142,14 @@ export function refuseBrokenInvariants(date: string, sim: { conservationViolatio
   }
 }
 
-/** Whether a process with this id is alive (signal 0 checks without sending anything). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Writes into a temporary run directory, then renames it into place: a failed run leaves nothing. The temporary
- * directory is `.tmp-run=<name>-<pid>` beside the runs: its leading dot keeps it out of every `run=*` glob (a
- * killed writer's leftovers once doubled the rows a run=* glob of projections.parquet read), and
- * leftovers of this run name whose writer is dead are removed on the next run.
- */
-export async function writeRunDir(out: string, date: string, run: string, files: readonly [string, () => Uint8Array][]): Promise<string> {
-  checkRunName('--run', run);
-  const parent = join(out, `game_date=${date}`);
-  const dir = join(parent, `run=${run}`);
-  const prefix = `.tmp-run=${run}-`;
-  const tmp = join(parent, `${prefix}${process.pid}`);
-  for (const name of await readdir(parent).catch(() => [] as string[])) {
-    const pid = Number(name.slice(prefix.length));
-    if (name.startsWith(prefix) && Number.isInteger(pid) && (pid === process.pid || !alive(pid)))
-      await rm(join(parent, name), { recursive: true, force: true });
-  }
-  const writeError = (e: unknown): unknown => {
-    // what the disk or the system refuses (full, read-only, a file in the way) is one line naming the place
-    const code = (e as NodeJS.ErrnoException).code;
-    return code !== undefined && ['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'EISDIR'].includes(code)
-      ? new UserError(`--out ${out}: cannot write the run in ${parent} (${code})`)
-      : e;
-  };
-  try {
-    await mkdir(tmp, { recursive: true });
-  } catch (e) {
-    throw writeError(e);
-  }
-  try {
-    const store = new NodeFileStore(tmp);
-    for (const [name, bytes] of files) await store.writeFileAtomic(name, bytes());
-    await rm(dir, { recursive: true, force: true });
-    await rename(tmp, dir);
-  } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw writeError(e);
-  }
-  return dir;
-}
+export { writeRunDir } from './run-dir.ts';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
-async function writeOutputs(
-  opts: SimOptions,
-  slate: Slate,
-  rows: Record<string, Value>[],
-  metrics: Record<string, unknown>,
-  worldRows: (WorldRows | undefined)[],
-): Promise<string> {
-  const files: [string, () => Uint8Array][] = [
+async function writeOutputs(target: OpenRun, rows: Record<string, Value>[], metrics: Record<string, unknown>): Promise<string> {
+  return target.commit([
     ['projections.parquet', () => frameToParquet(frameFromRows(PROJECTIONS_SCHEMA, rows))],
     ['projections.csv', () => utf8(toCsv(PROJECTIONS_SCHEMA, rows))],
-  ];
-  if (opts.saveWorlds) {
-    const [w, t] = worldFrames(slate, opts.worlds, worldRows);
-    files.push(['worlds.parquet', () => frameToParquet(w)], ['team_worlds.parquet', () => frameToParquet(t)]);
-  }
-  files.push(['metrics.json', () => utf8(`${JSON.stringify(metrics, null, 2)}\n`)]);
-  return writeRunDir(opts.out, opts.date, opts.run, files);
-}
-
-export function worldFrames(
-  s: Slate,
-  worlds: number,
-  parts: (WorldRows | undefined)[],
-): [ReturnType<typeof frameFromRows>, ReturnType<typeof frameFromRows>] {
-  const wr: Record<string, Value>[] = [];
-  const tr: Record<string, Value>[] = [];
-  parts.forEach((rows, g) => {
-    if (rows === undefined) return;
-    const p0 = s.playerStart[2 * g]!;
-    const nP = s.playerEnd[2 * g + 1]! - p0;
-    for (let w = 0; w < worlds; w++) {
-      for (let j = 0; j < nP; j++) {
-        const i = p0 + j;
-        const at = (w * nP + j) * NSTAT;
-        const r: Record<string, Value> = {
-          world: w,
-          game_id: s.gameId[g]!,
-          team_id: s.teamId[s.playerTeam[i]!]!,
-          player_id: s.playerId[i]!,
-          minutes: rows.minutes[w * nP + j]!,
-          dk_fpts: rows.dk[w * nP + j]!,
-        };
-        for (const [k, name] of STATS.entries()) r[name] = rows.stats[at + k]!;
-        wr.push(r);
-      }
-      for (let team = 0; team < 2; team++) {
-        tr.push({
-          world: w,
-          game_id: s.gameId[g]!,
-          team_id: s.teamId[2 * g + team]!,
-          fga_total: rows.totals[(w * 2 + team) * 3]!,
-          fta_total: rows.totals[(w * 2 + team) * 3 + 1]!,
-          tov_total: rows.totals[(w * 2 + team) * 3 + 2]!,
-          pts: rows.teamPts[w * 2 + team]!,
-          pace_factor: rows.pace[w]!,
-        });
-      }
-    }
-  });
-  return [frameFromRows(WORLDS_SCHEMA, wr), frameFromRows(TEAM_WORLDS_SCHEMA, tr)];
+    ['metrics.json', () => utf8(`${JSON.stringify(metrics, null, 2)}\n`)],
+  ]);
 }

@@ -21,12 +21,15 @@ function assertReady(): void {
   if (ready === undefined) throw new Error('parquet-wasm is not initialised: call initParquet first');
 }
 
+/** Rows per row group of everything we write. */
+const ROW_GROUP_ROWS = 128 * 1024;
+
 /** Column compression for everything we write: zstd, which pyarrow, DuckDB and polars all read. */
 function writerProperties(): pw.WriterProperties {
   return new pw.WriterPropertiesBuilder()
     .setCompression(pw.Compression.ZSTD)
     .setCreatedBy('slatesim')
-    .setMaxRowGroupSize(128 * 1024)
+    .setMaxRowGroupSize(ROW_GROUP_ROWS)
     .build();
 }
 
@@ -36,6 +39,68 @@ export function frameToParquet(frame: Frame): Uint8Array {
   const ipc = arrow.tableToIPC(toArrowTable(frame), 'stream');
   // writeParquet takes ownership of the wasm table (and intoIPCStream below of its own): no free() after.
   return pw.writeParquet(pw.Table.fromIPCStream(ipc), writerProperties());
+}
+
+/**
+ * Parquet written as its data comes (the same writer and settings as frameToParquet, so the same rows give the same
+ * bytes): `next` gives the rows in order, an Arrow table at a time, then undefined; the writer holds at most a row
+ * group, and the bytes come out as a stream.
+ */
+/** A table as one record batch (its columns made contiguous), as the writer would have been given it whole. */
+function oneBatch(t: arrow.Table): arrow.Table {
+  if (t.batches.length <= 1) return t;
+  const columns: Record<string, arrow.Vector> = {};
+  for (const f of t.schema.fields) {
+    const v = t.getChild(f.name);
+    if (v === null) throw new Error(`column ${f.name} is missing`);
+    const type = f.type as arrow.DataType;
+    const values: unknown = v.toArray();
+    columns[f.name] = ArrayBuffer.isView(values) ? arrow.makeVector(values as Int32Array) : arrow.vectorFromArray(values as string[], type);
+  }
+  const fields = t.schema.fields;
+  const whole = new arrow.Table(columns);
+  return new arrow.Table(
+    new arrow.Schema(fields),
+    whole.batches.map((b) => new arrow.RecordBatch(new arrow.Schema(fields), b.data)),
+  );
+}
+
+export async function parquetStream(next: () => arrow.Table | undefined): Promise<ReadableStream<Uint8Array>> {
+  assertReady();
+  // The writer is handed whole row groups, as frameToParquet's one table is cut into them: its pages then break
+  // at the same rows, so the bytes are the same as writing the whole table at once.
+  let held: arrow.Table | undefined;
+  let ended = false;
+  const rowGroup = (): arrow.Table | undefined => {
+    while (!ended && (held?.numRows ?? 0) < ROW_GROUP_ROWS) {
+      const t = next();
+      if (t === undefined) ended = true;
+      else held = held === undefined ? t : held.concat(t);
+    }
+    if (held === undefined || held.numRows === 0) return undefined;
+    const group = held.numRows <= ROW_GROUP_ROWS ? held : held.slice(0, ROW_GROUP_ROWS);
+    held = held.numRows <= ROW_GROUP_ROWS ? undefined : held.slice(ROW_GROUP_ROWS);
+    return oneBatch(group);
+  };
+  const batches = new ReadableStream<pw.RecordBatch>(
+    {
+      pull(controller) {
+        const table = rowGroup();
+        if (table === undefined) {
+          controller.close();
+          return;
+        }
+        const wasm = pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream'));
+        try {
+          for (const b of wasm.recordBatches()) controller.enqueue(b);
+        } finally {
+          wasm.free();
+        }
+      },
+    },
+    { highWaterMark: 1 },
+  );
+  return (await pw.transformParquetStream(batches, writerProperties())) as ReadableStream<Uint8Array>;
 }
 
 export function parquetToArrow(bytes: Uint8Array, file: string, columns?: readonly string[]): arrow.Table {

@@ -215,6 +215,9 @@ export function fromArrowTable(table: arrow.Table, schema: TableSchema, file: st
 function csvValue(v: Value): string {
   if (v === null) return '';
   if (typeof v === 'string') return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  // A float's binary residue is not part of its value (a bin edge summed as 44.050000000000004 is 44.05): CSV
+  // numbers keep 15 significant digits, all that double arithmetic carries. Parquet keeps the full value.
+  if (typeof v === 'number' && !Number.isInteger(v) && Number.isFinite(v)) return String(Number(v.toPrecision(15)));
   return String(v);
 }
 

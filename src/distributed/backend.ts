@@ -55,6 +55,8 @@ export async function redisBackend(o: RedisBackendOptions): Promise<Backend> {
         removeOnFail: { age: 24 * 3600 },
       };
       const started = Date.now();
+      // world rows come back with the shards when they are kept in memory (backtest) or streamed to a spill (--save-worlds)
+      const keepWorlds = r.saveWorlds || r.spill !== undefined;
       const stats = { shards: 0, duplicates: 0, redisOutages: 0 };
       const jobIds: string[] = [];
       const shardIds: string[] = [];
@@ -133,7 +135,7 @@ export async function redisBackend(o: RedisBackendOptions): Promise<Backend> {
                 seed: r.seed,
                 chunk,
                 shardWorlds,
-                saveWorlds: r.saveWorlds,
+                saveWorlds: keepWorlds,
                 inputs,
                 anchors: known,
               }).filter((s) => ready.includes(s.game));
@@ -167,7 +169,17 @@ export async function redisBackend(o: RedisBackendOptions): Promise<Backend> {
           await failIfAnyFailed(queue, run, slate.gameId, pending, attempts);
         }
         stats.duplicates = Number((await redis.get(KEYS.duplicates(run))) ?? 0);
-        const results = mergePartials(slate, parts, r.worlds, r.saveWorlds);
+        const merged = mergePartials(slate, parts, r.worlds, keepWorlds);
+        // --save-worlds streams to the run's spill: each game's merged worlds go to its sink in one piece (they
+        // came through Redis whole; see README "Many machines" on when a results directory would be needed)
+        const spill = r.spill;
+        const results =
+          spill === undefined
+            ? merged
+            : merged.map(({ acc, worldRows }, g) => {
+                if (worldRows !== undefined) spill.sink(g)(worldRows, 0);
+                return { acc };
+              });
         finished = true;
         return {
           results,

@@ -62,7 +62,7 @@ async function readManifest(lake: Lake): Promise<LakeManifest | undefined> {
  * describes the whole source file; when the build kept only some dates of it (`--start-date`/`--end-date`),
  * those counts are of rows not in the lake, so the season's silver rows are counted instead.
  */
-async function seasonCounts(
+export async function seasonCounts(
   lake: Lake,
   season: string,
   s: SeasonManifest,

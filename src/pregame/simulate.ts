@@ -15,7 +15,7 @@ import { teamById } from '../data/teams.ts';
 import type { ShareModel } from '../shares/model.ts';
 import { availabilityAfterAbsence, pregameFeatureRows, type PregameGame, type PregameRosterPlayer } from '../features/pregame.ts';
 import type { MinutesModel } from '../features/minutes-model.ts';
-import type { Backend } from '../../engine/core/backend.ts';
+import type { Backend, WorldSpill } from '../../engine/core/backend.ts';
 import type { Progress } from '../../engine/core/progress.ts';
 import { PROJECTIONS_SCHEMA, projections, type Projections } from '../../engine/core/projections.ts';
 import { simulate, type SimulationRun } from '../../engine/core/simulate.ts';
@@ -72,6 +72,8 @@ export interface PregameSimOptions {
   lineups?: (pregame: PregameSlate, slate: Slate) => LineupRequest | undefined;
   /** keep every world's stat lines (run.games[g].worldRows) */
   saveWorlds?: boolean;
+  /** stream every world out chunk by chunk instead of keeping it (see WorldSpill) */
+  spill?: WorldSpill;
 }
 
 export interface PregameSimulation extends Projections {
@@ -205,6 +207,7 @@ export async function simulatePregame(o: PregameSimOptions): Promise<PregameSimu
     seed: o.seed,
     ...(lineups !== undefined ? { lineups } : {}),
     ...(o.saveWorlds === true ? { saveWorlds: true } : {}),
+    ...(o.spill !== undefined ? { spill: o.spill } : {}),
     ...(o.progress !== undefined ? { progress: o.progress } : {}),
   });
   const proj = projections(run);

@@ -18,7 +18,7 @@ import { pregameFolders, runPregameBacktest } from '../../backtest/pregame.ts';
 import { runBacktest } from '../../backtest/run.ts';
 import { parseShareModel } from '../../shares/model.ts';
 import { DEFAULT_SHARD_WORLDS, redisBackend } from '../../distributed/backend.ts';
-import { DEFAULT_SHARE_MODEL, dateRange, positiveInt, readTextFile } from '../args.ts';
+import { DEFAULT_SHARE_MODEL, checkOutputFile, dateRange, positiveInt, readTextFile } from '../args.ts';
 
 interface BacktestCliOptions {
   lake: string;
@@ -64,6 +64,7 @@ export function registerBacktest(parent: Command): void {
     .option('--shard-worlds <n>', `with --redis: worlds per shard (default ${DEFAULT_SHARD_WORLDS})`)
     .action(async (o: BacktestCliOptions) => {
       if (!['cpu', 'gpu'].includes(o.backend)) throw new UserError(`--backend must be cpu or gpu, got ${JSON.stringify(o.backend)}`);
+      await checkOutputFile(o.json, '--json');
       if (o.inputs !== undefined) {
         if (o.startDate !== undefined || o.endDate !== undefined)
           throw new UserError('--inputs takes its dates from its game_date=D folders: drop --start-date/--end-date');

@@ -7,7 +7,7 @@ import { requestGpuDevice } from '../../../engine/gpu/device.ts';
 import { loadProfile } from '../../../engine/profile.ts';
 import { runBench, type Scope } from '../../../bench/bench.ts';
 import { openLake } from '../../index.ts';
-import { PACKAGE_ROOT, parseList, positiveInt, shippedShareModel, slateDate } from '../args.ts';
+import { PACKAGE_ROOT, checkOutputFile, parseList, positiveInt, shippedShareModel, slateDate } from '../args.ts';
 
 export function registerBench(parent: Command): void {
   parent
@@ -41,6 +41,7 @@ export function registerBench(parent: Command): void {
         quick?: boolean;
         lineups?: string;
       }) => {
+        await checkOutputFile(o.json, '--json');
         await initParquetNode();
         const lakeDir = o.lake ?? resolve(PACKAGE_ROOT, EMBEDDED_LAKE_DIR);
         const lakeObj = await openLake(lakeDir);

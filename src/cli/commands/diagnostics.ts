@@ -6,7 +6,7 @@ import { Lake } from '../../data/lake.ts';
 import { initParquetNode } from '../../data/parquet-node.ts';
 import { NodeFileStore } from '../../data/store-node.ts';
 import { formatUsageSharePrep, usageSharePrep } from '../../diagnostics/usage-share-prep.ts';
-import { parseDate } from '../args.ts';
+import { checkOutputFile, parseDate } from '../args.ts';
 import { defined } from '../../data/checked.ts';
 import { formatMinutesVacancy, minutesVacancy, readMinutesRows } from '../../diagnostics/minutes-vacancy.ts';
 import { consoleProgress } from '../progress.ts';
@@ -25,6 +25,7 @@ export function registerDiagnostics(parent: Command): void {
       const start = defined(parseDate('--start-date', o.startDate), '--start-date');
       const end = defined(parseDate('--end-date', o.endDate), '--end-date');
       if (start > end) throw new UserError(`--start-date ${start} is after --end-date ${end}`);
+      if (o.json !== undefined) await checkOutputFile(o.json, '--json');
       await initParquetNode();
       const rows = await readMinutesRows(new Lake(new NodeFileStore(o.lake)), start, end, consoleProgress());
       const report = minutesVacancy(rows);

@@ -1,7 +1,9 @@
 // `slatesim lake build`: box-score and lines CSVs into the lake's bronze, silver and gold tables.
 import type { Command } from 'commander';
 import { buildLake } from '../../lake/build.ts';
-import { feedReportLines, formatMinutesMetrics } from '../../lake/info.ts';
+import { feedReportLines, formatMinutesMetrics, seasonCounts } from '../../lake/info.ts';
+import { Lake } from '../../data/lake.ts';
+import { NodeFileStore } from '../../data/store-node.ts';
 import { consoleProgress } from '../progress.ts';
 import { parseDate, parseSeasons } from '../args.ts';
 
@@ -46,19 +48,24 @@ export function registerLakeBuild(parent: Command): void {
           ...(o.minutesModel !== undefined ? { minutesModelFile: o.minutesModel } : {}),
           progress: consoleProgress(),
         });
+        const lake = new Lake(new NodeFileStore(o.lake));
         for (const s of result.built) {
           const m = result.manifest.seasons[String(s)];
           if (m === undefined) continue;
           const b = m.box_scores;
           const l = m.lines;
+          // the rows the lake now holds: with --start-date/--end-date the manifest's box-score report is of the
+          // whole source file, so the season's silver is counted (as lake info does)
+          const c = await seasonCounts(lake, String(s), m);
           console.log(
-            `season ${s}: ${b.rows} player-game rows, ${b.games} games, ${m.dates.length} dates; available ${b.available}, unavailable ${b.unavailable}; ` +
+            `season ${s}: ${c.rows} player-game rows, ${c.games} games, ${m.dates.length} dates; available ${c.available}, unavailable ${c.rows - c.available}; ` +
+              (c.cut ? `in all of ${b.file}: ` : '') +
               `overtime team-games ${b.overtimeTeamGames}; team minutes off 240(+25/OT) by >1.5: ${b.minutesWarnings}; ` +
               (l === null
                 ? 'no lines file'
                 : `lines matched ${l.matchedGames}, games without line ${l.gamesWithoutLine}, lines without game ${l.linesWithoutGame}`),
           );
-          for (const line of feedReportLines(b)) console.log(`  ${line}`);
+          for (const line of feedReportLines(b)) console.log(`  ${c.cut ? line.replace(/^feed: /, `feed (all of ${b.file}): `) : line}`);
         }
         if (result.gold !== null) console.log(formatMinutesMetrics(result.gold.minutes_metrics));
         console.log(

@@ -7,7 +7,7 @@ import { frameFromRows } from '../../data/schema.ts';
 import { NodeFileStore } from '../../data/store-node.ts';
 import { defaultThresholds, lineupRows, lineupsSchema, setSummary } from '../../lineups/report.ts';
 import { savedRun, scoreSavedRun } from '../../lineups/saved-run.ts';
-import { positiveInt, readTextFile, shippedShareModel } from '../args.ts';
+import { checkOutputFile, positiveInt, readTextFile, shippedShareModel } from '../args.ts';
 import { writeFile } from 'node:fs/promises';
 import { openLake } from '../../index.ts';
 import { loadProfile, DEFAULT_PROFILES_FILE } from '../../../engine/profile.ts';
@@ -144,6 +144,7 @@ export function registerLineups(parent: Command): void {
       }) => {
         await initParquetNode();
         if (!['cpu', 'gpu'].includes(o.backend)) throw new UserError(`--backend must be cpu or gpu, got ${JSON.stringify(o.backend)}`);
+        await checkOutputFile(o.json, '--json');
         const lake = await openLake(o.lake);
         const profile = await loadProfile(o.profile, DEFAULT_PROFILES_FILE);
         const gpu = o.backend === 'gpu' ? await openGpu('gpu') : undefined;
@@ -217,7 +218,7 @@ export function registerLineups(parent: Command): void {
     if (files === undefined) throw new UserError("lineups build needs tonight's slate: --dk-csv FILE or --inputs DIR");
     const contest = await readContestFlags(o, prepared.seed);
     await runPregame(
-      { ...o, run: o.run ?? `${o.profile}-s${prepared.seed}-w${prepared.worlds}-build${n}-${o.objective}` },
+      { ...o, defaultRun: `${o.profile}-s${prepared.seed}-w${prepared.worlds}-build${n}-${o.objective}` },
       files,
       prepared,
       (inputs) =>

@@ -7,7 +7,7 @@ import { NodeFileStore } from '../../data/store-node.ts';
 import { consoleProgress } from '../progress.ts';
 import { parseShareModel } from '../../shares/model.ts';
 import { evaluateShareModel, formatEval, loadTeamGames } from '../../shares/train.ts';
-import { dateRange, positiveInt, readTextFile } from '../args.ts';
+import { checkOutputFile, dateRange, positiveInt, readTextFile } from '../args.ts';
 
 export function registerSharesEval(parent: Command): void {
   parent
@@ -21,6 +21,7 @@ export function registerSharesEval(parent: Command): void {
     .option('--resamples <n>', 'bootstrap resamples over team-games', '1000')
     .action(async (o: { lake: string; model: string; startDate: string; endDate: string; json: string; resamples: string }) => {
       const [start, end] = dateRange(o.startDate, o.endDate);
+      await checkOutputFile(o.json, '--json');
       const resamples = positiveInt('--resamples', o.resamples, 100_000);
       await initParquetNode();
       const model = parseShareModel(await readTextFile(o.model, '--model'), o.model);

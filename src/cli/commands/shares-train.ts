@@ -7,7 +7,7 @@ import { initParquetNode } from '../../data/parquet-node.ts';
 import { NodeFileStore } from '../../data/store-node.ts';
 import { consoleProgress } from '../progress.ts';
 import { loadTeamGames, trainShareModel } from '../../shares/train.ts';
-import { dateRange } from '../args.ts';
+import { checkOutputFile, dateRange } from '../args.ts';
 
 export function registerSharesTrain(parent: Command): void {
   parent
@@ -20,6 +20,7 @@ export function registerSharesTrain(parent: Command): void {
     .requiredOption('--out <file>', 'model JSON to write')
     .action(async (o: { lake: string; startDate: string; endDate: string; targets: string; out: string }) => {
       const [start, end] = dateRange(o.startDate, o.endDate);
+      await checkOutputFile(o.out, '--out');
       const targets = o.targets.split(',').map((x) => x.trim());
       for (const t of targets)
         if (!['fga', 'fta', 'tov'].includes(t)) throw new UserError(`--targets must be a list of fga, fta, tov; got ${JSON.stringify(t)}`);

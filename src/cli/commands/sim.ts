@@ -45,6 +45,9 @@ export interface SimCliOptions {
   chunk?: string;
   out?: string;
   run?: string;
+  /** the run name when --run is not given (a command's own default; it takes a free -2, -3... when taken) */
+  defaultRun?: string;
+  overwrite?: boolean;
   saveWorlds?: boolean;
   dkCsv?: string;
   injuries?: string;
@@ -133,6 +136,8 @@ export function registerSim(parent: Command): void {
       workers,
       out,
       run: o.run ?? `${o.profile}-s${seed}-w${worlds}${playerOut.size > 0 ? `-out${[...playerOut].join('_')}` : ''}`,
+      runExplicit: o.run !== undefined,
+      overwrite: o.overwrite === true,
       saveWorlds: o.saveWorlds === true,
       ...(o.dkCsv !== undefined ? { dkCsv: { text: await readCsvBytes(o.dkCsv), file: o.dkCsv } } : {}),
       playerOut,
@@ -191,7 +196,8 @@ export function addRunOptions(cmd: Command): void {
       "worlds per kernel batch (default: 2048 on the CPU; on the GPU as many as the adapter's limits allow, up to 65536)",
     )
     .option('--out <dir>', 'output root (default: <lake>/artifacts/sim/projections, or out/sim/projections for the embedded lake)')
-    .option('--run <name>', 'run name (default: <profile>-s<seed>-w<worlds>)')
+    .option('--run <name>', 'run name (default: <profile>-s<seed>-w<worlds>, with -2, -3... when that run exists)')
+    .option('--overwrite', 'replace the run folder when it exists (without it an existing --run is an error)')
     .option(
       '--dk-csv <file>',
       "tonight's DraftKings salary export (DKSalaries.csv): the slate is its players (pregame mode); with --mode box-score it only adds salary and dk_position",
@@ -295,7 +301,7 @@ export async function openGpu(backend: string): Promise<{ device: GPUDevice; ada
     return { device: ctx.device, adapter: describeAdapter(ctx.adapter) };
   } catch (e) {
     if (backend === 'gpu' || !(e instanceof GpuUnavailableError)) throw e;
-    process.stderr.write(`slatesim: no WebGPU adapter (${e.message}); running the CPU path\n`);
+    process.stderr.write(`slatesim: ${e.message}; running the CPU path\n`);
     return undefined;
   }
 }
@@ -396,6 +402,8 @@ export async function runPregame(
       backend,
       out,
       ...(o.run !== undefined ? { run: o.run } : {}),
+      ...(o.defaultRun !== undefined ? { defaultRun: o.defaultRun } : {}),
+      ...(o.overwrite === true ? { overwrite: true } : {}),
       ...(o.exportDk !== undefined ? { exportDk: o.exportDk } : {}),
       ...(shareModel !== undefined ? { shareModel } : {}),
       ...(lineupStage !== undefined ? { lineupStage } : {}),
