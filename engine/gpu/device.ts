@@ -55,7 +55,9 @@ export function setDawnVerbose(verbose: boolean): void {
  * put back by reopening /proc/self/fd): elsewhere, or when anything is unusual, `f` runs as it is.
  */
 async function quietNative<T>(f: () => Promise<T>): Promise<T> {
-  if (dawnVerbose) return f();
+  // a browser (navigator.gpu, no Node) has no native module and no node:fs to import
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a browser bundle may shim `process` without `versions`
+  if (dawnVerbose || typeof process === 'undefined' || process.versions?.node === undefined) return f();
   // a variable specifier keeps bundlers from looking for node:fs in the browser build
   const fsModule = 'node:fs';
   const fs = (await import(/* @vite-ignore */ fsModule)) as typeof import('node:fs');
