@@ -11,22 +11,10 @@ import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.ts';
 import { initParquetNode } from '../src/data/parquet-node.ts';
-import { EMBEDDED, FIXTURES, ROOT, tempDir } from './helpers.ts';
+import { EMBEDDED, FIXTURES, ROOT, tempDir, seededRandom as rng } from './helpers.ts';
 
 const SEED = 1616;
 const CASES = Number(process.env.SLATESIM_FUZZ_CASES ?? 160);
-
-/** mulberry32: small, seeded, good enough to pick cases. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const JUNK = [
   '',

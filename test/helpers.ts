@@ -124,3 +124,15 @@ export async function oneGameDkCsv(dir: string): Promise<string> {
   await writeFile(dk, `${[lines[0], ...lines.filter((l) => l.includes('POR@PHI'))].join('\n')}\n`);
   return dk;
 }
+
+/** mulberry32: a small seeded generator in [0, 1), so random fixtures and fuzz cases are the same on every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

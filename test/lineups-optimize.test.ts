@@ -6,6 +6,7 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- the fixture is a fixed real file and every index below
    is one the test has just built; a miss fails the test either way. */
 
+import { seededRandom as rng } from './helpers.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,18 +53,6 @@ const slate: { player: PoolPlayer; average: number }[] = readFileSync(DK_FILE, '
     };
   });
 const fullPool = slate.map((r) => r.player);
-
-/** mulberry32: a small seeded generator, so every random fixture is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Season averages scaled by a seeded factor in [0.6, 1.4), plus a seeded fraction of a point so that players who

@@ -8,10 +8,10 @@
 //   pid (kill -9, out of memory) is taken over and removed.
 // - A failed run removes its temporary folder, its lock and the folders it made, never anything else.
 import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { UserError } from '../data/errors.ts';
-import { NodeFileStore } from '../data/store-node.ts';
+import { NodeFileStore, pathExists as exists } from '../data/store-node.ts';
 import { checkRunName } from './args.ts';
 
 /** Whether a process with this id is alive (signal 0 checks without sending anything). */
@@ -50,15 +50,6 @@ function writeError(out: string, parent: string, e: unknown): unknown {
   // what the disk or the system refuses (full, read-only, a file in the way) is one line naming the place
   const code = (e as NodeJS.ErrnoException).code;
   return code !== undefined && DISK_CODES.includes(code) ? new UserError(`--out ${out}: cannot write the run in ${parent} (${code})`) : e;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The pid a lock file holds (NaN when it cannot be read). */

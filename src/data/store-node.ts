@@ -6,6 +6,16 @@ import type { FileStore } from './store.ts';
 
 let tmpCounter = 0;
 
+/** Whether anything (file, folder, link target) is at `path`. */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export class NodeFileStore implements FileStore {
   readonly writable = true;
   constructor(readonly root: string) {}
@@ -42,13 +52,8 @@ export class NodeFileStore implements FileStore {
     return out.sort();
   }
 
-  async exists(path: string): Promise<boolean> {
-    try {
-      await stat(this.abs(path));
-      return true;
-    } catch {
-      return false;
-    }
+  exists(path: string): Promise<boolean> {
+    return pathExists(this.abs(path));
   }
 
   async size(path: string): Promise<number | null> {

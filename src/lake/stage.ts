@@ -10,11 +10,11 @@
 //    written just before the first rename, and readers refuse the lake until `lake build` runs again.
 // One build writes a lake at a time (`.lake-build.lock`, holding its pid).
 import { createHash } from 'node:crypto';
-import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { UserError } from '../data/errors.ts';
 import { LAYER_NAMES, type FileEntry, type LayerFiles, type LayerName } from '../data/manifest.ts';
-import { NodeFileStore } from '../data/store-node.ts';
+import { NodeFileStore, pathExists as exists } from '../data/store-node.ts';
 import {
   BRONZE_BOX_SCORES,
   BRONZE_LINES,
@@ -96,15 +96,6 @@ async function filesUnder(base: string, dir: string): Promise<string[]> {
     .filter((e) => e.isFile() && !e.name.includes('.tmp-'))
     .map((e) => relative(base, join(e.parentPath, e.name)).split(sep).join('/'))
     .sort();
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Takes the lake's build lock (a file holding our pid); a dead writer's lock is taken over. */
