@@ -10,7 +10,7 @@ import {
   type MinutesModel,
 } from '../src/features/minutes-model.ts';
 import type { FeatureRow } from '../src/features/rates-state.ts';
-import { FILL_RANK_WEIGHTS, fillRankWeight } from '../src/features/rank-weights.ts';
+import { FILL_RANK_WEIGHTS, rankWeight } from '../src/features/rank-weights.ts';
 import { at } from '../src/data/checked.ts';
 
 /** One team-game of n available players, ranked 1..n, with `recent` minutes each and `vac` vacated minutes. */
@@ -53,7 +53,7 @@ describe('minutes model: vacancy by minutes rank', () => {
     // 200 projected minutes: alpha 0.5 adds 20 by the rank weights
     const short = team([36, 34, 32, 30, 28, 20, 12, 8], 40);
     const got = predictMinutes(model(0.5), short).map((q) => q.p50);
-    const w = short.map((r) => fillRankWeight(r.minutes_rank_in_team as number));
+    const w = short.map((r) => rankWeight(FILL_RANK_WEIGHTS, (r.minutes_rank_in_team as number) - 1));
     const sw = w.reduce((a, b) => a + b, 0);
     got.forEach((m, i) => expect(m).toBeCloseTo((at(short, i).recent_minutes as number) + (20 * at(w, i)) / sw, 9));
     expect(got.reduce((a, b) => a + b, 0)).toBeCloseTo(220, 9);

@@ -11,7 +11,7 @@
 import { UserError } from '../data/errors.ts';
 import { lad, logistic, predictLinear, predictLogistic, quantile } from '../models/linear.ts';
 import type { FeatureRow } from './rates-base.ts';
-import { FILL_RANK_WEIGHTS, fillRankWeight } from './rank-weights.ts';
+import { FILL_RANK_WEIGHTS, rankWeight } from './rank-weights.ts';
 
 export const MINUTES_MODEL_VERSION = 'projections_minutes_v1';
 
@@ -221,19 +221,22 @@ function predictCore(
   for (const group of teamGameGroups(rows)) {
     let expected = 0;
     let weights = 0;
-    for (const i of group) {
+    const w = group.map((i) =>
+      rankWeight(FILL_RANK_WEIGHTS, Math.max(0, num(rows[i]!.minutes_rank_in_team, FILL_RANK_WEIGHTS.length) - 1)),
+    );
+    group.forEach((i, k) => {
       expected += Math.max(0, raw[i]!) * play[i]!;
-      weights += fillRankWeight(num(rows[i]!.minutes_rank_in_team, FILL_RANK_WEIGHTS.length)) * play[i]!;
-    }
+      weights += w[k]! * play[i]!;
+    });
     // A team projected short of 240 gets `alpha` of the shortfall added by minutes rank with the measured weights
     // (the deep bench gains most, as when a starter sits); one projected over is scaled down.
     const shortfall = 240 - expected;
     const scale = expected > 0 ? (240 / expected) ** model.team_scale_alpha : 1;
-    for (const i of group) {
-      const w = fillRankWeight(num(rows[i]!.minutes_rank_in_team, FILL_RANK_WEIGHTS.length));
-      const m = shortfall > 0 && weights > 0 ? Math.max(0, raw[i]!) + (model.team_scale_alpha * shortfall * w) / weights : raw[i]! * scale;
+    group.forEach((i, k) => {
+      const m =
+        shortfall > 0 && weights > 0 ? Math.max(0, raw[i]!) + (model.team_scale_alpha * shortfall * w[k]!) / weights : raw[i]! * scale;
       p50[i] = Math.min(48, Math.max(0, m));
-    }
+    });
   }
   return { p50, play };
 }

@@ -13,6 +13,7 @@ import { TARGETS } from '../../profile.ts';
 import type { Slate } from '../../slate.ts';
 import { MINUTES, STREAM, playerCap, teamMinutes } from '../contract.ts';
 import { lognormal, rateOf, type GameBatch } from '../batch.ts';
+import { rankWeight } from '../../../src/features/rank-weights.ts';
 
 /**
  * Kernel 1, minutes: overtime and game script per game-world; per player active ~ Bernoulli(play_prob) and
@@ -156,11 +157,6 @@ function fillByRank(
     if (used <= 0) break;
   }
   return short;
-}
-
-/** The fill weight of the player at 0-based rank r: ranks 1..9, then the 10+ weight. */
-export function rankWeight(weights: readonly number[], r: number): number {
-  return weights[Math.min(r, weights.length - 1)]!;
 }
 
 /**
