@@ -48,6 +48,12 @@ export function setDawnVerbose(verbose: boolean): void {
   dawnVerbose = verbose;
 }
 
+/** Whether this is Node (Dawn and node:fs can be loaded), not a browser. */
+function inNode(): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a browser bundle may shim `process` without `versions`
+  return typeof process !== 'undefined' && process.versions?.node !== undefined;
+}
+
 /**
  * Runs `f` (Dawn finding its adapters) with file descriptor 2 on /dev/null unless --verbose: Dawn prints warnings
  * such as "maxDynamicUniformBuffersPerPipelineLayout artificially reduced ..." or a Vulkan loader's "Found no
@@ -56,8 +62,7 @@ export function setDawnVerbose(verbose: boolean): void {
  */
 async function quietNative<T>(f: () => Promise<T>): Promise<T> {
   // a browser (navigator.gpu, no Node) has no native module and no node:fs to import
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a browser bundle may shim `process` without `versions`
-  if (dawnVerbose || typeof process === 'undefined' || process.versions?.node === undefined) return f();
+  if (dawnVerbose || !inNode()) return f();
   // a variable specifier keeps bundlers from looking for node:fs in the browser build
   const fsModule = 'node:fs';
   const fs = (await import(/* @vite-ignore */ fsModule)) as typeof import('node:fs');
@@ -91,8 +96,7 @@ async function quietNative<T>(f: () => Promise<T>): Promise<T> {
 export async function getGpu(): Promise<GPU | undefined> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu !== undefined) return nav.gpu;
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a browser bundle may shim `process` without `versions`
-  if (typeof process === 'undefined' || process.versions?.node === undefined) return undefined;
+  if (!inNode()) return undefined;
   nodeGpu ??= (async () => {
     // A variable specifier keeps bundlers from pulling Dawn's Node addon into the browser build.
     const dawnModule = 'webgpu';
