@@ -17,7 +17,7 @@ import { NodeFileStore } from '../src/data/store-node.ts';
 import { PLAYER_GAMES, RATES_TRAINING_BASE } from '../src/data/tables.ts';
 import { silentProgress } from '../src/cli/progress.ts';
 import { CounterRng, mulhi32, philox, u01 } from '../engine/rng.ts';
-import { binomial, negativeBinomial, poisson } from '../engine/samplers.ts';
+import { FixedPBinomial, binomial, negativeBinomial, poisson } from '../engine/samplers.ts';
 import { DK_CLASSIC, dkPoints } from '../engine/scoring.ts';
 import { loadProfile, parseProfile, type Profile } from '../engine/profile.ts';
 import { SLATE_COLUMNS, loadSlate, slateFromRows, type Slate } from '../engine/slate.ts';
@@ -103,6 +103,24 @@ describe('samplers against exact moments', () => {
     expect(binomial(0, 0.5, 0.9)).toBe(0);
     expect(binomial(10, 0, 0.9)).toBe(0);
     expect(binomial(10, 1, 0.1)).toBe(10);
+  });
+  it("the fixed-p binomial (the stat line's per-player sampler) gives binomial()'s draw every time", () => {
+    const rng = new CounterRng(7);
+    const fixed = new FixedPBinomial();
+    let diff = 0;
+    let draws = 0;
+    for (const p of [0, 1e-9, 0.07, 0.3, 0.5, 0.5000001, 0.77, 0.99, 1]) {
+      fixed.set(p);
+      for (let t = 0; t < 4000; t++) {
+        const w = rng.block(t, 1, 2, 3);
+        const n = w[0]! % 90; // past the kept powers (n < 64) too
+        const u = u01(w[1]!);
+        if (fixed.draw(n, u) !== binomial(n, p, u)) diff++;
+        draws++;
+      }
+    }
+    expect(draws).toBe(36000);
+    expect(diff).toBe(0);
   });
   it('poisson', () =>
     check(

@@ -10,7 +10,7 @@
 import { CounterRng } from '../rng.ts';
 import type { Profile } from '../profile.ts';
 import type { Slate } from '../slate.ts';
-import { NSTAT, PILOT_WORLD_OFFSET, STAT_INDEX, newBatch, runKernels, type GameBatch } from '../kernels/kernels.ts';
+import { NSTAT, PILOT_WORLD_OFFSET, STAT_INDEX, newBatch, runKernels, runPilotKernels, type GameBatch } from '../kernels/kernels.ts';
 import { pilotPoints } from '../kernels/statline/statline.ts';
 import {
   newLineupAccumulator,
@@ -61,7 +61,7 @@ export function anchorScales(s: Slate, prof: Profile, seed: number, g: number, c
   while (done < total) {
     const n = Math.min(chunk, total - done);
     const b = newBatch(s, g, n);
-    runKernels(s, prof, rng, b, PILOT_WORLD_OFFSET + done, unscaled);
+    runPilotKernels(s, prof, rng, b, PILOT_WORLD_OFFSET + done, unscaled);
     // Points expected given each world's attempts (not the drawn makes): the make noise, the largest part
     // of a team's point spread, drops out of the pilot's estimate, so a small pilot calibrates within 1%.
     for (let w = 0; w < n; w++) {

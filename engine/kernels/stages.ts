@@ -192,3 +192,10 @@ export function runWorldStages(k: CpuKernelContext): void {
   k.b.fallbacks = 0;
   for (const name of WORLD_STAGES) for (const c of stageSpec(name).cpu) c.run(k);
 }
+
+/** Runs the pilot's stages' CPU twins on a batch: minutes, team totals and allocation, as the device's pilot
+ * pipeline (its points are read off the counts, so the stat line and scoring are not run). */
+export function runPilotStages(k: CpuKernelContext): void {
+  k.b.fallbacks = 0;
+  for (const name of PILOT_PIPELINE) for (const c of stageSpec(name).cpu) c.run(k);
+}

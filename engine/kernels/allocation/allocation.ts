@@ -21,18 +21,29 @@ import { rateOf, teamOf, type GameBatch } from '../batch.ts';
  * every target when shares are off, are drawn per player independently and the team total is their sum.
  */
 export function sharesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameBatch, world0: number, anchor: Float64Array): void {
-  const { nP } = b;
+  const { nP, p0 } = b;
   const us = prof.usage_shares;
   const shared = TARGETS.map((t) => us.enabled && us.targets.includes(t));
+  const bases = TARGETS.map((t) => s.shareBase[t]);
   const logits = new Float64Array(nP);
   const probs = new Float64Array(nP);
   const noise = new Float64Array(nP * 3);
+  const logMinutes = new Float64Array(nP);
+  const eligible = new Uint8Array(nP);
+  const cutoff = us.min_minutes_active_cutoff;
+  const noisy = us.enabled && us.share_noise_std > 0;
   for (let w = 0; w < b.worlds; w++) {
     const wg = world0 + w;
     const base = w * nP;
-    if (us.enabled && us.share_noise_std > 0) {
-      for (let j = 0; j < nP; j++) {
-        const pid = s.playerId[b.p0 + j]!;
+    for (let j = 0; j < nP; j++) {
+      const m = b.minutes[base + j]!;
+      const ok = b.active[base + j] === 1 && m >= cutoff;
+      eligible[j] = ok ? 1 : 0;
+      if (!ok) continue;
+      // log(minutes) and the noise are read only for eligible players: the others' draws are never made
+      logMinutes[j] = Math.log(m);
+      if (noisy) {
+        const pid = s.playerId[p0 + j]!;
         const u = rng.block(wg, pid, STREAM.shareNoise, 0);
         noise[j * 3] = boxMuller(u[0]!, u[1]!);
         noise[j * 3 + 1] = boxMuller(u[2]!, u[3]!);
@@ -40,28 +51,29 @@ export function sharesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameBa
         noise[j * 3 + 2] = boxMuller(v[0]!, v[1]!);
       }
     }
-    TARGETS.forEach((target, k) => {
+    for (let k = 0; k < 3; k++) {
+      const target = TARGETS[k]!;
       if (!shared[k]) {
         independentCounts(s, prof, rng, b, w, wg, k, target, anchor);
-        return;
+        continue;
       }
+      const shareBase = bases[k]!;
       for (let team = 0; team < 2; team++) {
         const lo = team === 0 ? 0 : b.nHome;
         const hi = team === 0 ? b.nHome : nP;
         let max = -Infinity;
-        let eligible = 0;
+        let nEligible = 0;
         for (let j = lo; j < hi; j++) {
-          const m = b.minutes[base + j]!;
-          if (b.active[base + j] !== 1 || m < us.min_minutes_active_cutoff) {
+          if (eligible[j] !== 1) {
             logits[j] = -Infinity;
             continue;
           }
-          eligible++;
-          const l = (s.shareBase[target][b.p0 + j]! + Math.log(m) + us.share_noise_std * noise[j * 3 + k]!) / us.share_temperature;
+          nEligible++;
+          const l = (shareBase[p0 + j]! + logMinutes[j]! + us.share_noise_std * noise[j * 3 + k]!) / us.share_temperature;
           logits[j] = l;
           if (l > max) max = l;
         }
-        if (eligible === 0) {
+        if (nEligible === 0) {
           b.fallbacks++;
           fallbackShares(s, b, base, lo, hi, target, us.fallback, probs);
         } else {
@@ -75,19 +87,26 @@ export function sharesKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameBa
         let remainingP = 1;
         const entity = s.teamId[2 * b.g + team]!;
         let words: Uint32Array | undefined;
+        let wordsAt = -1;
         for (let j = lo; j < hi; j++) {
           const slot = j - lo;
-          if ((slot & 3) === 0) words = rng.block(wg, entity, STREAM.allocation, k * 64 + (slot >> 2));
           const p = probs[j]!;
           let x = 0;
           if (j === last) x = remaining;
-          else if (remaining > 0 && p > 0) x = binomial(remaining, Math.min(1, p / remainingP), u01(words![slot & 3]!));
+          else if (remaining > 0 && p > 0) {
+            // a block holds the words of four players: drawn when the first of them needs one
+            if (words === undefined || slot >> 2 !== wordsAt) {
+              words = rng.block(wg, entity, STREAM.allocation, k * 64 + (slot >> 2));
+              wordsAt = slot >> 2;
+            }
+            x = binomial(remaining, Math.min(1, p / remainingP), u01(words[slot & 3]!));
+          }
           b.counts[(base + j) * 3 + k] = x;
           remaining -= x;
           remainingP -= p;
         }
       }
-    });
+    }
   }
 }
 

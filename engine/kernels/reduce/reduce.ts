@@ -18,7 +18,7 @@ import {
   TEAM_TOTAL_BINS,
   teamMinutes as teamMinutesOf,
 } from '../contract.ts';
-import { doubles, statLineAt, type StatLine } from '../scoring/scoring.ts';
+import { DK_CLASSIC } from '../scoring/scoring.ts';
 import type { GameBatch } from '../batch.ts';
 
 export interface GameAccumulator {
@@ -73,38 +73,56 @@ export function newAccumulator(g: number, nP: number, anchor: Float64Array): Gam
 
 /** Kernel 6, the reduction: folds a batch into the accumulator in world order, checking conservation. */
 export function reduceBatch(acc: GameAccumulator, b: GameBatch): void {
-  const { nP } = b;
-  const line: StatLine = { pts: 0, fg3m: 0, reb: 0, ast: 0, stl: 0, blk: 0, tov: 0 };
+  const { nP, nHome } = b;
+  const { dkSum, dkSumSq, dkHist, minSum, minHist, activeCount, fgaHist, statSum, doubleDouble, tripleDouble } = acc;
+  const { stats, dk, minutes, active, counts } = b;
+  // the categories that count toward doubles (DK_CLASSIC's, as doubles() counts them), as flags
+  const cat = { pts: 0, fg3m: 0, reb: 0, ast: 0, stl: 0, blk: 0, tov: 0 };
+  for (const c of DK_CLASSIC.doubleCategories) cat[c] = 1;
+  const teamPts = new Float64Array(2);
+  const teamCounts = new Float64Array(6);
+  const teamMinutes = new Float64Array(2);
   for (let w = 0; w < b.worlds; w++) {
-    const teamPts = [0, 0];
-    const teamCounts = [0, 0, 0, 0, 0, 0];
-    const teamMinutes = [0, 0];
+    teamPts.fill(0);
+    teamCounts.fill(0);
+    teamMinutes.fill(0);
     for (let j = 0; j < nP; j++) {
       const x = w * nP + j;
-      const team = j < b.nHome ? 0 : 1;
-      const dk4 = Math.round(b.dk[x]! * 4);
-      acc.dkSum[j] = acc.dkSum[j]! + dk4;
-      acc.dkSumSq[j] = acc.dkSumSq[j]! + dk4 * dk4;
+      const team = j < nHome ? 0 : 1;
+      const dk4 = Math.round(dk[x]! * 4);
+      dkSum[j] = dkSum[j]! + dk4;
+      dkSumSq[j] = dkSumSq[j]! + dk4 * dk4;
       const bin = Math.min(DK_BINS - 1, Math.max(0, dk4 - 4 * DK_MIN));
-      acc.dkHist[j * DK_BINS + bin] = acc.dkHist[j * DK_BINS + bin]! + 1;
-      const m = b.minutes[x]!;
+      dkHist[j * DK_BINS + bin] = dkHist[j * DK_BINS + bin]! + 1;
+      const m = minutes[x]!;
       // In fixed point, as on the GPU: a sum of multiples of 1/MINUTES_FIXED is exact, so it does not depend
       // on the order of the worlds and partial sums of world ranges merge to the same bytes (engine/shards).
-      acc.minSum[j] = acc.minSum[j]! + Math.floor(m * MINUTES_FIXED + 0.5) / MINUTES_FIXED;
+      minSum[j] = minSum[j]! + Math.floor(m * MINUTES_FIXED + 0.5) / MINUTES_FIXED;
       const mb = Math.min(MIN_BINS - 1, Math.floor(m / MIN_BIN));
-      acc.minHist[j * MIN_BINS + mb] = acc.minHist[j * MIN_BINS + mb]! + 1;
+      minHist[j * MIN_BINS + mb] = minHist[j * MIN_BINS + mb]! + 1;
       teamMinutes[team] = teamMinutes[team]! + m;
-      if (b.active[x] === 1) acc.activeCount[j] = acc.activeCount[j]! + 1;
+      if (active[x] === 1) activeCount[j] = activeCount[j]! + 1;
       const at = x * NSTAT;
-      const fb = j * FGA_BINS + Math.min(FGA_BINS - 1, b.stats[at + STAT_INDEX.fga]!);
-      acc.fgaHist[fb] = acc.fgaHist[fb]! + 1;
-      for (let k = 0; k < NSTAT; k++) acc.statSum[j * NSTAT + k] = acc.statSum[j * NSTAT + k]! + b.stats[at + k]!;
-      const pts = b.stats[at + STAT_INDEX.pts]!;
-      const d = doubles(statLineAt(b.stats, at, line));
-      if (d >= 2) acc.doubleDouble[j] = acc.doubleDouble[j]! + 1;
-      if (d >= 3) acc.tripleDouble[j] = acc.tripleDouble[j]! + 1;
+      const fb = j * FGA_BINS + Math.min(FGA_BINS - 1, stats[at + STAT_INDEX.fga]!);
+      fgaHist[fb] = fgaHist[fb]! + 1;
+      const sj = j * NSTAT;
+      for (let k = 0; k < NSTAT; k++) statSum[sj + k] = statSum[sj + k]! + stats[at + k]!;
+      const pts = stats[at + STAT_INDEX.pts]!;
+      const d =
+        (cat.pts === 1 && pts >= 10 ? 1 : 0) +
+        (cat.fg3m === 1 && stats[at + STAT_INDEX.fg3m]! >= 10 ? 1 : 0) +
+        (cat.reb === 1 && stats[at + STAT_INDEX.oreb]! + stats[at + STAT_INDEX.dreb]! >= 10 ? 1 : 0) +
+        (cat.ast === 1 && stats[at + STAT_INDEX.ast]! >= 10 ? 1 : 0) +
+        (cat.stl === 1 && stats[at + STAT_INDEX.stl]! >= 10 ? 1 : 0) +
+        (cat.blk === 1 && stats[at + STAT_INDEX.blk]! >= 10 ? 1 : 0) +
+        (cat.tov === 1 && stats[at + STAT_INDEX.tov]! >= 10 ? 1 : 0);
+      if (d >= 2) doubleDouble[j] = doubleDouble[j]! + 1;
+      if (d >= 3) tripleDouble[j] = tripleDouble[j]! + 1;
       teamPts[team] = teamPts[team]! + pts;
-      for (let k = 0; k < 3; k++) teamCounts[team * 3 + k] = teamCounts[team * 3 + k]! + b.counts[x * 3 + k]!;
+      const t3 = team * 3;
+      teamCounts[t3] = teamCounts[t3]! + counts[x * 3]!;
+      teamCounts[t3 + 1] = teamCounts[t3 + 1]! + counts[x * 3 + 1]!;
+      teamCounts[t3 + 2] = teamCounts[t3 + 2]! + counts[x * 3 + 2]!;
     }
     for (let team = 0; team < 2; team++) {
       acc.teamPtsSum[team] = acc.teamPtsSum[team]! + teamPts[team]!;

@@ -64,3 +64,43 @@ export function splitNormal(p10: number, p50: number, p90: number, z: number): n
   const Z90 = 1.2815515655446004;
   return z < 0 ? p50 + (z * (p50 - p10)) / Z90 : p50 + (z * (p90 - p50)) / Z90;
 }
+
+/**
+ * Binomial(n, p) for one fixed p and many n (a player's 3PA share, his FT%): binomial() with its constants and
+ * (1-q)^n kept per n, the same arithmetic step for step, so every draw is the one binomial() gives.
+ */
+export class FixedPBinomial {
+  private flip = false;
+  private q = 0;
+  private ratio = 0;
+  private degenerate = 0; // 0: walk; 1: p <= 0 (always 0); 2: p >= 1 (always n)
+  private readonly pow0 = new Float64Array(64);
+  set(p: number): void {
+    this.degenerate = p <= 0 ? 1 : p >= 1 ? 2 : 0;
+    this.flip = p > 0.5;
+    this.q = this.flip ? 1 - p : p;
+    this.ratio = this.q / (1 - this.q);
+    this.pow0.fill(-1);
+  }
+  draw(n: number, u: number): number {
+    if (n <= 0 || this.degenerate === 1) return 0;
+    if (this.degenerate === 2) return n;
+    const q = this.q;
+    const ratio = this.ratio;
+    let pmf: number;
+    const kept = n < 64 ? this.pow0[n] : undefined;
+    if (kept !== undefined && kept >= 0) pmf = kept;
+    else {
+      pmf = Math.pow(1 - q, n);
+      if (n < 64) this.pow0[n] = pmf;
+    }
+    let cdf = pmf;
+    let k = 0;
+    while (u >= cdf && k < n) {
+      pmf *= (ratio * (n - k)) / (k + 1);
+      k++;
+      cdf += pmf;
+    }
+    return this.flip ? n - k : k;
+  }
+}

@@ -82,8 +82,37 @@ export function profileTable(prof: Profile, table: DkTable = DK_CLASSIC): DkTabl
 /** Kernel 5, DraftKings scoring of every player-world (every value a multiple of 0.25: exact in f32 and f64). */
 export function scoringKernel(prof: Profile, b: GameBatch, table: DkTable = DK_CLASSIC): void {
   const rules = profileTable(prof, table);
-  const line: StatLine = { pts: 0, fg3m: 0, reb: 0, ast: 0, stl: 0, blk: 0, tov: 0 };
-  for (let x = 0; x < b.worlds * b.nP; x++) b.dk[x] = dkPoints(statLineAt(b.stats, x * NSTAT, line), rules);
+  // dkPoints unrolled over the stat array: every term is a multiple of 0.25 and every sum exact, so the order of
+  // the additions cannot change a score.
+  const w = rules.points;
+  const cat = { pts: false, fg3m: false, reb: false, ast: false, stl: false, blk: false, tov: false };
+  for (const c of rules.doubleCategories) cat[c] = true;
+  const triple = rules.tripleDoubleBonus + (rules.tripleAlsoEarnsDouble ? rules.doubleDoubleBonus : 0);
+  const double = rules.doubleDoubleBonus;
+  const stats = b.stats;
+  const n = b.worlds * b.nP;
+  for (let x = 0; x < n; x++) {
+    const at = x * NSTAT;
+    const pts = stats[at + STAT_INDEX.pts]!;
+    const fg3m = stats[at + STAT_INDEX.fg3m]!;
+    const reb = stats[at + STAT_INDEX.oreb]! + stats[at + STAT_INDEX.dreb]!;
+    const ast = stats[at + STAT_INDEX.ast]!;
+    const stl = stats[at + STAT_INDEX.stl]!;
+    const blk = stats[at + STAT_INDEX.blk]!;
+    const tov = stats[at + STAT_INDEX.tov]!;
+    let total = pts * w.pts + fg3m * w.fg3m + reb * w.reb + ast * w.ast + stl * w.stl + blk * w.blk + tov * w.tov;
+    const d =
+      (cat.pts && pts >= 10 ? 1 : 0) +
+      (cat.fg3m && fg3m >= 10 ? 1 : 0) +
+      (cat.reb && reb >= 10 ? 1 : 0) +
+      (cat.ast && ast >= 10 ? 1 : 0) +
+      (cat.stl && stl >= 10 ? 1 : 0) +
+      (cat.blk && blk >= 10 ? 1 : 0) +
+      (cat.tov && tov >= 10 ? 1 : 0);
+    if (d >= 3) total += triple;
+    else if (d >= 2) total += double;
+    b.dk[x] = total * rules.multiplier;
+  }
 }
 
 /**

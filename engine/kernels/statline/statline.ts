@@ -6,12 +6,12 @@
    nP) or [world][team] (worlds * 2), v and words are fixed-size, and u holds the random words each statline consumes.
    */
 
-import { binomial, negativeBinomial } from '../samplers/samplers.ts';
+import { FixedPBinomial, binomial, negativeBinomial } from '../samplers/samplers.ts';
 import { CounterRng, u01 } from '../rng/rng.ts';
 import type { Profile } from '../../profile.ts';
 import type { Slate } from '../../slate.ts';
 import { COUNT_STATS, NSTAT, SHOT_PCT_CAP, STAT_INDEX, STREAM } from '../contract.ts';
-import { teamOf, type GameBatch } from '../batch.ts';
+import type { GameBatch } from '../batch.ts';
 
 /**
  * Kernel 4, the stat line: 3PA ~ Binomial(FGA, his 3PA share); makes ~ Binomial with his shooting
@@ -19,36 +19,53 @@ import { teamOf, type GameBatch } from '../batch.ts';
  * binomial from rate x minutes x pace. Every stat is an integer.
  */
 export function statLineKernel(s: Slate, prof: Profile, rng: CounterRng, b: GameBatch, world0: number): void {
-  const { nP } = b;
+  const { nP, p0, nHome } = b;
   const c = prof.counts;
   const disp = [c.oreb_dispersion, c.dreb_dispersion, c.ast_dispersion, c.stl_dispersion, c.blk_dispersion];
   const rates = COUNT_STATS.map((st) => s.countRate[st]);
   const words = new Uint32Array(5);
+  const stats = b.stats;
+  const counts = b.counts;
+  // Per player, once per batch: the samplers of his fixed-p draws (3PA share, FT%), identical to binomial().
+  const threes: FixedPBinomial[] = [];
+  const frees: FixedPBinomial[] = [];
+  for (let j = 0; j < nP; j++) {
+    threes.push(new FixedPBinomial());
+    frees.push(new FixedPBinomial());
+    threes[j]!.set(s.fg3Share[p0 + j]!);
+    frees[j]!.set(s.ftPct[p0 + j]!);
+  }
   for (let w = 0; w < b.worlds; w++) {
     const wg = world0 + w;
+    const pace = b.pace[w]!;
     for (let j = 0; j < nP; j++) {
-      const i = b.p0 + j;
+      const i = p0 + j;
       const pid = s.playerId[i]!;
-      const at = (w * nP + j) * NSTAT;
-      const fga = b.counts[(w * nP + j) * 3]!;
-      const fta = b.counts[(w * nP + j) * 3 + 1]!;
-      const tov = b.counts[(w * nP + j) * 3 + 2]!;
-      const eff = b.efficiency[w * 2 + teamOf(b, j)]!;
+      const x = w * nP + j;
+      const at = x * NSTAT;
+      const fga = counts[x * 3]!;
+      const fta = counts[x * 3 + 1]!;
+      const tov = counts[x * 3 + 2]!;
+      const eff = b.efficiency[w * 2 + (j < nHome ? 0 : 1)]!;
       const u = rng.block(wg, pid, STREAM.statLine, 0);
-      const fg3a = binomial(fga, s.fg3Share[i]!, u01(u[0]!));
+      const fg3a = threes[j]!.draw(fga, u01(u[0]!));
       const fg3m = binomial(fg3a, Math.min(SHOT_PCT_CAP, s.fg3Pct[i]! * eff), u01(u[1]!));
       const fg2m = binomial(fga - fg3a, Math.min(SHOT_PCT_CAP, s.fg2Pct[i]! * eff), u01(u[2]!));
-      const ftm = binomial(fta, s.ftPct[i]!, u01(u[3]!));
-      b.stats[at + STAT_INDEX.fga] = fga;
-      b.stats[at + STAT_INDEX.fg3a] = fg3a;
-      b.stats[at + STAT_INDEX.fta] = fta;
-      b.stats[at + STAT_INDEX.tov] = tov;
-      b.stats[at + STAT_INDEX.fgm] = fg2m + fg3m;
-      b.stats[at + STAT_INDEX.fg3m] = fg3m;
-      b.stats[at + STAT_INDEX.ftm] = ftm;
-      b.stats[at + STAT_INDEX.pts] = 2 * fg2m + 3 * fg3m + ftm;
-      const minutes = b.minutes[w * nP + j]!;
-      const active = b.active[w * nP + j] === 1;
+      const ftm = frees[j]!.draw(fta, u01(u[3]!));
+      stats[at + STAT_INDEX.fga] = fga;
+      stats[at + STAT_INDEX.fg3a] = fg3a;
+      stats[at + STAT_INDEX.fta] = fta;
+      stats[at + STAT_INDEX.tov] = tov;
+      stats[at + STAT_INDEX.fgm] = fg2m + fg3m;
+      stats[at + STAT_INDEX.fg3m] = fg3m;
+      stats[at + STAT_INDEX.ftm] = ftm;
+      stats[at + STAT_INDEX.pts] = 2 * fg2m + 3 * fg3m + ftm;
+      if (b.active[x] !== 1) {
+        // no minutes, no counts (every mean is 0); the draws are not needed
+        for (let k = 0; k < 5; k++) stats[at + STAT_INDEX.oreb + k] = 0;
+        continue;
+      }
+      const minutes = b.minutes[x]!;
       // block() returns the generator's one buffer: keep the first block's words before drawing the second.
       const v = rng.block(wg, pid, STREAM.counts, 0);
       words[0] = v[0]!;
@@ -57,9 +74,8 @@ export function statLineKernel(s: Slate, prof: Profile, rng: CounterRng, b: Game
       words[3] = v[3]!;
       words[4] = rng.block(wg, pid, STREAM.counts, 1)[0]!;
       for (let k = 0; k < 5; k++) {
-        const mean = active ? rates[k]![i]! * minutes * b.pace[w]! : 0;
-        const bits = words[k]!;
-        b.stats[at + STAT_INDEX.oreb + k] = negativeBinomial(mean, disp[k]!, u01(bits));
+        const mean = rates[k]![i]! * minutes * pace;
+        stats[at + STAT_INDEX.oreb + k] = negativeBinomial(mean, disp[k]!, u01(words[k]!));
       }
     }
   }
