@@ -170,10 +170,10 @@ export const ProfileSchema = z
     vegas_anchoring: z
       .object({
         enabled: bool(true, "calibrate each team's opportunities so mean simulated points equal its implied total"),
-        pilot_worlds: int(256, 262144, 8192, "worlds of the calibration pilot (their own random streams; at most the run's worlds)"),
+        pilot_worlds: int(256, 262144, 2048, "most worlds of the calibration pilot (their own random streams; an eighth of the run's, at least 256)"),
       })
       .strict()
-      .default({ enabled: true, pilot_worlds: 8192 }),
+      .default({ enabled: true, pilot_worlds: 2048 }),
     scoring: z
       .object({
         triple_also_earns_double: bool(true, 'a triple-double also earns the double-double bonus (DraftKings: yes)'),
