@@ -316,6 +316,22 @@ describe('slatesim sim', () => {
     }
   });
 
+  it('keeps its worker threads across runs, each run with its own slate, and the bytes of one thread', async () => {
+    // The pool's threads stay up between runs and split games into world ranges (merged exactly); a later run
+    // with another slate (a player ruled out) and another chunk must not see the earlier run's inputs.
+    const out = new Set([[...slate.playerId].find((_, i) => slate.isStarter[i] === 1 && slate.p50[i]! > 34)!]);
+    for (const [k, over] of [
+      { workers: 3, chunk: 256 },
+      { workers: 2, chunk: 300, playerOut: out },
+      { workers: 3, chunk: 128, saveWorlds: true },
+    ].entries()) {
+      const pooled = await simTo(await tempDir(`pool${k}`), { ...over, worlds: 1000 });
+      const inline = await simTo(await tempDir(`inline${k}`), { ...over, workers: 1, worlds: 1000 });
+      for (const f of ['projections.parquet', 'projections.csv', ...(over.saveWorlds === true ? ['worlds.parquet'] : [])])
+        expect((await readFile(join(pooled.dir, f))).equals(await readFile(join(inline.dir, f))), `${k} ${f}`).toBe(true);
+    }
+  });
+
   it('writes the documented files and columns, with team points anchored to the implied totals', async () => {
     const r = await simTo(await tempDir('simC'), { worlds: 4000, saveWorlds: true });
     expect((await readdir(r.dir)).sort()).toEqual([

@@ -1,20 +1,131 @@
-// Runs a slate's games on worker threads (or inline with one worker). Games are dealt largest first to the
-// least-loaded worker; since a game is never split, results do not depend on the worker count.
+// Runs a slate's games on worker threads (or inline with one worker). The threads are kept across runs (a run
+// pays their start-up once per process) and pull work as they free up:
+// - without saved worlds, each game's Vegas pilot first, then its worlds in ranges (engine/shards: a few ranges a
+//   game, on chunk boundaries), merged exactly, so the bytes are those of one thread whatever the worker count;
+// - with saved worlds, whole games (their rows must reach the spill files in world order), dealt largest first to
+//   the least-loaded worker.
 
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction:
-   playerStart/playerEnd have two entries per game, load/assigned have one per worker and k < nWorkers, and byGame
-   holds every game handed out. */
+   playerStart/playerEnd have two entries per game, load/assigned have one per worker and k < nWorkers, anchors has
+   one entry per game once its pilot is back, and byGame holds every game handed out. */
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Profile } from '../profile.ts';
 import type { Slate } from '../slate.ts';
+import { mergePartials, planShards, type Partial, type ShardSpec } from '../shards/shard.ts';
 import { simulateGame, type GameResult } from './simulate.ts';
 import { spillSink } from './spill.ts';
-import type { WorkerTask } from './worker.ts';
+import type { WorkerRequest, WorkerRun } from './worker.ts';
 
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
+}
+
+type WorkerReply =
+  | { type: 'progress'; n: number }
+  | { type: 'anchor'; game: number; anchor: [number, number] }
+  | { type: 'partial'; partial: Partial }
+  | { type: 'result'; results: GameResult[] }
+  | { type: 'error'; message: string };
+
+/** The process's worker threads, started on first use and kept (unreferenced between runs, so they never hold
+ * the process open). A thread that fails or exits takes the pool with it: the next run starts a fresh one. */
+let pool: Worker[] = [];
+
+function workersFor(n: number): Worker[] {
+  while (pool.length < n) {
+    const w = new Worker(new URL('./worker-entry.js', import.meta.url));
+    w.unref();
+    pool.push(w);
+  }
+  return pool.slice(0, n);
+}
+
+function dropPool(): void {
+  for (const w of pool) void w.terminate();
+  pool = [];
+}
+
+/** Terminates the kept worker threads (tests and long-lived hosts; a CLI run need not). */
+export async function closeCpuPool(): Promise<void> {
+  const ws = pool;
+  pool = [];
+  await Promise.all(ws.map((w) => w.terminate()));
+}
+
+/**
+ * Work items handed to the pool's threads as they free up: `next(k)` gives thread k its next request (undefined:
+ * nothing to give now), `reply` takes each answer. Resolves when `done()` says so after a reply.
+ */
+function drive(
+  workers: Worker[],
+  run: WorkerRun,
+  next: () => WorkerRequest | undefined,
+  reply: (m: WorkerReply) => void,
+  done: () => boolean,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const busy = new Array<boolean>(workers.length).fill(false);
+    let failed = false;
+    const cleanup = (): void => {
+      for (const w of workers) {
+        w.off('message', handlers.get(w)!);
+        w.off('error', onError);
+        w.off('exit', onExit);
+        w.unref();
+      }
+    };
+    const fail = (e: Error): void => {
+      if (failed) return;
+      failed = true;
+      cleanup();
+      dropPool();
+      reject(e);
+    };
+    const onError = (e: Error): void => fail(e);
+    const onExit = (code: number): void => fail(new Error(`CPU worker exited with code ${code}`));
+    const feed = (): void => {
+      for (let k = 0; k < workers.length; k++) {
+        if (busy[k]) continue;
+        const req = next();
+        if (req === undefined) break;
+        busy[k] = true;
+        workers[k]!.postMessage(req);
+      }
+    };
+    const handlers = new Map<Worker, (m: WorkerReply) => void>();
+    workers.forEach((w, k) => {
+      const h = (m: WorkerReply): void => {
+        if (failed) return;
+        if (m.type === 'error') {
+          fail(new Error(m.message));
+          return;
+        }
+        if (m.type !== 'progress') busy[k] = false;
+        try {
+          reply(m);
+        } catch (e) {
+          fail(e instanceof Error ? e : new Error(String(e)));
+          return;
+        }
+        if (m.type === 'progress') return;
+        if (done()) {
+          cleanup();
+          resolve();
+          return;
+        }
+        feed();
+      };
+      handlers.set(w, h);
+      w.ref();
+      w.on('message', h);
+      w.on('error', onError);
+      w.on('exit', onExit);
+      w.postMessage({ type: 'run', run } satisfies WorkerRequest);
+    });
+    feed();
+  });
 }
 
 export async function runCpu(
@@ -32,48 +143,96 @@ export async function runCpu(
   },
 ): Promise<GameResult[]> {
   const games = Array.from({ length: slate.nGames }, (_, g) => g);
-  const nWorkers = Math.max(1, Math.min(opts.workers, slate.nGames));
   const { spillDir } = opts;
+  const saving = opts.saveWorlds || spillDir !== undefined;
+  // Whole games cannot keep more threads busy than there are games; world ranges can.
+  const nWorkers = Math.max(1, saving ? Math.min(opts.workers, slate.nGames) : opts.workers);
   if (nWorkers === 1) {
     const save = spillDir !== undefined ? (g: number) => spillSink(spillDir, g) : opts.saveWorlds;
     return games.map((g) => simulateGame(slate, profile, opts.seed, g, opts.worlds, opts.chunk, save, (n) => opts.onProgress?.(n)));
   }
-  const size = (g: number): number => slate.playerEnd[2 * g + 1]! - slate.playerStart[2 * g]!;
-  const load = new Array<number>(nWorkers).fill(0);
-  const assigned: number[][] = Array.from({ length: nWorkers }, () => []);
-  for (const g of [...games].sort((a, b) => size(b) - size(a) || a - b)) {
-    let k = 0;
-    for (let i = 1; i < nWorkers; i++) if (load[i]! < load[k]!) k = i;
-    assigned[k]!.push(g);
-    load[k] = load[k]! + size(g);
+  const workers = workersFor(nWorkers);
+  const run: WorkerRun = {
+    slate,
+    profile,
+    seed: opts.seed,
+    worlds: opts.worlds,
+    chunk: opts.chunk,
+    saveWorlds: opts.saveWorlds,
+    ...(spillDir !== undefined ? { spillDir } : {}),
+  };
+  const progress = (m: WorkerReply): void => {
+    if (m.type === 'progress') opts.onProgress?.(m.n);
+  };
+  if (saving) {
+    const size = (g: number): number => slate.playerEnd[2 * g + 1]! - slate.playerStart[2 * g]!;
+    const load = new Array<number>(nWorkers).fill(0);
+    const assigned: number[][] = Array.from({ length: nWorkers }, () => []);
+    for (const g of [...games].sort((a, b) => size(b) - size(a) || a - b)) {
+      let k = 0;
+      for (let i = 1; i < nWorkers; i++) if (load[i]! < load[k]!) k = i;
+      assigned[k]!.push(g);
+      load[k] = load[k]! + size(g);
+    }
+    const byGame = new Map<number, GameResult>();
+    let pending = assigned.filter((gs) => gs.length > 0);
+    let answered = 0;
+    const expected = pending.length;
+    await drive(
+      workers,
+      run,
+      () => {
+        const gs = pending[0];
+        if (gs === undefined) return undefined;
+        pending = pending.slice(1);
+        return { type: 'games', games: gs };
+      },
+      (m) => {
+        progress(m);
+        if (m.type !== 'result') return;
+        for (const r of m.results) byGame.set(r.acc.g, r);
+        answered++;
+      },
+      () => answered === expected,
+    );
+    return games.map((g) => byGame.get(g)!);
   }
-  const parts = await Promise.all(
-    assigned.map(
-      (gs) =>
-        new Promise<GameResult[]>((resolve, reject) => {
-          const task: WorkerTask = {
-            slate,
-            profile,
-            seed: opts.seed,
-            worlds: opts.worlds,
-            chunk: opts.chunk,
-            saveWorlds: opts.saveWorlds,
-            ...(spillDir !== undefined ? { spillDir } : {}),
-            games: gs,
-          };
-          const worker = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: task });
-          worker.on('message', (m: { type: 'progress'; n: number } | { type: 'result'; results: GameResult[] }) => {
-            if (m.type === 'progress') opts.onProgress?.(m.n);
-            else resolve(m.results);
-          });
-          worker.on('error', reject);
-          worker.on('exit', (code) => {
-            if (code !== 0) reject(new Error(`CPU worker exited with code ${code}`));
-          });
-        }),
-    ),
+  // Pilots first (largest games first), then each game's world ranges as soon as its anchor is known.
+  const size = (g: number): number => slate.playerEnd[2 * g + 1]! - slate.playerStart[2 * g]!;
+  const pilots = [...games].sort((a, b) => size(b) - size(a) || a - b);
+  const anchors = new Array<[number, number] | undefined>(slate.nGames);
+  // about four ranges a game (whole chunks), so every thread has work to the end
+  const shardWorlds = opts.chunk * Math.max(1, Math.floor(opts.worlds / opts.chunk / 4));
+  let shards: ShardSpec[] = [];
+  const partials: Partial[] = [];
+  let expected = -1;
+  await drive(
+    workers,
+    run,
+    () => {
+      const g = pilots.shift();
+      if (g !== undefined) return { type: 'anchor', game: g };
+      const spec = shards.shift();
+      return spec === undefined ? undefined : { type: 'shard', spec };
+    },
+    (m) => {
+      progress(m);
+      if (m.type === 'anchor') {
+        anchors[m.game] = m.anchor;
+        const one = planShards(slate, {
+          worlds: opts.worlds,
+          seed: opts.seed,
+          chunk: opts.chunk,
+          shardWorlds,
+          saveWorlds: false,
+          inputs: '',
+          anchors: games.map((g) => anchors[g] ?? [1, 1]),
+        }).filter((sp) => sp.game === m.game);
+        shards = [...shards, ...one];
+        if (expected < 0) expected = slate.nGames * one.length;
+      } else if (m.type === 'partial') partials.push(m.partial);
+    },
+    () => partials.length === expected,
   );
-  const byGame = new Map<number, GameResult>();
-  for (const part of parts) for (const r of part) byGame.set(r.acc.g, r);
-  return games.map((g) => byGame.get(g)!);
+  return mergePartials(slate, partials, opts.worlds, false);
 }
