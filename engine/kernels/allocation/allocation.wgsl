@@ -60,23 +60,24 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     return;
   }
 
+  // One private array (a softmax's logits, then its shares) and a bitmask of the eligible players, so a lane
+  // keeps MAX_TEAM floats rather than twice that.
   var probs: array<f32, MAX_TEAM>;
-  var logits: array<f32, MAX_TEAM>;
+  var elig = 0u;
   var eligible = 0u;
   var max_logit = -3.4e38;
   for (var j = lo; j < hi; j = j + 1u) {
     let s = j - lo;
     let m = minutes[w * np + j];
     if (active_flags[w * np + j] != 1u || m < params.cutoff) {
-      probs[s] = -1.0; // marks not eligible
       continue;
     }
     eligible = eligible + 1u;
+    elig = elig | (1u << s);
     var noise = 0.0;
     if (params.noise_std > 0.0) { noise = share_noise(wg, players[j].id, k); }
     let l = (players[j].base[k] + log(m) + params.noise_std * noise) / params.temperature;
-    logits[s] = l;
-    probs[s] = 0.0;
+    probs[s] = l;
     max_logit = max(max_logit, l);
   }
   var sum = 0.0;
@@ -97,10 +98,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   } else {
     for (var j = lo; j < hi; j = j + 1u) {
       let s = j - lo;
-      if (probs[s] < 0.0) {
+      if ((elig & (1u << s)) == 0u) {
         probs[s] = 0.0;
       } else {
-        probs[s] = exp(logits[s] - max_logit);
+        probs[s] = exp(probs[s] - max_logit);
         sum = sum + probs[s];
       }
     }

@@ -55,17 +55,27 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   stats[at + STAT_PTS] = pts;
   let m = minutes[x];
   let is_active = active_flags[x] == 1u;
-  let v = philox(vec4<u32>(wg, pl.id, STREAM_COUNTS, 0u), params.key);
-  let v2 = philox(vec4<u32>(wg, pl.id, STREAM_COUNTS, 1u), params.key);
-  var c: array<u32, 5>;
-  for (var k = 0u; k < 5u; k = k + 1u) {
-    var mean = 0.0;
-    if (is_active) { mean = rates[k * np + j] * m * info.pace; }
-    let bits = select(v2.x, v[min(k, 3u)], k < 4u);
-    c[k] = negative_binomial(mean, dispersion(k), u01(bits));
-    stats[at + STAT_OREB + k] = c[k];
+  // A player who does not play has every count 0 (each mean is 0): his two blocks and five walks are skipped.
+  var c0 = 0u;
+  var c1 = 0u;
+  var c2 = 0u;
+  var c3 = 0u;
+  var c4 = 0u;
+  if (is_active) {
+    let v = philox(vec4<u32>(wg, pl.id, STREAM_COUNTS, 0u), params.key);
+    let v2 = philox(vec4<u32>(wg, pl.id, STREAM_COUNTS, 1u), params.key);
+    c0 = negative_binomial(rates[j] * m * info.pace, dispersion(0u), u01(v.x));
+    c1 = negative_binomial(rates[np + j] * m * info.pace, dispersion(1u), u01(v.y));
+    c2 = negative_binomial(rates[2u * np + j] * m * info.pace, dispersion(2u), u01(v.z));
+    c3 = negative_binomial(rates[3u * np + j] * m * info.pace, dispersion(3u), u01(v.w));
+    c4 = negative_binomial(rates[4u * np + j] * m * info.pace, dispersion(4u), u01(v2.x));
   }
-  dk[x] = dk_points(DkLine(pts, fg3m, c[0] + c[1], c[2], c[3], c[4], tov), params.triple_also_double == 1u);
+  stats[at + STAT_OREB] = c0;
+  stats[at + STAT_OREB + 1u] = c1;
+  stats[at + STAT_OREB + 2u] = c2;
+  stats[at + STAT_OREB + 3u] = c3;
+  stats[at + STAT_OREB + 4u] = c4;
+  dk[x] = dk_points(DkLine(pts, fg3m, c0 + c1, c2, c3, c4, tov), params.triple_also_double == 1u);
 }
 
 // The pilot's points per team-world expected from its attempts (not drawn makes), as anchorScales on the CPU:
