@@ -104,7 +104,7 @@ export const STAGES: readonly StageSpec[] = [
     gpuBench: 'shares_allocation',
     sources: [PRELUDE_NAME, 'rng', 'samplers', 'allocation'],
     constants: wg,
-    invocations: (n) => n * 6,
+    invocations: (n) => n * 2,
     uniform: 'allocation',
     bindings: [
       [1, 'aPlayers'],

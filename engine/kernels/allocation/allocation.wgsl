@@ -1,5 +1,5 @@
 // Kernel 3 of the engine on the GPU: usage shares and the multinomial allocation of team totals, one
-// invocation per (world, team, target). The WGSL twin of sharesKernel in engine/kernels/kernels.ts (requires
+// invocation per (world, team). The WGSL twin of sharesKernel in engine/kernels/kernels.ts (requires
 // the prelude, rng.wgsl and samplers.wgsl; AllocationParams and AllocationPlayer are in contract.ts):
 //   logit_j = (base_j + log(minutes_j) + noise_std * z_j) / temperature over players active with minutes >=
 //   cutoff; softmax; counts by conditional binomials, the last eligible player taking the remainder, so the
@@ -36,81 +36,42 @@ fn independent_counts(w: u32, wg: u32, team: u32, k: u32, lo: u32, hi: u32) {
   totals[(w * 2u + team) * 3u + k] = total;
 }
 
-fn share_noise(world: u32, pid: u32, tgt: u32) -> f32 {
-  let b = philox(vec4<u32>(world, pid, STREAM_SHARE_NOISE, select(0u, 1u, tgt == TARGET_TOV)), params.key);
-  if (tgt == TARGET_FTA) { return box_muller(b.z, b.w); }
-  return box_muller(b.x, b.y);
-}
-
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let idx = flat_index(gid, groups, WORKGROUP_SIZE);
-  if (idx >= params.worlds * 6u) {
-    return;
-  }
-  let w = idx / 6u;
-  let team = (idx / 3u) % 2u;
-  let k = idx % 3u;
-  let wg = params.world0 + w;
-  let lo = select(params.n_home, 0u, team == 0u);
-  let hi = select(params.n_players, params.n_home, team == 0u);
+// One target's team total split among the team's players: `probs` holds the eligible players' logits (bit s of
+// `elig` set for slot s) and becomes their shares; softmax, then conditional binomials, the last player with a
+// share taking the remainder.
+fn allocate_target(w: u32, wg: u32, team: u32, k: u32, lo: u32, hi: u32, elig: u32, max_logit: f32, probs: ptr<function, array<f32, MAX_TEAM>>) {
   let np = params.n_players;
-  if ((params.shared_mask & (1u << k)) == 0u) {
-    independent_counts(w, wg, team, k, lo, hi);
-    return;
-  }
-
-  // One private array (a softmax's logits, then its shares) and a bitmask of the eligible players, so a lane
-  // keeps MAX_TEAM floats rather than twice that.
-  var probs: array<f32, MAX_TEAM>;
-  var elig = 0u;
-  var eligible = 0u;
-  var max_logit = -3.4e38;
-  for (var j = lo; j < hi; j = j + 1u) {
-    let s = j - lo;
-    let m = minutes[w * np + j];
-    if (active_flags[w * np + j] != 1u || m < params.cutoff) {
-      continue;
-    }
-    eligible = eligible + 1u;
-    elig = elig | (1u << s);
-    var noise = 0.0;
-    if (params.noise_std > 0.0) { noise = share_noise(wg, players[j].id, k); }
-    let l = (players[j].base[k] + log(m) + params.noise_std * noise) / params.temperature;
-    probs[s] = l;
-    max_logit = max(max_logit, l);
-  }
   var sum = 0.0;
-  if (eligible == 0u) {
+  if (elig == 0u) {
     atomicAdd(&fallbacks[0], 1u);
     for (var j = lo; j < hi; j = j + 1u) {
       let s = j - lo;
       let m = select(0.0, minutes[w * np + j], active_flags[w * np + j] == 1u);
       var v = 0.0;
       if (m > 0.0) { v = select(max(players[j].rate[k], RATE_FLOOR) * m, 1.0, params.fallback_even == 1u); }
-      probs[s] = v;
+      (*probs)[s] = v;
       sum = sum + v;
     }
     if (sum == 0.0) {
-      probs[0] = 1.0;
+      (*probs)[0] = 1.0;
       sum = 1.0;
     }
   } else {
     for (var j = lo; j < hi; j = j + 1u) {
       let s = j - lo;
       if ((elig & (1u << s)) == 0u) {
-        probs[s] = 0.0;
+        (*probs)[s] = 0.0;
       } else {
-        probs[s] = exp(probs[s] - max_logit);
-        sum = sum + probs[s];
+        (*probs)[s] = exp((*probs)[s] - max_logit);
+        sum = sum + (*probs)[s];
       }
     }
   }
   var last = 0u;
   var has_last = false;
   for (var j = lo; j < hi; j = j + 1u) {
-    probs[j - lo] = probs[j - lo] / sum;
-    if (probs[j - lo] > 0.0) {
+    (*probs)[j - lo] = (*probs)[j - lo] / sum;
+    if ((*probs)[j - lo] > 0.0) {
       last = j;
       has_last = true;
     }
@@ -122,7 +83,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   for (var j = lo; j < hi; j = j + 1u) {
     let s = j - lo;
     if ((s & 3u) == 0u) { words = philox(vec4<u32>(wg, entity, STREAM_ALLOCATION, k * 64u + (s >> 2u)), params.key); }
-    let p = probs[s];
+    let p = (*probs)[s];
     var x = 0u;
     if (has_last && j == last) {
       x = remaining;
@@ -132,5 +93,63 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     counts[(w * np + j) * 3u + k] = x;
     remaining = remaining - x;
     remaining_p = remaining_p - p;
+  }
+}
+
+// One invocation per (world, team): each eligible player's three logits at once (one log of his minutes, his two
+// noise blocks: FGA and FTA from the first, TOV from the second), then each target's allocation in turn.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let idx = flat_index(gid, groups, WORKGROUP_SIZE);
+  if (idx >= params.worlds * 2u) {
+    return;
+  }
+  let w = idx / 2u;
+  let team = idx % 2u;
+  let wg = params.world0 + w;
+  let lo = select(params.n_home, 0u, team == 0u);
+  let hi = select(params.n_players, params.n_home, team == 0u);
+  let np = params.n_players;
+  var l0: array<f32, MAX_TEAM>;
+  var l1: array<f32, MAX_TEAM>;
+  var l2: array<f32, MAX_TEAM>;
+  var elig = 0u;
+  var max0 = -3.4e38;
+  var max1 = -3.4e38;
+  var max2 = -3.4e38;
+  if ((params.shared_mask & 7u) != 0u) {
+    for (var j = lo; j < hi; j = j + 1u) {
+      let s = j - lo;
+      let m = minutes[w * np + j];
+      if (active_flags[w * np + j] != 1u || m < params.cutoff) {
+        continue;
+      }
+      elig = elig | (1u << s);
+      var z = vec3<f32>(0.0);
+      if (params.noise_std > 0.0) {
+        let b0 = philox(vec4<u32>(wg, players[j].id, STREAM_SHARE_NOISE, 0u), params.key);
+        let b1 = philox(vec4<u32>(wg, players[j].id, STREAM_SHARE_NOISE, 1u), params.key);
+        z = vec3<f32>(box_muller(b0.x, b0.y), box_muller(b0.z, b0.w), box_muller(b1.x, b1.y));
+      }
+      let lm = log(m);
+      let base = players[j].base;
+      l0[s] = (base[0] + lm + params.noise_std * z.x) / params.temperature;
+      l1[s] = (base[1] + lm + params.noise_std * z.y) / params.temperature;
+      l2[s] = (base[2] + lm + params.noise_std * z.z) / params.temperature;
+      max0 = max(max0, l0[s]);
+      max1 = max(max1, l1[s]);
+      max2 = max(max2, l2[s]);
+    }
+  }
+  for (var k = 0u; k < 3u; k = k + 1u) {
+    if ((params.shared_mask & (1u << k)) == 0u) {
+      independent_counts(w, wg, team, k, lo, hi);
+    } else if (k == 0u) {
+      allocate_target(w, wg, team, 0u, lo, hi, elig, max0, &l0);
+    } else if (k == 1u) {
+      allocate_target(w, wg, team, 1u, lo, hi, elig, max1, &l1);
+    } else {
+      allocate_target(w, wg, team, 2u, lo, hi, elig, max2, &l2);
+    }
   }
 }
