@@ -5,8 +5,8 @@
 // `backtest --redis` with 2 workers writes the single-process report byte for byte. Lineups scored by workers
 // give the single-process lineup files; with --results-dir the partials go through a shared folder (a folder
 // that is not shared is one line naming the file). GPU workers (real WebGPU: lavapipe here) give the bytes of
-// a single-process `--backend gpu` run, saved worlds and lineups included, also with one SIGKILLed mid-shard;
-// without an adapter those skip saying why off CI and fail in CI.
+// a single-process `--backend gpu` run, saved worlds, lineups and a backtest included, also with one SIGKILLed
+// mid-shard; without an adapter those skip saying why off CI and fail in CI.
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- `redis` and the redis-server binary are checked at the top
    of every test that uses them (a skip otherwise), and the worker lists are the fixed ones each test just started. */
 
@@ -381,6 +381,27 @@ describe('GPU workers', () => {
       expect(ws[1]!.log()).toContain(`done`);
       for (const x of lost) expect(ws[1]!.log()).toMatch(new RegExp(`done \\S+ ${x} `));
       expect(await runFiles(out)).toEqual(await runFiles(single));
+    } finally {
+      await stopWorkers(ws);
+    }
+  });
+
+  it('backtest --redis --backend gpu with 2 GPU workers writes the single-process --backend gpu report', async (t) => {
+    if (redis === undefined) return t.skip(server.reason);
+    if (noGpu !== undefined) return t.skip(noGpu);
+    const args = ['backtest', '--lake', 'public/data/lake', '--start-date', '2024-01-30', '--end-date', '2024-01-31'];
+    const gpuArgs = [...args, '--worlds', '300', '--backend', 'gpu'];
+    const single = await tempDir('gpu-bt-single');
+    const dist = await tempDir('gpu-bt-dist');
+    const ws = [0, 1].map(() => gpuWorker(redis!.url));
+    try {
+      const a = await slatesim(...gpuArgs, '--json', join(single, 'bt.json'));
+      expect(a.code, a.stderr).toBe(0);
+      const b = await slatesim(...gpuArgs, '--redis', redis.url, '--shard-worlds', '128', '--json', join(dist, 'bt.json'));
+      expect(b.code, b.stderr).toBe(0);
+      const names = await filesBelow(single);
+      expect(await filesBelow(dist)).toEqual(names);
+      for (const f of names) expect(await md5(join(dist, f)), f).toBe(await md5(join(single, f)));
     } finally {
       await stopWorkers(ws);
     }
