@@ -1,9 +1,10 @@
 // The distributed path's figures (README "Many machines"): a slate through `sim --redis`'s backend with 1, 2
-// and 4 `slatesim worker` processes against the single-process CPU run (same bytes, checked), and the costs
-// of one shard beside its compute: a BullMQ job's round trip, encoding and decoding a partial, storing and
-// reading it in Redis; then the most jobs per second this Redis takes. Starts its own redis-server on a free
-// port (or uses --redis URL). Usage:
-//   npx tsx bench/dist.ts [--worlds 10000] [--shard-worlds 4096] [--workers 1,2,4] [--redis URL] [--json FILE]
+// and 4 `slatesim worker` processes against the single-process run on the same path (same bytes, checked), and
+// the costs of one shard beside its compute: a BullMQ job's round trip, encoding and decoding a partial,
+// storing and reading it in Redis; then the most jobs per second this Redis takes. `--backend gpu` runs GPU
+// workers against a single-process WebGPU run. Starts its own redis-server on a free port (or uses --redis
+// URL). Usage:
+//   npx tsx bench/dist.ts [--backend cpu|gpu] [--worlds 10000] [--shard-worlds 4096] [--workers 1,2,4] [--redis URL] [--json FILE]
 
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- the runs below are of the slate just loaded, one
    result per game; the argument table has every key it is read with. */
@@ -19,7 +20,8 @@ import { Lake } from '../src/data/lake.ts';
 import { initParquetNode } from '../src/data/parquet-node.ts';
 import { NodeFileStore } from '../src/data/store-node.ts';
 import { redisBackend } from '../src/distributed/backend.ts';
-import { inlineCpuBackend, type GameResult } from '../engine/core/backend.ts';
+import { gpuBackend, inlineCpuBackend, type GameResult } from '../engine/core/backend.ts';
+import { requestGpuDevice } from '../engine/gpu/device.ts';
 import { cpuBackend } from '../engine/core/cpu-workers.ts';
 import { simulate } from '../engine/core/simulate.ts';
 import { encodePartial, decodePartial } from '../engine/shards/shard.ts';
@@ -36,6 +38,7 @@ const worlds = Number(arg('worlds', '10000'));
 const shardWorlds = Number(arg('shard-worlds', '4096'));
 const counts = arg('workers', '1,2,4').split(',').map(Number);
 const jsonOut = arg('json', '');
+const path = arg('backend', 'cpu') === 'gpu' ? 'gpu' : 'cpu';
 
 async function freePort(): Promise<number> {
   return new Promise((ok) => {
@@ -69,32 +72,51 @@ async function main(): Promise<void> {
   const out: Record<string, unknown> = {
     machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? '?' },
     slate: { date: slate.date, games: slate.nGames, players: slate.nPlayers },
+    backend: path,
     worlds,
     shard_worlds: shardWorlds,
   };
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
   try {
-    // single process: one thread, and the worker-thread backend on every core
+    // single process: one thread, and the worker-thread backend on every core (GPU: one WebGPU run)
     let t = Date.now();
-    const one = await simulate(slate, profile, inlineCpuBackend(), { worlds, seed: 1 });
-    const single1 = (Date.now() - t) / 1000;
-    t = Date.now();
-    await simulate(slate, profile, cpuBackend(), { worlds, seed: 1 });
-    const singleAll = (Date.now() - t) / 1000;
+    let one;
+    let single1: number;
+    if (path === 'gpu') {
+      const ctx = await requestGpuDevice();
+      await simulate(slate, profile, gpuBackend(ctx.device), { worlds: 512, seed: 2 }); // compiles the kernels
+      t = Date.now();
+      one = await simulate(slate, profile, gpuBackend(ctx.device), { worlds, seed: 1 });
+      single1 = (Date.now() - t) / 1000;
+      ctx.device.destroy();
+      log(`single process on the GPU: ${single1.toFixed(2)} s`);
+      out.single_process_s = { gpu: single1 };
+    } else {
+      one = await simulate(slate, profile, inlineCpuBackend(), { worlds, seed: 1 });
+      single1 = (Date.now() - t) / 1000;
+      t = Date.now();
+      await simulate(slate, profile, cpuBackend(), { worlds, seed: 1 });
+      const singleAll = (Date.now() - t) / 1000;
+      log(`single process: ${single1.toFixed(2)} s on 1 thread, ${singleAll.toFixed(2)} s on ${availableParallelism()} threads`);
+      out.single_process_s = { one_thread: single1, all_threads: singleAll };
+    }
     const ref = fingerprint(one.games);
-    log(`single process: ${single1.toFixed(2)} s on 1 thread, ${singleAll.toFixed(2)} s on ${availableParallelism()} threads`);
-    out.single_process_s = { one_thread: single1, all_threads: singleAll };
 
     const runs: Record<string, unknown>[] = [];
     for (const n of counts) {
       const ws = Array.from({ length: n }, () =>
-        spawn(process.execPath, [join(ROOT, 'bin/slatesim.js'), 'worker', '--redis', url, '--quiet'], { stdio: 'ignore' }),
+        spawn(process.execPath, [join(ROOT, 'bin/slatesim.js'), 'worker', '--redis', url, '--backend', path, '--quiet'], {
+          stdio: 'ignore',
+        }),
       );
       await new Promise((r) => setTimeout(r, 3000)); // the workers load tsx and connect
       // an untimed run first: each worker's compute thread compiles the kernels (V8's JIT) on its first shards
-      await simulate(slate, profile, await redisBackend({ url, shardWorlds: Math.ceil(worlds / (2 * n)) }), { worlds, seed: 2 });
+      await simulate(slate, profile, await redisBackend({ url, backend: path, shardWorlds: Math.ceil(worlds / (2 * n)) }), {
+        worlds,
+        seed: 2,
+      });
       for (const ss of [shardWorlds, 1 << 20]) {
-        const backend = await redisBackend({ url, shardWorlds: ss });
+        const backend = await redisBackend({ url, backend: path, shardWorlds: ss });
         t = Date.now();
         const r = await simulate(slate, profile, backend, { worlds, seed: 1 });
         const s = (Date.now() - t) / 1000;
@@ -105,11 +127,11 @@ async function main(): Promise<void> {
           shard_worlds: Math.min(ss, worlds),
           shards,
           seconds: s,
-          speedup_vs_one_thread: single1 / s,
+          [path === 'gpu' ? 'speedup_vs_single_process' : 'speedup_vs_one_thread']: single1 / s,
           same_bytes: same,
         });
         log(
-          `${n} worker${n > 1 ? 's' : ''}, ${shards} shards: ${s.toFixed(2)} s (${(single1 / s).toFixed(2)}x one thread), same bytes: ${same}`,
+          `${n} ${path} worker${n > 1 ? 's' : ''}, ${shards} shards: ${s.toFixed(2)} s (${(single1 / s).toFixed(2)}x ${path === 'gpu' ? 'the single process' : 'one thread'}), same bytes: ${same}`,
         );
       }
       for (const w of ws) w.kill('SIGTERM');
@@ -168,11 +190,11 @@ async function main(): Promise<void> {
       redis_set_get_ms: storeMs,
       job_round_trip_ms: roundTripMs,
       noop_jobs_per_s: jobsPerS,
-      shard_compute_s_one_thread: perGameShard,
+      [path === 'gpu' ? 'shard_compute_s_gpu' : 'shard_compute_s_one_thread']: perGameShard,
     };
     log(
       `per shard: partial ${(bytes.length / 1024).toFixed(0)} KiB, encode ${encodeMs.toFixed(2)} ms, decode ${decodeMs.toFixed(2)} ms, ` +
-        `Redis SET+GET ${storeMs.toFixed(2)} ms, job round trip ${roundTripMs.toFixed(2)} ms; a ${shardWorlds}-world shard computes ${(perGameShard * 1000).toFixed(0)} ms on one thread`,
+        `Redis SET+GET ${storeMs.toFixed(2)} ms, job round trip ${roundTripMs.toFixed(2)} ms; a ${shardWorlds}-world shard computes ${(perGameShard * 1000).toFixed(0)} ms ${path === 'gpu' ? 'on the GPU' : 'on one thread'}`,
     );
     log(`Redis: ${jobsPerS.toFixed(0)} no-op jobs/s (one producer, one worker process at concurrency 64)`);
     if (jsonOut !== '') writeFileSync(jsonOut, `${JSON.stringify(out, null, 2)}\n`);

@@ -7,6 +7,9 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll } from 'vitest';
 import { GpuUnavailableError, requestGpuDevice, type GpuContext } from '../engine/gpu/device.ts';
+import { poolOfDkRows } from '../src/lineups/pool.ts';
+import { CLASSIC, lineupViolation, type PoolPlayer } from '../src/lineups/rules.ts';
+import { parseDkSalaries } from '../src/pregame/dk.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const EMBEDDED = join(ROOT, 'public/data');
@@ -135,4 +138,28 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * Valid classic lineups of the pregame slate folder `slate` by a fixed search (for lineup k, the k-th cheapest
+ * eligible player per slot), written as a DraftKings upload CSV into dir.
+ */
+export async function lineupsFile(slate: string, dir: string, n: number): Promise<{ path: string; lineups: PoolPlayer[][] }> {
+  const dkFile = join(slate, 'DKSalaries.csv');
+  const pool = poolOfDkRows(parseDkSalaries(await readFile(dkFile, 'utf8'), dkFile));
+  const bySalary = [...pool.players].sort((a, b) => a.salary - b.salary || a.dkId - b.dkId);
+  const lineups: PoolPlayer[][] = [];
+  for (let k = 0; lineups.length < n; k++) {
+    const used = new Set<number>();
+    const l = CLASSIC.slots.map((slot) => {
+      const p = bySalary.filter((x) => !used.has(x.dkId) && x.rosterPositions.includes(slot))[k % 5];
+      if (p === undefined) throw new Error(`no player left for ${slot}`);
+      used.add(p.dkId);
+      return p;
+    });
+    if (lineupViolation(CLASSIC, l) === null) lineups.push(l);
+  }
+  const path = join(dir, 'lineups.csv');
+  await writeFile(path, `${CLASSIC.slots.join(',')}\n${lineups.map((l) => l.map((p) => `${p.name} (${p.dkId})`).join(',')).join('\n')}\n`);
+  return { path, lineups };
 }

@@ -17,7 +17,7 @@ import { EMBEDDED_PREGAME_DIR, PREGAME_EMBEDDED_DATE } from '../src/lake/embed.t
 import { parseDkSalaries } from '../src/pregame/dk.ts';
 import { poolOfDkRows } from '../src/lineups/pool.ts';
 import { CLASSIC, lineupViolation, type PoolPlayer } from '../src/lineups/rules.ts';
-import { ROOT, tempDir } from './helpers.ts';
+import { ROOT, lineupsFile, tempDir } from './helpers.ts';
 
 const run = promisify(execFile);
 const BIN = join(ROOT, 'bin/slatesim.js');
@@ -26,33 +26,13 @@ const SLATE = join(ROOT, EMBEDDED_PREGAME_DIR, `game_date=${PREGAME_EMBEDDED_DAT
 type Row = Record<string, string>;
 const csv = async (path: string): Promise<Row[]> => parse<Row>(await readFile(path, 'utf8'), { columns: true });
 
-/** Valid lineups of the slate by a fixed search: for lineup k, the k-th cheapest eligible player per slot. */
-async function lineupsFile(dir: string, n: number): Promise<{ path: string; lineups: PoolPlayer[][] }> {
-  const dkFile = join(SLATE, 'DKSalaries.csv');
-  const pool = poolOfDkRows(parseDkSalaries(await readFile(dkFile, 'utf8'), dkFile));
-  const bySalary = [...pool.players].sort((a, b) => a.salary - b.salary || a.dkId - b.dkId);
-  const lineups: PoolPlayer[][] = [];
-  for (let k = 0; lineups.length < n; k++) {
-    const used = new Set<number>();
-    const l = CLASSIC.slots.map((slot) => {
-      const p = bySalary.filter((x) => !used.has(x.dkId) && x.rosterPositions.includes(slot))[k % 5]!;
-      used.add(p.dkId);
-      return p;
-    });
-    if (lineupViolation(CLASSIC, l) === null) lineups.push(l);
-  }
-  const path = join(dir, 'lineups.csv');
-  await writeFile(path, `${CLASSIC.slots.join(',')}\n${lineups.map((l) => l.map((p) => `${p.name} (${p.dkId})`).join(',')).join('\n')}\n`);
-  return { path, lineups };
-}
-
 let dir: string;
 let file: { path: string; lineups: PoolPlayer[][] };
 const runDir = (out: string): string => join(out, `game_date=${PREGAME_EMBEDDED_DATE}/run=lu`);
 
 beforeAll(async () => {
   dir = await tempDir('lineups-cli');
-  file = await lineupsFile(dir, 5);
+  file = await lineupsFile(SLATE, dir, 5);
   await run(
     process.execPath,
     [

@@ -98,6 +98,11 @@ export interface TestWorker {
   log: () => string;
   /** resolves when the log matches */
   waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
+  /**
+   * Sends `signal` the moment a line matching `re` arrives (from the stream's own event, not a poll, so a short
+   * shard is still running when it lands); resolves then.
+   */
+  signalOn(re: RegExp, signal: NodeJS.Signals): Promise<void>;
 }
 
 const workers: ChildProcess[] = [];
@@ -106,16 +111,34 @@ afterAll(() => {
 });
 
 export function startWorker(url: string, extra: string[] = []): TestWorker {
+  if (!extra.includes('--backend')) extra = ['--backend', 'cpu', ...extra];
   const proc = spawn(process.execPath, [join(ROOT, 'bin/slatesim.js'), 'worker', '--redis', url, '--lock-duration', '2000', ...extra], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   workers.push(proc);
   let text = '';
-  proc.stderr.on('data', (d: Buffer) => (text += d.toString()));
+  const triggers: { re: RegExp; fire: () => void }[] = [];
+  proc.stderr.on('data', (d: Buffer) => {
+    text += d.toString();
+    for (const t of triggers.splice(0)) {
+      if (t.re.test(text)) t.fire();
+      else triggers.push(t);
+    }
+  });
   return {
     proc,
     log: () => text,
+    signalOn: (re, signal) =>
+      new Promise<void>((resolve) => {
+        triggers.push({
+          re,
+          fire: () => {
+            proc.kill(signal);
+            resolve();
+          },
+        });
+      }),
     waitFor: async (re, timeoutMs = 60_000) => {
       const t0 = Date.now();
       while (!re.test(text)) {

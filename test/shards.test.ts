@@ -1,5 +1,6 @@
 // Shards and their merge (engine/shards): the partials of a game's world ranges, merged in any order, give the
-// bytes of one process running the whole game; the binary form round-trips and refuses what it cannot read.
+// bytes of one process running the whole game; so do a lineup run's slate shards (every game's worlds of a
+// range and the lineups' counts on them); the binary forms round-trip and refuse what they cannot read.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defined } from '../src/data/checked.ts';
 import { Lake } from '../src/data/lake.ts';
@@ -7,8 +8,22 @@ import { initParquetNode } from '../src/data/parquet-node.ts';
 import { NodeFileStore } from '../src/data/store-node.ts';
 import { loadProfile, type Profile } from '../engine/profile.ts';
 import { loadSlate, type Slate } from '../engine/slate.ts';
-import { simulateGame } from '../engine/cpu/simulate.ts';
-import { decodePartial, encodePartial, mergePartials, planShards, runAnchor, runShardCpu, type Partial } from '../engine/shards/shard.ts';
+import { simulateGame, simulateSlateBlocks } from '../engine/cpu/simulate.ts';
+import { lineupTable, type LineupSlot } from '../engine/kernels/lineups/lineups.ts';
+import {
+  decodePartial,
+  decodeSlatePartial,
+  encodePartial,
+  encodeSlatePartial,
+  mergePartials,
+  mergeSlatePartials,
+  planShards,
+  planSlateShards,
+  runAnchor,
+  runShardCpu,
+  runSlateShardCpu,
+  type Partial,
+} from '../engine/shards/shard.ts';
 import { decodeInputs, encodeInputs } from '../engine/shards/inputs.ts';
 import { EMBEDDED_LAKE } from './helpers.ts';
 
@@ -33,9 +48,16 @@ describe('shards of a run', () => {
       const anchors = Array.from({ length: slate.nGames }, (_, g): [number, number] =>
         games.includes(g) ? runAnchor(slate, profile, 7, g, chunk, worlds) : [1, 1],
       );
-      const shards = planShards(slate, { worlds, seed: 7, chunk, shardWorlds: 1000, saveWorlds, inputs: 'x', anchors }).filter((s) =>
-        games.includes(s.game),
-      );
+      const shards = planShards(slate, {
+        worlds,
+        seed: 7,
+        chunk,
+        shardWorlds: 1000,
+        saveWorlds,
+        inputs: 'x',
+        anchors,
+        backend: 'cpu',
+      }).filter((s) => games.includes(s.game));
       expect(shards.every((s) => s.w0 % chunk === 0)).toBe(true);
       const parts = shards.map((s) => decodePartial(encodePartial(runShardCpu(slate, profile, s))));
       const shuffled = [...parts].reverse();
@@ -67,6 +89,7 @@ describe('shards of a run', () => {
       saveWorlds: false,
       inputs: 'x',
       anchors,
+      backend: 'cpu',
     }).filter((s) => s.game === 0);
     const parts = shards.map((s) => ({ ...runShardCpu(slate, profile, s), game: 0 }));
     const one = { ...slate, nGames: 1 };
@@ -78,6 +101,33 @@ describe('shards of a run', () => {
     v2[4] = 2;
     expect(() => decodePartial(v2)).toThrow(/partial version 2, this slatesim reads version 1/);
     expect(() => decodePartial(bytes.subarray(0, bytes.length - 8))).toThrow(/truncated/);
+  });
+
+  it('lineup shards (every game of a range of worlds) merge to the single-process lineups and games', () => {
+    const worlds = 1500;
+    const chunk = 256;
+    const lineups: LineupSlot[][] = Array.from({ length: 6 }, (_, l) =>
+      Array.from({ length: 8 }, (_, k) => ({ player: (l * 37 + k * 29) % slate.nPlayers, weight: 1 })),
+    );
+    const table = lineupTable(slate, lineups, 4);
+    const single = simulateSlateBlocks(slate, profile, 9, worlds, chunk, true, { table });
+    const anchors = Array.from({ length: slate.nGames }, (_, g) => runAnchor(slate, profile, 9, g, chunk, worlds));
+    const specs = planSlateShards({ worlds, seed: 9, chunk, shardWorlds: 600, saveWorlds: true, inputs: 'x', anchors, backend: 'cpu' });
+    expect(specs.map((x) => x.id)).toEqual(['s:w0-768', 's:w768-1500']);
+    const parts = specs.map((x) => decodeSlatePartial(encodeSlatePartial(runSlateShardCpu(slate, profile, table, x))));
+    const merged = mergeSlatePartials(slate, [...parts].reverse(), worlds, true, table);
+    expect(merged.lineups).toEqual(single.lineups);
+    merged.results.forEach((r, g) => {
+      const one = defined(single.results[g], `game ${g}`);
+      const enc = (acc: typeof r.acc, rows: typeof r.worldRows): string =>
+        Buffer.from(encodePartial({ game: g, w0: 0, w1: worlds, acc, ...(rows !== undefined ? { rows } : {}) })).toString('base64');
+      expect(enc(r.acc, r.worldRows), `game ${g}`).toBe(enc(one.acc, one.worldRows));
+    });
+    expect(() => mergeSlatePartials(slate, parts.slice(1), worlds, true, table)).toThrow(/uncovered or covered twice/);
+    const first = defined(parts[0], 'part 0');
+    const bytes = encodeSlatePartial(first);
+    expect(() => decodeSlatePartial(bytes.subarray(0, bytes.length - 8))).toThrow(/truncated/);
+    expect(() => decodeSlatePartial(encodePartial(defined(first.games[0], 'game 0')))).toThrow(/bad magic/);
   });
 
   it('inputs round-trip to the same values and the same bytes', () => {

@@ -195,21 +195,41 @@ export function simulateSlateBlocks(
   lineups: LineupRequest,
   onChunk?: (n: number) => void,
 ): { results: GameResult[]; lineups: LineupAccumulator } {
+  const anchors = Array.from({ length: s.nGames }, (_, g) => anchorScales(s, prof, seed, g, chunk, worlds));
+  return simulateSlateRange(s, prof, seed, { w0: 0, w1: worlds, chunk, anchors }, saveWorlds, lineups, onChunk);
+}
+
+/**
+ * Worlds [w0, w1) of every game, block by block as simulateSlateBlocks makes them, with each game's anchor scales
+ * given (home, away): one shard of a distributed lineup run (engine/shards). Kept world rows (and a sink's world
+ * numbers) count from w0. Every lineup count is per world, so ranges add up to the whole run.
+ */
+export function simulateSlateRange(
+  s: Slate,
+  prof: Profile,
+  seed: number,
+  range: { w0: number; w1: number; chunk: number; anchors: readonly ArrayLike<number>[] },
+  saveWorlds: SaveWorlds,
+  lineups: LineupRequest,
+  onChunk?: (n: number) => void,
+): { results: GameResult[]; lineups: LineupAccumulator } {
+  const { w0, w1, chunk } = range;
   const games = Array.from({ length: s.nGames }, (_, g) => g);
   const rng = new CounterRng(seed);
-  const anchors = games.map((g) => fullAnchor(s, g, anchorScales(s, prof, seed, g, chunk, worlds)));
-  const accs = games.map((g) => newAccumulator(g, newBatch(s, g, 0).nP, Float64Array.of(anchors[g]![2 * g]!, anchors[g]![2 * g + 1]!)));
-  const keepers = games.map((g) => worldKeeper(saveWorlds, g, worlds, newBatch(s, g, 0).nP));
+  const scales = games.map((g) => Float64Array.of(range.anchors[g]![0]!, range.anchors[g]![1]!));
+  const anchors = games.map((g) => fullAnchor(s, g, scales[g]!));
+  const accs = games.map((g) => newAccumulator(g, newBatch(s, g, 0).nP, scales[g]!));
+  const keepers = games.map((g) => worldKeeper(saveWorlds, g, w1 - w0, newBatch(s, g, 0).nP));
   const lacc = newLineupAccumulator(lineups.table);
   const scores = new Int32Array(lineups.table.nLineups * chunk);
-  for (let done = 0; done < worlds;) {
-    const n = Math.min(chunk, worlds - done);
+  for (let done = w0; done < w1;) {
+    const n = Math.min(chunk, w1 - done);
     const dk = new Float32Array(n * s.nPlayers);
     for (const g of games) {
       const b = newBatch(s, g, n);
       runKernels(s, prof, rng, b, done, anchors[g]!);
       reduceBatch(accs[g]!, b);
-      keepers[g]!.store?.(b, done);
+      keepers[g]!.store?.(b, done - w0);
       dk.set(b.dk, n * b.p0);
       onChunk?.(n);
     }

@@ -165,39 +165,54 @@ export async function runGpu(
  * are the bytes runGpu gives), each game's points copied into the slate block, and the lineups scored on the
  * device. A chunk that fails on a live device reruns on the CPU and its points go up in its place; a lost
  * device ends the run (the backend reruns it on the CPU).
+ * With `range` only worlds [w0, w1) are made, on the anchors given (one shard of a distributed run: kept rows
+ * count from w0), and any failed chunk is an error: a shard is all GPU bytes or none.
  */
 export async function runGpuBlocks(
   device: GPUDevice,
   s: Slate,
   prof: Profile,
-  opts: { seed: number; worlds: number; chunk?: number; saveWorlds: SaveWorlds; onProgress?: (n: number) => void; lineups: LineupRequest },
+  opts: {
+    seed: number;
+    worlds: number;
+    chunk?: number;
+    saveWorlds: SaveWorlds;
+    onProgress?: (n: number) => void;
+    lineups: LineupRequest;
+    range?: { w0: number; w1: number; anchors: readonly (readonly [number, number])[] };
+  },
 ): Promise<GpuRunInfo & { lineups: LineupAccumulator }> {
   const sizes = Array.from({ length: s.nGames }, (_, g) => newBatch(s, g, 0).nP);
   const roomPlayers = Math.max(...sizes);
   const table = opts.lineups.table;
   const wantScores = opts.lineups.onScores !== undefined;
+  const w0 = opts.range?.w0 ?? 0;
+  const w1 = opts.range?.w1 ?? opts.worlds;
   const capacity = Math.min(
     gpuChunkWorlds(device.limits, roomPlayers, opts.chunk),
     GpuLineups.blockWorlds(device.limits, s.nPlayers, table.nLineups, wantScores, opts.chunk ?? DEFAULT_GPU_CHUNK),
+    Math.max(1, w1 - w0),
   );
   const pool = new BufferPool(device);
   let cpuChunks = 0;
   let failure: string | undefined;
   const lineups = await GpuLineups.create(device, table, s.nPlayers, capacity, wantScores);
   try {
-    const anchors: [number, number][] = [];
-    for (let g = 0; g < s.nGames; g++) {
-      const game = await GpuGame.create(device, s, prof, opts.seed, g, capacity, { pool, roomPlayers });
-      try {
-        anchors.push(await gpuAnchor(game, s, prof, opts.worlds));
-      } finally {
-        game.destroy();
+    const anchors: (readonly [number, number])[] = [];
+    if (opts.range !== undefined) anchors.push(...opts.range.anchors);
+    else
+      for (let g = 0; g < s.nGames; g++) {
+        const game = await GpuGame.create(device, s, prof, opts.seed, g, capacity, { pool, roomPlayers });
+        try {
+          anchors.push(await gpuAnchor(game, s, prof, opts.worlds));
+        } finally {
+          game.destroy();
+        }
       }
-    }
     const accs = sizes.map((nP, g) => newAccumulator(g, nP, Float64Array.from(anchors[g]!)));
-    const keepers = sizes.map((nP, g) => worldKeeper(opts.saveWorlds, g, opts.worlds, nP));
-    for (let done = 0; done < opts.worlds;) {
-      const n = Math.min(capacity, opts.worlds - done);
+    const keepers = sizes.map((nP, g) => worldKeeper(opts.saveWorlds, g, w1 - w0, nP));
+    for (let done = w0; done < w1;) {
+      const n = Math.min(capacity, w1 - done);
       for (let g = 0; g < s.nGames; g++) {
         const p0 = s.playerStart[2 * g]!;
         const game = await GpuGame.create(device, s, prof, opts.seed, g, capacity, { pool, roomPlayers });
@@ -209,17 +224,17 @@ export async function runGpuBlocks(
           if (store !== undefined) {
             const b = newBatch(s, g, n);
             await game.readBatch(b);
-            store(b, done);
+            store(b, done - w0);
           }
         } catch (e) {
-          if (!isGpuFailure(e) || deviceLoss(device) !== undefined) throw e;
+          if (!isGpuFailure(e) || deviceLoss(device) !== undefined || opts.range !== undefined) throw e;
           failure ??= e instanceof Error ? `${e.name}: ${e.message}` : String(e);
           cpuChunks++;
           const b = newBatch(s, g, n);
           runKernels(s, prof, new CounterRng(opts.seed), b, done, fullAnchor(s, g, Float64Array.from(anchors[g]!)));
           reduceBatch(accs[g]!, b);
           device.queue.writeBuffer(lineups.slateDk, n * p0 * 4, Float32Array.from(b.dk));
-          keepers[g]!.store?.(b, done);
+          keepers[g]!.store?.(b, done - w0);
         } finally {
           game.destroy();
         }
@@ -239,10 +254,63 @@ export async function runGpuBlocks(
       cpuKernels: [],
       chunkWorlds: capacity,
       buffers: { created: pool.created, reused: pool.reused, bytes: pool.bytes },
-      lineups: await lineups.read(opts.worlds),
+      lineups: await lineups.read(w1 - w0),
     };
   } finally {
     lineups.destroy();
     pool.destroy();
+  }
+}
+
+/**
+ * Game g's worlds [w0, w1) on the device with the anchor given: one shard of a distributed run
+ * (engine/shards). The same kernels and reduction as runGpu, so the worlds and their integer sums are the
+ * single process's (the GPU's sums do not depend on how worlds fall into chunks); kept rows count from w0. Any
+ * failure is an error, never a chunk rerun on the CPU: a shard is all GPU bytes or none.
+ */
+export async function runGpuRange(
+  device: GPUDevice,
+  s: Slate,
+  prof: Profile,
+  o: { seed: number; g: number; w0: number; w1: number; anchor: readonly [number, number]; chunk?: number; saveWorlds: boolean },
+): Promise<GameResult> {
+  const nP = newBatch(s, o.g, 0).nP;
+  const capacity = Math.min(gpuChunkWorlds(device.limits, nP, o.chunk), Math.max(1, o.w1 - o.w0));
+  const game = await GpuGame.create(device, s, prof, o.seed, o.g, capacity);
+  try {
+    const acc = newAccumulator(o.g, nP, Float64Array.from(o.anchor));
+    const { rows, store } = worldKeeper(o.saveWorlds, o.g, o.w1 - o.w0, nP);
+    for (let done = o.w0; done < o.w1;) {
+      const n = Math.min(capacity, o.w1 - done);
+      await game.run(done, n, o.anchor, GPU_PIPELINE);
+      addChunkSums(acc, await game.readSums(n));
+      if (store !== undefined) {
+        const b = newBatch(s, o.g, n);
+        await game.readBatch(b);
+        store(b, done - o.w0);
+      }
+      done += n;
+    }
+    return rows === undefined ? { acc } : { acc, worldRows: rows };
+  } finally {
+    game.destroy();
+  }
+}
+
+/** Game g's anchor scales on the device, as runGpu computes them (the pilot's sums do not depend on its chunks). */
+export async function gpuAnchorOf(
+  device: GPUDevice,
+  s: Slate,
+  prof: Profile,
+  o: { seed: number; g: number; worlds: number; chunk?: number },
+): Promise<[number, number]> {
+  const nP = newBatch(s, o.g, 0).nP;
+  // room for the pilot's worlds only (a pilot is a few thousand worlds; the run's chunks may be far larger)
+  const capacity = Math.min(gpuChunkWorlds(device.limits, nP, o.chunk), pilotWorlds(prof, o.worlds));
+  const game = await GpuGame.create(device, s, prof, o.seed, o.g, capacity);
+  try {
+    return await gpuAnchor(game, s, prof, o.worlds);
+  } finally {
+    game.destroy();
   }
 }

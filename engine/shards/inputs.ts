@@ -1,12 +1,16 @@
-// The inputs of a distributed run as one blob: the slate (typed arrays and names) and the profile, as JSON with
-// typed arrays tagged and base64-encoded and non-finite numbers spelled out, so a worker rebuilds the very same
-// values. The blob is addressed by its SHA-256 (src/distributed), so a worker never sees half of one.
+// The inputs of a distributed run as one blob: the slate (typed arrays and names), the profile and, for a lineup
+// run, the lineup table, as JSON with typed arrays tagged and base64-encoded and non-finite numbers spelled out,
+// so a worker rebuilds the very same values. The blob is addressed by its SHA-256 (src/distributed), so a
+// worker never sees half of one.
+import type { LineupTable } from '../kernels/lineups/lineups.ts';
 import type { Profile } from '../profile.ts';
 import type { Slate } from '../slate.ts';
 
 export interface RunInputs {
   slate: Slate;
   profile: Profile;
+  /** the lineups scored in every world (a lineup run) */
+  lineups?: LineupTable;
 }
 
 const TYPED = { Float64Array, Float32Array, Int32Array, Uint32Array, Uint8Array, Int8Array, Uint16Array, Int16Array } as const;
@@ -53,5 +57,5 @@ export function decodeInputs(bytes: Uint8Array): RunInputs {
     return v;
   }) as { version: number } & RunInputs;
   if (parsed.version !== 1) throw new Error(`inputs version ${parsed.version}, this slatesim reads version 1`);
-  return { slate: parsed.slate, profile: parsed.profile };
+  return { slate: parsed.slate, profile: parsed.profile, ...(parsed.lineups !== undefined ? { lineups: parsed.lineups } : {}) };
 }

@@ -5,6 +5,9 @@
 // wherever it runs; the reduction is integer sums, fixed-point minutes and histograms, so the partials of a
 // game's ranges add up, in any order or grouping, to the bytes of one process running the whole game.
 // A partial travels as a compact binary with a version byte (encodePartial / decodePartial).
+// Shards run on one path for the whole run, the CPU's or the GPU's (their worlds differ in the last bits: f64
+// against f32 arithmetic, and each path's own anchor pilot), never a mix. With lineups a shard is a range of
+// worlds of every game at once (a slate shard): a lineup's score needs all its games' points of the same world.
 
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: the
    parts of a game are checked to tile [0, worlds) before they are added, and every array of a partial is checked
@@ -21,11 +24,22 @@ import {
   newAccumulator,
   newWorldRows,
   reduceBatch,
+  simulateSlateRange,
   storeChunk,
   type GameAccumulator,
   type GameResult,
   type WorldRows,
 } from '../cpu/simulate.ts';
+import {
+  LINEUP_BINS,
+  mergeLineupAccumulators,
+  newLineupAccumulator,
+  type LineupAccumulator,
+  type LineupTable,
+} from '../kernels/lineups/lineups.ts';
+
+/** The path that makes a run's worlds: every shard of a run names the same one. */
+export type ShardBackend = 'cpu' | 'gpu';
 
 /** One unit of work: game `game`'s worlds [w0, w1) of a run. */
 export interface ShardSpec {
@@ -40,10 +54,28 @@ export interface ShardSpec {
   /** worlds per kernel batch */
   chunk: number;
   saveWorlds: boolean;
-  /** the Vegas anchor scales of the game's two teams, computed once for the run (exact through JSON) */
+  /** the Vegas anchor scales of the game's two teams, computed once for the run on its path (exact through JSON) */
   anchor: [number, number];
   /** SHA-256 (hex) of the encoded inputs: the slate and the profile */
   inputs: string;
+  backend: ShardBackend;
+}
+
+/** One unit of a lineup run: worlds [w0, w1) of every game, and the lineups scored on them. */
+export interface SlateShardSpec {
+  /** "s:w<w0>-<w1>", unique within a run */
+  id: string;
+  w0: number;
+  w1: number;
+  worlds: number;
+  seed: number;
+  chunk: number;
+  saveWorlds: boolean;
+  /** every game's anchor scales, in slate order */
+  anchors: [number, number][];
+  /** SHA-256 (hex) of the encoded inputs: the slate, the profile and the lineup table */
+  inputs: string;
+  backend: ShardBackend;
 }
 
 /** A shard's result: the game's accumulator over [w0, w1) and, with saveWorlds, those worlds' rows. */
@@ -61,23 +93,32 @@ export function runAnchor(s: Slate, prof: Profile, seed: number, g: number, chun
   return [a[0]!, a[1]!];
 }
 
+export interface PlanOptions {
+  worlds: number;
+  seed: number;
+  chunk: number;
+  shardWorlds: number;
+  saveWorlds: boolean;
+  inputs: string;
+  anchors: [number, number][];
+  backend: ShardBackend;
+}
+
 /**
- * A run's shards: every game's worlds cut into ranges of `shardWorlds` (rounded up to a multiple of the chunk,
- * so each shard batches its worlds as the single process does), largest games first so the long ones start early.
+ * Worlds per shard: on the CPU a multiple of the chunk, so each shard batches its worlds as the single process
+ * does; on the GPU `shardWorlds` as asked (its sums do not depend on where chunks fall: test/gpu-engine.test.ts).
  */
-export function planShards(
-  s: Slate,
-  opts: {
-    worlds: number;
-    seed: number;
-    chunk: number;
-    shardWorlds: number;
-    saveWorlds: boolean;
-    inputs: string;
-    anchors: [number, number][];
-  },
-): ShardSpec[] {
-  const size = Math.max(opts.chunk, Math.ceil(opts.shardWorlds / opts.chunk) * opts.chunk);
+export function shardSize(o: { chunk: number; shardWorlds: number; backend: ShardBackend }): number {
+  if (o.backend === 'gpu') return Math.max(1, o.shardWorlds);
+  return Math.max(o.chunk, Math.ceil(o.shardWorlds / o.chunk) * o.chunk);
+}
+
+/**
+ * A run's shards: every game's worlds cut into ranges of shardSize(), largest games first so the long ones
+ * start early.
+ */
+export function planShards(s: Slate, opts: PlanOptions): ShardSpec[] {
+  const size = shardSize(opts);
   const out: ShardSpec[] = [];
   for (let g = 0; g < s.nGames; g++) {
     for (let w0 = 0; w0 < opts.worlds; w0 += size) {
@@ -93,11 +134,34 @@ export function planShards(
         saveWorlds: opts.saveWorlds,
         anchor: opts.anchors[g]!,
         inputs: opts.inputs,
+        backend: opts.backend,
       });
     }
   }
   const players = (g: number): number => s.playerEnd[2 * g + 1]! - s.playerStart[2 * g]!;
   return out.sort((a, b) => players(b.game) - players(a.game) || a.game - b.game || a.w0 - b.w0);
+}
+
+/** A lineup run's shards: the slate's worlds cut into ranges of shardSize(), every game in each. */
+export function planSlateShards(opts: PlanOptions): SlateShardSpec[] {
+  const size = shardSize(opts);
+  const out: SlateShardSpec[] = [];
+  for (let w0 = 0; w0 < opts.worlds; w0 += size) {
+    const w1 = Math.min(opts.worlds, w0 + size);
+    out.push({
+      id: `s:w${w0}-${w1}`,
+      w0,
+      w1,
+      worlds: opts.worlds,
+      seed: opts.seed,
+      chunk: opts.chunk,
+      saveWorlds: opts.saveWorlds,
+      anchors: opts.anchors,
+      inputs: opts.inputs,
+      backend: opts.backend,
+    });
+  }
+  return out;
 }
 
 /** One shard on the CPU path: the same kernels, world offsets and chunking as simulateGame. */
@@ -119,6 +183,43 @@ export function runShardCpu(s: Slate, prof: Profile, spec: ShardSpec, onChunk?: 
     onChunk?.(n);
   }
   return { game: g, w0: spec.w0, w1: spec.w1, acc, ...(rows !== undefined ? { rows } : {}) };
+}
+
+/** A lineup shard's result: every game's partial over [w0, w1) and the lineups' counts over those worlds. */
+export interface SlatePartial {
+  w0: number;
+  w1: number;
+  games: Partial[];
+  lineups: LineupAccumulator;
+}
+
+/** Games of a slate partial as Partials of their own. */
+function slateParts(spec: SlateShardSpec, results: readonly GameResult[]): Partial[] {
+  return results.map((r, g) => ({
+    game: g,
+    w0: spec.w0,
+    w1: spec.w1,
+    acc: r.acc,
+    ...(r.worldRows !== undefined ? { rows: r.worldRows } : {}),
+  }));
+}
+
+/** One lineup shard on the CPU path: the blocks simulateSlateBlocks makes, over the shard's worlds. */
+export function runSlateShardCpu(s: Slate, prof: Profile, table: LineupTable, spec: SlateShardSpec): SlatePartial {
+  const out = simulateSlateRange(
+    s,
+    prof,
+    spec.seed,
+    { w0: spec.w0, w1: spec.w1, chunk: spec.chunk, anchors: spec.anchors },
+    spec.saveWorlds,
+    { table },
+  );
+  return { w0: spec.w0, w1: spec.w1, games: slateParts(spec, out.results), lineups: out.lineups };
+}
+
+/** The GameResults of a slate shard made elsewhere (the GPU path), as a SlatePartial. */
+export function slatePartialOf(spec: SlateShardSpec, results: readonly GameResult[], lineups: LineupAccumulator): SlatePartial {
+  return { w0: spec.w0, w1: spec.w1, games: slateParts(spec, results), lineups };
 }
 
 // ---- the binary form of a partial -------------------------------------------------------------------------
@@ -225,6 +326,89 @@ export function decodePartial(bytes: Uint8Array): Partial {
   return { game: h.game, w0: h.w0, w1: h.w1, acc, ...(rows !== undefined ? { rows } : {}) };
 }
 
+/** Bumped whenever the layout below changes; a reader refuses any other. */
+export const SLATE_PARTIAL_VERSION = 1;
+const SLATE_MAGIC = [0x53, 0x53, 0x50, 0x4c]; // "SSPL"
+
+interface SlateHeader {
+  w0: number;
+  w1: number;
+  nLineups: number;
+  worlds: number;
+  clamped: number;
+  /** bytes of each game's partial, in slate order */
+  games: number[];
+}
+
+/**
+ * A lineup shard's result as bytes: "SSPL", the version byte, three zero bytes, the JSON header's length (u32
+ * LE), the header, zero padding to 8 bytes, then each game's partial as encodePartial writes it, then the
+ * lineups' histograms, best-of-set histogram and best-of-set counts (u32 LE), each padded to 8 bytes. The
+ * histograms are 16 KiB per lineup: a set of thousands of lineups is a partial for --results-dir, not Redis.
+ */
+export function encodeSlatePartial(p: SlatePartial): Uint8Array<ArrayBuffer> {
+  const games = p.games.map(encodePartial);
+  const h: SlateHeader = {
+    w0: p.w0,
+    w1: p.w1,
+    nLineups: p.lineups.bestCount.length,
+    worlds: p.lineups.worlds,
+    clamped: p.lineups.clamped,
+    games: games.map((b) => b.length),
+  };
+  const head = new TextEncoder().encode(JSON.stringify(h));
+  const pad8 = (n: number): number => Math.ceil(n / 8) * 8;
+  const arrays: Uint8Array[] = [
+    ...games,
+    ...[p.lineups.hist, p.lineups.bestHist, p.lineups.bestCount].map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength)),
+  ];
+  let size = pad8(12 + head.length);
+  for (const a of arrays) size += pad8(a.byteLength);
+  const out = new Uint8Array(size);
+  out.set(SLATE_MAGIC, 0);
+  out[4] = SLATE_PARTIAL_VERSION;
+  new DataView(out.buffer).setUint32(8, head.length, true);
+  out.set(head, 12);
+  let at = pad8(12 + head.length);
+  for (const a of arrays) {
+    out.set(a, at);
+    at += pad8(a.byteLength);
+  }
+  return out;
+}
+
+/** Whether `bytes` start as a lineup shard's result (encodeSlatePartial) rather than one game's. */
+export const isSlatePartial = (bytes: Uint8Array): boolean => bytes.length >= 4 && SLATE_MAGIC.every((m, i) => bytes[i] === m);
+
+/** The slate partial encoded by encodeSlatePartial; a wrong magic, version or length is an error naming it. */
+export function decodeSlatePartial(bytes: Uint8Array): SlatePartial {
+  if (bytes.length < 12 || !isSlatePartial(bytes)) throw new Error('not a slatesim lineup partial (bad magic)');
+  if (bytes[4] !== SLATE_PARTIAL_VERSION)
+    throw new Error(`lineup partial version ${bytes[4]}, this slatesim reads version ${SLATE_PARTIAL_VERSION}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headLen = view.getUint32(8, true);
+  const h = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headLen))) as SlateHeader;
+  const pad8 = (x: number): number => Math.ceil(x / 8) * 8;
+  const truncated = (): Error => new Error(`lineup partial of worlds ${h.w0}-${h.w1} is truncated`);
+  let at = pad8(12 + headLen);
+  const games = h.games.map((len) => {
+    if (at + len > bytes.length) throw truncated();
+    const p = decodePartial(bytes.subarray(at, at + len));
+    at += pad8(len);
+    return p;
+  });
+  const lineups = newLineupAccumulator({ nLineups: h.nLineups, nSlots: 0, slots: new Int32Array(0), unitsPerPoint: 4 });
+  for (const t of [lineups.hist, lineups.bestHist, lineups.bestCount]) {
+    if (at + t.byteLength > bytes.length) throw truncated();
+    new Uint8Array(t.buffer, t.byteOffset, t.byteLength).set(bytes.subarray(at, at + t.byteLength));
+    at += pad8(t.byteLength);
+  }
+  if (at !== bytes.length) throw new Error(`lineup partial of worlds ${h.w0}-${h.w1} has ${bytes.length - at} bytes too many`);
+  lineups.worlds = h.worlds;
+  lineups.clamped = h.clamped;
+  return { w0: h.w0, w1: h.w1, games, lineups };
+}
+
 // ---- the merge ---------------------------------------------------------------------------------------------
 
 const SUMMED = ACC_ARRAYS.filter((k) => k !== 'anchor');
@@ -275,6 +459,41 @@ export function mergePartials(s: Slate, parts: readonly Partial[], worlds: numbe
     checkExact(g, acc);
     return rows === undefined ? { acc } : { acc, worldRows: rows };
   });
+}
+
+/**
+ * A lineup run from its slate partials: they must tile [0, worlds) exactly once; the games merge as
+ * mergePartials does and the lineups' counts add (integers: any order gives the same bytes).
+ */
+export function mergeSlatePartials(
+  s: Slate,
+  parts: readonly SlatePartial[],
+  worlds: number,
+  saveWorlds: boolean,
+  table: LineupTable,
+): { results: GameResult[]; lineups: LineupAccumulator } {
+  const sorted = [...parts].sort((a, b) => a.w0 - b.w0);
+  let next = 0;
+  const lineups = newLineupAccumulator(table);
+  for (const p of sorted) {
+    if (p.w0 !== next) throw new Error(`lineup partials leave worlds ${next}-${p.w0} uncovered or covered twice`);
+    if (p.lineups.worlds !== p.w1 - p.w0) throw new Error(`lineup partial ${p.w0}-${p.w1} holds ${p.lineups.worlds} worlds`);
+    if (p.lineups.bestCount.length !== table.nLineups || p.lineups.hist.length !== table.nLineups * LINEUP_BINS)
+      throw new Error(`lineup partial ${p.w0}-${p.w1} has ${p.lineups.bestCount.length} lineups, the run ${table.nLineups}`);
+    if (p.games.length !== s.nGames) throw new Error(`lineup partial ${p.w0}-${p.w1} has ${p.games.length} games, the slate ${s.nGames}`);
+    mergeLineupAccumulators(lineups, p.lineups);
+    next = p.w1;
+  }
+  if (next !== worlds) throw new Error(`lineup partials cover worlds 0-${next} of ${worlds}`);
+  return {
+    results: mergePartials(
+      s,
+      sorted.flatMap((p) => p.games),
+      worlds,
+      saveWorlds,
+    ),
+    lineups,
+  };
 }
 
 function placeRows(into: WorldRows, from: WorldRows, w0: number, nP: number): void {

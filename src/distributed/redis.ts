@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { UserError } from '../data/errors.ts';
+import type { ShardBackend, ShardSpec, SlateShardSpec } from '../../engine/shards/shard.ts';
 
 /** This slatesim's version (package.json): workers of another version never take this version's jobs. */
 export const ENGINE_VERSION: string = (
@@ -11,10 +12,13 @@ export const ENGINE_VERSION: string = (
 ).version;
 
 /**
- * The BullMQ queue of CPU shards, one per slatesim version, so a pool mixing versions cannot mix their bytes (a
- * GPU queue would sit beside it: workers take only their own kind).
+ * The BullMQ queue of one path's jobs (anchor pilots and shards), one per path and slatesim version: a worker
+ * takes only its own path's jobs, so a run's shards are all CPU bytes or all GPU bytes (the GPU's f32 worlds and
+ * pilot differ from the CPU's in the last bits), and a pool mixing versions cannot mix their bytes either.
  */
-export const CPU_QUEUE = `slatesim-cpu-v${ENGINE_VERSION}`;
+export const queueName = (backend: ShardBackend): string => `slatesim-${backend}-v${ENGINE_VERSION}`;
+export const CPU_QUEUE = queueName('cpu');
+export const GPU_QUEUE = queueName('gpu');
 /** Keys of one run (results, anchors, duplicate count) are deleted when the run ends; blobs expire. */
 export const KEYS = {
   blob: (digest: string): string => `slatesim:blob:${digest}`,
@@ -27,10 +31,21 @@ export const BLOB_TTL_S = 7 * 24 * 3600;
 /** A run's results stay at most this long (the coordinator deletes them when it ends). */
 export const RESULT_TTL_S = 7 * 24 * 3600;
 
-/** A job's payload: the anchor pilot of one game, or one shard (engine/shards/shard.ts). */
-export type JobData =
-  | { kind: 'anchor'; run: string; game: number; seed: number; chunk: number; worlds: number; inputs: string }
-  | { kind: 'shard'; run: string; shard: import('../../engine/shards/shard.ts').ShardSpec };
+/**
+ * A job's payload: the anchor pilot of one game, one game's shard, or a lineup run's shard of every game
+ * (engine/shards/shard.ts). `resultsDir`: the coordinator reads this run's results from a shared directory
+ * (results-dir.ts), so the worker writes its partial there and puts only the file's name and digest in Redis.
+ */
+export type JobData = (
+  | { kind: 'anchor'; run: string; game: number; seed: number; chunk: number; worlds: number; inputs: string; backend: ShardBackend }
+  | { kind: 'shard'; run: string; shard: ShardSpec }
+  | { kind: 'slate'; run: string; shard: SlateShardSpec }
+) & { resultsDir?: boolean };
+
+/** What a job computes, for log lines and messages: "anchor g3", "g3:w0-1024", "s:w0-1024". */
+export const jobWhat = (d: JobData): string => (d.kind === 'anchor' ? `anchor g${d.game}` : d.shard.id);
+/** The path a job's bytes are made on. */
+export const jobBackend = (d: JobData): ShardBackend => (d.kind === 'anchor' ? d.backend : d.shard.backend);
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 

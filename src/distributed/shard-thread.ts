@@ -1,9 +1,9 @@
-// A worker's compute thread: runs anchor pilots and shards on the CPU path off the main thread, so the main
-// thread keeps renewing the BullMQ job's lock while a shard runs (a blocked event loop would look like a dead
-// worker and have its shard taken away). Inputs are decoded once per digest.
+// A worker's compute thread: runs anchor pilots and shards (one game's, or a lineup run's of every game) on the
+// CPU path off the main thread, so the main thread keeps renewing the BullMQ job's lock while a shard runs (a
+// blocked event loop would look like a dead worker and have its shard taken away). Inputs are decoded once per digest.
 import { parentPort } from 'node:worker_threads';
 import { decodeInputs, type RunInputs } from '../../engine/shards/inputs.ts';
-import { encodePartial, runAnchor, runShardCpu } from '../../engine/shards/shard.ts';
+import { encodePartial, encodeSlatePartial, runAnchor, runShardCpu, runSlateShardCpu } from '../../engine/shards/shard.ts';
 import type { JobData } from './redis.ts';
 
 export interface ThreadRequest {
@@ -24,12 +24,15 @@ parentPort?.on('message', (m: ThreadRequest) => {
       if (cache.size >= 4) cache.delete(cache.keys().next().value ?? '');
       cache.set(m.digest, inputs);
     }
-    const { slate, profile } = inputs;
+    const { slate, profile, lineups } = inputs;
     const j = m.job;
     if (j.kind === 'anchor') {
       parentPort?.postMessage({ id: m.id, anchor: runAnchor(slate, profile, j.seed, j.game, j.chunk, j.worlds) } satisfies ThreadReply);
     } else {
-      const bytes = encodePartial(runShardCpu(slate, profile, j.shard));
+      let bytes: Uint8Array<ArrayBuffer>;
+      if (j.kind === 'shard') bytes = encodePartial(runShardCpu(slate, profile, j.shard));
+      else if (lineups === undefined) throw new Error(`inputs ${m.digest.slice(0, 12)} carry no lineups`);
+      else bytes = encodeSlatePartial(runSlateShardCpu(slate, profile, lineups, j.shard));
       parentPort?.postMessage({ id: m.id, partial: bytes } satisfies ThreadReply, [bytes.buffer]);
     }
   } catch (e) {

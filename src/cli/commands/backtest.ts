@@ -18,6 +18,7 @@ import { pregameFolders, runPregameBacktest } from '../../backtest/pregame.ts';
 import { runBacktest } from '../../backtest/run.ts';
 import { parseShareModel } from '../../shares/model.ts';
 import { DEFAULT_SHARD_WORLDS, redisBackend } from '../../distributed/backend.ts';
+import { checkResultsDir } from '../../distributed/results-dir.ts';
 import { DEFAULT_SHARE_MODEL, checkOutputFile, dateRange, positiveInt, readTextFile } from '../args.ts';
 
 interface BacktestCliOptions {
@@ -36,6 +37,7 @@ interface BacktestCliOptions {
   json: string;
   redis?: string;
   shardWorlds?: string;
+  resultsDir?: string;
 }
 
 export function registerBacktest(parent: Command): void {
@@ -57,11 +59,12 @@ export function registerBacktest(parent: Command): void {
     .option('--seed <n>', 'random seed', '1')
     .option('--max-dates <n>', 'an even sample of at most this many dates (box-score mode)')
     .option('--workers <n>', 'CPU worker threads (default: all cores)')
-    .option('--backend <name>', 'cpu | gpu', 'cpu')
+    .option('--backend <name>', 'cpu | gpu (with --redis: the workers of that path)', 'cpu')
     .option('--shares-model <file>', 'share model (used only for dates after its training; default: the shipped one)')
     .requiredOption('--json <file>', 'report to write; plots are written beside it')
     .option('--redis <url>', "many machines: every slate's worlds go as shards to the `slatesim worker`s on this Redis (same report)")
     .option('--shard-worlds <n>', `with --redis: worlds per shard (default ${DEFAULT_SHARD_WORLDS})`)
+    .option('--results-dir <dir>', 'with --redis: a folder shared with every worker: shard results go there, not into Redis')
     .action(async (o: BacktestCliOptions) => {
       if (!['cpu', 'gpu'].includes(o.backend)) throw new UserError(`--backend must be cpu or gpu, got ${JSON.stringify(o.backend)}`);
       await checkOutputFile(o.json, '--json');
@@ -95,10 +98,18 @@ export function registerBacktest(parent: Command): void {
       let device: GPUDevice | undefined;
       let backend: Backend | undefined;
       if (o.redis !== undefined) {
-        if (o.backend === 'gpu') throw new UserError('--redis runs its shards on CPU workers; GPU workers are not built yet');
         const shardWorlds = o.shardWorlds === undefined ? undefined : positiveInt('--shard-worlds', o.shardWorlds, 10_000_000);
-        backend = await redisBackend({ url: o.redis, chunk: common.chunk, ...(shardWorlds !== undefined ? { shardWorlds } : {}) });
+        if (o.resultsDir !== undefined) await checkResultsDir(o.resultsDir);
+        // GPU shards: the device batch as a single-process GPU backtest sizes it (the CPU's chunk is 2048)
+        backend = await redisBackend({
+          url: o.redis,
+          backend: o.backend === 'gpu' ? 'gpu' : 'cpu',
+          ...(o.backend === 'gpu' ? {} : { chunk: common.chunk }),
+          ...(shardWorlds !== undefined ? { shardWorlds } : {}),
+          ...(o.resultsDir !== undefined ? { resultsDir: o.resultsDir } : {}),
+        });
       } else if (o.shardWorlds !== undefined) throw new UserError('--shard-worlds needs --redis URL');
+      else if (o.resultsDir !== undefined) throw new UserError('--results-dir needs --redis URL');
       if (o.backend === 'gpu' && backend === undefined) {
         const ctx = await requestGpuDevice();
         device = ctx.device;

@@ -16,6 +16,7 @@ import { runSim } from '../run-sim.ts';
 import { runPregameSim } from '../run-pregame.ts';
 import { gpuBackend, type Backend } from '../../../engine/core/backend.ts';
 import { DEFAULT_SHARD_WORLDS, redisBackend } from '../../distributed/backend.ts';
+import { checkResultsDir } from '../../distributed/results-dir.ts';
 import { cpuBackend } from '../../../engine/core/cpu-workers.ts';
 import type { Lake } from '../../data/lake.ts';
 import { pregameFolderFiles, readPregameInputs, type PregameFiles, type PregameInputs } from '../../pregame/inputs.ts';
@@ -70,6 +71,7 @@ export interface SimCliOptions {
   exportUpload?: string;
   redis?: string;
   shardWorlds?: string;
+  resultsDir?: string;
 }
 
 export function registerSim(parent: Command): void {
@@ -96,7 +98,14 @@ export function registerSim(parent: Command): void {
       '--redis <url>',
       'many machines: put the worlds on this Redis as shards for `slatesim worker`s, merge their results (same bytes)',
     )
-    .option('--shard-worlds <n>', `with --redis: worlds per shard (default ${DEFAULT_SHARD_WORLDS}, rounded up to a multiple of --chunk)`);
+    .option(
+      '--shard-worlds <n>',
+      `with --redis: worlds per shard (default ${DEFAULT_SHARD_WORLDS}; on the CPU rounded up to a multiple of --chunk)`,
+    )
+    .option(
+      '--results-dir <dir>',
+      'with --redis: a folder shared with every worker (each names it with its own --results-dir): shard results go there, not into Redis (for --save-worlds and large lineup sets)',
+    );
   addContestOptions(cmd);
   cmd.action(async (o: SimCliOptions) => {
     await initParquetNode();
@@ -212,6 +221,7 @@ export function addRunOptions(cmd: Command): void {
 
 /** What every run checks and opens first: the numeric flags, the run name, the pregame files, the lake. */
 export async function prepareRun(o: SimCliOptions): Promise<{ files: PregameFiles | undefined; prepared: Prepared }> {
+  checkRemoteFlags(o);
   const worlds = positiveInt('--worlds', o.worlds, 10_000_000);
   const seed = positiveInt('--seed', o.seed, Number.MAX_SAFE_INTEGER, true);
   const chunk = o.chunk === undefined ? undefined : positiveInt('--chunk', o.chunk, 1 << 20);
@@ -277,20 +287,36 @@ export function parseThresholds(v: string): number[] {
   return xs.map(Number);
 }
 
-/**
- * With --redis: the queue backend (workers on other machines run the shards), after the flags that do not go
- * with it are refused; an unreachable Redis is one line naming the URL. Without: undefined.
- */
-export async function remoteBackend(o: SimCliOptions, chunk: number | undefined): Promise<Backend | undefined> {
+/** The flags that need --redis, or do not go with it, refused before any work (one line naming the flag). */
+export function checkRemoteFlags(o: SimCliOptions): void {
   if (o.redis === undefined) {
     if (o.shardWorlds !== undefined) throw new UserError('--shard-worlds needs --redis URL');
-    return undefined;
+    if (o.resultsDir !== undefined) throw new UserError('--results-dir needs --redis URL');
+    return;
   }
-  if (o.backend === 'gpu')
-    throw new UserError('--redis runs its shards on CPU workers; GPU workers are not built yet (use --backend cpu or auto)');
-  if (o.lineups !== undefined) throw new UserError('--redis does not score lineups yet: run --lineups without --redis');
+  if (o.payouts !== undefined)
+    throw new UserError(
+      "--payouts with --redis: a contest ranks every world's lineup scores in one process, and the workers send back counts; run it without --redis",
+    );
+}
+
+/**
+ * With --redis: the queue backend (workers on other machines run the shards: GPU workers with --backend gpu,
+ * CPU workers otherwise), after the flags that do not go with it are refused; an unreachable Redis is one line
+ * naming the URL. Without: undefined.
+ */
+export async function remoteBackend(o: SimCliOptions, chunk: number | undefined): Promise<Backend | undefined> {
+  checkRemoteFlags(o);
+  if (o.redis === undefined) return undefined;
   const shardWorlds = o.shardWorlds === undefined ? undefined : positiveInt('--shard-worlds', o.shardWorlds, 10_000_000);
-  return redisBackend({ url: o.redis, ...(shardWorlds !== undefined ? { shardWorlds } : {}), ...(chunk !== undefined ? { chunk } : {}) });
+  if (o.resultsDir !== undefined) await checkResultsDir(o.resultsDir);
+  return redisBackend({
+    url: o.redis,
+    backend: o.backend === 'gpu' ? 'gpu' : 'cpu',
+    ...(shardWorlds !== undefined ? { shardWorlds } : {}),
+    ...(chunk !== undefined ? { chunk } : {}),
+    ...(o.resultsDir !== undefined ? { resultsDir: o.resultsDir } : {}),
+  });
 }
 
 /** The WebGPU device for `--backend auto|gpu` (undefined: the CPU path; auto says why on stderr). */
