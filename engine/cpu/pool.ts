@@ -226,6 +226,7 @@ export async function runCpu(
           shardWorlds,
           saveWorlds: false,
           inputs: '',
+          backend: 'cpu',
           anchors: games.map((g) => anchors[g] ?? [1, 1]),
         }).filter((sp) => sp.game === m.game);
         shards = [...shards, ...one];
