@@ -170,7 +170,12 @@ export const ProfileSchema = z
     vegas_anchoring: z
       .object({
         enabled: bool(true, "calibrate each team's opportunities so mean simulated points equal its implied total"),
-        pilot_worlds: int(256, 262144, 2048, "most worlds of the calibration pilot (their own random streams; an eighth of the run's, at least 256)"),
+        pilot_worlds: int(
+          256,
+          262144,
+          2048,
+          "most worlds of the calibration pilot (their own random streams; an eighth of the run's, at least 256)",
+        ),
       })
       .strict()
       .default({ enabled: true, pilot_worlds: 2048 }),

@@ -101,6 +101,37 @@ describe('lineups on the command line', () => {
     expect((await readFile(join(out, 'lineups.csv'))).equals(before)).toBe(true);
   });
 
+  it('scores lineups on two worker threads (ranges of worlds, merged) to the bytes of the one-thread run', async () => {
+    const again = async (name: string, workers: number): Promise<string> => {
+      await run(
+        process.execPath,
+        [BIN, 'sim', '--inputs', SLATE, '--lineups', file.path, '--worlds', '600', '--seed', '3', '--backend', 'cpu'].concat([
+          '--workers',
+          String(workers),
+          '--run',
+          name,
+          '--out',
+          join(dir, 'out'),
+          '--thresholds',
+          '100,150',
+        ]),
+        { cwd: dir },
+      );
+      return join(dir, 'out', `game_date=${PREGAME_EMBEDDED_DATE}/run=${name}`);
+    };
+    const two = await again('lu2', 2);
+    const one = await again('lu1', 1);
+    const workersOf = async (d: string): Promise<unknown> =>
+      (JSON.parse(await readFile(join(d, 'metrics.json'), 'utf8')) as { workers: unknown }).workers;
+    expect([await workersOf(two), await workersOf(one)]).toEqual([2, 1]);
+    const saved = runDir(join(dir, 'out'));
+    for (const f of ['lineups.csv', 'lineups.parquet', 'lineups_set.json', 'projections.csv']) {
+      const a = await readFile(join(two, f));
+      expect(a.equals(await readFile(join(one, f))), `${f}: 2 threads against 1`).toBe(true);
+      if (f !== 'lineups_set.json') expect(a.equals(await readFile(join(saved, f))), `${f}: against the run with saved worlds`).toBe(true);
+    }
+  });
+
   it('refuses a bad lineup before any world, with one line, and writes nothing', async () => {
     const bad = join(dir, 'bad.csv');
     const l = file.lineups[0]!;

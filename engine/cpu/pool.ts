@@ -13,7 +13,17 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Profile } from '../profile.ts';
 import type { Slate } from '../slate.ts';
-import { mergePartials, planShards, type Partial, type ShardSpec } from '../shards/shard.ts';
+import {
+  mergePartials,
+  mergeSlatePartials,
+  planShards,
+  planSlateShards,
+  type Partial,
+  type ShardSpec,
+  type SlatePartial,
+  type SlateShardSpec,
+} from '../shards/shard.ts';
+import type { LineupAccumulator, LineupTable } from '../kernels/lineups/lineups.ts';
 import { simulateGame, type GameResult } from './simulate.ts';
 import { spillSink } from './spill.ts';
 import type { WorkerRequest, WorkerRun } from './worker.ts';
@@ -26,6 +36,7 @@ type WorkerReply =
   | { type: 'progress'; n: number }
   | { type: 'anchor'; game: number; anchor: [number, number] }
   | { type: 'partial'; partial: Partial }
+  | { type: 'slate'; partial: SlatePartial }
   | { type: 'result'; results: GameResult[] }
   | { type: 'error'; message: string };
 
@@ -236,4 +247,67 @@ export async function runCpu(
     () => partials.length === expected,
   );
   return mergePartials(slate, partials, opts.worlds, false);
+}
+
+/**
+ * Lineups scored in every world, on the pool: every game's pilot, then ranges of worlds of the whole slate (a
+ * lineup's score needs all its games' points of the same world), each range's games and lineup counts merged
+ * exactly (engine/shards), so the bytes are those of the one-thread block-major run. Not for saved worlds or a
+ * caller that wants every world's scores (those stay in one thread).
+ */
+export async function runCpuLineups(
+  slate: Slate,
+  profile: Profile,
+  opts: { seed: number; worlds: number; chunk: number; workers: number; table: LineupTable; onProgress?: (worldsDone: number) => void },
+): Promise<{ results: GameResult[]; lineups: LineupAccumulator }> {
+  const workers = workersFor(Math.max(2, opts.workers));
+  const run: WorkerRun = {
+    slate,
+    profile,
+    seed: opts.seed,
+    worlds: opts.worlds,
+    chunk: opts.chunk,
+    saveWorlds: false,
+    lineups: opts.table,
+  };
+  const pilots = Array.from({ length: slate.nGames }, (_, g) => g);
+  const anchors = new Array<[number, number] | undefined>(slate.nGames);
+  let got = 0;
+  // about eight ranges a thread; the chunk no larger than a range (CPU bytes do not depend on the chunk)
+  const rangeWorlds = Math.max(64, Math.ceil(opts.worlds / (8 * workers.length)));
+  const chunk = Math.min(opts.chunk, rangeWorlds);
+  let shards: SlateShardSpec[] = [];
+  const partials: SlatePartial[] = [];
+  let expected = -1;
+  await drive(
+    workers,
+    run,
+    () => {
+      const g = pilots.shift();
+      if (g !== undefined) return { type: 'anchor', game: g };
+      const spec = shards.shift();
+      return spec === undefined ? undefined : { type: 'slate', spec };
+    },
+    (m) => {
+      if (m.type === 'progress') opts.onProgress?.(m.n);
+      else if (m.type === 'anchor') {
+        anchors[m.game] = m.anchor;
+        if (++got === slate.nGames) {
+          shards = planSlateShards({
+            worlds: opts.worlds,
+            seed: opts.seed,
+            chunk,
+            shardWorlds: rangeWorlds,
+            saveWorlds: false,
+            inputs: '',
+            anchors: anchors.map((a) => a!),
+            backend: 'cpu',
+          });
+          expected = shards.length;
+        }
+      } else if (m.type === 'slate') partials.push(m.partial);
+    },
+    () => partials.length === expected,
+  );
+  return mergeSlatePartials(slate, partials, opts.worlds, false, opts.table);
 }

@@ -205,7 +205,13 @@ function slateParts(spec: SlateShardSpec, results: readonly GameResult[]): Parti
 }
 
 /** One lineup shard on the CPU path: the blocks simulateSlateBlocks makes, over the shard's worlds. */
-export function runSlateShardCpu(s: Slate, prof: Profile, table: LineupTable, spec: SlateShardSpec): SlatePartial {
+export function runSlateShardCpu(
+  s: Slate,
+  prof: Profile,
+  table: LineupTable,
+  spec: SlateShardSpec,
+  onChunk?: (n: number) => void,
+): SlatePartial {
   const out = simulateSlateRange(
     s,
     prof,
@@ -213,6 +219,7 @@ export function runSlateShardCpu(s: Slate, prof: Profile, table: LineupTable, sp
     { w0: spec.w0, w1: spec.w1, chunk: spec.chunk, anchors: spec.anchors },
     spec.saveWorlds,
     { table },
+    onChunk,
   );
   return { w0: spec.w0, w1: spec.w1, games: slateParts(spec, out.results), lineups: out.lineups };
 }
