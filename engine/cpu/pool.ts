@@ -139,6 +139,12 @@ function drive(
   });
 }
 
+/** Requests in order: each game's pilot while any is left, then whatever `shard` gives. */
+const pilotsThen = (pilots: number[], shard: () => WorkerRequest | undefined) => (): WorkerRequest | undefined => {
+  const g = pilots.shift();
+  return g !== undefined ? { type: 'anchor', game: g } : shard();
+};
+
 export async function runCpu(
   slate: Slate,
   profile: Profile,
@@ -220,12 +226,10 @@ export async function runCpu(
   await drive(
     workers,
     run,
-    () => {
-      const g = pilots.shift();
-      if (g !== undefined) return { type: 'anchor', game: g };
+    pilotsThen(pilots, () => {
       const spec = shards.shift();
       return spec === undefined ? undefined : { type: 'shard', spec };
-    },
+    }),
     (m) => {
       progress(m);
       if (m.type === 'anchor') {
@@ -282,12 +286,10 @@ export async function runCpuLineups(
   await drive(
     workers,
     run,
-    () => {
-      const g = pilots.shift();
-      if (g !== undefined) return { type: 'anchor', game: g };
+    pilotsThen(pilots, () => {
       const spec = shards.shift();
       return spec === undefined ? undefined : { type: 'slate', spec };
-    },
+    }),
     (m) => {
       if (m.type === 'progress') opts.onProgress?.(m.n);
       else if (m.type === 'anchor') {

@@ -18,8 +18,12 @@ export function binomial(n: number, p: number, u: number): number {
   if (p >= 1) return n;
   const flip = p > 0.5;
   const q = flip ? 1 - p : p;
-  const ratio = q / (1 - q);
-  let pmf = binomialP0(n, q);
+  return binomialWalk(n, q / (1 - q), binomialP0(n, q), flip, u);
+}
+
+/** The inversion walk of binomial() from P(0) = (1-q)^n, with ratio = q / (1 - q). */
+function binomialWalk(n: number, ratio: number, p0: number, flip: boolean, u: number): number {
+  let pmf = p0;
   let cdf = pmf;
   let k = 0;
   while (u >= cdf && k < n) {
@@ -91,22 +95,13 @@ export class FixedPBinomial {
   draw(n: number, u: number): number {
     if (n <= 0 || this.degenerate === 1) return 0;
     if (this.degenerate === 2) return n;
-    const q = this.q;
-    const ratio = this.ratio;
-    let pmf: number;
+    let p0: number;
     const kept = n < 64 ? this.pow0[n] : undefined;
-    if (kept !== undefined && kept >= 0) pmf = kept;
+    if (kept !== undefined && kept >= 0) p0 = kept;
     else {
-      pmf = binomialP0(n, q);
-      if (n < 64) this.pow0[n] = pmf;
+      p0 = binomialP0(n, this.q);
+      if (n < 64) this.pow0[n] = p0;
     }
-    let cdf = pmf;
-    let k = 0;
-    while (u >= cdf && k < n) {
-      pmf *= (ratio * (n - k)) / (k + 1);
-      k++;
-      cdf += pmf;
-    }
-    return this.flip ? n - k : k;
+    return binomialWalk(n, this.ratio, p0, this.flip, u);
   }
 }
