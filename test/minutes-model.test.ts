@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   designMatrices,
+  fitMinutesModel,
+  HIGH_VACANCY_MINUTES,
   heuristicMinutesModel,
   MINUTES_FEATURES,
   predictMinutes,
@@ -64,5 +66,56 @@ describe('minutes model: vacancy by minutes rank', () => {
     const over = team([40, 38, 36, 34, 32, 30, 30, 30], 0);
     const down = predictMinutes(model(0.5), over).map((q) => q.p50);
     down.forEach((m, i) => expect(m).toBeCloseTo((at(over, i).recent_minutes as number) * (240 / 270) ** 0.5, 9));
+  });
+});
+
+describe('minutes model: residual buckets by projection, role and vacancy', () => {
+  /** Team-games of one season: `n` copies of a team whose rank-k player plays recent[k] + noise(k, game). */
+  function season(seasonYear: number, vac: number, spread: number, n: number): FeatureRow[] {
+    const rows: FeatureRow[] = [];
+    const recent = [40, 36, 32, 30, 28, 24, 20, 16, 10, 4];
+    for (let g = 0; g < n; g++) {
+      recent.forEach((m, k) => {
+        // a deterministic spread of outcomes around the recent minutes: uniform over -spread..+spread
+        const u = (((g * 7 + k * 3) % 21) - 10) / 10;
+        rows.push({
+          season: seasonYear,
+          game_id: `${seasonYear}-${vac}-${g}`,
+          team_id: 1,
+          recent_minutes: m,
+          minutes_last5: m,
+          minutes_szn: m,
+          minutes_rank_in_team: k + 1,
+          vac_min_recent: vac,
+          is_starter: k < 5,
+          pos_group: 'guard',
+          games_available_szn: 20,
+          played: true,
+          minutes_actual: Math.max(0, m + spread * u),
+        });
+      });
+    }
+    return rows;
+  }
+
+  it('takes short-handed team-games apart and keeps a star above 38 in his own bucket', () => {
+    // two seasons: the held-out one calibrates the quantiles; short-handed games spread twice as wide
+    const train = [2021, 2022].flatMap((y) => [...season(y, 0, 3, 300), ...season(y, HIGH_VACANCY_MINUTES + 5, 6, 300)]);
+    const m = fitMinutesModel(train);
+    const star = (vac: number) => predictMinutes(m, [{ ...at(season(2023, vac, 0, 1), 0) }]);
+    const calm = at(star(0), 0);
+    const short = at(star(HIGH_VACANCY_MINUTES + 5), 0);
+    expect(calm.p50).toBeGreaterThanOrEqual(38);
+    expect(short.p90 - short.p50).toBeGreaterThan(calm.p90 - calm.p50 + 1);
+    expect(m.residuals.some((b) => b.high_vacancy === true && b.starter && b.lo === 38)).toBe(true);
+    expect(m.residuals.some((b) => b.high_vacancy === false && b.starter && b.lo === 35 && b.hi === 38)).toBe(true);
+  });
+
+  it('reads a model saved before the vacancy split (no high_vacancy field) as one set of buckets', () => {
+    const m = heuristicMinutesModel();
+    for (const b of m.residuals) delete b.high_vacancy;
+    const rows = team([36, 34, 32, 30, 28, 22, 18, 14], HIGH_VACANCY_MINUTES + 10);
+    const got = predictMinutes(m, rows);
+    got.forEach((q) => expect(q.p90 - q.p50).toBeCloseTo(8, 9));
   });
 });

@@ -1,7 +1,8 @@
 // The pregame minutes projection (projections_minutes_v1): p50 by median regression on recent minutes, role
 // and vacated minutes (also by the player's minutes rank); team p50s pulled toward 240 (a shortfall added by
 // minutes rank with the measured weights, a surplus scaled down); p10/p90 from the residuals of comparable players in
-// held-out earlier games; play_prob by logistic regression on how often he was available and got minutes.
+// held-out earlier games (projected minutes x starter x short-handed or not); play_prob by logistic regression on how
+// often he was available and got minutes.
 // Every fit uses only seasons before the one it predicts.
 
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: every
@@ -76,13 +77,27 @@ export const PLAY_FEATURES = [
   'few_games',
 ] as const;
 
-/** Buckets of comparable players for the residual quantiles: projected minutes x starter. */
-const P50_EDGES = [8, 14, 20, 26, 31, 35];
+/**
+ * Buckets of comparable players for the residual quantiles: projected minutes x starter x high vacancy. The top edge
+ * 38 separates the stars whose minutes press against what coaches allow: above 38 projected the 90th percentile
+ * residual is about 3 minutes, not the 5 of the 35-38 bucket (held-out seasons 2022-2023), and one bucket for both
+ * put 44+ minutes in 6-7% of their regulation worlds against about 2% real (chosen on 2023 and 2024).
+ */
+const P50_EDGES = [8, 14, 20, 26, 31, 35, 38];
+/**
+ * Vacated recent minutes from which a team-game's residuals get their own buckets (about a regular starter and more
+ * out). A short-handed team leans on its stars: its starters projected 35+ keep a 90th percentile residual of about
+ * 5 minutes where a full roster's above 38 have about 3 (the few short-handed ones above 38 borrow the 35-38
+ * bucket), which is where real 44+ minute games concentrate. Chosen on 2023 and 2024 among 0, 20 and 30.
+ */
+export const HIGH_VACANCY_MINUTES = 30;
 /** Upper edge of the last bucket: finite so the model survives JSON (no game lasts 1000 minutes). */
 const TOP_EDGE = 1000;
 
 export interface ResidualBucket {
   starter: boolean;
+  /** team-games with HIGH_VACANCY_MINUTES or more vacated (absent in models saved before the split: false) */
+  high_vacancy?: boolean;
   lo: number;
   hi: number;
   q10: number;
@@ -203,8 +218,14 @@ export function designMatrices(rows: readonly FeatureRow[]): { x: Float64Array; 
   return { x, xPlay };
 }
 
-function bucketOf(buckets: readonly ResidualBucket[], starter: boolean, p50: number): ResidualBucket {
-  const b = buckets.find((k) => k.starter === starter && p50 >= k.lo && p50 < k.hi);
+/** Whether a row's team-game has a high vacancy (its residual buckets are the short-handed ones). */
+const highVacancy = (r: FeatureRow): boolean => num(r.vac_min_recent, 0) >= HIGH_VACANCY_MINUTES;
+
+/** The row's residual bucket; a model without high-vacancy buckets (saved before the split) uses its only ones. */
+function bucketOf(buckets: readonly ResidualBucket[], starter: boolean, p50: number, high: boolean): ResidualBucket {
+  const find = (hv: boolean): ResidualBucket | undefined =>
+    buckets.find((k) => k.starter === starter && (k.high_vacancy ?? false) === hv && p50 >= k.lo && p50 < k.hi);
+  const b = find(high) ?? find(false);
   if (b === undefined) throw new Error(`no residual bucket for starter=${starter} p50=${p50}`);
   return b;
 }
@@ -245,7 +266,7 @@ export function predictMinutes(model: MinutesModel, rows: readonly FeatureRow[])
   const { p50, play } = predictCore(model, rows);
   return rows.map((r, i) => {
     const m = p50[i]!;
-    const b = bucketOf(model.residuals, r.is_starter === true, m);
+    const b = bucketOf(model.residuals, r.is_starter === true, m, highVacancy(r));
     return {
       p10: Math.max(0, Math.min(m, m + b.q10)),
       p50: m,
@@ -278,31 +299,36 @@ function fitCore(rows: readonly FeatureRow[], alpha: number): Pick<MinutesModel,
 function residualBuckets(rows: readonly FeatureRow[], p50: Float64Array): ResidualBucket[] {
   const edges = [0, ...P50_EDGES, TOP_EDGE];
   const buckets: ResidualBucket[] = [];
-  for (const starter of [false, true]) {
-    for (let k = 0; k + 1 < edges.length; k++) {
-      const lo = edges[k]!;
-      const hi = edges[k + 1]!;
-      const res: number[] = [];
-      rows.forEach((r, i) => {
-        const m = p50[i]!;
-        if (r.played === true && (r.is_starter === true) === starter && m >= lo && m < hi) res.push((r.minutes_actual as number) - m);
-      });
-      buckets.push({
-        starter,
-        lo,
-        hi,
-        q10: res.length >= 50 ? quantile(res, 0.1) : -0.5 * Math.max(4, lo),
-        q90: res.length >= 50 ? quantile(res, 0.9) : 8,
-        n: res.length,
-      });
+  const high = rows.map(highVacancy);
+  for (const hv of [false, true]) {
+    for (const starter of [false, true]) {
+      for (let k = 0; k + 1 < edges.length; k++) {
+        const lo = edges[k]!;
+        const hi = edges[k + 1]!;
+        const res: number[] = [];
+        rows.forEach((r, i) => {
+          const m = p50[i]!;
+          if (r.played === true && high[i] === hv && (r.is_starter === true) === starter && m >= lo && m < hi)
+            res.push((r.minutes_actual as number) - m);
+        });
+        buckets.push({
+          starter,
+          high_vacancy: hv,
+          lo,
+          hi,
+          q10: res.length >= 50 ? quantile(res, 0.1) : -0.5 * Math.max(4, lo),
+          q90: res.length >= 50 ? quantile(res, 0.9) : 8,
+          n: res.length,
+        });
+      }
     }
   }
-  // Buckets too small to estimate borrow from their neighbour of the same role.
+  // Buckets too small to estimate borrow from their neighbour of the same role and vacancy.
   for (let k = 0; k < buckets.length; k++) {
     const b = buckets[k]!;
     if (b.n >= 50) continue;
     const near = buckets
-      .filter((o) => o.starter === b.starter && o.n >= 50)
+      .filter((o) => o.starter === b.starter && o.high_vacancy === b.high_vacancy && o.n >= 50)
       .sort((u, v) => Math.abs(u.lo - b.lo) - Math.abs(v.lo - b.lo))[0];
     if (near !== undefined) buckets[k] = { ...b, q10: near.q10, q90: near.q90 };
   }
