@@ -84,7 +84,9 @@ export async function runGpu(
   // One set of device buffers, sized for the largest game, serves every game in turn.
   const sizes = Array.from({ length: s.nGames }, (_, g) => newBatch(s, g, 0).nP);
   const roomPlayers = Math.max(...sizes);
-  const capacity = gpuChunkWorlds(device.limits, roomPlayers, opts.chunk);
+  // Buffers no larger than the run needs (its worlds or its pilot's): a small run does not allocate and clear a
+  // 65,536-world chunk. The GPU's sums do not depend on where chunks fall, so the bytes are the same.
+  const capacity = Math.min(gpuChunkWorlds(device.limits, roomPlayers, opts.chunk), Math.max(opts.worlds, pilotWorlds(prof, opts.worlds)));
   const pool = new BufferPool(device);
   try {
     for (let g = 0; g < s.nGames; g++) {
