@@ -181,8 +181,8 @@ export async function runCpu(
   const progress = (m: WorkerReply): void => {
     if (m.type === 'progress') opts.onProgress?.(m.n);
   };
+  const size = (g: number): number => slate.playerEnd[2 * g + 1]! - slate.playerStart[2 * g]!;
   if (saving) {
-    const size = (g: number): number => slate.playerEnd[2 * g + 1]! - slate.playerStart[2 * g]!;
     const load = new Array<number>(nWorkers).fill(0);
     const assigned: number[][] = Array.from({ length: nWorkers }, () => []);
     for (const g of [...games].sort((a, b) => size(b) - size(a) || a - b)) {
@@ -215,14 +215,20 @@ export async function runCpu(
     return games.map((g) => byGame.get(g)!);
   }
   // Pilots first (largest games first), then each game's world ranges as soon as its anchor is known.
-  const size = (g: number): number => slate.playerEnd[2 * g + 1]! - slate.playerStart[2 * g]!;
   const pilots = [...games].sort((a, b) => size(b) - size(a) || a - b);
-  const anchors = new Array<[number, number] | undefined>(slate.nGames);
-  // about four ranges a game (whole chunks), so every thread has work to the end
-  const shardWorlds = opts.chunk * Math.max(1, Math.floor(opts.worlds / opts.chunk / 4));
-  let shards: ShardSpec[] = [];
+  // about four ranges a game (whole chunks), so every thread has work to the end; anchors filled in as they come
+  const planned = planShards(slate, {
+    worlds: opts.worlds,
+    seed: opts.seed,
+    chunk: opts.chunk,
+    shardWorlds: opts.chunk * Math.max(1, Math.floor(opts.worlds / opts.chunk / 4)),
+    saveWorlds: false,
+    inputs: '',
+    backend: 'cpu',
+    anchors: games.map(() => [1, 1]),
+  });
+  const shards: ShardSpec[] = [];
   const partials: Partial[] = [];
-  let expected = -1;
   await drive(
     workers,
     run,
@@ -233,22 +239,10 @@ export async function runCpu(
     (m) => {
       progress(m);
       if (m.type === 'anchor') {
-        anchors[m.game] = m.anchor;
-        const one = planShards(slate, {
-          worlds: opts.worlds,
-          seed: opts.seed,
-          chunk: opts.chunk,
-          shardWorlds,
-          saveWorlds: false,
-          inputs: '',
-          backend: 'cpu',
-          anchors: games.map((g) => anchors[g] ?? [1, 1]),
-        }).filter((sp) => sp.game === m.game);
-        shards = [...shards, ...one];
-        if (expected < 0) expected = slate.nGames * one.length;
+        for (const sp of planned) if (sp.game === m.game) shards.push({ ...sp, anchor: m.anchor });
       } else if (m.type === 'partial') partials.push(m.partial);
     },
-    () => partials.length === expected,
+    () => partials.length === planned.length,
   );
   return mergePartials(slate, partials, opts.worlds, false);
 }
@@ -257,14 +251,14 @@ export async function runCpu(
  * Lineups scored in every world, on the pool: every game's pilot, then ranges of worlds of the whole slate (a
  * lineup's score needs all its games' points of the same world), each range's games and lineup counts merged
  * exactly (engine/shards), so the bytes are those of the one-thread block-major run. Not for saved worlds or a
- * caller that wants every world's scores (those stay in one thread).
+ * caller that wants every world's scores (those stay in one thread), nor for one worker (the caller runs it inline).
  */
 export async function runCpuLineups(
   slate: Slate,
   profile: Profile,
   opts: { seed: number; worlds: number; chunk: number; workers: number; table: LineupTable; onProgress?: (worldsDone: number) => void },
 ): Promise<{ results: GameResult[]; lineups: LineupAccumulator }> {
-  const workers = workersFor(Math.max(2, opts.workers));
+  const workers = workersFor(opts.workers);
   const run: WorkerRun = {
     slate,
     profile,

@@ -18,7 +18,7 @@ import {
   TEAM_TOTAL_BINS,
   teamMinutes as teamMinutesOf,
 } from '../contract.ts';
-import { DK_CLASSIC } from '../scoring/scoring.ts';
+import { DK_CLASSIC, doubleFlags, doublesAt } from '../scoring/scoring.ts';
 import type { GameBatch } from '../batch.ts';
 
 export interface GameAccumulator {
@@ -76,9 +76,8 @@ export function reduceBatch(acc: GameAccumulator, b: GameBatch): void {
   const { nP, nHome } = b;
   const { dkSum, dkSumSq, dkHist, minSum, minHist, activeCount, fgaHist, statSum, doubleDouble, tripleDouble } = acc;
   const { stats, dk, minutes, active, counts } = b;
-  // the categories that count toward doubles (DK_CLASSIC's, as doubles() counts them), as flags
-  const cat = { pts: 0, fg3m: 0, reb: 0, ast: 0, stl: 0, blk: 0, tov: 0 };
-  for (const c of DK_CLASSIC.doubleCategories) cat[c] = 1;
+  // the categories that count toward doubles (DK_CLASSIC's, as doubles() counts them)
+  const flags = doubleFlags(DK_CLASSIC);
   const teamPts = new Float64Array(2);
   const teamCounts = new Float64Array(6);
   const teamMinutes = new Float64Array(2);
@@ -108,14 +107,7 @@ export function reduceBatch(acc: GameAccumulator, b: GameBatch): void {
       const sj = j * NSTAT;
       for (let k = 0; k < NSTAT; k++) statSum[sj + k] = statSum[sj + k]! + stats[at + k]!;
       const pts = stats[at + STAT_INDEX.pts]!;
-      const d =
-        (cat.pts === 1 && pts >= 10 ? 1 : 0) +
-        (cat.fg3m === 1 && stats[at + STAT_INDEX.fg3m]! >= 10 ? 1 : 0) +
-        (cat.reb === 1 && stats[at + STAT_INDEX.oreb]! + stats[at + STAT_INDEX.dreb]! >= 10 ? 1 : 0) +
-        (cat.ast === 1 && stats[at + STAT_INDEX.ast]! >= 10 ? 1 : 0) +
-        (cat.stl === 1 && stats[at + STAT_INDEX.stl]! >= 10 ? 1 : 0) +
-        (cat.blk === 1 && stats[at + STAT_INDEX.blk]! >= 10 ? 1 : 0) +
-        (cat.tov === 1 && stats[at + STAT_INDEX.tov]! >= 10 ? 1 : 0);
+      const d = doublesAt(stats, at, flags);
       if (d >= 2) doubleDouble[j] = doubleDouble[j]! + 1;
       if (d >= 3) tripleDouble[j] = tripleDouble[j]! + 1;
       teamPts[team] = teamPts[team]! + pts;

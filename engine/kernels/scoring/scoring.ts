@@ -79,36 +79,47 @@ export function profileTable(prof: Profile, table: DkTable = DK_CLASSIC): DkTabl
   return { ...table, tripleAlsoEarnsDouble: prof.scoring.triple_also_earns_double };
 }
 
+/** A table's double-double categories as 0/1 flags in SCORED_STATS order (what doublesAt reads). */
+export function doubleFlags(rules: { doubleCategories: readonly ScoredStat[] } = DK_CLASSIC): Uint8Array {
+  return Uint8Array.from(SCORED_STATS, (st) => (rules.doubleCategories.includes(st) ? 1 : 0));
+}
+
+/** doubles() of the stat line at `at` of a [..][stat] array, without building a StatLine (the kernels' hot loop). */
+export function doublesAt(stats: Int32Array | Uint32Array, at: number, flags: Uint8Array): number {
+  return (
+    (flags[0] === 1 && stats[at + STAT_INDEX.pts]! >= 10 ? 1 : 0) +
+    (flags[1] === 1 && stats[at + STAT_INDEX.fg3m]! >= 10 ? 1 : 0) +
+    (flags[2] === 1 && stats[at + STAT_INDEX.oreb]! + stats[at + STAT_INDEX.dreb]! >= 10 ? 1 : 0) +
+    (flags[3] === 1 && stats[at + STAT_INDEX.ast]! >= 10 ? 1 : 0) +
+    (flags[4] === 1 && stats[at + STAT_INDEX.stl]! >= 10 ? 1 : 0) +
+    (flags[5] === 1 && stats[at + STAT_INDEX.blk]! >= 10 ? 1 : 0) +
+    (flags[6] === 1 && stats[at + STAT_INDEX.tov]! >= 10 ? 1 : 0)
+  );
+}
+
 /** Kernel 5, DraftKings scoring of every player-world (every value a multiple of 0.25: exact in f32 and f64). */
 export function scoringKernel(prof: Profile, b: GameBatch, table: DkTable = DK_CLASSIC): void {
   const rules = profileTable(prof, table);
   // dkPoints unrolled over the stat array: every term is a multiple of 0.25 and every sum exact, so the order of
   // the additions cannot change a score.
   const w = rules.points;
-  const cat = { pts: false, fg3m: false, reb: false, ast: false, stl: false, blk: false, tov: false };
-  for (const c of rules.doubleCategories) cat[c] = true;
+  const flags = doubleFlags(rules);
   const triple = rules.tripleDoubleBonus + (rules.tripleAlsoEarnsDouble ? rules.doubleDoubleBonus : 0);
   const double = rules.doubleDoubleBonus;
   const stats = b.stats;
   const n = b.worlds * b.nP;
   for (let x = 0; x < n; x++) {
     const at = x * NSTAT;
-    const pts = stats[at + STAT_INDEX.pts]!;
-    const fg3m = stats[at + STAT_INDEX.fg3m]!;
     const reb = stats[at + STAT_INDEX.oreb]! + stats[at + STAT_INDEX.dreb]!;
-    const ast = stats[at + STAT_INDEX.ast]!;
-    const stl = stats[at + STAT_INDEX.stl]!;
-    const blk = stats[at + STAT_INDEX.blk]!;
-    const tov = stats[at + STAT_INDEX.tov]!;
-    let total = pts * w.pts + fg3m * w.fg3m + reb * w.reb + ast * w.ast + stl * w.stl + blk * w.blk + tov * w.tov;
-    const d =
-      (cat.pts && pts >= 10 ? 1 : 0) +
-      (cat.fg3m && fg3m >= 10 ? 1 : 0) +
-      (cat.reb && reb >= 10 ? 1 : 0) +
-      (cat.ast && ast >= 10 ? 1 : 0) +
-      (cat.stl && stl >= 10 ? 1 : 0) +
-      (cat.blk && blk >= 10 ? 1 : 0) +
-      (cat.tov && tov >= 10 ? 1 : 0);
+    let total =
+      stats[at + STAT_INDEX.pts]! * w.pts +
+      stats[at + STAT_INDEX.fg3m]! * w.fg3m +
+      reb * w.reb +
+      stats[at + STAT_INDEX.ast]! * w.ast +
+      stats[at + STAT_INDEX.stl]! * w.stl +
+      stats[at + STAT_INDEX.blk]! * w.blk +
+      stats[at + STAT_INDEX.tov]! * w.tov;
+    const d = doublesAt(stats, at, flags);
     if (d >= 3) total += triple;
     else if (d >= 2) total += double;
     b.dk[x] = total * rules.multiplier;
