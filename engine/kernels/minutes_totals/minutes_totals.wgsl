@@ -3,6 +3,8 @@
 // each team's minutes brought to team_minutes(ot) within player_cap(ot) by room or by one scale; then pace, offense and efficiency factors and the integer
 // team totals of FGA, FTA and TOV. The WGSL twin of minutes_totals.ts (requires the prelude and rng.wgsl; its
 // MinutesParams and MinutesPlayer are declared in engine/kernels/contract.ts).
+// Each invocation keeps its world's minutes and activity in private arrays (mm, af: indexed by player, so every
+// invocation of a SIMD group reads the same slot) and writes them out once; the fill's bounds are taken once.
 // Layouts: minutes, active [world][player]; ot, margin, pace [world]; offense, efficiency [world][team];
 // totals [world][team][target]; rates [target][player].
 
@@ -16,14 +18,19 @@ const Z90: f32 = 1.2815515655446004;
 @group(0) @binding(4) var<storage, read_write> active_flags: array<u32>;
 @group(0) @binding(5) var<storage, read_write> world_info: array<WorldInfo>;
 @group(0) @binding(6) var<storage, read_write> totals: array<u32>;
+// This invocation's world: every player's minutes and activity while the fill works on them (indexed by player,
+// the same index in every invocation), written out once at the end.
+var<private> mm: array<f32, 2 * MAX_TEAM>;
+var<private> af: array<u32, 2 * MAX_TEAM>;
+var<private> ub: array<f32, 2 * MAX_TEAM>;
 
 fn lognormal(sd: f32, z: f32) -> f32 {
   return exp(sd * z - sd * sd / 2.0);
 }
 
-fn rotation_limit(base: u32, lo: u32, hi: u32) {
+fn rotation_limit(lo: u32, hi: u32) {
   var n = 0u;
-  for (var j = lo; j < hi; j = j + 1u) { n = n + active_flags[base + j]; }
+  for (var j = lo; j < hi; j = j + 1u) { n = n + af[j]; }
   if (n <= params.rotation_max) { return; }
   let protected_n = min(params.rotation_protected, n);
   let keep = params.rotation_max - protected_n;
@@ -31,63 +38,63 @@ fn rotation_limit(base: u32, lo: u32, hi: u32) {
   // (ties to the earlier player). Benched players are marked 2 during the pass so ranks stay put.
   var seen = 0u;
   for (var j = lo; j < hi; j = j + 1u) {
-    if (active_flags[base + j] == 0u) { continue; }
+    if (af[j] == 0u) { continue; }
     seen = seen + 1u;
     if (seen <= protected_n) { continue; }
-    let mj = minutes[base + j];
+    let mj = mm[j];
     var rank = 0u;
     var seen2 = 0u;
     for (var i = lo; i < hi; i = i + 1u) {
-      if (active_flags[base + i] == 0u) { continue; }
+      if (af[i] == 0u) { continue; }
       seen2 = seen2 + 1u;
       if (seen2 <= protected_n || i == j) { continue; }
-      let mi = minutes[base + i];
+      let mi = mm[i];
       if (mi > mj || (mi == mj && i < j)) { rank = rank + 1u; }
     }
-    if (rank >= keep) { active_flags[base + j] = 2u; }
+    if (rank >= keep) { af[j] = 2u; }
   }
   for (var j = lo; j < hi; j = j + 1u) {
-    if (active_flags[base + j] == 2u) {
-      active_flags[base + j] = 0u;
-      minutes[base + j] = 0.0;
+    if (af[j] == 2u) {
+      af[j] = 0u;
+      mm[j] = 0.0;
     }
   }
 }
 
 // bringInForCapacity: with too few active players to reach the target under the cap, the next players by
 // projection come in at their projected minutes (at least 1).
-fn bring_in(base: u32, lo: u32, hi: u32, target_minutes: f32, cap: f32) {
+fn bring_in(lo: u32, hi: u32, target_minutes: f32, cap: f32) {
   var capacity = 0.0;
-  for (var j = lo; j < hi; j = j + 1u) { if (active_flags[base + j] == 1u) { capacity = capacity + cap; } }
+  for (var j = lo; j < hi; j = j + 1u) { if (af[j] == 1u) { capacity = capacity + cap; } }
   for (var j = lo; j < hi; j = j + 1u) {
     if (capacity >= target_minutes) { break; }
-    if (active_flags[base + j] == 1u) { continue; }
-    active_flags[base + j] = 1u;
-    minutes[base + j] = max(1.0, players[j].p50);
+    if (af[j] == 1u) { continue; }
+    af[j] = 1u;
+    mm[j] = max(1.0, players[j].p50);
     capacity = capacity + cap;
   }
 }
 
-fn normalise(base: u32, lo: u32, hi: u32, target_minutes: f32, cap: f32) {
-  bring_in(base, lo, hi, target_minutes, cap);
+fn normalise(lo: u32, hi: u32, target_minutes: f32, cap: f32) {
+  bring_in(lo, hi, target_minutes, cap);
   for (var iter = 0u; iter < 20u; iter = iter + 1u) {
     var fixed = 0.0;
     var free = 0.0;
     for (var j = lo; j < hi; j = j + 1u) {
-      if (active_flags[base + j] != 1u) { continue; }
-      let m = minutes[base + j];
+      if (af[j] != 1u) { continue; }
+      let m = mm[j];
       if (m >= cap) { fixed = fixed + cap; } else { free = free + m; }
     }
     if (free <= 0.0) { break; }
     let scale = (target_minutes - fixed) / free;
     var changed = false;
     for (var j = lo; j < hi; j = j + 1u) {
-      if (active_flags[base + j] != 1u) { continue; }
-      let m = minutes[base + j];
+      if (af[j] != 1u) { continue; }
+      let m = mm[j];
       if (m >= cap) { continue; }
       let next = m * scale;
       if (next >= cap) { changed = true; }
-      minutes[base + j] = min(cap, next);
+      mm[j] = min(cap, next);
     }
     if (!changed) { break; }
   }
@@ -136,31 +143,33 @@ fn bound_of(j: u32, stage: u32, cap: f32, blowout: f32, stretch: f32, knee: f32,
 
 // scaleToBounds: the active players scaled up by one factor toward the target, each only as far as his bound
 // (iterative proportional fitting); returns the shortfall left.
-fn scale_to_bounds(base: u32, lo: u32, hi: u32, target_minutes: f32, stage: u32, cap: f32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) -> f32 {
+fn scale_to_bounds(lo: u32, hi: u32, target_minutes: f32, stage: u32, cap: f32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) -> f32 {
+  // Each player's bound once (a stage-0 bound is his upper quantile: a split normal and a tanh).
+  for (var j = lo; j < hi; j = j + 1u) { ub[j] = bound_of(j, stage, cap, blowout, stretch, knee, ceiling); }
   for (var iter = 0u; iter < 20u; iter = iter + 1u) {
     var fixed = 0.0;
     var free = 0.0;
     for (var j = lo; j < hi; j = j + 1u) {
-      if (active_flags[base + j] != 1u) { continue; }
-      let m = minutes[base + j];
-      if (m >= bound_of(j, stage, cap, blowout, stretch, knee, ceiling)) { fixed = fixed + m; } else { free = free + m; }
+      if (af[j] != 1u) { continue; }
+      let m = mm[j];
+      if (m >= ub[j]) { fixed = fixed + m; } else { free = free + m; }
     }
     if (free <= 0.0 || fixed + free >= target_minutes) { break; }
     let scale = (target_minutes - fixed) / free;
     var changed = false;
     for (var j = lo; j < hi; j = j + 1u) {
-      if (active_flags[base + j] != 1u) { continue; }
-      let m = minutes[base + j];
-      let bound = bound_of(j, stage, cap, blowout, stretch, knee, ceiling);
+      if (af[j] != 1u) { continue; }
+      let m = mm[j];
+      let bound = ub[j];
       if (m >= bound) { continue; }
       let next = m * scale;
       if (next >= bound) { changed = true; }
-      minutes[base + j] = min(bound, next);
+      mm[j] = min(bound, next);
     }
     if (!changed) { break; }
   }
   var sum = 0.0;
-  for (var j = lo; j < hi; j = j + 1u) { if (active_flags[base + j] == 1u) { sum = sum + minutes[base + j]; } }
+  for (var j = lo; j < hi; j = j + 1u) { if (af[j] == 1u) { sum = sum + mm[j]; } }
   return target_minutes - sum;
 }
 
@@ -172,26 +181,26 @@ fn rank_weight(r: u32) -> f32 {
 
 // fillByRank: `shortfall` shared among the active players below their bound by the weight of their minutes rank
 // (j - lo); a player who reaches his bound stops there and the rest is shared again. Returns what is left.
-fn fill_by_rank(base: u32, lo: u32, hi: u32, shortfall_in: f32, stage: u32, cap: f32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) -> f32 {
+fn fill_by_rank(lo: u32, hi: u32, shortfall_in: f32, stage: u32, cap: f32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) -> f32 {
   var shortfall = shortfall_in;
   for (var iter = 0u; iter < 20u; iter = iter + 1u) {
     if (shortfall <= 0.0) { break; }
     var total = 0.0;
     for (var j = lo; j < hi; j = j + 1u) {
-      if (active_flags[base + j] == 1u && minutes[base + j] < bound_of(j, stage, cap, blowout, stretch, knee, ceiling)) {
+      if (af[j] == 1u && mm[j] < bound_of(j, stage, cap, blowout, stretch, knee, ceiling)) {
         total = total + rank_weight(j - lo);
       }
     }
     if (total <= 0.0) { break; }
     var used = 0.0;
     for (var j = lo; j < hi; j = j + 1u) {
-      if (active_flags[base + j] != 1u) { continue; }
-      let m = minutes[base + j];
+      if (af[j] != 1u) { continue; }
+      let m = mm[j];
       let bound = bound_of(j, stage, cap, blowout, stretch, knee, ceiling);
       if (m >= bound) { continue; }
       let next = min(bound, m + shortfall * rank_weight(j - lo) / total);
       used = used + (next - m);
-      minutes[base + j] = next;
+      mm[j] = next;
     }
     shortfall = shortfall - used;
     if (used <= 0.0) { break; }
@@ -202,33 +211,33 @@ fn fill_by_rank(base: u32, lo: u32, hi: u32, shortfall_in: f32, stage: u32, cap:
 // fillTeamMinutes (minutes.allocation 'room'): a surplus scales down by one factor; a shortfall scales the active
 // players up within their upper quantiles, then the rotation extends (left-out players at their drawn minutes, up
 // to rotation_max), then what is left is shared by minutes rank within the ceiling, then the cap.
-fn fill(base: u32, lo: u32, hi: u32, wg: u32, target_minutes: f32, cap: f32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) {
-  bring_in(base, lo, hi, target_minutes, cap);
+fn fill(lo: u32, hi: u32, wg: u32, target_minutes: f32, cap: f32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) {
+  bring_in(lo, hi, target_minutes, cap);
   var sum = 0.0;
-  for (var j = lo; j < hi; j = j + 1u) { if (active_flags[base + j] == 1u) { sum = sum + minutes[base + j]; } }
+  for (var j = lo; j < hi; j = j + 1u) { if (af[j] == 1u) { sum = sum + mm[j]; } }
   if (sum > target_minutes) {
     let scale = target_minutes / sum;
     for (var j = lo; j < hi; j = j + 1u) {
-      if (active_flags[base + j] == 1u) { minutes[base + j] = minutes[base + j] * scale; }
+      if (af[j] == 1u) { mm[j] = mm[j] * scale; }
     }
     return;
   }
-  var shortfall = scale_to_bounds(base, lo, hi, target_minutes, 0u, cap, blowout, stretch, knee, ceiling);
+  var shortfall = scale_to_bounds(lo, hi, target_minutes, 0u, cap, blowout, stretch, knee, ceiling);
   var n = 0u;
-  for (var j = lo; j < hi; j = j + 1u) { n = n + select(0u, 1u, active_flags[base + j] == 1u); }
+  for (var j = lo; j < hi; j = j + 1u) { n = n + select(0u, 1u, af[j] == 1u); }
   for (var j = lo; j < hi; j = j + 1u) {
     if (shortfall <= 1.0 || n >= params.rotation_max) { break; }
-    if (active_flags[base + j] == 1u) { continue; }
+    if (af[j] == 1u) { continue; }
     let d = drawn_minutes(j, wg, cap, blowout, true, knee, ceiling);
     if (d <= 0.0) { continue; }
     let m = min(d, shortfall);
-    active_flags[base + j] = 1u;
-    minutes[base + j] = m;
+    af[j] = 1u;
+    mm[j] = m;
     shortfall = shortfall - m;
     n = n + 1u;
   }
-  shortfall = fill_by_rank(base, lo, hi, shortfall, 1u, cap, blowout, stretch, knee, ceiling);
-  shortfall = fill_by_rank(base, lo, hi, shortfall, 2u, cap, blowout, stretch, knee, ceiling);
+  shortfall = fill_by_rank(lo, hi, shortfall, 1u, cap, blowout, stretch, knee, ceiling);
+  shortfall = fill_by_rank(lo, hi, shortfall, 2u, cap, blowout, stretch, knee, ceiling);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -273,15 +282,15 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let is_active = params.play_prob_masking == 0u || u01(u.x) < pl.play_prob;
     var m = 0.0;
     if (is_active) { m = drawn_minutes(j, wg, cap, blowout, room, knee, ceiling); }
-    minutes[base + j] = m;
-    active_flags[base + j] = select(0u, 1u, is_active && m > 0.0);
+    mm[j] = m;
+    af[j] = select(0u, 1u, is_active && m > 0.0);
   }
-  rotation_limit(base, 0u, params.n_home);
-  if (room) { fill(base, 0u, params.n_home, wg, target_minutes, cap, blowout, stretch, knee, ceiling); }
-  else { normalise(base, 0u, params.n_home, target_minutes, cap); }
-  rotation_limit(base, params.n_home, np);
-  if (room) { fill(base, params.n_home, np, wg, target_minutes, cap, blowout, stretch, knee, ceiling); }
-  else { normalise(base, params.n_home, np, target_minutes, cap); }
+  rotation_limit(0u, params.n_home);
+  if (room) { fill(0u, params.n_home, wg, target_minutes, cap, blowout, stretch, knee, ceiling); }
+  else { normalise(0u, params.n_home, target_minutes, cap); }
+  rotation_limit(params.n_home, np);
+  if (room) { fill(params.n_home, np, wg, target_minutes, cap, blowout, stretch, knee, ceiling); }
+  else { normalise(params.n_home, np, target_minutes, cap); }
 
   var pace = 1.0;
   if (params.team_context_enabled != 0u) {
@@ -310,7 +319,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let zs = vec3<f32>(box_muller(u0.x, u0.y), box_muller(u0.z, u0.w), box_muller(u1.x, u1.y));
     for (var k = 0u; k < 3u; k = k + 1u) {
       var mean = 0.0;
-      for (var j = lo; j < hi; j = j + 1u) { mean = mean + rates[k * np + j] * minutes[base + j]; }
+      for (var j = lo; j < hi; j = j + 1u) { mean = mean + rates[k * np + j] * mm[j]; }
       mean = mean * pace * select(offense * params.anchor[team], 1.0, k == 2u);
       // floor(x + 0.5) is Math.round (WGSL's round() rounds halves to even).
       let draw = max(0.0, floor(mean + sqrt(params.dispersion[k] * mean) * zs[k] + 0.5));
@@ -322,4 +331,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     }
   }
   world_info[w] = info;
+  for (var j = 0u; j < np; j = j + 1u) {
+    minutes[base + j] = mm[j];
+    active_flags[base + j] = af[j];
+  }
 }
