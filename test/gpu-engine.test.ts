@@ -9,7 +9,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { requestGpuDevice } from '../engine/gpu/device.ts';
 import { GpuGame, addChunkSums, gpuChunkWorlds, runStagesOnBatch } from '../engine/gpu/game.ts';
-import { runGpu } from '../engine/gpu/simulate-gpu.ts';
+import { gameRanges, runGpu } from '../engine/gpu/simulate-gpu.ts';
 import { shaderWarnings } from '../engine/gpu/runner.ts';
 import { CounterRng } from '../engine/rng.ts';
 import { newBatch, runKernels } from '../engine/kernels/kernels.ts';
@@ -187,6 +187,41 @@ describe('chunking on WebGPU', () => {
     let maxDiff = 0;
     for (let j = 0; j < cpu.nP; j++) maxDiff = Math.max(maxDiff, Math.abs(gpu.dkSum[j]! - cpu.dkSum[j]!) / 4 / 3000);
     expect(maxDiff).toBeLessThan(0.05);
+  });
+
+  it('runs the whole slate in one dispatch per kernel with the bytes of game-by-game dispatches, saved worlds included', async (t) => {
+    if (webgpu.ctx === undefined) return t.skip(webgpu.skipReason);
+    const prof = { ...shares, vegas_anchoring: { ...shares.vegas_anchoring, pilot_worlds: 1500 } };
+    const opts = { seed: 33, worlds: 2500, chunk: 1000, saveWorlds: true } as const;
+    const bySlate = await runGpu(device(), slate, prof, { ...opts, dispatch: 'slate' });
+    const byGame = await runGpu(device(), slate, prof, { ...opts, dispatch: 'game' });
+    expect(bySlate.cpuChunks + byGame.cpuChunks).toBe(0);
+    expect(bySlate.chunkWorlds).toBe(1000);
+    bySlate.results.forEach((r, g) => {
+      expectSameAccumulator(r.acc, byGame.results[g]!.acc);
+      expect(Array.from(r.acc.anchor)).toEqual(Array.from(byGame.results[g]!.acc.anchor));
+      expect(r.worldRows).toEqual(byGame.results[g]!.worldRows);
+    });
+  });
+
+  it('splits a slate into ranges of consecutive games only where the buffer limits say so', () => {
+    const nP = (g: number): number => slate.playerEnd[2 * g + 1]! - slate.playerStart[2 * g]!;
+    const all = Array.from({ length: slate.nGames }, (_, g) => g);
+    const whole = gameRanges(slate, device().limits, 10_000, 4096, 'slate');
+    expect(whole.ranges).toEqual([all]);
+    expect(whole.room).toEqual({ players: slate.nPlayers, games: slate.nGames });
+    expect(gameRanges(slate, device().limits, 10_000, 4096, 'game').ranges).toEqual(all.map((g) => [g]));
+    // A device whose bindings hold 8,192 worlds of about 70 players: ranges of two or three games.
+    const binding = 8192 * 70 * 13 * 4;
+    const small = { maxStorageBufferBindingSize: binding, maxBufferSize: binding } as GPUSupportedLimits;
+    const split = gameRanges(slate, small, 100_000, undefined, 'slate');
+    expect(split.ranges.flat()).toEqual(all);
+    expect(split.ranges.length).toBeGreaterThan(2);
+    for (const r of split.ranges) {
+      const players = r.reduce((n, g) => n + nP(g), 0);
+      if (r.length > 1) expect(players * 8192 * 13 * 4).toBeLessThanOrEqual(binding);
+    }
+    expect(split.capacity).toBeGreaterThanOrEqual(8192);
   });
 
   it('runs a million worlds of one game in chunks without holding the worlds, identical for two chunkings', async (t) => {

@@ -1,6 +1,7 @@
-// A game's device buffers: the chunk's world arrays (sized for the most players of any game the set serves, so
-// one set serves a whole run through the BufferPool), the reduction's histograms and 64-bit sums, the staging
-// buffers they are read back through, the uniform blocks and the per-game inputs.
+// The device buffers of one dispatch's games (a range of consecutive games, each game's part after the one
+// before): the chunk's world arrays (sized for the most players and games any dispatch of the run has, so one set
+// serves a whole run through the BufferPool), the reduction's histograms and 64-bit sums, the staging buffers they
+// are read back through, each stage's per-game records and the per-player inputs.
 import {
   DK_BINS,
   FGA_BINS,
@@ -37,9 +38,15 @@ export function gpuChunkWorlds(limits: GPUSupportedLimits, nP: number, requested
   return Math.max(1, Math.min(requested ?? DEFAULT_GPU_CHUNK, byBinding));
 }
 
-/** u32 words of the reduction's histograms and of its u64 sums for a game of nP players. */
-export const histWords = (nP: number): number => nP * (DK_BINS + MIN_BINS + FGA_BINS) + 2 * NTARGET * TEAM_TOTAL_BINS;
-export const accWords = (nP: number): number => 2 * (nP * PLAYER_FIELDS + 2 * TEAM_FIELDS + 1);
+/** u32 words of the reduction's histograms and of its u64 sums for nP players in `games` games (one after another). */
+export const histWords = (nP: number, games = 1): number => nP * (DK_BINS + MIN_BINS + FGA_BINS) + games * 2 * NTARGET * TEAM_TOTAL_BINS;
+export const accWords = (nP: number, games = 1): number => 2 * (nP * PLAYER_FIELDS + games * (2 * TEAM_FIELDS + 1));
+
+/** What one set of buffers has room for: players and games (of one dispatch). */
+export interface Room {
+  players: number;
+  games: number;
+}
 
 export type ChunkBufferName = Exclude<GpuBufferName, InputName>;
 
@@ -52,12 +59,15 @@ export interface GameBuffers {
   all: GPUBuffer[];
 }
 
-/** The buffers of a game for `capacity` worlds with room for `room` players; inputs uploaded from `inputs`. */
+/**
+ * The buffers of a dispatch's games for `capacity` worlds with room for `room` (players and games, each game's part
+ * after the one before); inputs uploaded from `inputs`.
+ */
 export function createBuffers(
   device: GPUDevice,
   pool: BufferPool,
   capacity: number,
-  room: number,
+  room: Room,
   inputs: Record<InputName, ArrayBuffer>,
 ): GameBuffers {
   const all: GPUBuffer[] = [];
@@ -67,36 +77,38 @@ export function createBuffers(
     return buf;
   };
   const C = capacity;
+  const P = room.players;
+  const G = room.games;
   const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-  const uniform = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
+  const records = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
   const read = GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST;
   const uniforms = {
-    minutes: make(uniformBytes('minutes'), uniform),
-    allocation: make(uniformBytes('allocation'), uniform),
-    statline: make(uniformBytes('statline'), uniform),
-    reduce: make(uniformBytes('reduce'), uniform),
+    minutes: make(G * uniformBytes('minutes'), records),
+    allocation: make(G * uniformBytes('allocation'), records),
+    statline: make(G * uniformBytes('statline'), records),
+    reduce: make(G * uniformBytes('reduce'), records),
   };
   const chunk: Record<ChunkBufferName, GPUBuffer> = {
-    minutes: make(C * room * 4, storage),
-    active: make(C * room * 4, storage),
-    worldInfo: make(C * WORLD_INFO_BYTES, storage),
-    totals: make(C * 2 * NTARGET * 4, storage),
-    counts: make(C * room * NTARGET * 4, storage),
-    stats: make(C * room * NSTAT * 4, storage),
-    dk: make(C * room * 4, storage),
-    pilot: make(C * 8, storage),
-    hist: make(histWords(room) * 4, storage),
-    acc: make(accWords(room) * 4, storage),
-    fallbacks: make(4, storage),
+    minutes: make(C * P * 4, storage),
+    active: make(C * P * 4, storage),
+    worldInfo: make(C * G * WORLD_INFO_BYTES, storage),
+    totals: make(C * G * 2 * NTARGET * 4, storage),
+    counts: make(C * P * NTARGET * 4, storage),
+    stats: make(C * P * NSTAT * 4, storage),
+    dk: make(C * P * 4, storage),
+    pilot: make(C * G * 8, storage),
+    hist: make(histWords(P, G) * 4, storage),
+    acc: make(accWords(P, G) * 4, storage),
+    fallbacks: make(4 * G, storage),
   };
   const staging = {
-    hist: make(histWords(room) * 4, read),
-    acc: make(accWords(room) * 4, read),
-    fallbacks: make(4, read),
-    pilot: make(C * 8, read),
+    hist: make(histWords(P, G) * 4, read),
+    acc: make(accWords(P, G) * 4, read),
+    fallbacks: make(4 * G, read),
+    pilot: make(C * G * 8, read),
   };
   const up = (name: InputName): GPUBuffer => {
-    const buf = make(INPUT_BYTES[name] * room, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+    const buf = make(INPUT_BYTES[name] * P, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
     device.queue.writeBuffer(buf, 0, inputs[name]);
     return buf;
   };

@@ -33,14 +33,17 @@ export interface StagePrograms {
   bindGroups: Record<StageName, GPUBindGroup>;
 }
 
-/** Every stage's pipeline (cached per device) and its bind group over the game's buffers. */
-export async function buildPrograms(device: GPUDevice, buf: GameBuffers, what: string): Promise<StagePrograms> {
+/**
+ * Every stage's pipeline (cached per device) and its bind group over the range's buffers; a range of one game gets
+ * the kernels specialised to it (ONE_GAME: no search for the game, its record a uniform load).
+ */
+export async function buildPrograms(device: GPUDevice, buf: GameBuffers, what: string, oneGame: boolean): Promise<StagePrograms> {
   const pipelines = await Promise.all(
     STAGES.map((st) =>
       pipelineFor(device, {
         sources: st.sources,
         ...(st.entryPoint === undefined ? {} : { entryPoint: st.entryPoint }),
-        constants: st.constants,
+        constants: { ...st.constants, ONE_GAME: oneGame ? 1 : 0 },
       }),
     ),
   );
@@ -64,20 +67,22 @@ export async function buildPrograms(device: GPUDevice, buf: GameBuffers, what: s
   };
 }
 
-/** Records one stage's dispatch over a chunk of n worlds of a game of nP players. */
+/**
+ * Records one stage's dispatch over a chunk of n worlds of every game of the range (nPs: each game's players, in
+ * order): one dispatch, each game's invocations after the one before's, as the kernels find their game.
+ */
 export function dispatchStage(
   device: GPUDevice,
   pass: GPUComputePassEncoder,
   prog: StagePrograms,
   name: StageName,
   n: number,
-  nP: number,
+  nPs: readonly number[],
 ): void {
   pass.setPipeline(prog.pipelines[name]);
   pass.setBindGroup(0, prog.bindGroups[name]);
-  const [gx, gy] = dispatchGrid(
-    Math.ceil(stageSpec(name).invocations(n, nP) / WORKGROUP_SIZE),
-    device.limits.maxComputeWorkgroupsPerDimension,
-  );
+  const spec = stageSpec(name);
+  const invocations = nPs.reduce((sum, nP) => sum + spec.invocations(n, nP), 0);
+  const [gx, gy] = dispatchGrid(Math.ceil(invocations / WORKGROUP_SIZE), device.limits.maxComputeWorkgroupsPerDimension);
   pass.dispatchWorkgroups(gx, gy);
 }

@@ -4,7 +4,7 @@
 
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below is in range by construction: j < nP
    walks the game's players and i = p0 + j indexes the slate's per-player rate arrays (nPlayers long); k indexes
-   TARGETS/COUNT_STATS. */
+   TARGETS/COUNT_STATS; r < games.length; g is a game of the slate (two teams each). */
 
 import {
   ALLOCATION_PARAMS,
@@ -18,7 +18,7 @@ import {
   STATLINE_PLAYER,
   type ParamsContext,
 } from '../kernels/contract.ts';
-import { layoutOf, pack, packRows, type StructDecl } from '../kernels/layout.ts';
+import { layoutOf, packRows, type StructDecl } from '../kernels/layout.ts';
 import type { UniformName } from '../kernels/stages.ts';
 import { TARGETS } from '../profile.ts';
 import type { Slate } from '../slate.ts';
@@ -30,15 +30,14 @@ export const UNIFORMS: Record<UniformName, StructDecl<ParamsContext>> = {
   reduce: REDUCE_PARAMS,
 };
 
-/** Bytes of each stage's uniform block. */
+/** Bytes of each stage's per-game record (the stride of its array). */
 export const uniformBytes = (name: UniformName): number => layoutOf(UNIFORMS[name]).size;
 
-/** Every uniform block for one chunk. */
-export function packParams(c: ParamsContext): Record<UniformName, ArrayBuffer> {
-  return Object.fromEntries((Object.keys(UNIFORMS) as UniformName[]).map((k) => [k, pack(UNIFORMS[k], c)])) as Record<
-    UniformName,
-    ArrayBuffer
-  >;
+/** Every stage's records for one chunk: one per game of the dispatch, in its order. */
+export function packParams(games: readonly ParamsContext[]): Record<UniformName, ArrayBuffer> {
+  return Object.fromEntries(
+    (Object.keys(UNIFORMS) as UniformName[]).map((k) => [k, packRows(UNIFORMS[k], games.length, (r) => games[r]!)]),
+  ) as Record<UniformName, ArrayBuffer>;
 }
 
 export type InputName = 'mPlayers' | 'mRates' | 'aPlayers' | 'sPlayers' | 'sRates';
@@ -51,6 +50,30 @@ export const INPUT_BYTES: Record<InputName, number> = {
   sPlayers: layoutOf(STATLINE_PLAYER).size,
   sRates: 4 * COUNT_STATS.length,
 };
+
+/**
+ * The per-player inputs of every kernel for the games given (consecutive), one game's after the other's: the
+ * records of the players from the first game's first, and each game's rates as its own [k][player] block.
+ */
+export function packGameInputs(s: Slate, games: readonly number[]): Record<InputName, ArrayBuffer> {
+  const parts = games.map((g) => packInputs(s, s.playerStart[2 * g]!, s.playerEnd[2 * g + 1]! - s.playerStart[2 * g]!));
+  const concat = (name: InputName): ArrayBuffer => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p[name].byteLength, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(new Uint8Array(p[name]), at);
+      at += p[name].byteLength;
+    }
+    return out.buffer;
+  };
+  return {
+    mPlayers: concat('mPlayers'),
+    mRates: concat('mRates'),
+    aPlayers: concat('aPlayers'),
+    sPlayers: concat('sPlayers'),
+    sRates: concat('sRates'),
+  };
+}
 
 /** The per-player inputs of every kernel for the nP players from slate player p0. Rates are [k][player]. */
 export function packInputs(s: Slate, p0: number, nP: number): Record<InputName, ArrayBuffer> {

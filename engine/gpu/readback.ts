@@ -36,10 +36,13 @@ export interface ChunkSums {
   fallbacks: number;
 }
 
-/** Copies device buffers to mappable ones and reads them (throws a typed error if the device is lost). */
-export async function readBuffers(device: GPUDevice, pairs: [GPUBuffer, GPUBuffer, number][]): Promise<ArrayBuffer[]> {
+/**
+ * Copies device buffers (from byte `from`, a multiple of 4; 0 if not given) to mappable ones and reads them (throws
+ * a typed error if the device is lost).
+ */
+export async function readBuffers(device: GPUDevice, pairs: [GPUBuffer, GPUBuffer, number, number?][]): Promise<ArrayBuffer[]> {
   const enc = device.createCommandEncoder();
-  for (const [src, dst, bytes] of pairs) enc.copyBufferToBuffer(src, 0, dst, 0, Math.ceil(bytes / 4) * 4);
+  for (const [src, dst, bytes, from] of pairs) enc.copyBufferToBuffer(src, from ?? 0, dst, 0, Math.ceil(bytes / 4) * 4);
   device.queue.submit([enc.finish()]);
   const out: ArrayBuffer[] = [];
   for (const [, dst, bytes] of pairs) {
@@ -62,29 +65,33 @@ export async function readBuffers(device: GPUDevice, pairs: [GPUBuffer, GPUBuffe
 const WI = layoutOf(WORLD_INFO);
 const wi = (name: string): number => WI.offsetOf(name);
 
-/** Every world of a chunk (device buffers) into a CPU batch. */
+/**
+ * Every world of a chunk (device buffers) of one game of the dispatch into a CPU batch: the game's part starts at
+ * player-world `at.pw` (worlds x the players of the games before it) and world `at.w` (worlds x the games before it).
+ */
 export async function readWorlds(
   device: GPUDevice,
   chunk: Record<'minutes' | 'active' | 'worldInfo' | 'totals' | 'counts' | 'stats' | 'dk', GPUBuffer>,
   bt: GameBatch,
+  at: { pw: number; w: number } = { pw: 0, w: 0 },
 ): Promise<void> {
   const n = bt.worlds;
   const nP = bt.nP;
   const read = GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST;
-  const sizes: [GPUBuffer, number][] = [
-    [chunk.minutes, n * nP * 4],
-    [chunk.active, n * nP * 4],
-    [chunk.worldInfo, n * WORLD_INFO_BYTES],
-    [chunk.totals, n * 2 * NTARGET * 4],
-    [chunk.counts, n * nP * NTARGET * 4],
-    [chunk.stats, n * nP * NSTAT * 4],
-    [chunk.dk, n * nP * 4],
+  const sizes: [GPUBuffer, number, number][] = [
+    [chunk.minutes, n * nP * 4, at.pw * 4],
+    [chunk.active, n * nP * 4, at.pw * 4],
+    [chunk.worldInfo, n * WORLD_INFO_BYTES, at.w * WORLD_INFO_BYTES],
+    [chunk.totals, n * 2 * NTARGET * 4, at.w * 2 * NTARGET * 4],
+    [chunk.counts, n * nP * NTARGET * 4, at.pw * NTARGET * 4],
+    [chunk.stats, n * nP * NSTAT * 4, at.pw * NSTAT * 4],
+    [chunk.dk, n * nP * 4, at.pw * 4],
   ];
   const tmp = sizes.map(([, bytes]) => device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: read }));
   try {
     const [minutes, active, info, totals, counts, stats, dk] = await readBuffers(
       device,
-      sizes.map(([src, bytes], k) => [src, tmp[k]!, bytes]),
+      sizes.map(([src, bytes, from], k) => [src, tmp[k]!, bytes, from]),
     );
     bt.minutes.set(new Float32Array(minutes!));
     bt.active.set(new Uint32Array(active!));

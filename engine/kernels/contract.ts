@@ -126,7 +126,13 @@ export function contractConstants(): ConstDecl[] {
   ];
 }
 
-/** What a kernel's uniform block is filled from: one game, a chunk of worlds, the Vegas scales. */
+/**
+ * What a kernel's per-game record is filled from: one game, a chunk of worlds, the Vegas scales, and where the
+ * game sits in the dispatch. A dispatch runs every game of a range of consecutive games (the whole slate where the
+ * device's buffers allow): its buffers hold the games one after another, so game k of the range has its players
+ * from `pOff` (players of the range before it), its worlds from k x worlds, its histograms from `histOff` and its
+ * sums from `accOff` (u32 words).
+ */
 export interface ParamsContext {
   s: Slate;
   prof: Profile;
@@ -137,6 +143,8 @@ export interface ParamsContext {
   world0: number;
   worlds: number;
   anchor: readonly [number, number];
+  /** games in the dispatch, this one's index among them, and its offsets (0, 0, 0, 0, 0 for a game alone) */
+  range?: { games: number; k: number; pOff: number; histOff: number; accOff: number };
 }
 
 type P = ParamsContext;
@@ -146,6 +154,9 @@ const common = [
   { name: 'worlds', type: 'u32', value: (c: P) => c.worlds },
   { name: 'n_players', type: 'u32', value: (c: P) => c.nP },
   { name: 'n_home', type: 'u32', value: (c: P) => c.nHome },
+  { name: 'n_games', type: 'u32', note: 'games in the dispatch', value: (c: P) => c.range?.games ?? 1 },
+  { name: 'g_index', type: 'u32', note: 'this game among them', value: (c: P) => c.range?.k ?? 0 },
+  { name: 'p_off', type: 'u32', note: 'players of the dispatch before this game', value: (c: P) => c.range?.pOff ?? 0 },
 ] as const;
 const teamIds = {
   name: 'team_ids',
@@ -155,7 +166,7 @@ const teamIds = {
 
 export const MINUTES_PARAMS: StructDecl<P> = {
   name: 'MinutesParams',
-  space: 'uniform',
+  space: 'storage',
   fields: [
     ...common,
     { name: 'game_key', type: 'u32', value: (c) => c.s.gameKey[c.g]! },
@@ -204,7 +215,7 @@ export const MINUTES_PARAMS: StructDecl<P> = {
 
 export const ALLOCATION_PARAMS: StructDecl<P> = {
   name: 'AllocationParams',
-  space: 'uniform',
+  space: 'storage',
   fields: [
     ...common,
     teamIds,
@@ -229,7 +240,7 @@ export const ALLOCATION_PARAMS: StructDecl<P> = {
 
 export const STATLINE_PARAMS: StructDecl<P> = {
   name: 'StatlineParams',
-  space: 'uniform',
+  space: 'storage',
   fields: [
     ...common,
     { name: 'triple_also_double', type: 'u32', value: (c) => c.prof.scoring.triple_also_earns_double },
@@ -244,12 +255,17 @@ export const STATLINE_PARAMS: StructDecl<P> = {
 
 export const REDUCE_PARAMS: StructDecl<P> = {
   name: 'ReduceParams',
-  space: 'uniform',
+  space: 'storage',
   fields: [
     { name: 'worlds', type: 'u32', value: (c) => c.worlds },
     { name: 'n_players', type: 'u32', value: (c) => c.nP },
     { name: 'n_home', type: 'u32', value: (c) => c.nHome },
     { name: 'blocks', type: 'u32', value: (c) => Math.ceil(c.worlds / REDUCE_BLOCK) },
+    { name: 'n_games', type: 'u32', value: (c) => c.range?.games ?? 1 },
+    { name: 'g_index', type: 'u32', value: (c) => c.range?.k ?? 0 },
+    { name: 'p_off', type: 'u32', value: (c) => c.range?.pOff ?? 0 },
+    { name: 'hist_off', type: 'u32', note: "this game's first histogram word", value: (c) => c.range?.histOff ?? 0 },
+    { name: 'acc_off', type: 'u32', note: "this game's first sum word", value: (c) => c.range?.accOff ?? 0 },
   ],
 };
 

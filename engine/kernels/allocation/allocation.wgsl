@@ -8,8 +8,15 @@
 //   as independentCounts on the CPU. Layouts in engine/kernels/batch.ts.
 
 override WORKGROUP_SIZE: u32 = 64u;
+// A dispatch of one game: its record is games[0] for every invocation (no search, and a uniform load).
+override ONE_GAME: bool = false;
 
-@group(0) @binding(0) var<uniform> params: AllocationParams;
+// One record per game of the dispatch; each invocation copies its game's into `params`, and its offsets in the
+// dispatch's arrays into pw (player-worlds) and wb0 (worlds).
+@group(0) @binding(0) var<storage, read> games: array<AllocationParams>;
+var<private> params: AllocationParams;
+var<private> pw: u32;
+var<private> wb0: u32;
 @group(0) @binding(1) var<storage, read> players: array<AllocationPlayer>;
 @group(0) @binding(2) var<storage, read> minutes: array<f32>;
 @group(0) @binding(3) var<storage, read> active_flags: array<u32>;
@@ -21,19 +28,19 @@ override WORKGROUP_SIZE: u32 = 64u;
 // The old way for a target not shared: each player's count ~ NB(mean), the team total their sum.
 fn independent_counts(w: u32, wg: u32, team: u32, k: u32, lo: u32, hi: u32) {
   let np = params.n_players;
-  let info = world_info[w];
+  let info = world_info[wb0 + w];
   var scale = info.pace;
   if (k != TARGET_TOV) { scale = scale * info.offense[team] * params.anchor[team]; }
   var total = 0u;
   for (var j = lo; j < hi; j = j + 1u) {
     var mean = 0.0;
-    if (active_flags[w * np + j] == 1u) { mean = players[j].rate[k] * minutes[w * np + j] * scale; }
-    let u = philox(vec4<u32>(wg, players[j].id, STREAM_INDEPENDENT, 0u), params.key);
+    if (active_flags[pw + w * np + j] == 1u) { mean = players[params.p_off + j].rate[k] * minutes[pw + w * np + j] * scale; }
+    let u = philox(vec4<u32>(wg, players[params.p_off + j].id, STREAM_INDEPENDENT, 0u), params.key);
     let x = negative_binomial(mean, params.independent_dispersion, u01(u[k]));
-    counts[(w * np + j) * 3u + k] = x;
+    counts[(pw + w * np + j) * 3u + k] = x;
     total = total + x;
   }
-  totals[(w * 2u + team) * 3u + k] = total;
+  totals[((wb0 + w) * 2u + team) * 3u + k] = total;
 }
 
 // One target's team total split among the team's players: `probs` holds the eligible players' logits (bit s of
@@ -43,12 +50,12 @@ fn allocate_target(w: u32, wg: u32, team: u32, k: u32, lo: u32, hi: u32, elig: u
   let np = params.n_players;
   var sum = 0.0;
   if (elig == 0u) {
-    atomicAdd(&fallbacks[0], 1u);
+    atomicAdd(&fallbacks[params.g_index], 1u);
     for (var j = lo; j < hi; j = j + 1u) {
       let s = j - lo;
-      let m = select(0.0, minutes[w * np + j], active_flags[w * np + j] == 1u);
+      let m = select(0.0, minutes[pw + w * np + j], active_flags[pw + w * np + j] == 1u);
       var v = 0.0;
-      if (m > 0.0) { v = select(max(players[j].rate[k], RATE_FLOOR) * m, 1.0, params.fallback_even == 1u); }
+      if (m > 0.0) { v = select(max(players[params.p_off + j].rate[k], RATE_FLOOR) * m, 1.0, params.fallback_even == 1u); }
       (*probs)[s] = v;
       sum = sum + v;
     }
@@ -76,7 +83,7 @@ fn allocate_target(w: u32, wg: u32, team: u32, k: u32, lo: u32, hi: u32, elig: u
       has_last = true;
     }
   }
-  var remaining = totals[(w * 2u + team) * 3u + k];
+  var remaining = totals[((wb0 + w) * 2u + team) * 3u + k];
   var remaining_p = 1.0;
   let entity = params.team_ids[team];
   var words = vec4<u32>(0u);
@@ -90,7 +97,7 @@ fn allocate_target(w: u32, wg: u32, team: u32, k: u32, lo: u32, hi: u32, elig: u
     } else if (remaining > 0u && p > 0.0) {
       x = binomial(remaining, min(1.0, p / remaining_p), u01(words[s & 3u]));
     }
-    counts[(w * np + j) * 3u + k] = x;
+    counts[(pw + w * np + j) * 3u + k] = x;
     remaining = remaining - x;
     remaining_p = remaining_p - p;
   }
@@ -100,12 +107,24 @@ fn allocate_target(w: u32, wg: u32, team: u32, k: u32, lo: u32, hi: u32, elig: u
 // noise blocks: FGA and FTA from the first, TOV from the second), then each target's allocation in turn.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  // Game-major: the (world, team) pairs of game 0 of the dispatch, then of game 1, ...
   let idx = flat_index(gid, groups, WORKGROUP_SIZE);
-  if (idx >= params.worlds * 2u) {
+  var g = 0u;
+  if (!ONE_GAME) {
+    g = idx / (2u * games[0].worlds);
+    if (g >= games[0].n_games) {
+      return;
+    }
+  }
+  params = games[g];
+  pw = params.p_off * params.worlds;
+  wb0 = params.g_index * params.worlds;
+  let local = idx - g * 2u * params.worlds;
+  if (local >= 2u * params.worlds) {
     return;
   }
-  let w = idx / 2u;
-  let team = idx % 2u;
+  let w = local / 2u;
+  let team = local % 2u;
   let wg = params.world0 + w;
   let lo = select(params.n_home, 0u, team == 0u);
   let hi = select(params.n_players, params.n_home, team == 0u);
@@ -120,19 +139,19 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if ((params.shared_mask & 7u) != 0u) {
     for (var j = lo; j < hi; j = j + 1u) {
       let s = j - lo;
-      let m = minutes[w * np + j];
-      if (active_flags[w * np + j] != 1u || m < params.cutoff) {
+      let m = minutes[pw + w * np + j];
+      if (active_flags[pw + w * np + j] != 1u || m < params.cutoff) {
         continue;
       }
       elig = elig | (1u << s);
       var z = vec3<f32>(0.0);
       if (params.noise_std > 0.0) {
-        let b0 = philox(vec4<u32>(wg, players[j].id, STREAM_SHARE_NOISE, 0u), params.key);
-        let b1 = philox(vec4<u32>(wg, players[j].id, STREAM_SHARE_NOISE, 1u), params.key);
+        let b0 = philox(vec4<u32>(wg, players[params.p_off + j].id, STREAM_SHARE_NOISE, 0u), params.key);
+        let b1 = philox(vec4<u32>(wg, players[params.p_off + j].id, STREAM_SHARE_NOISE, 1u), params.key);
         z = vec3<f32>(box_muller(b0.x, b0.y), box_muller(b0.z, b0.w), box_muller(b1.x, b1.y));
       }
       let lm = log(m);
-      let base = players[j].base;
+      let base = players[params.p_off + j].base;
       l0[s] = (base[0] + lm + params.noise_std * z.x) / params.temperature;
       l1[s] = (base[1] + lm + params.noise_std * z.y) / params.temperature;
       l2[s] = (base[2] + lm + params.noise_std * z.z) / params.temperature;

@@ -5,13 +5,17 @@
 // MinutesParams and MinutesPlayer are declared in engine/kernels/contract.ts).
 // Each invocation keeps its world's minutes and activity in private arrays (mm, af: indexed by player, so every
 // invocation of a SIMD group reads the same slot) and writes them out once; the fill's bounds are taken once.
-// Layouts: minutes, active [world][player]; ot, margin, pace [world]; offense, efficiency [world][team];
-// totals [world][team][target]; rates [target][player].
+// Layouts, each game of the dispatch after the one before: minutes, active [world][player]; ot, margin, pace
+// [world]; offense, efficiency [world][team]; totals [world][team][target]; rates [target][player].
 
 override WORKGROUP_SIZE: u32 = 64u;
+// A dispatch of one game: its record is games[0] for every invocation (no search, and a uniform load).
+override ONE_GAME: bool = false;
 const Z90: f32 = 1.2815515655446004;
 
-@group(0) @binding(0) var<uniform> params: MinutesParams;
+// One record per game of the dispatch; each invocation copies its game's into `params`.
+@group(0) @binding(0) var<storage, read> games: array<MinutesParams>;
+var<private> params: MinutesParams;
 @group(0) @binding(1) var<storage, read> players: array<MinutesPlayer>;
 @group(0) @binding(2) var<storage, read> rates: array<f32>;
 @group(0) @binding(3) var<storage, read_write> minutes: array<f32>;
@@ -70,7 +74,7 @@ fn bring_in(lo: u32, hi: u32, target_minutes: f32, cap: f32) {
     if (capacity >= target_minutes) { break; }
     if (af[j] == 1u) { continue; }
     af[j] = 1u;
-    mm[j] = max(1.0, players[j].p50);
+    mm[j] = max(1.0, players[params.p_off + j].p50);
     capacity = capacity + cap;
   }
 }
@@ -116,7 +120,7 @@ fn split_normal(pl: MinutesPlayer, z: f32) -> f32 {
 
 // A player's own upper quantile in this world (the fill's first bound), cut like his draw.
 fn upper_of(j: u32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) -> f32 {
-  let pl = players[j];
+  let pl = players[params.p_off + j];
   var up = max(0.0, split_normal(pl, params.fill_upper_z * params.spread_scale)) * stretch;
   if (pl.starter == 1u) { up = up * (1.0 - blowout); }
   return soft_ceiling(up, knee, ceiling);
@@ -125,7 +129,7 @@ fn upper_of(j: u32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) -> f32 
 // A player's minutes if he plays in world wg (under the room allocation drawn for a player left out by his play
 // probability too: he may be called on to fill a short team's minutes).
 fn drawn_minutes(j: u32, wg: u32, cap: f32, blowout: f32, room: bool, knee: f32, ceiling: f32) -> f32 {
-  let pl = players[j];
+  let pl = players[params.p_off + j];
   let u = philox(vec4<u32>(wg, pl.id, STREAM_MINUTES, 0u), params.key);
   let z = box_muller(u.y, u.z) * params.spread_scale;
   var m = min(cap, max(0.0, split_normal(pl, z)));
@@ -242,13 +246,24 @@ fn fill(lo: u32, hi: u32, wg: u32, target_minutes: f32, cap: f32, blowout: f32, 
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let w = flat_index(gid, groups, WORKGROUP_SIZE);
+  // Game-major: the worlds of game 0 of the dispatch, then of game 1, ...
+  let idx = flat_index(gid, groups, WORKGROUP_SIZE);
+  var g = 0u;
+  if (!ONE_GAME) {
+    g = idx / games[0].worlds;
+    if (g >= games[0].n_games) {
+      return;
+    }
+  }
+  params = games[g];
+  let w = idx - g * params.worlds;
   if (w >= params.worlds) {
     return;
   }
+  let wb = params.g_index * params.worlds + w; // this world in the dispatch's [game][world] arrays
   let wg = params.world0 + w;
   let np = params.n_players;
-  let base = w * np;
+  let base = params.p_off * params.worlds + w * np;
   var ot = 0u;
   if (params.overtime_enabled != 0u) {
     let u = philox(vec4<u32>(wg, params.game_key, STREAM_OVERTIME, 0u), params.key);
@@ -277,7 +292,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let ceiling = params.ceiling + PLAYER_MINUTES_PER_OT * f32(ot);
   let stretch = cap / PLAYER_MINUTES_CAP;
   for (var j = 0u; j < np; j = j + 1u) {
-    let pl = players[j];
+    let pl = players[params.p_off + j];
     let u = philox(vec4<u32>(wg, pl.id, STREAM_MINUTES, 0u), params.key);
     let is_active = params.play_prob_masking == 0u || u01(u.x) < pl.play_prob;
     var m = 0.0;
@@ -319,18 +334,18 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let zs = vec3<f32>(box_muller(u0.x, u0.y), box_muller(u0.z, u0.w), box_muller(u1.x, u1.y));
     for (var k = 0u; k < 3u; k = k + 1u) {
       var mean = 0.0;
-      for (var j = lo; j < hi; j = j + 1u) { mean = mean + rates[k * np + j] * mm[j]; }
+      for (var j = lo; j < hi; j = j + 1u) { mean = mean + rates[3u * params.p_off + k * np + j] * mm[j]; }
       mean = mean * pace * select(offense * params.anchor[team], 1.0, k == 2u);
       // floor(x + 0.5) is Math.round (WGSL's round() rounds halves to even).
       let draw = max(0.0, floor(mean + sqrt(params.dispersion[k] * mean) * zs[k] + 0.5));
-      totals[(w * 2u + team) * 3u + k] = u32(draw);
+      totals[(wb * 2u + team) * 3u + k] = u32(draw);
       // More FGA than expected come with more misses (offensive rebounds): efficiency falls with the ratio.
       if (k == 0u && params.fga_efficiency_elasticity > 0.0 && mean > 0.0) {
         info.efficiency[team] = efficiency * pow(max(draw, 1.0) / mean, -params.fga_efficiency_elasticity);
       }
     }
   }
-  world_info[w] = info;
+  world_info[wb] = info;
   for (var j = 0u; j < np; j = j + 1u) {
     minutes[base + j] = mm[j];
     active_flags[base + j] = af[j];

@@ -14,9 +14,16 @@
 
 override WORKGROUP_SIZE: u32 = 64u;
 override BLOCK: u32 = 256u;
+// A dispatch of one game: its record is games[0] for every invocation (no search, and a uniform load).
+override ONE_GAME: bool = false;
 const DK_OFFSET: i32 = -4 * DK_MIN;
 
-@group(0) @binding(0) var<uniform> params: ReduceParams;
+// One record per game of the dispatch; each invocation copies its game's into `params`, and its offsets in the
+// dispatch's arrays into pw (player-worlds) and wb0 (worlds).
+@group(0) @binding(0) var<storage, read> games: array<ReduceParams>;
+var<private> params: ReduceParams;
+var<private> pw: u32;
+var<private> wb0: u32;
 @group(0) @binding(1) var<storage, read> minutes: array<f32>;
 @group(0) @binding(2) var<storage, read> active_flags: array<u32>;
 @group(0) @binding(3) var<storage, read> stats: array<u32>;
@@ -28,8 +35,8 @@ const DK_OFFSET: i32 = -4 * DK_MIN;
 
 fn add64(field: u32, v: u32) {
   if (v == 0u) { return; }
-  let old = atomicAdd(&acc[2u * field], v);
-  if (old + v < old) { atomicAdd(&acc[2u * field + 1u], 1u); }
+  let old = atomicAdd(&acc[params.acc_off + 2u * field], v);
+  if (old + v < old) { atomicAdd(&acc[params.acc_off + 2u * field + 1u], 1u); }
 }
 
 fn reduce_player(j: u32, w0: u32, w1: u32) {
@@ -41,11 +48,11 @@ fn reduce_player(j: u32, w0: u32, w1: u32) {
   var active_worlds = 0u;
   var dd = 0u;
   var td = 0u;
-  let dk_hist = j * DK_BINS;
-  let min_hist = np * DK_BINS + j * MIN_BINS;
-  let fga_hist = np * (DK_BINS + MIN_BINS) + j * FGA_BINS;
+  let dk_hist = params.hist_off + j * DK_BINS;
+  let min_hist = params.hist_off + np * DK_BINS + j * MIN_BINS;
+  let fga_hist = params.hist_off + np * (DK_BINS + MIN_BINS) + j * FGA_BINS;
   for (var w = w0; w < w1; w = w + 1u) {
-    let x = w * np + j;
+    let x = pw + w * np + j;
     // DK points are multiples of 0.25 and exact in f32, so 4 x dk is an exact integer.
     let v = u32(max(i32(floor(dk[x] * 4.0 + 0.5)) + DK_OFFSET, 0));
     dk_sum = dk_sum + v;
@@ -77,7 +84,7 @@ fn reduce_team(team: u32, w0: u32, w1: u32) {
   let np = params.n_players;
   let lo = select(params.n_home, 0u, team == 0u);
   let hi = select(np, params.n_home, team == 0u);
-  let team_hist = np * (DK_BINS + MIN_BINS + FGA_BINS) + team * NTARGET * TEAM_TOTAL_BINS;
+  let team_hist = params.hist_off + np * (DK_BINS + MIN_BINS + FGA_BINS) + team * NTARGET * TEAM_TOTAL_BINS;
   var pts_sum = 0u;
   var pts_sq = 0u;
   var conservation = 0u;
@@ -88,19 +95,19 @@ fn reduce_team(team: u32, w0: u32, w1: u32) {
     var counts = vec3<u32>(0u);
     var minutes_total = 0.0;
     for (var j = lo; j < hi; j = j + 1u) {
-      let at = (w * np + j) * NSTAT;
+      let at = (pw + w * np + j) * NSTAT;
       pts = pts + stats[at + STAT_PTS];
       counts = counts + vec3<u32>(stats[at + STAT_FGA], stats[at + STAT_FTA], stats[at + STAT_TOV]);
-      minutes_total = minutes_total + minutes[w * np + j];
+      minutes_total = minutes_total + minutes[pw + w * np + j];
     }
     pts_sum = pts_sum + pts;
     pts_sq = pts_sq + pts * pts;
     for (var k = 0u; k < NTARGET; k = k + 1u) {
-      let total = totals[(w * 2u + team) * 3u + k];
+      let total = totals[((wb0 + w) * 2u + team) * 3u + k];
       conservation = conservation + select(0u, 1u, counts[k] != total);
       atomicAdd(&hist[team_hist + k * TEAM_TOTAL_BINS + min(TEAM_TOTAL_BINS - 1u, total)], 1u);
     }
-    let ot = world_info[w].ot;
+    let ot = world_info[wb0 + w].ot;
     // Minutes are f32 here: a team's sum of ~13 players is exact to about 2e-4 minutes (MINUTES_TOLERANCE).
     minutes_off = minutes_off + select(0u, 1u, abs(minutes_total - team_minutes(ot)) > MINUTES_TOLERANCE);
     overtime = overtime + select(0u, 1u, ot > 0u);
@@ -115,13 +122,26 @@ fn reduce_team(team: u32, w0: u32, w1: u32) {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  // Game g's invocations start at blocks x (p_off + 2 g): each game before it had blocks x (its players + 2 teams).
   let idx = flat_index(gid, groups, WORKGROUP_SIZE);
+  var g = 0u;
+  if (!ONE_GAME) {
+    let at = idx / games[0].blocks;
+    loop {
+      if (g + 1u >= games[0].n_games || games[g + 1u].p_off + 2u * (g + 1u) > at) { break; }
+      g = g + 1u;
+    }
+  }
+  params = games[g];
+  pw = params.p_off * params.worlds;
+  wb0 = params.g_index * params.worlds;
   let per_block = params.n_players + 2u;
-  if (idx >= params.blocks * per_block) {
+  let local = idx - params.blocks * (params.p_off + 2u * params.g_index);
+  if (local >= params.blocks * per_block) {
     return;
   }
-  let block = idx / per_block;
-  let r = idx % per_block;
+  let block = local / per_block;
+  let r = local % per_block;
   let w0 = block * BLOCK;
   let w1 = min(params.worlds, w0 + BLOCK);
   if (r < params.n_players) {
