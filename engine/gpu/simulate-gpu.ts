@@ -24,7 +24,7 @@ import {
   type GameResult,
 } from '../cpu/simulate.ts';
 import { GpuDeviceLostError, GpuOutOfMemoryError, GpuShaderError, GpuValidationError } from './device.ts';
-import { DEFAULT_GPU_CHUNK, GpuGame, GpuGames, addChunkSums, deviceLoss, gpuChunkWorlds, type Room } from './game.ts';
+import { DEFAULT_GPU_CHUNK, GpuGame, GpuGames, addChunkSums, deviceLoss, gpuChunkWorlds, type ChunkSums, type Room } from './game.ts';
 import type { GameBatch } from '../kernels/batch.ts';
 import { GpuLineups } from './lineups-gpu.ts';
 import type { LineupAccumulator, LineupRequest } from '../kernels/lineups/lineups.ts';
@@ -131,19 +131,43 @@ export function gameRanges(
   return { ranges, room, capacity };
 }
 
-export async function runGpu(
-  device: GPUDevice,
+/**
+ * One chunk of worlds [world0, world0 + n) of a range on the device: its sums, one per game, and the worlds of the
+ * games whose worlds are kept (undefined for the others), all read back before the caller adds any of them.
+ */
+async function runChunk(
+  range: GpuGames,
   s: Slate,
-  prof: Profile,
-  opts: {
-    seed: number;
-    worlds: number;
-    chunk?: number;
-    saveWorlds: SaveWorlds;
-    onProgress?: (n: number) => void;
-    dispatch?: GpuDispatch;
-  },
-): Promise<GpuRunInfo> {
+  world0: number,
+  n: number,
+  anchors: readonly (readonly [number, number])[],
+  keep: (k: number) => boolean,
+): Promise<{ sums: ChunkSums[]; kept: (GameBatch | undefined)[] }> {
+  await range.run(world0, n, anchors, GPU_PIPELINE);
+  const sums = await range.readSums(n);
+  const kept: (GameBatch | undefined)[] = [];
+  for (const [k, g] of range.games.entries()) {
+    if (!keep(k)) kept.push(undefined);
+    else {
+      const b = newBatch(s, g, n);
+      await range.readBatch(k, b);
+      kept.push(b);
+    }
+  }
+  return { sums, kept };
+}
+
+/** What a WebGPU run is asked for (worlds, seed, chunk, kept worlds, progress, games per dispatch). */
+export interface GpuRunOptions {
+  seed: number;
+  worlds: number;
+  chunk?: number;
+  saveWorlds: SaveWorlds;
+  onProgress?: (n: number) => void;
+  dispatch?: GpuDispatch;
+}
+
+export async function runGpu(device: GPUDevice, s: Slate, prof: Profile, opts: GpuRunOptions): Promise<GpuRunInfo> {
   const results: GameResult[] = new Array<GameResult>(s.nGames);
   let cpuChunks = 0;
   let failure: string | undefined;
@@ -201,17 +225,7 @@ export async function runGpu(
       let onGpu = false;
       if (range !== undefined) {
         try {
-          await range.run(done, n, anchors, GPU_PIPELINE);
-          const sums = await range.readSums(n);
-          const kept: (GameBatch | undefined)[] = [];
-          for (const [k, g] of games.entries()) {
-            if (keepers[k]!.store === undefined) kept.push(undefined);
-            else {
-              const b = newBatch(s, g, n);
-              await range.readBatch(k, b);
-              kept.push(b);
-            }
-          }
+          const { sums, kept } = await runChunk(range, s, done, n, anchors, (k) => keepers[k]!.store !== undefined);
           // every game's chunk read back before any is kept: a failure leaves nothing half added
           for (const [k, x] of sums.entries()) {
             addChunkSums(accs[k]!, x);
@@ -259,15 +273,9 @@ export async function runGpuBlocks(
   device: GPUDevice,
   s: Slate,
   prof: Profile,
-  opts: {
-    seed: number;
-    worlds: number;
-    chunk?: number;
-    saveWorlds: SaveWorlds;
-    onProgress?: (n: number) => void;
+  opts: GpuRunOptions & {
     lineups: LineupRequest;
     range?: { w0: number; w1: number; anchors: readonly (readonly [number, number])[] };
-    dispatch?: GpuDispatch;
   },
 ): Promise<GpuRunInfo & { lineups: LineupAccumulator }> {
   const sizes = Array.from({ length: s.nGames }, (_, g) => newBatch(s, g, 0).nP);
@@ -312,22 +320,14 @@ export async function runGpuBlocks(
       for (const games of ranges) {
         const range = await GpuGames.create(device, s, prof, opts.seed, games, capacity, { pool, room });
         try {
-          await range.run(
+          const { sums, kept } = await runChunk(
+            range,
+            s,
             done,
             n,
             games.map((g) => anchors[g]!),
-            GPU_PIPELINE,
+            (k) => keepers[games[k]!]!.store !== undefined,
           );
-          const sums = await range.readSums(n);
-          const kept: (GameBatch | undefined)[] = [];
-          for (const [k, g] of games.entries()) {
-            if (keepers[g]!.store === undefined) kept.push(undefined);
-            else {
-              const b = newBatch(s, g, n);
-              await range.readBatch(k, b);
-              kept.push(b);
-            }
-          }
           range.copyDk(lineups.slateDk, n * range.p0 * 4, n);
           for (const [k, g] of games.entries()) {
             addChunkSums(accs[g]!, sums[k]!);
