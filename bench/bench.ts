@@ -67,13 +67,18 @@ export async function runChild(cfg: ChildConfig, lake: Lake): Promise<BenchResul
     device = ctx.device;
     adapter = describeAdapter(ctx.adapter);
   }
-  const backend = device !== undefined ? gpuBackend(device, { adapter: adapter ?? '' }) : cpuBackend({ workers, chunk: CPU_CHUNK });
+  const backend =
+    device !== undefined
+      ? gpuBackend(device, { adapter: adapter ?? '', ...(cfg.gpuDispatch !== undefined ? { dispatch: cfg.gpuDispatch } : {}) })
+      : cpuBackend({ workers, chunk: CPU_CHUNK });
+  let dispatch: string | undefined;
   let retried = 0;
   const lineups = cfg.lineups !== undefined ? { table: benchLineups(slate, cfg.lineups) } : undefined;
   const once = async (worlds: number): Promise<number> => {
     const t0 = performance.now();
     const r = await simulate(slate, cfg.profile, backend, { seed: cfg.seed, worlds, ...(lineups !== undefined ? { lineups } : {}) });
     retried += (r.backendMetrics.gpu_chunks_retried_on_cpu as number | undefined) ?? 0;
+    dispatch = r.backendMetrics.gpu_dispatch as string | undefined;
     return (performance.now() - t0) / 1000;
   };
   await once(Math.min(cfg.worlds, 1000)); // warm-up: pipelines compiled, workers started, JIT warm
@@ -94,7 +99,7 @@ export async function runChild(cfg: ChildConfig, lake: Lake): Promise<BenchResul
     player_worlds_per_s: (slate.nPlayers * cfg.worlds) / med,
     // maxRSS is in KB; the process's peak, workers included
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
-    ...(cfg.backend === 'gpu' ? { gpu_chunks_retried_on_cpu: retried } : {}),
+    ...(cfg.backend === 'gpu' ? { gpu_chunks_retried_on_cpu: retried, ...(dispatch !== undefined ? { gpu_dispatch: dispatch } : {}) } : {}),
     ...(cfg.lineups !== undefined ? { lineups: cfg.lineups } : {}),
   };
 }
@@ -211,6 +216,8 @@ export interface BenchOptions {
   scopes: Scope[];
   /** lineup counts to score at every worlds size on the full slate (none: no lineup bench) */
   lineups?: number[];
+  /** WebGPU: games per dispatch (default: the adapter's) */
+  gpuDispatch?: 'slate' | 'game';
   log: (line: string) => void;
 }
 
@@ -249,6 +256,7 @@ export async function runBench(o: BenchOptions): Promise<Record<string, unknown>
       seed: o.seed,
       ...(o.shareModel !== undefined ? { shareModel: o.shareModel } : {}),
       ...(c.lineups !== undefined ? { lineups: c.lineups } : {}),
+      ...(c.backend === 'gpu' && o.gpuDispatch !== undefined ? { gpuDispatch: o.gpuDispatch } : {}),
     };
     const r = await inChild(o.binPath, cfg);
     o.log(

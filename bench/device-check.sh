@@ -57,18 +57,26 @@ if [ "$left" -gt 30 ]; then
     echo "device-check: the CPU bench did not finish in the time left (${left} s); WebGPU figures stand" >&2
 fi
 
+# The same slate game by game (one dispatch per game and kernel, as before the slate per dispatch) at 100k worlds,
+# for the comparison on a real GPU, if time is left.
+left=$((limit - ($(date +%s) - start)))
+if [ "$left" -gt 30 ]; then
+  timeout "$left" node bin/slatesim.js bench --json "$out/game/bench.json" --worlds 100000 --backends gpu --scopes slate --reps 1 --gpu-dispatch game ||
+    echo "device-check: the game-by-game bench did not finish in the time left (${left} s)" >&2
+fi
+
 # One screen: the adapter, throughput per size and backend, and the per-kernel split.
 node -e '
 const fs = require("fs");
 const out = process.argv[1];
 const rows = [];
-for (const f of [out + "/bench.json", out + "/cpu/bench.json"]) {
+for (const f of [out + "/bench.json", out + "/cpu/bench.json", out + "/game/bench.json"]) {
   if (!fs.existsSync(f)) continue;
   for (const r of JSON.parse(fs.readFileSync(f, "utf8")).results ?? []) rows.push(r);
 }
-const lines = ["backend  workers  worlds     seconds  M player-worlds/s  peak RSS MB"];
+const lines = ["backend  dispatch workers  worlds     seconds  M player-worlds/s  peak RSS MB"];
 for (const r of rows)
-  lines.push([r.backend.padEnd(8), String(r.workers ?? "").padEnd(8), String(r.worlds).padEnd(10), r.seconds.toFixed(2).padEnd(8),
+  lines.push([r.backend.padEnd(8), String(r.gpu_dispatch ?? "").padEnd(8), String(r.workers ?? "").padEnd(8), String(r.worlds).padEnd(10), r.seconds.toFixed(2).padEnd(8),
     (r.player_worlds_per_s / 1e6).toFixed(2).padEnd(18), r.peak_rss_mb.toFixed(0)].join(" "));
 fs.writeFileSync(out + "/summary.txt", lines.join("\n") + "\n");
 console.log(lines.join("\n"));

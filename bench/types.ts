@@ -17,6 +17,8 @@ export interface ChildConfig {
   seed: number;
   /** lineups scored in every world (8 slate players each, a fixed rule), or none */
   lineups?: number;
+  /** WebGPU: games per dispatch (default: the adapter's, see GpuDispatch) */
+  gpuDispatch?: 'slate' | 'game';
 }
 
 export interface BenchResult {
@@ -32,6 +34,8 @@ export interface BenchResult {
   player_worlds_per_s: number;
   peak_rss_mb: number;
   gpu_chunks_retried_on_cpu?: number;
+  /** WebGPU: games per dispatch in this run */
+  gpu_dispatch?: string;
   /** lineups scored in every world (absent: none) */
   lineups?: number;
   /** with lineups: lineup-worlds per second of the time they added to the same run without them */

@@ -4,7 +4,7 @@
 // worker pool would be one more with the same `run`. This file stays importable in a browser. What a backend wants
 // recorded about itself (workers, adapter, retried chunks) comes back as `metrics`, for the caller to write.
 import { simulateGame, simulateSlateBlocks, type ChunkSink, type GameResult, type SaveWorlds } from '../cpu/simulate.ts';
-import { runGpu, runGpuBlocks, type GpuRunInfo } from '../gpu/simulate-gpu.ts';
+import { runGpu, runGpuBlocks, type GpuDispatch, type GpuRunInfo } from '../gpu/simulate-gpu.ts';
 import type { LineupAccumulator, LineupRequest } from '../kernels/lineups/lineups.ts';
 import type { Profile } from '../profile.ts';
 import type { Slate } from '../slate.ts';
@@ -88,18 +88,19 @@ export function inlineCpuBackend(opts: { chunk?: number } = {}): Backend {
 }
 
 /** WebGPU on `device` (the caller owns it and destroys it). A failed chunk reruns on the CPU path. */
-export function gpuBackend(device: GPUDevice, opts: { adapter?: string; chunk?: number } = {}): Backend {
+export function gpuBackend(device: GPUDevice, opts: { adapter?: string; chunk?: number; dispatch?: GpuDispatch } = {}): Backend {
   const adapter = opts.adapter ?? 'WebGPU';
   return {
     kind: 'gpu',
     label: `gpu (${adapter.replace(/^WebGPU adapter: /, '').split(';')[0]})`,
     async run(slate, profile, r) {
-      if (r.lineups !== undefined) return runLineupsOnGpu(device, adapter, opts.chunk, slate, profile, r, r.lineups);
+      if (r.lineups !== undefined) return runLineupsOnGpu(device, adapter, opts, slate, profile, r, r.lineups);
       const { results, ...info } = await runGpu(device, slate, profile, {
         seed: r.seed,
         worlds: r.worlds,
         saveWorlds: saveOf(r),
         ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}),
+        ...(opts.dispatch !== undefined ? { dispatch: opts.dispatch } : {}),
         ...(r.onProgress !== undefined ? { onProgress: r.onProgress } : {}),
       });
       return { results, ...gpuRunMetrics(adapter, info) };
@@ -114,6 +115,7 @@ function gpuRunMetrics(adapter: string, info: Omit<GpuRunInfo, 'results'>): Omit
     metrics: {
       adapter,
       gpu_chunks_retried_on_cpu: info.cpuChunks,
+      gpu_dispatch: info.dispatch,
       gpu_failure: info.failure ?? null,
       kernels_on_cpu: info.cpuKernels,
       gpu_buffers: info.buffers,
@@ -128,7 +130,7 @@ function gpuRunMetrics(adapter: string, info: Omit<GpuRunInfo, 'results'>): Omit
 async function runLineupsOnGpu(
   device: GPUDevice,
   adapter: string,
-  chunk: number | undefined,
+  opts: { chunk?: number; dispatch?: GpuDispatch },
   slate: Slate,
   profile: Profile,
   r: ChunkRequest,
@@ -144,7 +146,8 @@ async function runLineupsOnGpu(
       worlds: r.worlds,
       saveWorlds: saveOf(r),
       lineups,
-      ...(chunk !== undefined ? { chunk } : {}),
+      ...(opts.chunk !== undefined ? { chunk: opts.chunk } : {}),
+      ...(opts.dispatch !== undefined ? { dispatch: opts.dispatch } : {}),
       ...(r.onProgress !== undefined ? { onProgress: r.onProgress } : {}),
     });
     return { results, lineups: acc, ...gpuRunMetrics(adapter, info) };

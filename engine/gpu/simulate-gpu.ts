@@ -43,6 +43,8 @@ export interface GpuRunInfo {
   chunkWorlds: number;
   /** device buffers created and reused across the run's games, and the bytes created */
   buffers: { created: number; reused: number; bytes: number };
+  /** games per dispatch in this run */
+  dispatch: GpuDispatch;
 }
 
 const isGpuFailure = (e: unknown): boolean =>
@@ -179,12 +181,13 @@ export async function runGpu(device: GPUDevice, s: Slate, prof: Profile, opts: G
   // One set of device buffers, sized for the largest range of games, serves every range in turn; no larger than the
   // run needs (its worlds or its pilot's): a small run does not allocate and clear a 65,536-world chunk. The GPU's
   // sums do not depend on where chunks fall or on which games share a dispatch, so the bytes are the same.
+  const dispatch = opts.dispatch ?? defaultDispatch(device);
   const { ranges, room, capacity } = gameRanges(
     s,
     device.limits,
     Math.max(opts.worlds, pilotWorlds(prof, opts.worlds)),
     opts.chunk,
-    opts.dispatch ?? defaultDispatch(device),
+    dispatch,
   );
   const pool = new BufferPool(device);
   try {
@@ -199,6 +202,7 @@ export async function runGpu(device: GPUDevice, s: Slate, prof: Profile, opts: G
     cpuKernels: [],
     chunkWorlds: capacity,
     buffers: { created: pool.created, reused: pool.reused, bytes: pool.bytes },
+    dispatch,
   };
 
   async function runRange(games: readonly number[]): Promise<GameResult[]> {
@@ -284,13 +288,8 @@ export async function runGpuBlocks(
   const w0 = opts.range?.w0 ?? 0;
   const w1 = opts.range?.w1 ?? opts.worlds;
   const blockCap = GpuLineups.blockWorlds(device.limits, s.nPlayers, table.nLineups, wantScores, opts.chunk ?? DEFAULT_GPU_CHUNK);
-  const planned = gameRanges(
-    s,
-    device.limits,
-    Math.max(1, Math.min(w1 - w0, blockCap)),
-    opts.chunk,
-    opts.dispatch ?? defaultDispatch(device),
-  );
+  const dispatch = opts.dispatch ?? defaultDispatch(device);
+  const planned = gameRanges(s, device.limits, Math.max(1, Math.min(w1 - w0, blockCap)), opts.chunk, dispatch);
   const { ranges, room } = planned;
   const capacity = Math.min(planned.capacity, blockCap, Math.max(1, w1 - w0));
   const pool = new BufferPool(device);
@@ -363,6 +362,7 @@ export async function runGpuBlocks(
       cpuKernels: [],
       chunkWorlds: capacity,
       buffers: { created: pool.created, reused: pool.reused, bytes: pool.bytes },
+      dispatch,
       lineups: await lineups.read(w1 - w0),
     };
   } finally {

@@ -7,6 +7,7 @@ import { requestGpuDevice } from '../../../engine/gpu/device.ts';
 import { loadProfile } from '../../../engine/profile.ts';
 import { runBench, type Scope } from '../../../bench/bench.ts';
 import { openLake } from '../../index.ts';
+import { UserError } from '../../data/errors.ts';
 import { PACKAGE_ROOT, checkOutputFile, parseList, positiveInt, shippedShareModel, slateDate } from '../args.ts';
 
 export function registerBench(parent: Command): void {
@@ -27,6 +28,10 @@ export function registerBench(parent: Command): void {
       'also score this many lineups in every world (comma-separated counts, e.g. 150,10000), timed against the same runs without them',
     )
     .option('--quick', 'CI mode: 1,000 worlds, one repetition, the full slate only')
+    .option(
+      '--gpu-dispatch <mode>',
+      'WebGPU: slate (every game in one dispatch per kernel) or game (game by game); default: game on a software adapter, else slate',
+    )
     .action(
       async (o: {
         json: string;
@@ -40,6 +45,7 @@ export function registerBench(parent: Command): void {
         seed: string;
         quick?: boolean;
         lineups?: string;
+        gpuDispatch?: string;
       }) => {
         await checkOutputFile(o.json, '--json');
         await initParquetNode();
@@ -49,6 +55,8 @@ export function registerBench(parent: Command): void {
         const backends = parseList('--backends', o.backends, ['cpu', 'gpu']) as ('cpu' | 'gpu')[];
         const scopes = (o.quick === true ? ['slate'] : parseList('--scopes', o.scopes, ['slate', 'game'])) as Scope[];
         const reps = o.quick === true ? 1 : positiveInt('--reps', o.reps, 100);
+        if (o.gpuDispatch !== undefined && o.gpuDispatch !== 'slate' && o.gpuDispatch !== 'game')
+          throw new UserError(`--gpu-dispatch must be slate or game, got ${JSON.stringify(o.gpuDispatch)}`);
         const seed = positiveInt('--seed', o.seed, Number.MAX_SAFE_INTEGER, true);
         const date = await slateDate(lakeObj, lakeDir, o.date);
         const profile = await loadProfile(o.profile);
@@ -71,6 +79,7 @@ export function registerBench(parent: Command): void {
           ...(o.lineups !== undefined ? { lineups: o.lineups.split(',').map((x) => positiveInt('--lineups', x.trim(), 1_000_000)) } : {}),
           reps,
           seed,
+          ...(o.gpuDispatch !== undefined ? { gpuDispatch: o.gpuDispatch } : {}),
           json: o.json,
           binPath: resolve(PACKAGE_ROOT, 'bin/slatesim.js'),
           log: (line) => process.stderr.write(`${line}\n`),
