@@ -202,7 +202,7 @@ describe('chunking on WebGPU', () => {
       expect(Array.from(r.acc.anchor)).toEqual(Array.from(byGame.results[g]!.acc.anchor));
       expect(r.worldRows).toEqual(byGame.results[g]!.worldRows);
     });
-  });
+  }, 300_000);
 
   it('splits a slate into ranges of consecutive games only where the buffer limits say so', () => {
     const nP = (g: number): number => slate.playerEnd[2 * g + 1]! - slate.playerStart[2 * g]!;
