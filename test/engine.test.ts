@@ -17,7 +17,8 @@ import { NodeFileStore } from '../src/data/store-node.ts';
 import { PLAYER_GAMES, RATES_TRAINING_BASE } from '../src/data/tables.ts';
 import { silentProgress } from '../src/cli/progress.ts';
 import { CounterRng, mulhi32, philox, u01 } from '../engine/rng.ts';
-import { FixedPBinomial, binomial, negativeBinomial, poisson } from '../engine/samplers.ts';
+import { wasmPhilox } from '../src/models/philox-wasm.ts';
+import { FixedPBinomial, binomial, binomialP0, negativeBinomial, poisson } from '../engine/samplers.ts';
 import { DK_CLASSIC, dkPoints } from '../engine/scoring.ts';
 import { loadProfile, parseProfile, type Profile } from '../engine/profile.ts';
 import { SLATE_COLUMNS, loadSlate, slateFromRows, type Slate } from '../engine/slate.ts';
@@ -61,6 +62,43 @@ describe('counter-based RNG', () => {
     expect(mulhi32(0xffffffff, 0xffffffff)).toBe(0xfffffffe);
   });
 
+  it('the WebAssembly Philox (the CPU path) gives the reference words, known-answer vectors and 100,000 random blocks', () => {
+    const wasm = wasmPhilox();
+    // Node has WebAssembly: the CPU path must not fall back to the slower reference unnoticed
+    expect(wasm).toBeDefined();
+    const out = new Uint32Array(4);
+    const check = (c: number[]): void => {
+      philox(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, out);
+      wasm!.block(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!);
+      expect([...wasm!.words]).toEqual([...out]);
+    };
+    check([0, 0, 0, 0, 0, 0]);
+    check([0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff]);
+    check([0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0]);
+    wasm!.block(0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0);
+    expect([...wasm!.words].map((x) => x.toString(16).padStart(8, '0')).join(' ')).toBe('d16cfe09 94fdcceb 5001e420 24126ea1');
+    const src = new CounterRng(12345);
+    let mismatches = 0;
+    for (let i = 0; i < 100_000; i++) {
+      const a = src.block(i, 1, 2, 3);
+      const b = src.block(i, 4, 5, 6);
+      const c = [a[0]!, a[1]!, a[2]!, a[3]!, b[0]!, b[1]!];
+      philox(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, out);
+      wasm!.block(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!);
+      for (let k = 0; k < 4; k++) if (wasm!.words[k] !== out[k]) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+    // a generator keeps its own words: another generator's block does not overwrite them
+    const r1 = new CounterRng(1);
+    const r2 = new CounterRng(2);
+    const w1 = [...r1.block(5, 6, 7, 8)];
+    const kept = r1.block(5, 6, 7, 8);
+    r2.block(5, 6, 7, 8);
+    expect([...kept]).toEqual(w1);
+    philox(5, 6, 7, 8, 1, 0, out);
+    expect(w1).toEqual([...out]);
+  });
+
   it('maps bits to [0, 1) through the mantissa, never 1', () => {
     expect(u01(0xffffffff)).toBeLessThan(1);
     expect(u01(0)).toBe(0);
@@ -99,6 +137,14 @@ describe('samplers against exact moments', () => {
       76.5,
       90 * 0.85 * 0.15,
     ));
+  it('P(0) of the binomial, (1 - q)^n by repeated squaring, is Math.pow to 1e-13 for every n to 200', () => {
+    let worst = 0;
+    for (let n = 1; n <= 200; n++)
+      for (const q of [1e-9, 0.001, 0.07, 0.2, 0.31, 0.5]) worst = Math.max(worst, Math.abs(binomialP0(n, q) / Math.pow(1 - q, n) - 1));
+    expect(worst).toBeLessThan(1e-13);
+    expect(binomialP0(1, 0.25)).toBe(0.75);
+    expect(binomialP0(2, 0.5)).toBe(0.25);
+  });
   it('binomial degenerate cases', () => {
     expect(binomial(0, 0.5, 0.9)).toBe(0);
     expect(binomial(10, 0, 0.9)).toBe(0);
