@@ -239,6 +239,26 @@ describe('worlds of the embedded slate', () => {
     });
   }
 
+  it('the kernels write every entry of a batch before reading it: a reused batch full of garbage gives the same worlds', () => {
+    // the CPU path reuses one batch across a run's chunks (reuseBatch)
+    for (const profile of [shares, baseline]) {
+      const fresh = batches(profile);
+      const rng = new CounterRng(11);
+      for (let g = 0; g < slate.nGames; g++) {
+        const b = newBatch(slate, g, W);
+        for (const a of [b.minutes, b.margin, b.pace, b.offense, b.efficiency, b.dk]) a.fill(37.25);
+        for (const a of [b.totals, b.counts, b.stats]) a.fill(12345);
+        for (const a of [b.active, b.ot]) a.fill(1);
+        b.fallbacks = 99;
+        runKernels(slate, profile, rng, b, 0, new Float64Array(slate.nTeams).fill(1));
+        const f = fresh[g]!;
+        for (const k of ['minutes', 'active', 'ot', 'margin', 'pace', 'offense', 'efficiency', 'totals', 'counts', 'stats', 'dk'] as const)
+          expect(Buffer.from(b[k].buffer).equals(Buffer.from(f[k].buffer)), `${k}, game ${g}`).toBe(true);
+        expect(b.fallbacks).toBe(f.fallbacks);
+      }
+    }
+  });
+
   it('conserves team totals exactly and keeps minutes at 240 (+25/OT) within caps, every world and team', () => {
     // Counted, then asserted once: an expect() per value would cost more than the worlds.
     let checked = 0;

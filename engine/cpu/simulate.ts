@@ -10,7 +10,16 @@
 import { CounterRng } from '../rng.ts';
 import type { Profile } from '../profile.ts';
 import type { Slate } from '../slate.ts';
-import { NSTAT, PILOT_WORLD_OFFSET, STAT_INDEX, newBatch, runKernels, runPilotKernels, type GameBatch } from '../kernels/kernels.ts';
+import {
+  NSTAT,
+  PILOT_WORLD_OFFSET,
+  STAT_INDEX,
+  newBatch,
+  reuseBatch,
+  runKernels,
+  runPilotKernels,
+  type GameBatch,
+} from '../kernels/kernels.ts';
 import { pilotPoints } from '../kernels/statline/statline.ts';
 import {
   newLineupAccumulator,
@@ -63,9 +72,10 @@ export function anchorScales(s: Slate, prof: Profile, seed: number, g: number, c
   const sums = [0, 0];
   let done = 0;
   const total = pilotWorlds(prof, worlds);
+  let b: GameBatch | undefined;
   while (done < total) {
     const n = Math.min(chunk, total - done);
-    const b = newBatch(s, g, n);
+    b = reuseBatch(b, s, g, n);
     runPilotKernels(s, prof, rng, b, PILOT_WORLD_OFFSET + done, unscaled);
     // Points expected given each world's attempts (not the drawn makes): the make noise, the largest part
     // of a team's point spread, drops out of the pilot's estimate, so a small pilot calibrates within 1%.
@@ -168,9 +178,10 @@ export function simulateGame(
   const nP = newBatch(s, g, 0).nP;
   const acc = newAccumulator(g, nP, anchor);
   const { rows, store } = worldKeeper(saveWorlds, g, worlds, nP);
+  let b: GameBatch | undefined;
   for (let done = 0; done < worlds;) {
     const n = Math.min(chunk, worlds - done);
-    const b = newBatch(s, g, n);
+    b = reuseBatch(b, s, g, n);
     runKernels(s, prof, rng, b, done, full);
     reduceBatch(acc, b);
     store?.(b, done);
@@ -222,11 +233,12 @@ export function simulateSlateRange(
   const keepers = games.map((g) => worldKeeper(saveWorlds, g, w1 - w0, newBatch(s, g, 0).nP));
   const lacc = newLineupAccumulator(lineups.table);
   const scores = new Int32Array(lineups.table.nLineups * chunk);
+  const batches: (GameBatch | undefined)[] = games.map(() => undefined);
   for (let done = w0; done < w1;) {
     const n = Math.min(chunk, w1 - done);
     const dk = new Float32Array(n * s.nPlayers);
     for (const g of games) {
-      const b = newBatch(s, g, n);
+      const b = (batches[g] = reuseBatch(batches[g], s, g, n));
       runKernels(s, prof, rng, b, done, anchors[g]!);
       reduceBatch(accs[g]!, b);
       keepers[g]!.store?.(b, done - w0);

@@ -63,6 +63,16 @@ export function newBatch(s: Slate, g: number, worlds: number): GameBatch {
   };
 }
 
+/**
+ * `prev` again when it is a batch of game g and n worlds, else a new one: a run's chunks reuse one batch (the
+ * CPU kernels write every entry of a batch before they read it, so what a chunk left there never reaches the
+ * next: the engine tests run the kernels on a batch filled with garbage), instead of allocating ~4 MB a chunk
+ * and leaving it to the garbage collector.
+ */
+export function reuseBatch(prev: GameBatch | undefined, s: Slate, g: number, n: number): GameBatch {
+  return prev !== undefined && prev.g === g && prev.worlds === n ? prev : newBatch(s, g, n);
+}
+
 /** Team index (0 home, 1 away) of batch player j. */
 export const teamOf = (b: GameBatch, j: number): number => (j < b.nHome ? 0 : 1);
 

@@ -8,7 +8,7 @@ import type { GameBatch } from './batch.ts';
 import { runPilotStages, runWorldStages } from './stages.ts';
 
 export { NSTAT, STATS, STAT_INDEX } from './contract.ts';
-export { PILOT_WORLD_OFFSET, newBatch, type GameBatch } from './batch.ts';
+export { PILOT_WORLD_OFFSET, newBatch, reuseBatch, type GameBatch } from './batch.ts';
 export { minutesKernel, normaliseTeamMinutes, teamTotalsKernel } from './minutes_totals/minutes_totals.ts';
 export { sharesKernel, softmaxShares } from './allocation/allocation.ts';
 export { statLineKernel } from './statline/statline.ts';

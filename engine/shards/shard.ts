@@ -16,7 +16,7 @@
 import { CounterRng } from '../rng.ts';
 import type { Profile } from '../profile.ts';
 import type { Slate } from '../slate.ts';
-import { NSTAT, newBatch, runKernels } from '../kernels/kernels.ts';
+import { NSTAT, newBatch, reuseBatch, runKernels, type GameBatch } from '../kernels/kernels.ts';
 import { MINUTES_FIXED } from '../kernels/contract.ts';
 import {
   anchorScales,
@@ -173,9 +173,10 @@ export function runShardCpu(s: Slate, prof: Profile, spec: ShardSpec, onChunk?: 
   const nP = newBatch(s, g, 0).nP;
   const acc = newAccumulator(g, nP, anchor);
   const rows = spec.saveWorlds ? newWorldRows(spec.w1 - spec.w0, nP) : undefined;
+  let b: GameBatch | undefined;
   for (let done = spec.w0; done < spec.w1;) {
     const n = Math.min(spec.chunk, spec.w1 - done);
-    const b = newBatch(s, g, n);
+    b = reuseBatch(b, s, g, n);
     runKernels(s, prof, rng, b, done, full);
     reduceBatch(acc, b);
     if (rows !== undefined) storeChunk(rows, b, done - spec.w0);
