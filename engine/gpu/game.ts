@@ -250,11 +250,15 @@ export class GpuGames {
   async readSums(n: number): Promise<ChunkSums[]> {
     const { chunk, staging } = this.buffers;
     const G = this.games.length;
-    const [hist, acc, fallbacks] = await readBuffers(this.device, [
-      [chunk.hist, staging.hist, this.histWords * 4],
-      [chunk.acc, staging.acc, this.accWords * 4],
-      [chunk.fallbacks, staging.fallbacks, 4 * G],
-    ]);
+    const [hist, acc, fallbacks] = await readBuffers(
+      this.device,
+      [
+        [chunk.hist, staging.hist, this.histWords * 4],
+        [chunk.acc, staging.acc, this.accWords * 4],
+        [chunk.fallbacks, staging.fallbacks, 4 * G],
+      ],
+      { key: 'worlds', work: n * this.nP },
+    );
     const h = new Uint32Array(hist!);
     const a = new Uint32Array(acc!);
     const f = new Uint32Array(fallbacks!);
@@ -276,7 +280,10 @@ export class GpuGames {
   /** The pilot's expected points per team-world of the last pilot chunk, one [world][team] array per game. */
   async readPilot(n: number): Promise<Float32Array[]> {
     const G = this.games.length;
-    const [pts] = await readBuffers(this.device, [[this.buffers.chunk.pilot, this.buffers.staging.pilot, n * 8 * G]]);
+    const [pts] = await readBuffers(this.device, [[this.buffers.chunk.pilot, this.buffers.staging.pilot, n * 8 * G]], {
+      key: 'pilot',
+      work: n * this.nP,
+    });
     const all = new Float32Array(pts!);
     return this.games.map((_, k) => all.subarray(k * n * 2, (k + 1) * n * 2));
   }

@@ -186,7 +186,10 @@ export class GpuLineups {
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
     try {
-      const [scores] = await readBuffers(device, [[this.bufs.scores, staging, this.table.nLineups * n * 4]]);
+      const [scores] = await readBuffers(device, [[this.bufs.scores, staging, this.table.nLineups * n * 4]], {
+        key: 'lineup-scores',
+        work: this.table.nLineups * n,
+      });
       return new Int32Array(scores!);
     } finally {
       staging.destroy();
