@@ -11,6 +11,7 @@ import { requestGpuDevice } from '../engine/gpu/device.ts';
 import { GpuGame, addChunkSums, gpuChunkWorlds, runStagesOnBatch } from '../engine/gpu/game.ts';
 import { gameRanges, runGpu } from '../engine/gpu/simulate-gpu.ts';
 import { shaderWarnings } from '../engine/gpu/runner.ts';
+import { PACE_FRACTION, paceSleepMs } from '../engine/gpu/readback.ts';
 import { CounterRng } from '../engine/rng.ts';
 import { newBatch, runKernels } from '../engine/kernels/kernels.ts';
 import { newAccumulator, reduceBatch, simulateGame, type GameAccumulator } from '../engine/cpu/simulate.ts';
@@ -55,6 +56,29 @@ function expectSameAccumulator(a: GameAccumulator, b: GameAccumulator, minutesTo
   for (const k of ['conservationViolations', 'minutesViolations', 'fallbacks', 'overtimeWorlds'] as const) expect(a[k], k).toBe(b[k]);
   a.minSum.forEach((v, j) => expect(Math.abs(v - b.minSum[j]!), 'minSum').toBeLessThanOrEqual(minutesTolerance));
 }
+
+describe('paced readbacks', () => {
+  it('sleep a fraction of the last wait of their kind, scaled down with less work but never up, and poll from the start when first or short', () => {
+    const last = { waitedMs: 100, work: 1000 };
+    expect(paceSleepMs(undefined, 1000)).toBe(0);
+    expect(paceSleepMs(last, 1000)).toBeCloseTo(PACE_FRACTION * 100, 12);
+    expect(paceSleepMs(last, 500)).toBeCloseTo(PACE_FRACTION * 50, 12);
+    // a warm-up's small, latency-bound readback must not make a large one oversleep
+    expect(paceSleepMs(last, 1_000_000)).toBeCloseTo(PACE_FRACTION * 100, 12);
+    expect(paceSleepMs({ waitedMs: 2, work: 1000 }, 1000)).toBe(0);
+    expect(paceSleepMs({ waitedMs: 100, work: 0 }, 1000)).toBe(0);
+    // done before the sleep ended: the wait measured is the sleep, and the sleeps shrink until polling has work
+    let wait = { waitedMs: 400, work: 1000 };
+    const device = 40;
+    for (let k = 0; k < 12; k++) {
+      const sleep = paceSleepMs(wait, 1000);
+      expect(sleep).toBeLessThanOrEqual(wait.waitedMs);
+      wait = { waitedMs: Math.max(sleep, device), work: 1000 };
+    }
+    expect(wait.waitedMs).toBeLessThan(device / PACE_FRACTION + 1e-9);
+    expect(paceSleepMs(wait, 1000)).toBeLessThanOrEqual(device);
+  });
+});
 
 describe('the reduction kernel on WebGPU against reduceBatch', () => {
   it('gives the same integer sums and histograms from the same worlds, over partial blocks', async (t) => {

@@ -49,29 +49,38 @@ export interface ReadPace {
 export const PACE_FRACTION = 0.75;
 /** Expected waits shorter than this (ms) are polled from the start: a real GPU's chunks, a timer's granularity. */
 const PACE_MIN_MS = 2;
-/** Per device, per kind of work: the last readback's wait (ms) per unit of work, measured from the submit. */
-const PACE = new WeakMap<GPUDevice, Map<string, number>>();
+/** Per device, per kind of work: the last readback's wait (ms, measured from the submit) and its work. */
+const PACE = new WeakMap<GPUDevice, Map<string, { waitedMs: number; work: number }>>();
 
 /**
- * Sleeps PACE_FRACTION of the wait the last readback of this kind predicts. Dawn's Node binding waits for a mapping
- * by polling its instance on every turn of the event loop (setImmediate), which on a software adapter takes a
- * core from the driver's threads for the whole of the device work, and makes garbage the collector then sweeps:
- * on this 2-core machine the slate at 10k worlds runs 1.7x faster when the wait is slept. The estimate corrects
- * itself: when the work was done before the sleep ended, the wait measured is the sleep, and the next sleep is
- * PACE_FRACTION of it, so the sleep shrinks until polling has something to wait for again.
+ * How long a readback of `work` sleeps before it polls, given the last readback of its kind: PACE_FRACTION of that
+ * one's wait, scaled down when this one has less work but never up, so a small readback's fixed latency (a warm-up
+ * run, a short last chunk) cannot make a large one oversleep; a larger one sleeps the smaller's wait and polls the
+ * rest, and the next learns its full wait. Under PACE_MIN_MS it polls from the start (0).
+ */
+export function paceSleepMs(last: { waitedMs: number; work: number } | undefined, work: number): number {
+  if (last === undefined || !(last.work > 0) || !(work > 0)) return 0;
+  const ms = PACE_FRACTION * last.waitedMs * Math.min(1, work / last.work);
+  return ms >= PACE_MIN_MS ? ms : 0;
+}
+
+/**
+ * Sleeps before a readback polls (paceSleepMs). Dawn's Node binding waits for a mapping by polling its instance
+ * on every turn of the event loop (setImmediate), which on a software adapter takes a core from the driver's
+ * threads for the whole of the device work, and makes garbage the collector then sweeps: on this 2-core machine
+ * the slate at 10k worlds runs 1.4-1.7x faster when most of the wait is slept. The estimate corrects itself: when
+ * the work was done before the sleep ended, the wait measured is the sleep, and the next sleep is PACE_FRACTION of
+ * it, so the sleep shrinks until polling has something to wait for again.
  */
 async function paceBefore(device: GPUDevice, pace: ReadPace): Promise<void> {
-  const perUnit = PACE.get(device)?.get(pace.key);
-  if (perUnit === undefined) return;
-  const ms = PACE_FRACTION * perUnit * pace.work;
-  if (ms >= PACE_MIN_MS) await new Promise((resolve) => setTimeout(resolve, ms));
+  const ms = paceSleepMs(PACE.get(device)?.get(pace.key), pace.work);
+  if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function paceAfter(device: GPUDevice, pace: ReadPace, waitedMs: number): void {
-  if (!(pace.work > 0)) return;
   let m = PACE.get(device);
-  if (m === undefined) PACE.set(device, (m = new Map<string, number>()));
-  m.set(pace.key, waitedMs / pace.work);
+  if (m === undefined) PACE.set(device, (m = new Map<string, { waitedMs: number; work: number }>()));
+  m.set(pace.key, { waitedMs, work: pace.work });
 }
 
 /**
