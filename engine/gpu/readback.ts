@@ -49,8 +49,13 @@ export interface ReadPace {
 export const PACE_FRACTION = 0.75;
 /** Expected waits shorter than this (ms) are polled from the start: a real GPU's chunks, a timer's granularity. */
 const PACE_MIN_MS = 2;
-/** Per device, per kind of work: the last readback's wait (ms, measured from the submit) and its work. */
-const PACE = new WeakMap<GPUDevice, Map<string, { waitedMs: number; work: number }>>();
+/** A readback's wait (ms, measured from the submit) and its work. */
+export interface PaceSample {
+  waitedMs: number;
+  work: number;
+}
+/** Per device, per kind of work: the last readback's sample. */
+const PACE = new WeakMap<GPUDevice, Map<string, PaceSample>>();
 
 /**
  * How long a readback of `work` sleeps before it polls, given the last readback of its kind: PACE_FRACTION of that
@@ -58,7 +63,7 @@ const PACE = new WeakMap<GPUDevice, Map<string, { waitedMs: number; work: number
  * run, a short last chunk) cannot make a large one oversleep; a larger one sleeps the smaller's wait and polls the
  * rest, and the next learns its full wait. Under PACE_MIN_MS it polls from the start (0).
  */
-export function paceSleepMs(last: { waitedMs: number; work: number } | undefined, work: number): number {
+export function paceSleepMs(last: PaceSample | undefined, work: number): number {
   if (last === undefined || !(last.work > 0) || !(work > 0)) return 0;
   const ms = PACE_FRACTION * last.waitedMs * Math.min(1, work / last.work);
   return ms >= PACE_MIN_MS ? ms : 0;
@@ -79,7 +84,7 @@ async function paceBefore(device: GPUDevice, pace: ReadPace): Promise<void> {
 
 function paceAfter(device: GPUDevice, pace: ReadPace, waitedMs: number): void {
   let m = PACE.get(device);
-  if (m === undefined) PACE.set(device, (m = new Map<string, { waitedMs: number; work: number }>()));
+  if (m === undefined) PACE.set(device, (m = new Map<string, PaceSample>()));
   m.set(pace.key, { waitedMs, work: pace.work });
 }
 

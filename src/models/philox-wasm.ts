@@ -6,10 +6,12 @@
 // (under its 8 KB limit for synchronous compiles) and in workers. Where WebAssembly is absent (or
 // SLATESIM_NO_WASM=1 is set) callers fall back to philox().
 
-const PHILOX_M0 = 0xd2511f53;
-const PHILOX_M1 = 0xcd9e8d57;
-const PHILOX_W0 = 0x9e3779b9;
-const PHILOX_W1 = 0xbb67ae85;
+/** Philox4x32's multipliers and Weyl key increments, for this module and for philox() in rng.ts (which imports
+ * this file, so they are declared here, where both can reach them without a cycle). */
+export const PHILOX_M0 = 0xd2511f53;
+export const PHILOX_M1 = 0xcd9e8d57;
+export const PHILOX_W0 = 0x9e3779b9;
+export const PHILOX_W1 = 0xbb67ae85;
 
 /** One generator instance: `block(c0, c1, c2, c3, k0, k1)` writes the block's four u32 words to `words`. */
 export interface WasmPhilox {

@@ -3,7 +3,7 @@
 // workers or backend, and any world can be replayed alone. The integer arithmetic here (32-bit wrapping
 // multiply, 32x32 -> high word by 16-bit halves) is what a WGSL twin can reproduce exactly.
 
-import { wasmPhilox } from './philox-wasm.ts';
+import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1, wasmPhilox } from './philox-wasm.ts';
 
 /** philox() compiled to WebAssembly (philox-wasm.ts: the same words in a quarter of the time), where available;
  * one instance per thread, its words copied out at once, so every generator keeps its own. A module constant:
@@ -11,11 +11,6 @@ import { wasmPhilox } from './philox-wasm.ts';
 const FAST = wasmPhilox();
 const FAST_BLOCK = FAST?.block;
 const FAST_WORDS = FAST?.words ?? new Uint32Array(4);
-
-const PHILOX_M0 = 0xd2511f53;
-const PHILOX_M1 = 0xcd9e8d57;
-const PHILOX_W0 = 0x9e3779b9;
-const PHILOX_W1 = 0xbb67ae85;
 
 /** High 32 bits of the 64-bit product of two u32, exactly, with only 32-bit-safe pieces. */
 export function mulhi32(a: number, b: number): number {
