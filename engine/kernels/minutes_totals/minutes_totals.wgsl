@@ -127,10 +127,10 @@ fn upper_of(j: u32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) -> f32 
 }
 
 // A player's minutes if he plays in world wg (under the room allocation drawn for a player left out by his play
-// probability too: he may be called on to fill a short team's minutes).
-fn drawn_minutes(j: u32, wg: u32, cap: f32, blowout: f32, room: bool, knee: f32, ceiling: f32) -> f32 {
+// probability too: he may be called on to fill a short team's minutes). `u` is his block of the minutes stream in
+// world wg (the caller has it: Philox is most of this kernel's time on a software adapter).
+fn drawn_minutes(j: u32, u: vec4<u32>, cap: f32, blowout: f32, room: bool, knee: f32, ceiling: f32) -> f32 {
   let pl = players[params.p_off + j];
-  let u = philox(vec4<u32>(wg, pl.id, STREAM_MINUTES, 0u), params.key);
   let z = box_muller(u.y, u.z) * params.spread_scale;
   var m = min(cap, max(0.0, split_normal(pl, z)));
   if (pl.starter == 1u) { m = m * (1.0 - blowout); }
@@ -232,7 +232,8 @@ fn fill(lo: u32, hi: u32, wg: u32, target_minutes: f32, cap: f32, blowout: f32, 
   for (var j = lo; j < hi; j = j + 1u) {
     if (shortfall <= 1.0 || n >= params.rotation_max) { break; }
     if (af[j] == 1u) { continue; }
-    let d = drawn_minutes(j, wg, cap, blowout, true, knee, ceiling);
+    let u = philox(vec4<u32>(wg, players[params.p_off + j].id, STREAM_MINUTES, 0u), params.key);
+    let d = drawn_minutes(j, u, cap, blowout, true, knee, ceiling);
     if (d <= 0.0) { continue; }
     let m = min(d, shortfall);
     af[j] = 1u;
@@ -296,7 +297,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let u = philox(vec4<u32>(wg, pl.id, STREAM_MINUTES, 0u), params.key);
     let is_active = params.play_prob_masking == 0u || u01(u.x) < pl.play_prob;
     var m = 0.0;
-    if (is_active) { m = drawn_minutes(j, wg, cap, blowout, room, knee, ceiling); }
+    if (is_active) { m = drawn_minutes(j, u, cap, blowout, room, knee, ceiling); }
     mm[j] = m;
     af[j] = select(0u, 1u, is_active && m > 0.0);
   }
