@@ -128,7 +128,7 @@ fn upper_of(j: u32, blowout: f32, stretch: f32, knee: f32, ceiling: f32) -> f32 
 
 // A player's minutes if he plays in world wg (under the room allocation drawn for a player left out by his play
 // probability too: he may be called on to fill a short team's minutes). `u` is his block of the minutes stream in
-// world wg (the caller has it: Philox is most of this kernel's time on a software adapter).
+// world wg (the caller has it; not left to the compiler to see that the two are the same).
 fn drawn_minutes(j: u32, u: vec4<u32>, cap: f32, blowout: f32, room: bool, knee: f32, ceiling: f32) -> f32 {
   let pl = players[params.p_off + j];
   let z = box_muller(u.y, u.z) * params.spread_scale;

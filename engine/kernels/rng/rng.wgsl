@@ -7,18 +7,17 @@ const PHILOX_M1: u32 = 0xcd9e8d57u;
 const PHILOX_W0: u32 = 0x9e3779b9u;
 const PHILOX_W1: u32 = 0xbb67ae85u;
 
-// The high word of a x b, exact: each partial sum stays below 2^32 ((2^16 - 1)^2 + 2^16 - 1 < 2^32), and
-// a x b = (a_hi b_hi + (u >> 16) + (v >> 16)) 2^32 + (v & 0xffff) 2^16 + (t & 0xffff). Ten operations and four
-// products: Philox is about half of every kernel's time on a software adapter.
 fn mulhi32(a: u32, b: u32) -> u32 {
   let a_lo = a & 0xffffu;
   let a_hi = a >> 16u;
   let b_lo = b & 0xffffu;
   let b_hi = b >> 16u;
-  let t = a_lo * b_lo;
-  let u = a_hi * b_lo + (t >> 16u);
-  let v = a_lo * b_hi + (u & 0xffffu);
-  return a_hi * b_hi + (u >> 16u) + (v >> 16u);
+  let lo_lo = a_lo * b_lo;
+  let hi_lo = a_hi * b_lo;
+  let lo_hi = a_lo * b_hi;
+  let hi_hi = a_hi * b_hi;
+  let mid = (lo_lo >> 16u) + (hi_lo & 0xffffu) + (lo_hi & 0xffffu);
+  return hi_hi + (hi_lo >> 16u) + (lo_hi >> 16u) + (mid >> 16u);
 }
 
 fn philox(counter: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
