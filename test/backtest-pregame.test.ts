@@ -84,11 +84,14 @@ describe('the minutes block', () => {
     const m = minutesBlock(entries);
     expect(m.mae).toBeCloseTo((4 + 6 + 10 + 25 + 0) / 5, 12);
     expect(m.mae_top_vacancy_quartile).toBeCloseTo((6 + 10) / 2, 12);
+    // the players who played: A, the first B and C (the DNPs' 10 and 0 left out); the quartile is still team-game B
+    expect(m.mae_played).toBeCloseTo((4 + 6 + 25) / 3, 12);
+    expect(m.mae_top_vacancy_quartile_played).toBeCloseTo(6, 12);
     expect(m.share_44plus_sim).toBeCloseTo(20 / 350, 12);
     expect(m.share_44plus_real).toBe(0.5); // 34 and 46 played in regulation; the 45 went to overtime
     expect(m.share_44plus_sim_top_vacancy_decile).toBeCloseTo(20 / 150, 12);
     expect(m.share_44plus_real_top_vacancy_decile).toBe(1);
-    expect([m.n_players, m.n_team_games]).toEqual([5, 4]);
+    expect([m.n_players, m.n_played, m.n_team_games]).toEqual([5, 3, 4]);
   });
 
   it('reads minutes, play probability and regulation 44+ worlds from saved worlds', () => {

@@ -80,8 +80,14 @@ export interface RankGain {
 }
 
 export interface MinutesBlock {
+  /** over every scored player, those who did not play counted at 0 minutes (the simulated mean has his sitting
+   * worlds at 0 too) */
   mae: number;
   mae_top_vacancy_quartile: number;
+  /** the same over the players who played (the row set of the minutes targets, and of `lake build`'s p50 MAE);
+   * the top quartile is the same set of team-games */
+  mae_played: number;
+  mae_top_vacancy_quartile_played: number;
   share_44plus_sim: number;
   share_44plus_real: number;
   share_44plus_sim_top_vacancy_decile: number;
@@ -96,6 +102,7 @@ export interface MinutesBlock {
   /** the largest |sim_gain - real_gain| over ranks with 30+ players */
   gain_by_rank_max_abs_diff: number;
   n_players: number;
+  n_played: number;
   n_team_games: number;
 }
 
@@ -175,6 +182,8 @@ export function minutesBlock(entries: readonly MinutesEntry[]): MinutesBlock {
   return {
     mae: mae(() => true),
     mae_top_vacancy_quartile: mae((e) => q4.has(e.teamGame)),
+    mae_played: mae((e) => e.actual.minutes > 0),
+    mae_top_vacancy_quartile_played: mae((e) => e.actual.minutes > 0 && q4.has(e.teamGame)),
     share_44plus_sim: all.sim,
     share_44plus_real: all.real,
     share_44plus_sim_top_vacancy_decile: top.sim,
@@ -182,6 +191,7 @@ export function minutesBlock(entries: readonly MinutesEntry[]): MinutesBlock {
     gain_by_rank: gains,
     gain_by_rank_max_abs_diff: Math.max(0, ...gains.filter((g) => g.n >= 30).map((g) => Math.abs(g.sim_gain - g.real_gain))),
     n_players: entries.length,
+    n_played: entries.filter((e) => e.actual.minutes > 0).length,
     n_team_games: new Set(entries.map((e) => e.teamGame)).size,
   };
 }

@@ -47,7 +47,7 @@ export function formatBacktest(r: BacktestReport): string {
   for (const [k, c] of Object.entries(r.correlation)) lines.push(`correlation ${k}: sim ${c.sim.toFixed(3)} vs real ${c.real.toFixed(3)}`);
   const m = r.minutes;
   lines.push(
-    `minutes: MAE ${m.mae.toFixed(2)} (top vacancy quartile ${m.mae_top_vacancy_quartile.toFixed(2)}), 44+ share sim ${pct(m.share_44plus_sim)} vs real ${pct(m.share_44plus_real)} (top vacancy decile ${pct(m.share_44plus_sim_top_vacancy_decile)} vs ${pct(m.share_44plus_real_top_vacancy_decile)})`,
+    `minutes: MAE ${m.mae.toFixed(2)} (top vacancy quartile ${m.mae_top_vacancy_quartile.toFixed(2)}; players who played ${m.mae_played.toFixed(2)}, top quartile ${m.mae_top_vacancy_quartile_played.toFixed(2)}), 44+ share sim ${pct(m.share_44plus_sim)} vs real ${pct(m.share_44plus_real)} (top vacancy decile ${pct(m.share_44plus_sim_top_vacancy_decile)} vs ${pct(m.share_44plus_real_top_vacancy_decile)})`,
   );
   lines.push(`P(plays): Brier ${r.plays.brier.toFixed(4)} vs constant base rate ${r.plays.brier_base_rate.toFixed(4)}`);
   return lines.join('\n');

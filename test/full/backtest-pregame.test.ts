@@ -84,6 +84,8 @@ describe('backtest --inputs on two shared nights', () => {
       for (const k of [
         'mae',
         'mae_top_vacancy_quartile',
+        'mae_played',
+        'mae_top_vacancy_quartile_played',
         'share_44plus_sim',
         'share_44plus_real',
         'share_44plus_sim_top_vacancy_decile',
