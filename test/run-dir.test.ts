@@ -92,9 +92,15 @@ describe('a run folder', () => {
     const complete = ['metrics.json', 'projections.csv', 'projections.parquet', 'team_worlds.parquet', 'worlds.parquet'];
     let seed = 16;
     const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    // the kill moments are fractions of one whole run's time on this machine: fixed delays (0.8 to 5 s) missed the
+    // whole run on a fast machine, where it ends sooner, and the test then saw too few kills
+    const t0 = performance.now();
+    const whole = await slatesimAt(dir, args.slice(1));
+    expect(whole.code, whole.stderr).toBe(0);
+    const runMs = performance.now() - t0;
     const killedAt: number[] = [];
-    for (let attempt = 0; attempt < 6; attempt++) {
-      const delay = Math.round(800 + random() * 4200);
+    for (let attempt = 0; attempt < 12 && (attempt < 6 || killedAt.length < 3); attempt++) {
+      const delay = Math.round(runMs * (0.1 + 0.85 * random()));
       const child = spawn(process.execPath, args, { cwd: dir, stdio: 'ignore' });
       const timer = setTimeout(() => child.kill('SIGKILL'), delay);
       const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
